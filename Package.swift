@@ -1,0 +1,80 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Cuepoint",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Cuepoint", targets: ["Cuepoint"]),
+        .library(name: "CuepointHLS", targets: ["CuepointHLS"]),
+        .executable(name: "cuepoint", targets: ["cuepoint"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+    ],
+    targets: [
+        // FFmpeg's C libraries, found through pkg-config; the shim header turns the macros
+        // Swift cannot import into functions. Only CuepointFFmpeg imports this module.
+        .systemLibrary(
+            name: "CCuepointFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [
+                .apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])
+            ]
+        ),
+        .target(name: "CuepointTime", swiftSettings: strictSettings),
+        .target(
+            name: "CuepointFFmpeg",
+            dependencies: ["CCuepointFFmpeg", "CuepointTime"],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "CuepointHLS", dependencies: ["CuepointTime"], swiftSettings: strictSettings),
+        .target(
+            name: "Cuepoint",
+            dependencies: [
+                "CuepointTime", "CuepointFFmpeg", "CuepointHLS",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "CuepointServer",
+            dependencies: [
+                "Cuepoint",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "cuepoint",
+            dependencies: [
+                "Cuepoint", "CuepointServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "CuepointTimeTests", dependencies: ["CuepointTime"], swiftSettings: strictSettings),
+        .testTarget(name: "CuepointHLSTests", dependencies: ["CuepointHLS"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "CuepointFFmpegTests",
+            dependencies: ["CuepointFFmpeg"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CuepointTests",
+            dependencies: ["Cuepoint", "CuepointHLS", "CuepointFFmpeg"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)
