@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "cuepoint",
             dependencies: [
-                "Cuepoint", "CuepointServer",
+                "Cuepoint", "CuepointServer", "CuepointFFmpeg", "CuepointTime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

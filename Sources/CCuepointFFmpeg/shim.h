@@ -1,0 +1,40 @@
+#ifndef CCUEPOINT_FFMPEG_SHIM_H
+#define CCUEPOINT_FFMPEG_SHIM_H
+
+// FFmpeg's headers (Debian's libav*-dev, FFmpeg 5.1). Only CuepointFFmpeg imports this module.
+#include <errno.h>
+#include <libavformat/avformat.h>
+#include <libavformat/avio.h>
+#include <libavcodec/avcodec.h>
+#include <libavcodec/bsf.h>
+#include <libavutil/avutil.h>
+#include <libavutil/dict.h>
+#include <libavutil/error.h>
+#include <libavutil/opt.h>
+#include <libavutil/mathematics.h>
+#include <libswscale/swscale.h>
+#include <libswresample/swresample.h>
+
+// The shims below exist because these are C macros (function-like or built from FFERRTAG/
+// MKTAG expressions) that Swift's importer cannot turn into declarations.
+
+/// AVERROR(e): the negative error code FFmpeg returns for the POSIX errno `e`.
+static inline int cuepoint_averror(int posix_error) { return AVERROR(posix_error); }
+/// AVERROR_EOF: end of file.
+static inline int cuepoint_averror_eof(void) { return AVERROR_EOF; }
+/// AVERROR(EAGAIN): output not available in this state, try again after more input.
+static inline int cuepoint_averror_eagain(void) { return AVERROR(EAGAIN); }
+/// AVERROR_INVALIDDATA: invalid data found when processing input.
+static inline int cuepoint_averror_invaliddata(void) { return AVERROR_INVALIDDATA; }
+/// AVERROR_EXIT: the operation was interrupted by the interrupt callback.
+static inline int cuepoint_averror_exit(void) { return AVERROR_EXIT; }
+/// AVERROR_STREAM_NOT_FOUND.
+static inline int cuepoint_averror_stream_not_found(void) { return AVERROR_STREAM_NOT_FOUND; }
+/// AVERROR_DEMUXER_NOT_FOUND.
+static inline int cuepoint_averror_demuxer_not_found(void) { return AVERROR_DEMUXER_NOT_FOUND; }
+/// AV_NOPTS_VALUE: "no timestamp". Becomes nil at the Swift edge.
+static inline int64_t cuepoint_nopts_value(void) { return AV_NOPTS_VALUE; }
+/// AV_TIME_BASE_Q: microseconds, the time base of AVFormatContext.duration and start_time.
+static inline AVRational cuepoint_time_base_q(void) { return AV_TIME_BASE_Q; }
+
+#endif

@@ -1,0 +1,163 @@
+import CuepointHLS
+import CuepointTime
+import Foundation
+
+/// Publishes a recording's playlists after every segment: each rendition's `index.m3u8`
+/// and/or `live.m3u8`, the multivariant `master.m3u8`, and `recording.json`. Every file is
+/// replaced atomically (temporary file, then rename).
+///
+/// When only `live.m3u8` is written (no recording), a segment that left the window is deleted
+/// once its availability duration has passed: the time it left, plus its own duration, plus
+/// the duration of the longest playlist that listed it (hls-reference §2).
+final class RecordingPublisher {
+    struct Rendition {
+        var name: String
+        var playlists: RenditionPlaylists
+        var description: VariantDescription
+        var segmentSizes: [(bytes: Int64, durationMilliseconds: Int64)] = []
+    }
+
+    let store: DirectoryStore
+    let recordingName: String
+    let container: Container
+    let segmentDuration: MediaTime
+    let isLive: Bool
+    private(set) var renditions: [Rendition]
+    private var pendingDeletions: [(due: WallClockTime, path: String)] = []
+    private var lastMaster: String?
+    private var startDate: WallClockTime?
+    private let warnings: WarningCollector
+    private var warnedTargetDuration = false
+
+    init(
+        store: DirectoryStore, recordingName: String, container: Container, segmentDuration: MediaTime, isLive: Bool,
+        renditions: [Rendition], warnings: WarningCollector
+    ) {
+        self.store = store
+        self.recordingName = recordingName
+        self.container = container
+        self.segmentDuration = segmentDuration
+        self.isLive = isLive
+        self.renditions = renditions
+        self.warnings = warnings
+    }
+
+    /// Adds one completed segment per rendition and publishes.
+    func add(_ records: [SegmentRecord], initURIs: [String?], now: WallClockTime) throws(StorageError) {
+        if startDate == nil { startDate = records.first?.programDateTime }
+        for (index, record) in records.enumerated() {
+            var segment = MediaSegment(uri: record.uri, durationMilliseconds: record.durationMilliseconds)
+            segment.discontinuity = record.discontinuity
+            segment.programDateTime = record.programDateTime
+            if let initURI = initURIs[index] { segment.map = MediaInitializationSection(uri: initURI) }
+            let before = renditions[index].playlists.targetDuration
+            let removed = renditions[index].playlists.append(segment)
+            renditions[index].segmentSizes.append((record.byteCount, record.durationMilliseconds))
+            if renditions[index].playlists.targetDuration > before && renditions[index].playlists.segments.count > 1
+                && !warnedTargetDuration
+            {
+                warnedTargetDuration = true
+                warnings.add(
+                    "segment \(record.uri) of \(record.rendition) lasts \(formatSeconds(.milliseconds(record.durationMilliseconds)))"
+                        + ", longer than the target; EXT-X-TARGETDURATION rises to \(renditions[index].playlists.targetDuration)"
+                        + " (the input's keyframes are too far apart for the segment length)")
+            }
+            if !renditions[index].playlists.kinds.contains(.index) {
+                let windowMilliseconds = renditions[index].playlists.windowMilliseconds
+                for segment in removed {
+                    // Its own duration, plus the longest playlist that listed it: the window
+                    // just before it left (the current window plus the segment itself).
+                    let longestPlaylist = windowMilliseconds + segment.durationMilliseconds
+                    let availability = segment.durationMilliseconds + longestPlaylist
+                    pendingDeletions.append(
+                        (now.advanced(by: .milliseconds(availability)), "\(renditions[index].name)/\(segment.uri)"))
+                }
+            }
+        }
+        try publishAll(finished: false)
+        try deleteExpired(now: now)
+        try writeRecordingState(complete: false)
+    }
+
+    /// Publishes every playlist (and the multivariant playlist when it changed).
+    func publishAll(finished: Bool) throws(StorageError) {
+        for rendition in renditions where !rendition.playlists.segments.isEmpty {
+            for file in rendition.playlists.rendered(finished: finished) {
+                try store.writeAtomically(text: file.text, to: "\(rendition.name)/\(file.name)")
+            }
+        }
+        let master = multivariantPlaylist().render()
+        if master != lastMaster && renditions.contains(where: { !$0.playlists.segments.isEmpty }) {
+            try store.writeAtomically(text: master, to: "master.m3u8")
+            lastMaster = master
+        }
+    }
+
+    /// The multivariant playlist, with BANDWIDTH (peak) and AVERAGE-BANDWIDTH measured from
+    /// the segments written so far (hls-reference §3).
+    func multivariantPlaylist() -> MultivariantPlaylist {
+        var variants: [VariantStream] = []
+        for rendition in renditions where !rendition.segmentSizes.isEmpty {
+            let mediaPlaylist = rendition.playlists.kinds.contains(.index) ? "index.m3u8" : "live.m3u8"
+            var variant = VariantStream(
+                uri: "\(rendition.name)/\(mediaPlaylist)",
+                bandwidth: BitrateMeasurement.peak(
+                    segments: rendition.segmentSizes, targetDuration: rendition.playlists.targetDuration))
+            variant.averageBandwidth = BitrateMeasurement.average(segments: rendition.segmentSizes)
+            variant.codecs = rendition.description.unknownCodecs.isEmpty ? rendition.description.codecs : []
+            variant.resolution = rendition.description.resolution
+            variant.frameRate = rendition.description.frameRate
+            variants.append(variant)
+        }
+        var playlist = MultivariantPlaylist(variants: variants)
+        playlist.independentSegments = true
+        return playlist
+    }
+
+    /// Writes `recording.json`: what a later run needs to resume or replay the recording.
+    func writeRecordingState(complete: Bool) throws(StorageError) {
+        let state = RecordingState(
+            version: 1, name: recordingName, container: container.rawValue,
+            segmentDurationMilliseconds: segmentDuration.milliseconds, live: isLive, complete: complete,
+            startDate: startDate?.iso8601,
+            renditions: renditions.map { rendition in
+                RecordingState.Rendition(
+                    name: rendition.name, segments: rendition.playlists.segments.count,
+                    lastSequence: rendition.playlists.segments.isEmpty
+                        ? nil : rendition.playlists.firstSequence + Int64(rendition.playlists.segments.count - 1),
+                    durationMilliseconds: rendition.playlists.segments.reduce(0) { $0 + $1.durationMilliseconds },
+                    codecs: rendition.description.codecs)
+            })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(state)) ?? Data()
+        try store.writeAtomically(Array(data) + [10], to: "recording.json")
+    }
+
+    private func deleteExpired(now: WallClockTime) throws(StorageError) {
+        while let first = pendingDeletions.first, first.due <= now {
+            try store.remove(first.path)
+            pendingDeletions.removeFirst()
+        }
+    }
+}
+
+/// The content of `recording.json`.
+struct RecordingState: Codable, Equatable {
+    struct Rendition: Codable, Equatable {
+        var name: String
+        var segments: Int
+        var lastSequence: Int64?
+        var durationMilliseconds: Int64
+        var codecs: [String]
+    }
+
+    var version: Int
+    var name: String
+    var container: String
+    var segmentDurationMilliseconds: Int64
+    var live: Bool
+    var complete: Bool
+    var startDate: String?
+    var renditions: [Rendition]
+}

@@ -1,0 +1,246 @@
+import CuepointFFmpeg
+import CuepointHLS
+import CuepointTime
+import Foundation
+
+/// Options of a run that are not part of the pipeline file.
+public struct RunOptions: Sendable {
+    /// The wall clock (PROGRAM-DATE-TIME); tests pass a manual one.
+    public var clock: any WallClock = SystemWallClock()
+    /// Called with each warning as it happens.
+    public var warning: @Sendable (String) -> Void = { _ in }
+    /// Called a few times a second with the run's progress.
+    public var progress: (@Sendable (RunProgress) -> Void)? = nil
+
+    public init() {}
+}
+
+/// How far a run is.
+public struct RunProgress: Sendable {
+    /// Media time processed, in milliseconds.
+    public var mediaMilliseconds: Int64
+    /// The input's declared duration in milliseconds, nil for live inputs.
+    public var totalMilliseconds: Int64?
+    /// Segments completed (per rendition).
+    public var segments: Int
+}
+
+/// What a finished run produced.
+public struct RunSummary: Sendable {
+    public struct Rendition: Sendable {
+        public var name: String
+        public var segments: Int
+        public var durationMilliseconds: Int64
+        public var byteCount: Int64
+        /// The rendition's main playlist, relative to the recording directory.
+        public var playlist: String
+    }
+
+    /// The recording directory.
+    public var directory: URL
+    public var renditions: [Rendition]
+    public var warnings: [String]
+    /// Whether the run ended through `stop()` rather than at the end of the input.
+    public var stopped: Bool
+}
+
+/// Runs one pipeline: opens the input, segments it into every rendition, publishes the
+/// playlists after each segment, and finalises the recording.
+///
+/// `run()` blocks: call it on a thread of its own (never on Swift's cooperative pool), or use
+/// `run() async`, which starts one. `stop()` may be called from any thread; the run then
+/// closes the open segment, publishes final playlists and returns normally.
+public final class PipelineRunner: Sendable {
+    public let spec: PipelineSpec
+    /// Where the recording is written: by default `<output.directory>/<name>`.
+    public let directory: URL
+    private let options: RunOptions
+    private let interrupt = InterruptPolicy()
+
+    public init(spec: PipelineSpec, directory: URL? = nil, options: RunOptions = RunOptions()) {
+        self.spec = spec
+        self.directory =
+            directory ?? URL(fileURLWithPath: spec.recordingDirectory)
+        self.options = options
+    }
+
+    /// Asks a running pipeline to finish: the blocked read returns, the open segment closes,
+    /// and final playlists are published.
+    public func stop() { interrupt.cancel() }
+
+    /// Runs on a dedicated thread and resumes when the pipeline ends.
+    public func run() async throws(CuepointError) -> RunSummary {
+        let result: Result<RunSummary, CuepointError> = await withCheckedContinuation { continuation in
+            let thread = Thread { [self] in
+                do throws(CuepointError) {
+                    continuation.resume(returning: .success(try runBlocking()))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+            thread.name = "cuepoint.pipeline.\(spec.name)"
+            thread.start()
+        }
+        return try result.get()
+    }
+
+    /// Runs the pipeline on the calling thread until the input ends or `stop()` is called.
+    ///
+    /// - Throws: `CuepointError` naming the input or output path, the cause and the fix.
+    ///   Segments and playlists published before a failure stay valid and playable.
+    public func runBlocking() throws(CuepointError) -> RunSummary {
+        let input = spec.input
+        let warnings = WarningCollector(report: options.warning)
+        let demuxer = try InputOpener.open(url: input.url, format: input.format, options: input.options, interrupt: interrupt)
+        for option in demuxer.unusedOptions {
+            warnings.add("input option `\(option)` was not recognised by FFmpeg and has no effect")
+        }
+        let selection = try InputOpener.select(demuxer.streams, url: input.url)
+        for stream in selection.ignored {
+            warnings.add("\(input.url): stream \(stream.index) (\(stream.mediaType.rawValue), \(stream.codec.name)) is not carried")
+        }
+        let isLive = input.isLive
+        let kinds = spec.playlists
+        let store = DirectoryStore(root: directory)
+        do {
+            try store.prepare(subdirectories: spec.renditions.map(\.name))
+        } catch {
+            throw CuepointError(subject: error.path, message: "cannot write the output: \(error.reason)", fix: error.fix)
+        }
+
+        let outputs = spec.renditions.map {
+            RenditionOutput(name: $0.name, container: spec.output.container, store: store, streams: selection.streams)
+        }
+        let description = VariantDescription(streams: selection.streams)
+        if !description.unknownCodecs.isEmpty {
+            warnings.add("no CODECS string for \(description.unknownCodecs.joined(separator: ", ")); CODECS is left out of master.m3u8")
+        }
+        let publisher = RecordingPublisher(
+            store: store, recordingName: spec.name, container: spec.output.container,
+            segmentDuration: spec.output.segmentDuration, isLive: isLive,
+            renditions: spec.renditions.map {
+                RecordingPublisher.Rendition(
+                    name: $0.name,
+                    playlists: RenditionPlaylists(
+                        kinds: kinds, windowSize: spec.output.liveWindow, finishAsVOD: !isLive,
+                        targetMilliseconds: spec.output.segmentDuration.milliseconds, firstSequence: 1),
+                    description: description)
+            }, warnings: warnings)
+        let session = RecordingSession(
+            outputs: outputs, publisher: publisher, cutStream: selection.cutStream.index, streams: selection.streams,
+            target: spec.output.segmentDuration, isLive: isLive, clock: options.clock, startDate: input.startDate,
+            warnings: warnings)
+
+        let reading = try readAll(demuxer: demuxer, session: session, publisher: publisher, warnings: warnings)
+        let segmentsBefore = publisher.renditions.first?.playlists.segments.count ?? 0
+        do {
+            try session.finish(complete: reading.failure == nil)
+        } catch {
+            session.salvage()
+            throw describeOutputFailure(error, input: input.url)
+        }
+        warnings.reportCounts()
+        let summary = RunSummary(
+            directory: directory,
+            renditions: publisher.renditions.map { rendition in
+                RunSummary.Rendition(
+                    name: rendition.name, segments: rendition.playlists.segments.count,
+                    durationMilliseconds: rendition.playlists.segments.reduce(0) { $0 + $1.durationMilliseconds },
+                    byteCount: rendition.segmentSizes.reduce(0) { $0 + $1.bytes },
+                    playlist: "\(rendition.name)/\(kinds.contains(.index) ? "index.m3u8" : "live.m3u8")")
+            }, warnings: warnings.all, stopped: reading.stopped)
+        let written = summary.renditions.first?.segments ?? 0
+        if let failure = reading.failure {
+            throw CuepointError(
+                subject: input.url, message: failure,
+                fix: written > 0
+                    ? "the \(written) segment(s) before it are complete and playable in \(directory.path)"
+                    : "no segment could be written")
+        }
+        if written == 0 && !reading.stopped {
+            let what = selection.video != nil ? "no video keyframe was found" : "no audio packet was found"
+            throw CuepointError(subject: input.url, message: "nothing to segment: \(what)", fix: "check the input")
+        }
+        _ = segmentsBefore
+        return summary
+    }
+
+    private struct Reading {
+        var stopped = false
+        /// Why reading ended early, when the input is damaged or truncated.
+        var failure: String?
+    }
+
+    /// The read loop: packets until the end, a stop, or unrecoverable input damage.
+    private func readAll(
+        demuxer: Demuxer, session: RecordingSession, publisher: RecordingPublisher, warnings: WarningCollector
+    ) throws(CuepointError) -> Reading {
+        let packet = Packet()
+        var reading = Reading()
+        var consecutiveErrors = 0
+        var readErrors = 0
+        var lastProgress = DispatchTime.now().uptimeNanoseconds
+        var packetsSinceCheck = 0
+        let total = demuxer.duration?.milliseconds
+        while true {
+            do {
+                guard try demuxer.read(into: packet) else { break }
+                consecutiveErrors = 0
+            } catch {
+                if error.code == .exit {
+                    reading.stopped = true
+                    break
+                }
+                consecutiveErrors += 1
+                readErrors += 1
+                if consecutiveErrors >= 32 || error.code == .inputOutput || error.code == .timedOut {
+                    reading.failure =
+                        "the input is damaged after \(formatSeconds(.milliseconds(session.latestMediaMilliseconds))) (\(error.message))"
+                    break
+                }
+                warnings.count("unreadable data in the input was skipped")
+                continue
+            }
+            if packet.isCorrupt { warnings.count("packets flagged corrupt by the demuxer were kept") }
+            do {
+                try session.handle(packet)
+            } catch {
+                session.salvage()
+                throw describeOutputFailure(error, input: spec.input.url)
+            }
+            packetsSinceCheck += 1
+            if let progress = options.progress, packetsSinceCheck >= 64 {
+                packetsSinceCheck = 0
+                let now = DispatchTime.now().uptimeNanoseconds
+                if now - lastProgress > 250_000_000 {
+                    lastProgress = now
+                    progress(
+                        RunProgress(
+                            mediaMilliseconds: session.latestMediaMilliseconds, totalMilliseconds: total,
+                            segments: publisher.renditions.first?.playlists.segments.count ?? 0))
+                }
+            }
+        }
+        // A file that ends well before its declared duration was cut short (a partial download or copy).
+        if reading.failure == nil, !reading.stopped, !spec.input.isLive, let total, !session.hadDiscontinuity {
+            let reached = session.latestMediaMilliseconds
+            if reached < total - max(1000, total / 50) {
+                reading.failure =
+                    "the input ends at \(formatSeconds(.milliseconds(reached))) but declares \(formatSeconds(.milliseconds(total)))"
+                    + " (truncated file?)"
+            }
+        }
+        return reading
+    }
+
+    private func describeOutputFailure(_ error: any Error, input: String) -> CuepointError {
+        switch error {
+        case let storage as StorageError:
+            CuepointError(subject: storage.path, message: "cannot \(storage.operation): \(storage.reason)", fix: storage.fix)
+        case let ffmpeg as FFmpegError:
+            CuepointError(subject: input, message: "muxing failed (\(ffmpeg.function): \(ffmpeg.message))")
+        default:
+            CuepointError(subject: input, message: "\(error)")
+        }
+    }
+}

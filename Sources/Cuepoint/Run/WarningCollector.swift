@@ -1,0 +1,45 @@
+import Synchronization
+
+/// Collects the warnings of a run: one-off warnings are reported at once through `report`;
+/// repeated conditions (dropped packets) are counted and summarised at the end.
+public final class WarningCollector: Sendable {
+    private struct State {
+        var messages: [String] = []
+        var counts: [String: Int] = [:]
+        var countOrder: [String] = []
+    }
+
+    private let state = Mutex(State())
+    private let report: @Sendable (String) -> Void
+
+    public init(report: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.report = report
+    }
+
+    /// Records and reports a warning.
+    public func add(_ message: String) {
+        state.withLock { $0.messages.append(message) }
+        report(message)
+    }
+
+    /// Counts one occurrence of a repeated condition.
+    public func count(_ condition: String) {
+        state.withLock { state in
+            if state.counts[condition] == nil { state.countOrder.append(condition) }
+            state.counts[condition, default: 0] += 1
+        }
+    }
+
+    /// Every warning, with counted conditions as "condition (N times)".
+    public var all: [String] {
+        state.withLock { state in
+            state.messages + state.countOrder.map { "\($0) (\(state.counts[$0]!)×)" }
+        }
+    }
+
+    /// Reports the counted conditions (call once at the end).
+    public func reportCounts() {
+        let counted = state.withLock { state in state.countOrder.map { "\($0) (\(state.counts[$0]!)×)" } }
+        for line in counted { report(line) }
+    }
+}

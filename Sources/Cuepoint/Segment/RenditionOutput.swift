@@ -1,0 +1,122 @@
+import CuepointFFmpeg
+import CuepointHLS
+import CuepointTime
+import Foundation
+
+/// One rendition's muxing: a libavformat muxer per epoch whose output is switched from
+/// segment file to segment file, plus the init section for fMP4.
+///
+/// MPEG-TS: one `mpegts` muxer per epoch, so continuity counters run on across segments;
+/// PAT/PMT are re-sent at the start of every segment (`mpegts_flags=resend_headers`), so
+/// each segment decodes on its own.
+/// fMP4: one `mp4` muxer per epoch in `frag_custom` mode. `delay_moov` lets the muxer see
+/// the first packets before it writes `moov` (needed when codec configuration arrives
+/// in-band, such as ADTS AAC from MPEG-TS); the first flush writes `ftyp`+`moov` into the init
+/// section and each later flush one `moof`+`mdat` fragment into a segment.
+///
+/// Owned by the muxing thread.
+final class RenditionOutput {
+    let name: String
+    let container: Container
+    let store: DirectoryStore
+    /// The input streams this rendition carries, in output order.
+    let streams: [StreamInfo]
+
+    private var muxer: Muxer?
+    private var outputIndex: [Int: Int] = [:]
+    private var segmentFile: FileSink?
+    private var initSink: MemorySink?
+    private var initNumber = 0
+    /// The init section of the current epoch (fMP4).
+    private(set) var initURI: String?
+
+    init(name: String, container: Container, store: DirectoryStore, streams: [StreamInfo]) {
+        self.name = name
+        self.container = container
+        self.store = store
+        self.streams = streams
+    }
+
+    var segmentExtension: String { container == .ts ? "ts" : "m4s" }
+
+    /// The file name of segment `sequence`, relative to the rendition directory.
+    func segmentName(_ sequence: Int64) -> String {
+        let digits = String(sequence)
+        return "seg_" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + "." + segmentExtension
+    }
+
+    /// Starts writing segment `sequence`; creates the epoch's muxer when none is running.
+    func openSegment(sequence: Int64) throws {
+        let file = try store.openFile("\(name)/\(segmentName(sequence))")
+        segmentFile = file
+        if muxer == nil {
+            try startMuxer(firstSink: file)
+        } else if container == .ts {
+            muxer!.sink = file
+            try muxer!.setOption("mpegts_flags", "resend_headers")
+        }
+    }
+
+    /// Writes one packet of input stream `inputStream` into the open segment.
+    func write(_ packet: Packet, inputStream: Int) throws {
+        guard let muxer, let index = outputIndex[inputStream] else { return }
+        try muxer.write(packet, toStream: index)
+    }
+
+    /// Completes the open segment: flushes the muxer into it and gives it its final name.
+    ///
+    /// - Returns: the segment's size in bytes.
+    func closeSegment() throws -> Int64 {
+        guard let muxer, let file = segmentFile else { return 0 }
+        if container == .fmp4 {
+            if let initSink {
+                // delay_moov: the first flush writes only ftyp+moov.
+                try muxer.flush()
+                try store.writeAtomically(initSink.bytes, to: "\(name)/\(initURI!)")
+                self.initSink = nil
+            }
+            muxer.sink = file
+        }
+        try muxer.flush()
+        segmentFile = nil
+        try file.commit()
+        return file.byteCount
+    }
+
+    /// Ends the epoch's muxer (after its last segment closed); the next segment starts a new one.
+    func endEpoch() throws {
+        guard let muxer else { return }
+        self.muxer = nil
+        let leftover = CountingSink()
+        muxer.sink = leftover
+        try muxer.finish()
+    }
+
+    /// Gives up the open segment after a failure: its temporary file is removed, and the
+    /// segments closed before stay as they are.
+    func abandon() {
+        segmentFile?.discard()
+        segmentFile = nil
+        muxer?.abandon()
+        muxer = nil
+    }
+
+    private func startMuxer(firstSink: FileSink) throws {
+        let muxer = try Muxer(formatName: container == .ts ? "mpegts" : "mp4")
+        outputIndex = [:]
+        for stream in streams { outputIndex[stream.index] = try muxer.addStream(copying: stream) }
+        switch container {
+        case .ts:
+            muxer.sink = firstSink
+            try muxer.writeHeader()
+        case .fmp4:
+            initNumber += 1
+            initURI = initNumber == 1 ? "init.mp4" : "init_\(initNumber).mp4"
+            let sink = MemorySink()
+            initSink = sink
+            muxer.sink = sink
+            try muxer.writeHeader(options: ["movflags": "+frag_custom+delay_moov+default_base_moof+skip_trailer"])
+        }
+        self.muxer = muxer
+    }
+}

@@ -1,0 +1,106 @@
+internal import CCuepointFFmpeg
+import CuepointTime
+
+/// An open input: a file, `pipe:0`, or any URL libavformat reads, with its streams.
+///
+/// Owned by the thread that reads it; `interrupt` may be used from any thread to stop a
+/// blocking `open` or `read`. The corresponding FFmpeg type is `AVFormatContext` (input).
+public final class Demuxer {
+    private var context: UnsafeMutablePointer<AVFormatContext>?
+    /// Stops blocking calls on this input; shared with whoever may cancel the read.
+    public let interrupt: InterruptPolicy
+    /// The input's streams, in container order.
+    public let streams: [StreamInfo]
+    /// The demuxer FFmpeg chose (`mov,mp4,m4a,3gp,3g2,mj2`, `mpegts`, `flv`, …).
+    public let formatName: String
+    /// The declared duration of the whole input, nil when unknown (live inputs).
+    public let duration: MediaTime?
+    /// The input's size in bytes, nil when unknown (pipes, network).
+    public let byteSize: Int64?
+    /// Options the caller passed that FFmpeg did not recognise.
+    public let unusedOptions: [String]
+
+    /// Opens `url` and reads enough of it to know its streams.
+    ///
+    /// - Parameters:
+    ///   - url: a path, `pipe:0`, or a URL (`rtmp://`, `srt://`, `udp://`, `http://`).
+    ///   - format: forces a demuxer by FFmpeg name (`mpegts`, `flv`); nil probes.
+    ///   - options: libavformat/protocol options (`rw_timeout`, `listen`, …).
+    ///   - interrupt: cancels blocking calls.
+    /// - Throws: `FFmpegError` from `avformat_open_input` or `avformat_find_stream_info`.
+    /// - The corresponding FFmpeg functions are `avformat_open_input` and `avformat_find_stream_info`.
+    public init(
+        url: String, format: String? = nil, options: [String: String] = [:],
+        interrupt: InterruptPolicy = InterruptPolicy()
+    ) throws(FFmpegError) {
+        self.interrupt = interrupt
+        var context = avformat_alloc_context()
+        guard context != nil else {
+            throw FFmpegError(code: .noMemory, function: "avformat_alloc_context", message: "out of memory")
+        }
+        context!.pointee.interrupt_callback = interrupt.interruptCallback
+        var inputFormat: UnsafePointer<AVInputFormat>? = nil
+        if let format {
+            inputFormat = av_find_input_format(format)
+            if inputFormat == nil {
+                avformat_free_context(context)
+                throw FFmpegError(
+                    code: .demuxerNotFound, function: "av_find_input_format",
+                    message: "FFmpeg has no demuxer named '\(format)'")
+            }
+        }
+        var dictionary = OptionDictionary(options)
+        let opened = avformat_open_input(&context, url, inputFormat, &dictionary.pointer)
+        if opened < 0 { throw FFmpegError(code: opened, function: "avformat_open_input") }  // context freed by FFmpeg
+        unusedOptions = dictionary.remainingKeys
+        self.context = context
+        let found = avformat_find_stream_info(context, nil)
+        if found < 0 {
+            avformat_close_input(&self.context)
+            throw FFmpegError(code: found, function: "avformat_find_stream_info")
+        }
+        var streams: [StreamInfo] = []
+        for index in 0..<Int(context!.pointee.nb_streams) {
+            do {
+                streams.append(try StreamInfo(context!.pointee.streams[index]!))
+            } catch {
+                avformat_close_input(&self.context)
+                throw error
+            }
+        }
+        self.streams = streams
+        formatName = String(cString: context!.pointee.iformat.pointee.name)
+        let declared = context!.pointee.duration
+        duration = declared == cuepoint_nopts_value() || declared <= 0 ? nil : MediaTime(ticks: declared, timeBase: .microseconds)
+        let size = context!.pointee.pb.map { avio_size($0) } ?? -1
+        byteSize = size > 0 ? size : nil
+    }
+
+    deinit { avformat_close_input(&context) }
+
+    /// Reads the next packet into `packet`, replacing its contents.
+    ///
+    /// - Returns: false at the end of the input.
+    /// - Throws: `FFmpegError` for read errors, including `.exit` when interrupted.
+    /// - The corresponding FFmpeg function is `av_read_frame`.
+    public func read(into packet: Packet) throws(FFmpegError) -> Bool {
+        packet.reset()
+        let result = av_read_frame(context, packet.pointer)
+        if result == cuepoint_averror_eof() { return false }
+        if result < 0 {
+            // The interrupt callback turns a blocking read into AVERROR_EXIT; a passed deadline is a timeout.
+            if interrupt.deadlinePassed && !interrupt.isCancelled {
+                throw FFmpegError(code: .timedOut, function: "av_read_frame", message: "no data before the read timeout")
+            }
+            throw FFmpegError(code: result, function: "av_read_frame")
+        }
+        return true
+    }
+
+    /// How far into the input the reader is, in bytes; nil when unknown.
+    public var bytePosition: Int64? {
+        guard let pb = context?.pointee.pb else { return nil }
+        let position = avio_tell(pb)
+        return position >= 0 ? position : nil
+    }
+}

@@ -1,0 +1,68 @@
+extension MultivariantPlaylist {
+    /// Reads a multivariant playlist written by `render()`, strictly.
+    ///
+    /// Accepts LF or CRLF line endings, blank lines, comments, and one EXT-X-VERSION (whose value
+    /// is checked but not kept: `render()` writes none). Rejects, with the line number: a byte
+    /// order mark, control characters, a first line other than `#EXTM3U`; any other `#EXT` tag
+    /// (EXT-X-MEDIA, EXT-X-I-FRAME-STREAM-INF, media playlist tags, …) and unknown STREAM-INF
+    /// attributes; malformed values; a repeated header tag; a URI line not preceded by
+    /// EXT-X-STREAM-INF and an EXT-X-STREAM-INF not followed by a URI.
+    ///
+    /// - Throws: `PlaylistParseError` for the first problem found.
+    public init(parsing text: String) throws(PlaylistParseError) {
+        var playlist = MultivariantPlaylist()
+        var headerTagLines: [String: Int] = [:]
+        // The variant whose EXT-X-STREAM-INF was read and whose URI line is still to come.
+        var pending: (variant: VariantStream, line: Int)?
+        for line in try PlaylistText.lines(of: text).dropFirst() {
+            if line.text.isEmpty || PlaylistText.isComment(line.text) { continue }
+            guard let (nameText, value) = PlaylistText.tag(line.text) else {
+                guard var (variant, _) = pending else {
+                    throw PlaylistParseError(
+                        line: line.number, message: "URI \(line.text) has no EXT-X-STREAM-INF before it")
+                }
+                variant.uri = String(line.text)
+                playlist.variants.append(variant)
+                pending = nil
+                continue
+            }
+            let name = String(nameText)
+            if let (_, pendingLine) = pending {
+                throw PlaylistParseError(line: pendingLine, message: "EXT-X-STREAM-INF is not followed by a URI")
+            }
+            switch name {
+            case "EXT-X-VERSION", "EXT-X-INDEPENDENT-SEGMENTS":
+                if let first = headerTagLines[name] {
+                    throw PlaylistParseError(
+                        line: line.number, message: "\(name) appears twice (first on line \(first))")
+                }
+                headerTagLines[name] = line.number
+                if name == "EXT-X-VERSION" {
+                    guard let value, let version = DecimalText.integer(value), version >= 1 else {
+                        throw PlaylistParseError(
+                            line: line.number, message: "EXT-X-VERSION must be an integer of at least 1")
+                    }
+                } else {
+                    guard value == nil else {
+                        throw PlaylistParseError(line: line.number, message: "\(name) takes no value")
+                    }
+                    playlist.independentSegments = true
+                }
+            case "EXT-X-STREAM-INF":
+                guard let value, !value.isEmpty else {
+                    throw PlaylistParseError(line: line.number, message: "EXT-X-STREAM-INF needs a value")
+                }
+                var list = try AttributeList(parsing: value, tag: name, line: line.number)
+                pending = (try VariantStream(attributes: &list, uri: ""), line.number)
+            case "EXTM3U":
+                throw PlaylistParseError(line: line.number, message: "#EXTM3U may only be the first line")
+            default:
+                throw PlaylistParseError(line: line.number, message: "unsupported tag \(name)")
+            }
+        }
+        if let (_, pendingLine) = pending {
+            throw PlaylistParseError(line: pendingLine, message: "EXT-X-STREAM-INF is not followed by a URI")
+        }
+        self = playlist
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Cuepoint
+import Foundation
+
+/// `cuepoint`: the command line. Exit codes: 0 success, 1 runtime failure, 2 usage or
+/// pipeline-file error.
+@main
+struct CuepointCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cuepoint",
+        abstract: "Turn live or recorded video into HLS, with product markers and shoppable replays.",
+        version: "0.1.0",
+        subcommands: [Run.self, Validate.self, Segment.self, Probe.self, Serve.self]
+    )
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as CommandFailure {
+            FileHandle.standardError.write(Data("cuepoint: \(error.message)\n".utf8))
+            Foundation.exit(error.exitCode)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                exit(withError: error)
+            }
+            // Usage errors are exit code 2 (ArgumentParser's default would be 64).
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(code == .failure ? 1 : 2)
+        }
+    }
+}
+
+/// A failure that ends the command with a one-line message and an exit code.
+struct CommandFailure: Error {
+    var message: String
+    var exitCode: Int32
+
+    static func runtime(_ error: CuepointError) -> CommandFailure { CommandFailure(message: error.description, exitCode: 1) }
+
+    static func pipeline(_ error: PipelineFileError) -> CommandFailure {
+        CommandFailure(message: error.description, exitCode: 2)
+    }
+}

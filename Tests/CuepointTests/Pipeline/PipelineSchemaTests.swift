@@ -1,0 +1,187 @@
+import CuepointTime
+import Foundation
+import Testing
+
+#if canImport(CuepointPipeline)
+    @testable import CuepointPipeline
+#else
+    @testable import Cuepoint
+#endif
+
+/// Keeps `Pipelines/cuepoint-pipeline.schema.json` and the decoder in step: the same keys per
+/// section, the same required keys, the same defaults, enums and bounds.
+@Suite struct PipelineSchemaTests {
+    typealias Support = PipelineTestSupport
+
+    static func loadSchema() throws -> [String: Any] {
+        let url = Support.pipelinesDirectory.appendingPathComponent("cuepoint-pipeline.schema.json")
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
+        return try #require(object as? [String: Any])
+    }
+
+    /// The object schemas of the format by key path ("" for the top level, "renditions[]" for
+    /// each rendition), found by walking `properties` and `items`.
+    static func objectSchemas(_ schema: [String: Any], path: String = "") -> [String: [String: Any]] {
+        var result: [String: [String: Any]] = [:]
+        if schema["properties"] != nil { result[path] = schema }
+        for (key, value) in schema["properties"] as? [String: Any] ?? [:] {
+            guard let child = value as? [String: Any] else { continue }
+            let childPath = path.isEmpty ? key : path + "." + key
+            result.merge(objectSchemas(child, path: childPath)) { $1 }
+            if let items = child["items"] as? [String: Any] {
+                result.merge(objectSchemas(items, path: childPath + "[]")) { $1 }
+            }
+        }
+        return result
+    }
+
+    /// The `default` of every property, by key path.
+    static func defaults(_ schema: [String: Any]) -> [String: Any] {
+        var result: [String: Any] = [:]
+        for (path, object) in objectSchemas(schema) {
+            for (key, value) in object["properties"] as? [String: Any] ?? [:] {
+                if let property = value as? [String: Any], let value = property["default"] {
+                    result[path.isEmpty ? key : path + "." + key] = value
+                }
+            }
+        }
+        return result
+    }
+
+    static func property(_ schema: [String: Any], _ path: String, _ key: String) throws -> [String: Any] {
+        let object = try #require(objectSchemas(schema)[path])
+        let properties = try #require(object["properties"] as? [String: Any])
+        return try #require(properties[key] as? [String: Any])
+    }
+
+    @Test func schemaSectionsHaveTheDecodersKeys() throws {
+        let objects = Self.objectSchemas(try Self.loadSchema())
+        let decoderKeys: [String: [String]] = [
+            "": PipelineDecoder.topLevelKeys,
+            "input": PipelineDecoder.inputKeys,
+            "output": PipelineDecoder.outputKeys,
+            "renditions[]": PipelineDecoder.renditionKeys,
+        ]
+        #expect(Set(objects.keys) == Set(decoderKeys.keys))
+        for (path, keys) in decoderKeys {
+            let properties = try #require(objects[path]?["properties"] as? [String: Any], "no schema for `\(path)`")
+            #expect(Set(properties.keys) == Set(keys), "keys of `\(path)`")
+            #expect(objects[path]?["additionalProperties"] as? Bool == false, "`\(path)` must reject unknown keys")
+            #expect(objects[path]?["description"] != nil || path == "renditions[]")
+            for (key, value) in properties {
+                let property = try #require(value as? [String: Any])
+                #expect(property["description"] is String, "`\(path).\(key)` needs a description")
+            }
+        }
+    }
+
+    @Test func schemaRequiredKeysAreTheDecodersRequiredKeys() throws {
+        let schema = try Self.loadSchema()
+        let complete: [String: Any] = [
+            "version": 1, "name": "x",
+            "input": [
+                "url": "a.mp4", "format": "mp4", "options": ["a": "1"], "start_date": "2025-03-14T18:00:00Z",
+                "live": false,
+            ],
+            "output": [
+                "directory": "out", "container": "ts", "segment": "6s", "live_window": 6, "playlists": ["index"],
+            ],
+            "renditions": [["name": "source", "copy": true]],
+        ]
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: complete), as: UTF8.self)
+        #expect(Support.problems(text) == [])
+        for (path, object) in Self.objectSchemas(schema) {
+            let required = Set(object["required"] as? [String] ?? [])
+            let properties = object["properties"] as? [String: Any] ?? [:]
+            for key in properties.keys {
+                var document = complete
+                Self.remove(key, at: path, from: &document)
+                let data = try JSONSerialization.data(withJSONObject: document)
+                let problems = Support.problems(String(decoding: data, as: UTF8.self))
+                let keyPath = (path.isEmpty ? "" : path.replacingOccurrences(of: "[]", with: "[0]") + ".") + key
+                if required.contains(key) {
+                    #expect(problems.map(\.keyPath) == [keyPath], "schema requires `\(keyPath)`")
+                    #expect(problems.first?.message == "required key is missing")
+                } else {
+                    #expect(problems == [], "schema has `\(keyPath)` optional")
+                }
+            }
+        }
+    }
+
+    private static func remove(_ key: String, at path: String, from document: inout [String: Any]) {
+        switch path {
+        case "": document[key] = nil
+        case "renditions[]":
+            var rendition = (document["renditions"] as? [[String: Any]])?.first ?? [:]
+            rendition[key] = nil
+            document["renditions"] = [rendition]
+        default:
+            var section = document[path] as? [String: Any] ?? [:]
+            section[key] = nil
+            document[path] = section
+        }
+    }
+
+    @Test func schemaDefaultsAreTheDecodersDefaults() throws {
+        let defaults = Self.defaults(try Self.loadSchema())
+        let spec = try #require(Support.decode("version: 1\nname: x\ninput: {url: a.mp4}\n"))
+        let checks: [String: (Any) -> Bool] = [
+            "output.directory": { $0 as? String == spec.output.directory },
+            "output.container": { $0 as? String == spec.output.container.rawValue },
+            "output.segment": { ($0 as? String).flatMap(DurationText.parse) == spec.output.segmentDuration },
+            "output.live_window": { $0 as? Int == spec.output.liveWindow },
+            "renditions": { value in
+                let entries = value as? [[String: Any]] ?? []
+                return entries.map {
+                    RenditionSpec(name: $0["name"] as? String ?? "", copy: $0["copy"] as? Bool ?? false)
+                }
+                    == spec.renditions
+            },
+        ]
+        #expect(Set(defaults.keys) == Set(checks.keys), "every schema default is checked here, and only those")
+        for (path, check) in checks {
+            let value = try #require(defaults[path], "schema has no default for `\(path)`")
+            #expect(check(value), "schema default of `\(path)` is \(value)")
+        }
+        #expect(spec.output == OutputSpec())
+        #expect(spec.renditions == RenditionSpec.defaultRenditions)
+    }
+
+    @Test func schemaEnumsAndBoundsMatch() throws {
+        let schema = try Self.loadSchema()
+        #expect(try Self.property(schema, "", "version")["const"] as? Int == PipelineSpec.supportedVersion)
+        #expect(
+            try Self.property(schema, "output", "container")["enum"] as? [String] == Container.allCases.map(\.rawValue))
+        let playlists = try Self.property(schema, "output", "playlists")["items"] as? [String: Any]
+        #expect(playlists?["enum"] as? [String] == PlaylistKind.allCases.map(\.rawValue))
+        let window = try Self.property(schema, "output", "live_window")
+        #expect(window["minimum"] as? Int == OutputSpec.minimumLiveWindow)
+        let segment = try Self.property(schema, "output", "segment")
+        #expect(segment["minimum"] as? Int64 == OutputSpec.minimumSegmentDuration.milliseconds / 1000)
+        #expect(segment["maximum"] as? Int64 == OutputSpec.maximumSegmentDuration.milliseconds / 1000)
+        #expect(try Self.property(schema, "renditions[]", "copy")["const"] as? Bool == true)
+    }
+
+    @Test(arguments: ["spring-sale", "a", "0", "a.b_c-d", "Spring", "-a", ".a", "a b", "é", "", "a/b", "ab..", "_x"])
+    func schemaNamePatternAgreesWithTheDecoder(name: String) throws {
+        let schema = try Self.loadSchema()
+        for (path, key) in [("", "name"), ("renditions[]", "name")] {
+            let pattern = try #require(try Self.property(schema, path, key)["pattern"] as? String)
+            let expression = try NSRegularExpression(pattern: pattern)
+            let range = NSRange(name.startIndex..., in: name)
+            let matches = expression.firstMatch(in: name, range: range) != nil
+            #expect(matches == PipelineDecoder.isValidName(name), "`\(name)` at `\(path).\(key)`")
+        }
+    }
+
+    @Test(arguments: [
+        "6s", "6", "1.5s", "500ms", "1m", "1h30m", ".5s", "1min", "6 s", "6seconds", "s", "1.s", "", "6S",
+    ])
+    func schemaDurationPatternAgreesWithDurationText(text: String) throws {
+        let pattern = try #require(try Self.property(try Self.loadSchema(), "output", "segment")["pattern"] as? String)
+        let expression = try NSRegularExpression(pattern: pattern)
+        let matches = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        #expect(matches == (DurationText.parse(text) != nil), "`\(text)`")
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+#if canImport(CuepointPipeline)
+    @testable import CuepointPipeline
+#else
+    @testable import Cuepoint
+#endif
+
+/// Shared helpers for the pipeline-file tests.
+enum PipelineTestSupport {
+    /// The repository root: the nearest folder above this file that holds `Package.swift` and
+    /// `Pipelines/` (the real package, even when these files are symlinked into another one).
+    static let repositoryRoot: URL = {
+        var directory = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
+        while directory.path != "/" {
+            let manifest = directory.appendingPathComponent("Package.swift").path
+            let pipelines = directory.appendingPathComponent("Pipelines").path
+            if FileManager.default.fileExists(atPath: manifest), FileManager.default.fileExists(atPath: pipelines) {
+                return directory
+            }
+            directory.deleteLastPathComponent()
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    }()
+
+    /// `Pipelines/` in the repository.
+    static var pipelinesDirectory: URL { repositoryRoot.appendingPathComponent("Pipelines") }
+
+    /// The environment the shipped examples need.
+    static let exampleEnvironment = ["CUEPOINT_STREAM_KEY": "spring"]
+
+    /// Decodes `text` as `p.yaml`; the spec, or nil when there were problems.
+    static func decode(_ text: String, environment: [String: String] = [:]) -> PipelineSpec? {
+        try? PipelineFile.decode(text, fileName: "p.yaml", environment: environment)
+    }
+
+    /// The problems decoding `text` as `p.yaml` reports; empty when it decodes.
+    static func problems(_ text: String, environment: [String: String] = [:]) -> [PipelineProblem] {
+        do {
+            _ = try PipelineFile.decode(text, fileName: "p.yaml", environment: environment)
+            return []
+        } catch {
+            return error.problems
+        }
+    }
+
+    /// The problems as `cuepoint validate` prints them, one per element.
+    static func lines(_ text: String, environment: [String: String] = [:]) -> [String] {
+        problems(text, environment: environment).map(\.description)
+    }
+}
