@@ -42,6 +42,8 @@ final class RecordingSession {
     private var segmentEnd: MediaTime?
     private var nextSequence: Int64
     private(set) var latestMediaMilliseconds: Int64 = 0
+    /// The end of the last closed segment, in recording time: where the next epoch starts.
+    private var recordedMilliseconds: Int64 = 0
 
     init(
         outputs: [RenditionOutput], publisher: RecordingPublisher, cutStream: Int, streams: [StreamInfo],
@@ -105,7 +107,9 @@ final class RecordingSession {
             let end = pts + duration
             if segmentEnd.map({ end > $0 }) ?? true { segmentEnd = end }
             if let epoch {
-                latestMediaMilliseconds = epoch.recordingOffsetMilliseconds + (end - epoch.origin).milliseconds
+                // With B-frames the newest packet in decoding order is not the latest in presentation.
+                latestMediaMilliseconds = max(
+                    latestMediaMilliseconds, epoch.recordingOffsetMilliseconds + (end - epoch.origin).milliseconds)
             }
         } else if !segmentOpen {
             return  // before the first keyframe of the epoch: no segment to put it in
@@ -134,7 +138,13 @@ final class RecordingSession {
         for (position, output) in outputs.enumerated() {
             // The muxer consumes the payload, so every rendition but the last gets a reference of its own.
             let copy = position == outputs.count - 1 ? packet : try packet.clone()
-            try output.write(copy, inputStream: packet.streamIndex)
+            do {
+                try output.write(copy, inputStream: packet.streamIndex)
+            } catch let error as FFmpegError where error.code == .invalidData {
+                // A damaged packet (garbage inside the input, a cut-off last frame) that the muxer
+                // or its bitstream filter cannot parse: the rest of the stream is still usable.
+                warnings.count("damaged packets the muxer could not use were dropped")
+            }
         }
     }
 
@@ -142,7 +152,7 @@ final class RecordingSession {
         let wallClock: WallClockTime
         let offset: Int64
         if let previous = epoch {
-            offset = latestMediaMilliseconds
+            offset = recordedMilliseconds
             wallClock = isLive ? clock.now() : previous.wallClock.advanced(by: .milliseconds(offset - previous.recordingOffsetMilliseconds))
         } else {
             offset = 0
@@ -182,6 +192,7 @@ final class RecordingSession {
         }
         segmentOpen = false
         nextSequence += 1
+        recordedMilliseconds = epoch.recordingOffsetMilliseconds + endOffset
         try publisher.add(records, initURIs: outputs.map(\.initURI), now: clock.now())
     }
 
