@@ -1,0 +1,40 @@
+import CuepointTime
+import Foundation
+import Testing
+
+#if canImport(CuepointPipeline)
+    @testable import CuepointPipeline
+#else
+    @testable import Cuepoint
+#endif
+
+/// The pipeline file and the error line shown in README.md are real.
+@Suite struct ReadmeExampleTests {
+    func readmeYAMLBlock() throws -> String {
+        let readme = try String(
+            contentsOf: PipelineTestSupport.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```yaml\n"))
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        return String(readme[start.upperBound..<end.lowerBound])
+    }
+
+    @Test func theReadmePipelineDecodes() throws {
+        let spec = try PipelineFile.decode(try readmeYAMLBlock(), fileName: "README.md", environment: [:])
+        #expect(spec.name == "spring-sale")
+        #expect(spec.output.container == .fmp4)
+        #expect(spec.output.segmentDuration.milliseconds == 6000)
+        #expect(spec.renditions == [RenditionSpec(name: "source", copy: true)])
+    }
+
+    @Test func theReadmeErrorLineIsWhatTheDecoderPrints() throws {
+        let misspelt = try readmeYAMLBlock().replacingOccurrences(of: "  segment:", with: "  sgement:")
+        let readme = try String(
+            contentsOf: PipelineTestSupport.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect {
+            _ = try PipelineFile.decode(misspelt, fileName: "spring.yaml", environment: [:])
+        } throws: { error in
+            guard let error = error as? PipelineFileError, let problem = error.problems.first else { return false }
+            return error.problems.count == 1 && readme.contains("\n\(problem.description)\n")
+        }
+    }
+}
