@@ -72,6 +72,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "CuepointServerTests",
+            dependencies: [
+                "CuepointServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "CuepointTests",
             dependencies: ["Cuepoint", "CuepointHLS", "CuepointFFmpeg"],
             swiftSettings: strictSettings

@@ -26,15 +26,9 @@ public struct DirectoryServer: Sendable {
     {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: CORSMiddleware(allowOrigin: .all, allowMethods: [.get, .head, .options]))
+        router.add(middleware: HLSCacheMiddleware())
         let files = FileMiddleware<BasicRequestContext, LocalFileSystem>(
-            directory, urlBasePath: nil,
-            cacheControl: CacheControl([
-                (DirectoryServer.playlistType, [.maxAge(1)]),
-                (DirectoryServer.transportStreamType, [.public, .maxAge(86_400)]),
-                (DirectoryServer.segmentType, [.public, .maxAge(86_400)]),
-                (MediaType(type: .video, subType: "mp4"), [.public, .maxAge(86_400)]),
-            ]),
-            searchForIndexHtml: true, logger: Logger(label: "cuepoint.server")
+            directory, urlBasePath: nil, searchForIndexHtml: true, logger: Logger(label: "cuepoint.server")
         ).withAdditionalMediaTypes(forFileExtensions: [
             "m3u8": DirectoryServer.playlistType,
             "ts": DirectoryServer.transportStreamType,
@@ -55,5 +49,22 @@ public struct DirectoryServer: Sendable {
     /// Serves until the task is cancelled or the process receives SIGINT/SIGTERM.
     public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         try await application(onServerRunning: onServerRunning).runService()
+    }
+}
+
+/// Cache headers for HLS: playlists change with every segment, so caches keep them for a
+/// second at most; segments and init sections never change once published.
+struct HLSCacheMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        var response = try await next(request, context)
+        let path = request.uri.path
+        if path.hasSuffix(".m3u8") {
+            response.headers[.cacheControl] = "max-age=1"
+        } else if path.hasSuffix(".ts") || path.hasSuffix(".m4s") || path.hasSuffix(".mp4") {
+            response.headers[.cacheControl] = "public, max-age=86400, immutable"
+        }
+        return response
     }
 }

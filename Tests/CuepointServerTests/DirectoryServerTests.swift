@@ -1,0 +1,64 @@
+import CuepointServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// A real server on a loopback port serving a directory of HLS files.
+@Suite struct DirectoryServerTests {
+    func makeDirectory() throws -> String {
+        let directory = NSTemporaryDirectory() + "cuepoint-serve-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory + "/source", withIntermediateDirectories: true)
+        try "#EXTM3U\n".write(toFile: directory + "/master.m3u8", atomically: true, encoding: .utf8)
+        try Data([0x47, 0x40, 0x00, 0x10]).write(to: URL(fileURLWithPath: directory + "/source/seg_000001.ts"))
+        try Data([0, 0, 0, 8]).write(to: URL(fileURLWithPath: directory + "/source/seg_000001.m4s"))
+        return directory
+    }
+
+    @Test func servesPlaylistsAndSegmentsWithHLSHeaders() async throws {
+        let directory = try makeDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let app = DirectoryServer(directory: directory, host: "127.0.0.1", port: 0).application()
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/master.m3u8", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/vnd.apple.mpegurl")
+                #expect(response.headers[.cacheControl] == "max-age=1")
+                #expect(String(buffer: response.body) == "#EXTM3U\n")
+            }
+            try await client.execute(uri: "/source/seg_000001.ts", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "video/mp2t")
+                #expect(response.headers[.cacheControl] == "public, max-age=86400, immutable")
+            }
+            try await client.execute(uri: "/source/seg_000001.m4s", method: .get) { response in
+                #expect(response.headers[.contentType] == "video/iso.segment")
+            }
+            try await client.execute(uri: "/master.m3u8", method: .get, headers: [.origin: "http://player.example"]) {
+                response in
+                #expect(response.headers[.accessControlAllowOrigin] == "*")
+            }
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test func refusesPathsOutsideTheDirectory() async throws {
+        let directory = try makeDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let secret = (directory as NSString).deletingLastPathComponent + "/cuepoint-secret-\(UUID().uuidString).txt"
+        try "secret".write(toFile: secret, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: secret) }
+        let name = (secret as NSString).lastPathComponent
+        let app = DirectoryServer(directory: directory, host: "127.0.0.1", port: 0).application()
+        try await app.test(.live) { client in
+            for uri in ["/../\(name)", "/%2e%2e/\(name)", "/source/..%2f..%2f\(name)", "/missing.m3u8"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .notFound || response.status == .badRequest, "\(uri)")
+                    #expect(String(buffer: response.body) != "secret")
+                }
+            }
+        }
+    }
+}

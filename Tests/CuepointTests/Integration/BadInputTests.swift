@@ -1,0 +1,221 @@
+import Cuepoint
+import Foundation
+import Testing
+
+extension Integration {
+    /// Damaged and unusable inputs and outputs through the `cuepoint` binary: the exit code, a
+    /// one-line error naming the input and the cause, and whatever was written still valid.
+    /// The inputs are made from SampleMedia inside each test's folder.
+    @Suite("Bad inputs through the command line")
+    struct BadInputs {
+        /// Runs `cuepoint segment <input> -o <folder>/out` and returns the result and the output folder.
+        private func segment(_ input: String, in folder: URL, _ extra: [String] = []) throws -> (CuepointCLI.Result, URL) {
+            let output = folder.appendingPathComponent("out")
+            return (try CuepointCLI.run(["segment", input, "-o", output.path] + extra), output)
+        }
+
+        // MARK: Inputs that cannot be read at all
+
+        @Test("a missing file: exit 1, `no such file`")
+        func missingFile() async throws {
+            try await withTemporaryDirectory(label: "bad-missing") { folder in
+                let input = folder.appendingPathComponent("nowhere.mp4").path
+                let (result, output) = try segment(input, in: folder)
+                expectOneLineError(result, exitCode: 1, mentions: [input, "no such file"])
+                try verifyWhateverWasWritten(directory: output)
+            }
+        }
+
+        @Test("a zero-byte file: exit 1, `empty`")
+        func zeroByteFile() async throws {
+            try await withTemporaryDirectory(label: "bad-empty") { folder in
+                let input = try DamagedInputs.empty(as: "empty.mp4", in: folder).path
+                let (result, output) = try segment(input, in: folder)
+                expectOneLineError(result, exitCode: 1, mentions: [input, "empty"])
+                try verifyWhateverWasWritten(directory: output)
+            }
+        }
+
+        @Test("an MP4 with only a subtitle track: exit 1, `no audio or video stream`")
+        func noAudioOrVideo() async throws {
+            try await withTemporaryDirectory(label: "bad-subtitles") { folder in
+                let input = try DamagedInputs.subtitlesOnlyMP4(as: "subtitles.mp4", in: folder).path
+                let (result, output) = try segment(input, in: folder)
+                expectOneLineError(result, exitCode: 1, mentions: [input, "no audio or video stream"])
+                try verifyWhateverWasWritten(directory: output)
+            }
+        }
+
+        // MARK: Truncated inputs
+
+        /// The first 400 000 bytes of sample.mp4 (moov first, so it declares 20 s).
+        private func truncatedMP4(in folder: URL) throws -> String {
+            try DamagedInputs.truncated(TestPaths.sampleMedia("sample.mp4"), to: 400_000, as: "truncated.mp4", in: folder).path
+        }
+
+        /// The first 500 000 bytes of sample.ts.
+        private func truncatedTS(in folder: URL) throws -> String {
+            try DamagedInputs.truncated(TestPaths.sampleMedia("sample.ts"), to: 500_000, as: "truncated.ts", in: folder).path
+        }
+
+        @Test("a truncated MP4: exit 1 naming it truncated; the segments before the cut are valid")
+        func truncatedMP4Fails() async throws {
+            try await withTemporaryDirectory(label: "bad-truncated-mp4") { folder in
+                let input = try truncatedMP4(in: folder)
+                let (result, output) = try segment(input, in: folder)
+                expectOneLineError(result, exitCode: 1, mentions: [input, "truncated"], allowWarnings: true)
+                let recording = try #require(try verifyWhateverWasWritten(directory: output), "no segment was kept")
+                #expect(recording.rendition.totalMilliseconds > 0 && recording.rendition.totalMilliseconds < 20_000)
+            }
+        }
+
+        @Test("a truncated MP4: what was written plays", .enabled(if: GStreamer.isInstalled))
+        func truncatedMP4Plays() async throws {
+            try await withTemporaryDirectory(label: "bad-truncated-mp4-play") { folder in
+                let (result, output) = try segment(try truncatedMP4(in: folder), in: folder)
+                #expect(result.status == 1, "\(result)")
+                let played = try expectPlays(output.appendingPathComponent("master.m3u8"))
+                #expect(played.videoFrames > 0)
+            }
+        }
+
+        @Test("a truncated MPEG-TS (no declared length): exit 0 and a valid shorter recording")
+        func truncatedTS() async throws {
+            try await withTemporaryDirectory(label: "bad-truncated-ts") { folder in
+                let input = try truncatedTS(in: folder)
+                let (result, output) = try segment(input, in: folder)
+                #expect(result.status == 0, "\(result)")
+                #expect(result.errorLines.isEmpty, "\(result)")
+                let rendition = try verifyRecording(directory: output, container: .ts).rendition
+                #expect(rendition.playlist.endList)
+                #expect(rendition.totalMilliseconds > 0 && rendition.totalMilliseconds < 20_000)
+            }
+        }
+
+        @Test("a truncated MPEG-TS: the recording plays", .enabled(if: GStreamer.isInstalled))
+        func truncatedTSPlays() async throws {
+            try await withTemporaryDirectory(label: "bad-truncated-ts-play") { folder in
+                let (result, output) = try segment(try truncatedTS(in: folder), in: folder)
+                #expect(result.status == 0, "\(result)")
+                let played = try expectPlays(output.appendingPathComponent("master.m3u8"))
+                #expect(played.videoFrames > 0 && played.videoFrames < 600)
+            }
+        }
+
+        // MARK: Garbage in the middle
+
+        @Test("64 KiB of garbage in the middle: exit 0 with warnings, valid output", arguments: ["sample.ts", "sample.mp4"])
+        func garbageInTheMiddle(sample: String) async throws {
+            try await withTemporaryDirectory(label: "bad-garbage") { folder in
+                let input = try DamagedInputs.garbled(TestPaths.sampleMedia(sample), as: "garbled-" + sample, in: folder).path
+                let (result, output) = try segment(input, in: folder)
+                #expect(result.status == 0, "\(result)")
+                #expect(!result.warningLines.isEmpty, "the damage is reported as warnings; \(result)")
+                #expect(result.errorLines.isEmpty, "\(result)")
+                let rendition = try verifyRecording(directory: output, container: .ts).rendition
+                #expect(rendition.playlist.endList)
+            }
+        }
+
+        @Test(
+            "64 KiB of garbage in the middle: the recording plays", .enabled(if: GStreamer.isInstalled),
+            arguments: ["sample.ts", "sample.mp4"])
+        func garbageInTheMiddlePlays(sample: String) async throws {
+            try await withTemporaryDirectory(label: "bad-garbage-play") { folder in
+                let input = try DamagedInputs.garbled(TestPaths.sampleMedia(sample), as: "garbled-" + sample, in: folder).path
+                let (result, output) = try segment(input, in: folder)
+                #expect(result.status == 0, "\(result)")
+                let played = try expectPlays(output.appendingPathComponent("master.m3u8"))
+                #expect(played.videoFrames > 0)
+            }
+        }
+
+        // MARK: Timestamps that jump
+
+        /// The two-part inputs: sample.ts twice (timestamps go back 20 s), and sample.ts followed
+        /// by a copy shifted 3600 s later (timestamps jump forward).
+        enum Jump: String, CaseIterable, Sendable {
+            case backwards
+            case forwards
+
+            func input(in folder: URL) throws -> String {
+                let sample = TestPaths.sampleMedia("sample.ts")
+                switch self {
+                case .backwards:
+                    return try DamagedInputs.concatenated([sample, sample], as: "twice.ts", in: folder).path
+                case .forwards:
+                    let later = try DamagedInputs.shiftedTS(bySeconds: 3600, as: "later.ts", in: folder)
+                    return try DamagedInputs.concatenated([sample, later], as: "jump.ts", in: folder).path
+                }
+            }
+        }
+
+        @Test(
+            "timestamps that jump: exit 0, a warning, one EXT-X-DISCONTINUITY, PROGRAM-DATE-TIME continuous",
+            arguments: Jump.allCases)
+        func timestampJump(jump: Jump) async throws {
+            try await withTemporaryDirectory(label: "bad-jump") { folder in
+                let (result, output) = try segment(try jump.input(in: folder), in: folder)
+                #expect(result.status == 0, "\(result)")
+                #expect(result.warningLines.contains { $0.contains("timestamps jump") }, "\(result)")
+                #expect(result.errorLines.isEmpty, "\(result)")
+                let rendition = try verifyRecording(directory: output, container: .ts).rendition
+                #expect(rendition.discontinuityCount == 1)
+                #expect(rendition.text.components(separatedBy: "#EXT-X-DISCONTINUITY\n").count == 2)
+                expectContinuousProgramDateTime(rendition.playlist)
+                // Two copies of the same 20 s, within a frame each.
+                #expect(abs(rendition.totalMilliseconds - 40_000) <= 2 * 34, "EXTINF sum \(rendition.totalMilliseconds) ms")
+            }
+        }
+
+        @Test("timestamps that jump: the recording plays all 1200 frames", .enabled(if: GStreamer.isInstalled), arguments: Jump.allCases)
+        func timestampJumpPlays(jump: Jump) async throws {
+            try await withTemporaryDirectory(label: "bad-jump-play") { folder in
+                let (result, output) = try segment(try jump.input(in: folder), in: folder)
+                #expect(result.status == 0, "\(result)")
+                try expectPlays(output.appendingPathComponent("master.m3u8"), videoFrames: 1200)
+            }
+        }
+
+        // MARK: Bad output, bad pipeline file, bad usage
+
+        @Test("an output directory below a regular file: exit 1, the path and `Not a directory`")
+        func unwritableOutput() async throws {
+            try await withTemporaryDirectory(label: "bad-output") { folder in
+                let blocker = folder.appendingPathComponent("plain-file")
+                try Data("not a directory\n".utf8).write(to: blocker)
+                let output = blocker.appendingPathComponent("recording")
+                let result = try CuepointCLI.run(["segment", SampleInput.mp4.path, "-o", output.path])
+                expectOneLineError(result, exitCode: 1, mentions: [blocker.path, "Not a directory"])
+                #expect(try Data(contentsOf: blocker) == Data("not a directory\n".utf8), "the file in the way is untouched")
+            }
+        }
+
+        @Test("a pipeline file with an unknown key: exit 2, file:line:column")
+        func brokenPipelineFile() async throws {
+            try await withTemporaryDirectory(label: "bad-pipeline") { folder in
+                let text = """
+                    version: 1
+                    name: broken
+                    input:
+                      url: \(SampleInput.mp4.path)
+                    output:
+                      sgement: 6s
+                    """
+                try Data(text.utf8).write(to: folder.appendingPathComponent("bad.yaml"))
+                let result = try CuepointCLI.run(["run", "bad.yaml", "--output", "out"], in: folder)
+                expectOneLineError(result, exitCode: 2, mentions: ["bad.yaml:6:3:", "sgement"])
+                #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path), "nothing was run")
+            }
+        }
+
+        @Test("a usage error (`--segment 0s`): exit 2, one line")
+        func usageError() async throws {
+            try await withTemporaryDirectory(label: "bad-usage") { folder in
+                let (result, output) = try segment(SampleInput.mp4.path, in: folder, ["--segment", "0s"])
+                expectOneLineError(result, exitCode: 2, mentions: ["--segment", "0s"])
+                #expect(!FileManager.default.fileExists(atPath: output.path), "nothing was run")
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// Makes damaged or unusual inputs from SampleMedia inside a test's folder: nothing here is
+/// committed, and the same call always makes the same bytes.
+enum DamagedInputs {
+    /// The first `byteCount` bytes of `source`.
+    static func truncated(_ source: URL, to byteCount: Int, as name: String, in folder: URL) throws -> URL {
+        let data = try Data(contentsOf: source)
+        precondition(byteCount < data.count, "\(source.lastPathComponent) is only \(data.count) bytes")
+        let target = folder.appendingPathComponent(name)
+        try data.prefix(byteCount).write(to: target)
+        return target
+    }
+
+    /// `source` with `byteCount` pseudo-random bytes (from `seed`) written over its middle.
+    static func garbled(
+        _ source: URL, byteCount: Int = 64 * 1024, seed: UInt64 = 0x4375_6570_6F69_6E74, as name: String, in folder: URL
+    ) throws -> URL {
+        var data = try Data(contentsOf: source)
+        var generator = SplitMix64(seed: seed)
+        let start = data.count / 2 - byteCount / 2
+        for offset in 0..<byteCount {
+            data[data.startIndex + start + offset] = UInt8(truncatingIfNeeded: generator.next())
+        }
+        let target = folder.appendingPathComponent(name)
+        try data.write(to: target)
+        return target
+    }
+
+    /// The files one after the other, as `cat a b > name` would write them.
+    static func concatenated(_ sources: [URL], as name: String, in folder: URL) throws -> URL {
+        var data = Data()
+        for source in sources { data.append(try Data(contentsOf: source)) }
+        let target = folder.appendingPathComponent(name)
+        try data.write(to: target)
+        return target
+    }
+
+    /// An empty file.
+    static func empty(as name: String, in folder: URL) throws -> URL {
+        let target = folder.appendingPathComponent(name)
+        try Data().write(to: target)
+        return target
+    }
+
+    /// `sample.ts` remuxed with its timestamps moved `seconds` later
+    /// (`ffmpeg -i sample.ts -c copy -output_ts_offset <seconds> -f mpegts`).
+    static func shiftedTS(bySeconds seconds: Int, as name: String, in folder: URL) throws -> URL {
+        let target = folder.appendingPathComponent(name)
+        try ffmpeg([
+            "-i", TestPaths.sampleMedia("sample.ts").path, "-c", "copy", "-output_ts_offset", String(seconds),
+            "-f", "mpegts", target.path,
+        ])
+        return target
+    }
+
+    /// An MP4 whose only stream is a `mov_text` subtitle track made from a small WebVTT file.
+    static func subtitlesOnlyMP4(as name: String, in folder: URL) throws -> URL {
+        let subtitles = folder.appendingPathComponent("subtitles.vtt")
+        try Data(
+            "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nNew arrivals\n\n00:00:02.000 --> 00:00:04.000\nOn sale now\n".utf8
+        ).write(to: subtitles)
+        let target = folder.appendingPathComponent(name)
+        try ffmpeg(["-i", subtitles.path, "-c:s", "mov_text", "-f", "mp4", target.path])
+        return target
+    }
+
+    /// Runs the `ffmpeg` program quietly, overwriting its output.
+    private static func ffmpeg(_ arguments: [String]) throws {
+        guard let ffmpeg = ExternalProgram.which("ffmpeg") else { throw ProbeError.notInstalled("ffmpeg") }
+        let args = ["-v", "error", "-nostdin", "-y"] + arguments
+        let output = try ExternalProgram.run(ffmpeg, args)
+        guard output.status == 0 else {
+            throw ProbeError.failed(command: "ffmpeg " + args.joined(separator: " "), status: output.status, stderr: output.stderrText)
+        }
+    }
+}
+
+/// A small seeded pseudo-random generator (SplitMix64), so damaged inputs are reproducible.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
