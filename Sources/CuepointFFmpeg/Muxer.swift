@@ -103,6 +103,24 @@ public final class Muxer {
         return Rational(Int64(base.num), Int64(base.den))
     }
 
+    /// Whether output stream `index` has codec configuration bytes (extradata).
+    public func hasExtradata(stream index: Int) -> Bool {
+        (context!.pointee.streams[index]!.pointee.codecpar.pointee.extradata_size) > 0
+    }
+
+    /// Sets output stream `index`'s codec configuration before its first packet is written
+    /// (for a configuration that a bitstream filter produced, such as `aac_adtstoasc`'s).
+    public func setExtradata(_ bytes: [UInt8], stream index: Int) throws(FFmpegError) {
+        let par = context!.pointee.streams[index]!.pointee.codecpar!
+        guard let buffer = av_mallocz(bytes.count + Int(AV_INPUT_BUFFER_PADDING_SIZE)) else {
+            throw FFmpegError(code: .noMemory, function: "av_mallocz", message: "out of memory")
+        }
+        bytes.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+        av_freep(&par.pointee.extradata)
+        par.pointee.extradata = buffer.assumingMemoryBound(to: UInt8.self)
+        par.pointee.extradata_size = Int32(bytes.count)
+    }
+
     /// Writes `packet` to output stream `stream`, rescaling its timestamps from the time
     /// base the stream was added with. The packet's payload is consumed (it is empty afterwards).
     ///

@@ -85,7 +85,7 @@ extension CuepointCommand {
             let outputURL = URL(fileURLWithPath: output)
             let spec = PipelineSpec(
                 name: outputURL.lastPathComponent.isEmpty ? "segment" : outputURL.lastPathComponent,
-                input: InputSpec(url: input, live: live ? true : nil),
+                input: InputSpec(url: input == "-" ? "pipe:0" : input, live: live ? true : nil),
                 output: OutputSpec(
                     directory: outputURL.deletingLastPathComponent().path, container: Container(rawValue: container)!,
                     segmentDuration: DurationText.parse(segment)!, liveWindow: liveWindow))

@@ -27,6 +27,8 @@ final class RenditionOutput {
     private var segmentFile: FileSink?
     private var initSink: MemorySink?
     private var initNumber = 0
+    private var adtsFilters: [Int: BitstreamFilter] = [:]
+    private let filteredPacket = Packet()
     /// The init section of the current epoch (fMP4).
     private(set) var initURI: String?
 
@@ -60,7 +62,28 @@ final class RenditionOutput {
     /// Writes one packet of input stream `inputStream` into the open segment.
     func write(_ packet: Packet, inputStream: Int) throws {
         guard let muxer, let index = outputIndex[inputStream] else { return }
+        if container == .fmp4, let stream = streams.first(where: { $0.index == inputStream }), stream.codec == .aac,
+            packet.size > 2, packet.withUnsafeBytes({ $0[0] == 0xFF && $0[1] & 0xF0 == 0xF0 })
+        {
+            try writeFiltered(packet, stream: stream, outputIndex: index, muxer: muxer)
+            return
+        }
         try muxer.write(packet, toStream: index)
+    }
+
+    /// ADTS AAC (from MPEG-TS) into MP4: FFmpeg 5.1's mov muxer refuses ADTS headers, so
+    /// `aac_adtstoasc` strips them and yields the AudioSpecificConfig, which the output stream
+    /// needs before `moov` is written (delay_moov writes it at the first flush).
+    private func writeFiltered(_ packet: Packet, stream: StreamInfo, outputIndex index: Int, muxer: Muxer) throws {
+        let filter = try adtsFilters[stream.index] ?? BitstreamFilter(name: "aac_adtstoasc", stream: stream)
+        adtsFilters[stream.index] = filter
+        try filter.send(packet)
+        while try filter.receive(into: filteredPacket) {
+            if !muxer.hasExtradata(stream: index), !filter.outputExtradata.isEmpty {
+                try muxer.setExtradata(filter.outputExtradata, stream: index)
+            }
+            try muxer.write(filteredPacket, toStream: index)
+        }
     }
 
     /// Completes the open segment: flushes the muxer into it and gives it its final name.
@@ -104,6 +127,7 @@ final class RenditionOutput {
     private func startMuxer(firstSink: FileSink) throws {
         let muxer = try Muxer(formatName: container == .ts ? "mpegts" : "mp4")
         outputIndex = [:]
+        adtsFilters = [:]
         for stream in streams { outputIndex[stream.index] = try muxer.addStream(copying: stream) }
         switch container {
         case .ts:

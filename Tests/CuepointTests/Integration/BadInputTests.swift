@@ -1,4 +1,6 @@
 import Cuepoint
+import CuepointHLS
+import CuepointTime
 import Foundation
 import Testing
 

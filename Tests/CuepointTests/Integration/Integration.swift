@@ -1,4 +1,5 @@
 import Cuepoint
+import CuepointHLS
 import CuepointTime
 import Foundation
 import Testing

@@ -299,10 +299,10 @@ func expectContinuousProgramDateTime(_ playlist: MediaPlaylist, sourceLocation: 
             Issue.record("\(next.uri) or \(previous.uri) has no EXT-X-PROGRAM-DATE-TIME", sourceLocation: sourceLocation)
             continue
         }
+        let across = next.discontinuity ? " across the discontinuity" : ""
         #expect(
             after.millisecondsSince1970 == before.millisecondsSince1970 + previous.durationMilliseconds,
-            "PROGRAM-DATE-TIME of \(next.uri) (\(after)) is not \(previous.uri)'s (\(before)) + \(previous.durationMilliseconds) ms"
-                + (next.discontinuity ? " across the discontinuity" : ""),
+            "PROGRAM-DATE-TIME of \(next.uri) (\(after)) is not \(previous.uri)'s (\(before)) + \(previous.durationMilliseconds) ms\(across)",
             sourceLocation: sourceLocation)
     }
 }
