@@ -29,8 +29,10 @@ struct CuepointCommand: AsyncParsableCommand {
             if code == .success {
                 exit(withError: error)
             }
-            // Usage errors are exit code 2 (ArgumentParser's default would be 64).
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            // Usage errors: one line, exit code 2 (ArgumentParser's default would be 64).
+            let text = message(for: error).replacingOccurrences(of: "Error: ", with: "")
+                .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            FileHandle.standardError.write(Data("cuepoint: \(text) (see 'cuepoint --help')\n".utf8))
             Foundation.exit(code == .failure ? 1 : 2)
         }
     }
