@@ -198,9 +198,11 @@ def bench_input(cache, minutes):
         started = time.perf_counter()
         subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
         log(f"  generated in {time.perf_counter() - started:.0f} s")
-    # Read it once so both tools find it in the page cache.
-    with open(path, "rb") as f:
-        while f.read(1 << 22):
+    # Read it once so both tools find it in the page cache (into one small buffer, so this
+    # process's own peak RSS, which a spawned child's ru_maxrss starts from, stays low).
+    buffer = bytearray(1 << 16)
+    with open(path, "rb", buffering=0) as f:
+        while f.readinto(buffer):
             pass
     return path
 
@@ -356,7 +358,8 @@ def main():
     log(f"cuepoint: {machine['cuepoint_version']} ({binaries['cuepoint']})")
     log(f"input:    {source} ({args.minutes} min, {machine['input_bytes']:,} bytes)")
     log(f"runs:     {runs} measured per tool and container (+{args.warmup} warm-up), alternating")
-    log(f"rss floor: {mb(floor):.1f} MB (peak RSS wait4 reports for /bin/true spawned the same way)")
+    log(f"rss floor: {mb(floor):.1f} MB (wait4 peak RSS of /bin/true spawned the same way: a child starts\n"
+        "           from this Python process's peak, so figures at this floor are not the child's own)")
 
     load_before, waited = wait_for_quiet(args.max_load, args.max_wait)
     rows = []

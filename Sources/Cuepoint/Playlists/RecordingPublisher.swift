@@ -53,9 +53,7 @@ final class RecordingPublisher {
             let before = renditions[index].playlists.targetDuration
             let removed = renditions[index].playlists.append(segment)
             renditions[index].segmentSizes.append((record.byteCount, record.durationMilliseconds))
-            if renditions[index].playlists.targetDuration > before && renditions[index].playlists.segments.count > 1
-                && !warnedTargetDuration
-            {
+            if renditions[index].playlists.targetDuration > before && !warnedTargetDuration {
                 warnedTargetDuration = true
                 warnings.add(
                     "segment \(record.uri) of \(record.rendition) lasts \(formatSeconds(.milliseconds(record.durationMilliseconds)))"

@@ -104,17 +104,18 @@ final class RecordingSession {
             case .append:
                 break
             }
-            let end = pts + duration
-            if segmentEnd.map({ end > $0 }) ?? true { segmentEnd = end }
-            if let epoch {
-                // With B-frames the newest packet in decoding order is not the latest in presentation.
-                latestMediaMilliseconds = max(
-                    latestMediaMilliseconds, epoch.recordingOffsetMilliseconds + (end - epoch.origin).milliseconds)
-            }
         } else if !segmentOpen {
             return  // before the first keyframe of the epoch: no segment to put it in
         }
-        try write(packet)
+        // Only a frame that was written extends the segment (a damaged one may be dropped).
+        guard try write(packet), isCut else { return }
+        let end = pts + duration
+        if segmentEnd.map({ end > $0 }) ?? true { segmentEnd = end }
+        if let epoch {
+            // With B-frames the newest packet in decoding order is not the latest in presentation.
+            latestMediaMilliseconds = max(
+                latestMediaMilliseconds, epoch.recordingOffsetMilliseconds + (end - epoch.origin).milliseconds)
+        }
     }
 
     /// Closes the open segment and publishes final playlists.
@@ -134,18 +135,22 @@ final class RecordingSession {
 
     // MARK: Steps
 
-    private func write(_ packet: Packet) throws {
+    /// Writes the packet to every rendition; false when the muxers rejected it as damaged.
+    private func write(_ packet: Packet) throws -> Bool {
+        var written = false
         for (position, output) in outputs.enumerated() {
             // The muxer consumes the payload, so every rendition but the last gets a reference of its own.
             let copy = position == outputs.count - 1 ? packet : try packet.clone()
             do {
                 try output.write(copy, inputStream: packet.streamIndex)
+                written = true
             } catch let error as FFmpegError where error.code == .invalidData {
                 // A damaged packet (garbage inside the input, a cut-off last frame) that the muxer
                 // or its bitstream filter cannot parse: the rest of the stream is still usable.
                 warnings.count("damaged packets the muxer could not use were dropped")
             }
         }
+        return written
     }
 
     private func beginEpoch(origin: MediaTime) {

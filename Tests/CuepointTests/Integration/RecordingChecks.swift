@@ -146,6 +146,9 @@ func verifyMediaPlaylist(
     }
     if container == .fmp4 {
         #expect(text.contains("#EXT-X-MAP:URI="), "\(name) has no EXT-X-MAP", sourceLocation: sourceLocation)
+        #expect(
+            playlist.segments.first?.map?.uri == "init.mp4", "\(name): the first EXT-X-MAP is not init.mp4",
+            sourceLocation: sourceLocation)
     }
 
     // Every segment with ffprobe.
