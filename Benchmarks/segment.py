@@ -198,13 +198,28 @@ def bench_input(cache, minutes):
         started = time.perf_counter()
         subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
         log(f"  generated in {time.perf_counter() - started:.0f} s")
-    # Read it once so both tools find it in the page cache (into one small buffer, so this
-    # process's own peak RSS, which a spawned child's ru_maxrss starts from, stays low).
+    return warm(path)
+
+
+def warm(path):
+    """Reads a file once so both tools find it in the page cache. One small buffer, so this
+    process's own peak RSS (a spawned child's ru_maxrss starts from it) stays low."""
     buffer = bytearray(1 << 16)
     with open(path, "rb", buffering=0) as f:
         while f.readinto(buffer):
             pass
     return path
+
+
+def ts_remux(ffmpeg, mp4):
+    """The same packets in MPEG-TS (cached): a demuxer without an up-front sample index."""
+    path = mp4[:-len(".mp4")] + ".ts"
+    if not (os.path.isfile(path) and os.path.getsize(path) > 0):
+        argv = [ffmpeg, "-v", "error", "-y", "-i", mp4, "-map", "0", "-c", "copy", "-f", "mpegts", path + ".part"]
+        log(f"remuxing: {shlex.join(argv)}")
+        subprocess.run(argv, check=True)
+        os.replace(path + ".part", path)
+    return warm(path)
 
 
 def wait_for_quiet(max_load, max_wait):
@@ -293,6 +308,31 @@ def table(rows):
     return "\n".join(text)
 
 
+def growth_table(growth):
+    lines = [("input", "bytes", "cuepoint s", "ffmpeg s", "ratio", "cuepoint MB", "ffmpeg MB", "segments")]
+    for entry in growth["runs"]:
+        c, f = entry["cuepoint"], entry["ffmpeg"]
+        lines.append((os.path.basename(entry["input"]), f"{entry['bytes']:,}", f"{c['wall_s']:.3f}",
+                      f"{f['wall_s']:.3f}", f"{c['wall_s'] / f['wall_s']:.2f}", f"{mb(c['peak_rss_kib']):.1f}",
+                      f"{mb(f['peak_rss_kib']):.1f}", f"{c['segments']}/{f['segments']}"))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    text = ["peak RSS against input length (ts output, one run each; goal <= 64 MB and no growth):"]
+    for n, line in enumerate(lines):
+        text.append("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
+                              for i, (cell, w) in enumerate(zip(line, widths))).rstrip())
+        if n == 0:
+            text.append("  ".join("-" * w for w in widths))
+    by_input = {os.path.basename(e["input"]): e for e in growth["runs"]}
+    short, long = growth["minutes"]
+    for kind in ("mp4", "ts"):
+        a, b = by_input.get(f"bench-{short}min.{kind}"), by_input.get(f"bench-{long}min.{kind}")
+        if a and b:
+            text.append(f"growth {kind} input {short} -> {long} min: cuepoint "
+                        f"{mb(b['cuepoint']['peak_rss_kib'] - a['cuepoint']['peak_rss_kib']):+.1f} MB, ffmpeg "
+                        f"{mb(b['ffmpeg']['peak_rss_kib'] - a['ffmpeg']['peak_rss_kib']):+.1f} MB")
+    return "\n".join(text)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -302,7 +342,8 @@ def main():
     parser.add_argument("--runs", type=int, help="measured runs per tool and container (default 5; 2 with --quick)")
     parser.add_argument("--warmup", type=int, default=1, help="unmeasured runs per tool and container first (default 1)")
     parser.add_argument("--growth", type=int, metavar="MINUTES",
-                        help="also segment a MINUTES-long input once (ts) and compare peak RSS")
+                        help="also run each tool once (ts output) on the base and a MINUTES-long input, "
+                             "as MP4 and as an MPEG-TS remux, and compare peak RSS")
     parser.add_argument("--quick", action="store_true", help="1-minute input, 2 runs: a smoke run")
     parser.add_argument("--containers", default="ts,fmp4", help="comma-separated (default ts,fmp4)")
     parser.add_argument("--cache", default="/tmp/cuepoint-bench", help="where inputs are kept (default /tmp/cuepoint-bench)")
@@ -333,7 +374,12 @@ def main():
         "ffmpeg": resolve(args.ffmpeg),
     }
     source = bench_input(cache, args.minutes)
-    growth_source = bench_input(cache, args.growth) if args.growth else None
+    growth_inputs = None
+    if args.growth:
+        growth_source = bench_input(cache, args.growth)
+        growth_inputs = [source, growth_source, ts_remux(binaries["ffmpeg"], source),
+                         ts_remux(binaries["ffmpeg"], growth_source)]
+        warm(source)  # the main input last, so it is the warmest
 
     floor = measure(["/bin/true"], os.path.join(work, "true.log"))["peak_rss_kib"]
     machine = {
@@ -362,6 +408,7 @@ def main():
         "           from this Python process's peak, so figures at this floor are not the child's own)")
 
     load_before, waited = wait_for_quiet(args.max_load, args.max_wait)
+    machine["measured_from"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     rows = []
     for container in containers:
         log(f"\n{container}:")
@@ -369,45 +416,43 @@ def main():
     load_after = loadavg()
 
     growth = None
-    if growth_source:
-        log(f"\ngrowth: ts, {args.growth} min input, one run each")
-        _, ours = one_run("cuepoint", binaries["cuepoint"], growth_source, work, "ts", f"growth{args.growth}")
-        _, theirs = one_run("ffmpeg", binaries["ffmpeg"], growth_source, work, "ts", f"growth{args.growth}")
-        base = next((r for r in rows if r["container"] == "ts"), None)
-        growth = {
-            "minutes": args.growth,
-            "input": growth_source,
-            "cuepoint": ours,
-            "ffmpeg": theirs,
-            "base_minutes": args.minutes,
-            "base_peak_rss_median_mb": base["summary"]["cuepoint"]["peak_rss_median_mb"] if base else None,
-        }
+    if growth_inputs:
+        # Peak RSS against input length, one run per tool and input, TS output. MP4 inputs
+        # carry their whole sample table in moov, which libavformat's mov demuxer loads up
+        # front for both tools, so the MPEG-TS remuxes of the same inputs show what the
+        # segmenter itself keeps.
+        log(f"\ngrowth: ts output, {args.minutes} and {args.growth} min inputs (MP4 and MPEG-TS), one run each")
+        growth = {"minutes": [args.minutes, args.growth], "runs": []}
+        for path in growth_inputs:
+            entry = {"input": path, "bytes": os.path.getsize(path)}
+            for tool in TOOLS:
+                argv, result = one_run(tool, binaries[tool], path, work, "ts", "growth")
+                entry[tool] = result
+                entry[tool + "_command"] = shlex.join(argv)
+                log(f"  {os.path.basename(path):16} {tool:8} {result['wall_s']:7.3f} s  "
+                    f"{mb(result['peak_rss_kib']):6.1f} MB  {result['segments']} segments")
+            growth["runs"].append(entry)
 
     log("\ncommands (OUT is a fresh directory per run):")
     for row in rows:
         for tool in TOOLS:
             log(f"  {row['commands'][tool]}")
-    log(f"\nload average before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, "
+    log(f"\nmeasured from {machine['measured_from']}; load average before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, "
         f"after {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}")
     log()
     text = table(rows)
     log(text)
-    if growth:
+    growth_text = growth_table(growth) if growth else None
+    if growth_text:
         log()
-        if growth["base_peak_rss_median_mb"] is not None:
-            log(f"peak RSS cuepoint ts: {growth['base_minutes']} min {growth['base_peak_rss_median_mb']:.1f} MB (median), "
-                f"{growth['minutes']} min {mb(growth['cuepoint']['peak_rss_kib']):.1f} MB (one run)")
-        log(f"{growth['minutes']} min ts, one run: cuepoint {growth['cuepoint']['wall_s']:.3f} s "
-            f"{mb(growth['cuepoint']['peak_rss_kib']):.1f} MB {growth['cuepoint']['segments']} segments; "
-            f"ffmpeg {growth['ffmpeg']['wall_s']:.3f} s {mb(growth['ffmpeg']['peak_rss_kib']):.1f} MB "
-            f"{growth['ffmpeg']['segments']} segments; ratio {growth['cuepoint']['wall_s'] / growth['ffmpeg']['wall_s']:.2f}")
-        log("peak RSS goal: <= 64 MB, and no growth with input length")
+        log(growth_text)
 
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"machine": machine, "minutes": args.minutes, "runs": runs, "warmup": args.warmup,
                        "load_before": load_before, "load_waited_s": waited, "load_after": load_after,
-                       "results": rows, "growth": growth, "table": text}, f, indent=2)
+                       "results": rows, "growth": growth, "table": text,
+                       "growth_table": growth_text}, f, indent=2)
             f.write("\n")
         log(f"\nJSON: {args.json}")
 

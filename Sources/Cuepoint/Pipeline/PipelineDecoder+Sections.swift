@@ -27,9 +27,10 @@ extension PipelineDecoder {
         let renditions =
             optional("renditions", in: fields).map { decodeRenditions($0) }
             ?? RenditionSpec.defaultRenditions
+        let markers = optional("markers", in: fields).map { decodeMarkers($0) }
 
         guard problems.isEmpty, let input else { return nil }
-        return PipelineSpec(name: name, input: input, output: output, renditions: renditions)
+        return PipelineSpec(name: name, input: input, output: output, renditions: renditions, markers: markers)
     }
 
     /// A name as `name:` and renditions take it: `[a-z0-9][a-z0-9._-]*`.

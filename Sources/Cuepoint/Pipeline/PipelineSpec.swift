@@ -3,8 +3,9 @@ import CuepointTime
 // MARK: - Overview
 //
 // The pipeline file is the declarative description of one job: where the media comes from
-// (`input`), where and how the HLS recording is written (`output`) and which renditions are
-// produced (`renditions`). It sits at the very start of the flow:
+// (`input`), where and how the HLS recording is written (`output`), which renditions are
+// produced (`renditions`) and where product markers come from (`markers`). It sits at the very
+// start of the flow:
 //
 //     pipeline.yaml ──PipelineFile.load──▶ PipelineSpec ──▶ input ─▶ segmenter ─▶ playlists
 //
@@ -33,19 +34,23 @@ public struct PipelineSpec: Sendable, Equatable {
     public var output: OutputSpec
     /// The renditions to produce (`renditions:`), in file order; never empty.
     public var renditions: [RenditionSpec]
+    /// Product markers (`markers:`); nil when the file has no `markers:` section.
+    public var markers: MarkersSpec?
 
     public init(
         version: Int = PipelineSpec.supportedVersion,
         name: String,
         input: InputSpec,
         output: OutputSpec = OutputSpec(),
-        renditions: [RenditionSpec] = RenditionSpec.defaultRenditions
+        renditions: [RenditionSpec] = RenditionSpec.defaultRenditions,
+        markers: MarkersSpec? = nil
     ) {
         self.version = version
         self.name = name
         self.input = input
         self.output = output
         self.renditions = renditions
+        self.markers = markers
     }
 
     /// The folder the recording goes to: `<output.directory>/<name>`.

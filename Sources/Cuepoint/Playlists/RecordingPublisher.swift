@@ -24,7 +24,7 @@ final class RecordingPublisher {
     let isLive: Bool
     private(set) var renditions: [Rendition]
     private var pendingDeletions: [(due: WallClockTime, path: String)] = []
-    private var lastMaster: String?
+    private var lastMaster: MultivariantPlaylist?
     private var startDate: WallClockTime?
     private let warnings: WarningCollector
     private var warnedTargetDuration = false
@@ -84,10 +84,14 @@ final class RecordingPublisher {
                 try store.writeAtomically(text: file.text, to: "\(rendition.name)/\(file.name)")
             }
         }
-        let master = multivariantPlaylist().render()
-        if master != lastMaster && renditions.contains(where: { !$0.playlists.segments.isEmpty }) {
-            try store.writeAtomically(text: master, to: "master.m3u8")
-            lastMaster = master
+        // The multivariant playlist is fetched once by players: publish it with the first segment,
+        // again when a variant's measured peak outgrows the published one by 10 %, and at the end.
+        let playlist = multivariantPlaylist()
+        guard !playlist.variants.isEmpty else { return }
+        let outgrown = zip(playlist.variants, lastMaster?.variants ?? []).contains { $0.bandwidth * 10 > $1.bandwidth * 11 }
+        if lastMaster == nil || outgrown || (finished && playlist != lastMaster) {
+            try store.writeAtomically(text: playlist.render(), to: "master.m3u8")
+            lastMaster = playlist
         }
     }
 

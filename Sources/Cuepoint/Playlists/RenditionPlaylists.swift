@@ -1,4 +1,5 @@
 import CuepointHLS
+import CuepointTime
 
 /// The playlists of one rendition as values: `index.m3u8` (the whole recording: EVENT while
 /// it grows, VOD or EVENT+ENDLIST when it ends) and `live.m3u8` (a sliding window of the
@@ -66,8 +67,26 @@ struct RenditionPlaylists {
     }
 
     /// `live.m3u8`: the newest `windowSize` segments, no playlist type.
+    ///
+    /// A date range stays while any of its dates maps to a segment still listed (RFC 8216
+    /// §6.2.1): the tags of ranges that began in segments which left the window, and are
+    /// still open or end inside the window, move to the window's first segment.
     func livePlaylist(finished: Bool) -> MediaPlaylist {
-        var playlist = MediaPlaylist(targetDuration: targetDuration, segments: Array(segments[windowStart...]))
+        var window = Array(segments[windowStart...])
+        if windowStart > 0, let windowStartDate = window.first?.programDateTime {
+            // Where each range ends, from whichever of its tags carries DURATION or END-DATE.
+            var ends: [String: WallClockTime] = [:]
+            for range in segments.flatMap(\.dateRanges) {
+                if let end = range.endDate ?? range.durationMilliseconds.map({ range.startDate.advanced(by: .milliseconds($0)) }) {
+                    ends[range.id] = end
+                }
+            }
+            let carried = segments[..<windowStart].flatMap(\.dateRanges).filter { range in
+                ends[range.id].map { $0 >= windowStartDate } ?? true
+            }
+            window[0].dateRanges = carried + window[0].dateRanges
+        }
+        var playlist = MediaPlaylist(targetDuration: targetDuration, segments: window)
         playlist.mediaSequence = firstSequence + Int64(windowStart)
         playlist.discontinuitySequence = removedDiscontinuities
         playlist.endList = finished

@@ -21,6 +21,10 @@ final class RenditionOutput {
     let store: DirectoryStore
     /// The input streams this rendition carries, in output order.
     let streams: [StreamInfo]
+    /// Whether markers are carried in-band: a timed-ID3 data stream in TS, `emsg` boxes in fMP4.
+    let carriesTimedMetadata: Bool
+    /// The time base of the cut stream, in which timed metadata is stamped.
+    let metadataTimeBase: Rational
 
     private var muxer: Muxer?
     private var outputIndex: [Int: Int] = [:]
@@ -32,11 +36,40 @@ final class RenditionOutput {
     /// The init section of the current epoch (fMP4).
     private(set) var initURI: String?
 
-    init(name: String, container: Container, store: DirectoryStore, streams: [StreamInfo]) {
+    private var metadataStream: Int?
+    /// `emsg` boxes for the open fMP4 segment, written ahead of its fragment.
+    private var pendingEventMessages: [[UInt8]] = []
+
+    init(
+        name: String, container: Container, store: DirectoryStore, streams: [StreamInfo],
+        carriesTimedMetadata: Bool = false, metadataTimeBase: Rational = .mpegTS
+    ) {
         self.name = name
         self.container = container
         self.store = store
         self.streams = streams
+        self.carriesTimedMetadata = carriesTimedMetadata
+        self.metadataTimeBase = metadataTimeBase
+    }
+
+    /// Puts an ID3 tag in-band at `time` (the cut stream's media time): a packet of the
+    /// timed-ID3 stream in TS (FFmpeg's mpegts muxer writes stream_type 0x15 with the ID3
+    /// metadata descriptor), an `emsg` version 1 box in the open fMP4 segment.
+    func writeTimedMetadata(_ tag: [UInt8], at time: MediaTime, eventID: UInt32) throws {
+        guard carriesTimedMetadata, muxer != nil else { return }
+        switch container {
+        case .ts:
+            guard let metadataStream, let muxer else { return }
+            let ticks = time.rescaled(to: metadataTimeBase).ticks
+            let packet = try Packet(bytes: tag, streamIndex: metadataStream, pts: ticks)
+            try muxer.write(packet, toStream: metadataStream)
+        case .fmp4:
+            let box = EventMessageBox(
+                schemeIDURI: EventMessageBox.id3Scheme, value: "https://cuepoint.dev/marker", timescale: 90_000,
+                presentationTime: UInt64(max(0, time.rescaled(to: .mpegTS).ticks)), eventDuration: 0xFFFF_FFFF,
+                id: eventID, messageData: tag)
+            pendingEventMessages.append(try box.encoded())
+        }
     }
 
     var segmentExtension: String { container == .ts ? "ts" : "m4s" }
@@ -99,6 +132,9 @@ final class RenditionOutput {
                 self.initSink = nil
             }
             muxer.sink = file
+            // emsg boxes precede the fragment's moof (ISO/IEC 23009-1 §5.10.3.3).
+            for box in pendingEventMessages { try box.withUnsafeBytes { try file.write($0) } }
+            pendingEventMessages = []
         }
         try muxer.flush()
         segmentFile = nil
@@ -118,6 +154,7 @@ final class RenditionOutput {
     /// Gives up the open segment after a failure: its temporary file is removed, and the
     /// segments closed before stay as they are.
     func abandon() {
+        pendingEventMessages = []
         segmentFile?.discard()
         segmentFile = nil
         muxer?.abandon()
@@ -129,17 +166,33 @@ final class RenditionOutput {
         outputIndex = [:]
         adtsFilters = [:]
         for stream in streams { outputIndex[stream.index] = try muxer.addStream(copying: stream) }
+        metadataStream = nil
         switch container {
         case .ts:
+            // flush_packets=0: our AVIO is not seekable, and FFmpeg's default would then hand every
+            // packet to the sink on its own (one write() per packet); segments are flushed explicitly.
+            // PAT/PMT/SDT are re-sent at every segment start, so no periodic repeats are needed
+            // within one; max_delay lets the muxer group audio frames into PES packets as the
+            // ffmpeg program does (-muxdelay 0.7).
+            var options: [String: String] = [
+                "flush_packets": "0", "max_delay": "700000", "pat_period": "3600", "sdt_period": "3600",
+            ]
+            if carriesTimedMetadata {
+                metadataStream = try muxer.addDataStream(codec: .timedID3, timeBase: metadataTimeBase)
+                // A sparse stream must not hold back the interleaving queue for its default 10 s.
+                options["max_interleave_delta"] = "500000"
+            }
             muxer.sink = firstSink
-            try muxer.writeHeader()
+            try muxer.writeHeader(options: options)
         case .fmp4:
             initNumber += 1
             initURI = initNumber == 1 ? "init.mp4" : "init_\(initNumber).mp4"
             let sink = MemorySink()
             initSink = sink
             muxer.sink = sink
-            try muxer.writeHeader(options: ["movflags": "+frag_custom+delay_moov+default_base_moof+skip_trailer"])
+            try muxer.writeHeader(options: [
+                "movflags": "+frag_custom+delay_moov+default_base_moof+skip_trailer", "flush_packets": "0",
+            ])
         }
         self.muxer = muxer
     }

@@ -15,6 +15,12 @@ import CuepointTime
 /// happened to land, renditions whose keyframes sit at the same media times cut at the same
 /// times without talking to each other (as Shaka Packager's chunking handler does), and a
 /// late keyframe in one segment does not push every later boundary back.
+///
+/// ## Requested boundaries
+///
+/// `requestBoundary(at:)` adds a boundary off the grid (a product marker's start with
+/// `markers.align`): the segment also ends at the first cut candidate at or after it. The
+/// grid is unaffected, so the next grid line still ends the following segment.
 public struct SegmentCutter: Sendable {
     /// What to do with the packet that was just fed.
     public enum Action: Equatable, Sendable {
@@ -34,6 +40,8 @@ public struct SegmentCutter: Sendable {
     public private(set) var origin: MediaTime?
     /// The start time of the open segment; nil before the first.
     public private(set) var segmentStart: MediaTime?
+    /// Requested boundaries not reached yet, in ascending order.
+    public private(set) var requestedBoundaries: [MediaTime] = []
 
     public init(target: MediaTime) {
         precondition(target.ticks > 0, "the target segment duration must be positive")
@@ -52,9 +60,19 @@ public struct SegmentCutter: Sendable {
             segmentStart = time
             return .open
         }
-        guard isCutCandidate, time > start, time >= nextBoundary(after: start, origin: origin) else { return .append }
+        guard isCutCandidate, time > start else { return .append }
+        if let first = requestedBoundaries.first, first <= start { requestedBoundaries.removeAll { $0 <= start } }
+        let requested = requestedBoundaries.first.map { $0 <= time } ?? false
+        guard requested || time >= nextBoundary(after: start, origin: origin) else { return .append }
+        requestedBoundaries.removeAll { $0 <= time }
         segmentStart = time
         return .cut
+    }
+
+    /// Asks for a segment boundary at the first cut candidate at or after `time`.
+    public mutating func requestBoundary(at time: MediaTime) {
+        let index = requestedBoundaries.firstIndex { $0 > time } ?? requestedBoundaries.endIndex
+        requestedBoundaries.insert(time, at: index)
     }
 
     /// Forgets the epoch: the next cut candidate opens a new first segment on a new grid
@@ -62,6 +80,7 @@ public struct SegmentCutter: Sendable {
     public mutating func startNewEpoch() {
         origin = nil
         segmentStart = nil
+        requestedBoundaries = []
     }
 
     /// The grid line after the cell that holds `start`.

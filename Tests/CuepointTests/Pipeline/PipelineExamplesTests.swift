@@ -63,6 +63,19 @@ import Testing
             try PipelineFile.load(
                 path: Support.pipelinesDirectory.appendingPathComponent("live-rtmp.yaml").path, environment: [:])
         }
+
+        let markersTS = try load("markers-ts.yaml")
+        #expect(markersTS.output.container == .ts)
+        #expect(
+            markersTS.markers
+                == MarkersSpec(className: "com.example.shop.product", files: ["SampleMedia/products.jsonl"]))
+        let markersFMP4 = try load("markers-fmp4.yaml")
+        #expect(markersFMP4.output.container == .fmp4)
+        #expect(markersFMP4.markers?.align == true)
+        #expect(markersFMP4.markers?.carry == [.daterange, .id3])
+        #expect(markersFMP4.markers?.files == ["SampleMedia/products.jsonl"])
+        #expect(markersFMP4.markers?.inline.map(\.title) == ["Stoneware Mug, \"Ocean\" Blue"])
+        #expect(markersFMP4.markers?.inline.first?.price == "14.50")
     }
 
     // MARK: JSON Schema, checked by an independent validator
@@ -108,13 +121,13 @@ import Testing
 
         // The validator does reject what the decoder rejects.
         let bad = FileManager.default.temporaryDirectory.appendingPathComponent("cuepoint-bad-\(UUID()).yaml")
-        try "version: 1\nname: x\ninput: {url: a.mp4}\noutput: {sgement: 6s}\nmarkers: {}\n"
+        try "version: 1\nname: x\ninput: {url: a.mp4}\noutput: {sgement: 6s}\nreplay: {}\n"
             .write(to: bad, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: bad) }
         let rejected = try #require(Self.python(["-c", Self.validatorScript, schema, bad.path]))
         #expect(rejected.status == 1)
         #expect(rejected.output.contains("'sgement' was unexpected"))
-        #expect(rejected.output.contains("'markers' was unexpected"))
+        #expect(rejected.output.contains("'replay' was unexpected"))
     }
 
     // MARK: docs/pipeline.md

@@ -61,13 +61,16 @@ import Testing
             "input": PipelineDecoder.inputKeys,
             "output": PipelineDecoder.outputKeys,
             "renditions[]": PipelineDecoder.renditionKeys,
+            "markers": PipelineDecoder.markersKeys,
+            "markers.from[]": PipelineDecoder.markerSourceKeys,
+            "markers.from[].list[]": MarkerDecoder.fieldNames,
         ]
         #expect(Set(objects.keys) == Set(decoderKeys.keys))
         for (path, keys) in decoderKeys {
             let properties = try #require(objects[path]?["properties"] as? [String: Any], "no schema for `\(path)`")
             #expect(Set(properties.keys) == Set(keys), "keys of `\(path)`")
             #expect(objects[path]?["additionalProperties"] as? Bool == false, "`\(path)` must reject unknown keys")
-            #expect(objects[path]?["description"] != nil || path == "renditions[]")
+            #expect(objects[path]?["description"] != nil || path == "renditions[]" || path == "markers.from[]")
             for (key, value) in properties {
                 let property = try #require(value as? [String: Any])
                 #expect(property["description"] is String, "`\(path).\(key)` needs a description")
@@ -87,10 +90,26 @@ import Testing
                 "directory": "out", "container": "ts", "segment": "6s", "live_window": 6, "playlists": ["index"],
             ],
             "renditions": [["name": "source", "copy": true]],
+            "markers": [
+                "class": "com.example.product", "align": true, "carry": ["daterange"],
+                "from": [
+                    ["file": "products.jsonl"],
+                    [
+                        "list": [
+                            [
+                                "id": "p-1", "product": "SKU-1", "title": "Mug", "url": "https://shop.example/mug",
+                                "price": 24.99, "currency": "USD", "image": "https://shop.example/mug.jpg",
+                                "attributes": ["color": "blue"], "start": 4.2, "duration": 10,
+                            ]
+                        ]
+                    ],
+                ],
+            ],
         ]
         let text = String(decoding: try JSONSerialization.data(withJSONObject: complete), as: UTF8.self)
         #expect(Support.problems(text) == [])
-        for (path, object) in Self.objectSchemas(schema) {
+        // Each `markers.from` entry has exactly one key; schemaMarkerSourcesHaveOneKey checks it.
+        for (path, object) in Self.objectSchemas(schema) where path != "markers.from[]" {
             let required = Set(object["required"] as? [String] ?? [])
             let properties = object["properties"] as? [String: Any] ?? [:]
             for key in properties.keys {
@@ -98,15 +117,33 @@ import Testing
                 Self.remove(key, at: path, from: &document)
                 let data = try JSONSerialization.data(withJSONObject: document)
                 let problems = Support.problems(String(decoding: data, as: UTF8.self))
-                let keyPath = (path.isEmpty ? "" : path.replacingOccurrences(of: "[]", with: "[0]") + ".") + key
+                let concrete = path == "markers.from[].list[]" ? "markers.from[1].list[0]" : path
+                let keyPath = (path.isEmpty ? "" : concrete.replacingOccurrences(of: "[]", with: "[0]") + ".") + key
                 if required.contains(key) {
                     #expect(problems.map(\.keyPath) == [keyPath], "schema requires `\(keyPath)`")
-                    #expect(problems.first?.message == "required key is missing")
+                    let message =
+                        path.hasPrefix("markers.from") ? "required field is missing" : "required key is missing"
+                    #expect(problems.first?.message == message)
                 } else {
                     #expect(problems == [], "schema has `\(keyPath)` optional")
                 }
             }
         }
+    }
+
+    @Test func schemaMarkerSourcesHaveOneKey() throws {
+        let source = try #require(Self.objectSchemas(try Self.loadSchema())["markers.from[]"])
+        #expect(source["minProperties"] as? Int == 1)
+        #expect(source["maxProperties"] as? Int == 1)
+        let head = "version: 1\nname: x\ninput: {url: a.mp4}\nmarkers:\n  from:\n"
+        #expect(
+            Support.lines(head + "    - {}\n") == [
+                "p.yaml:6:7: markers.from[0]: expected `file: PATH.jsonl` or `list: [markers]`"
+            ])
+        #expect(
+            Support.lines(head + "    - { file: a.jsonl, list: [] }\n") == [
+                "p.yaml:6:24: markers.from[0].list: a source is either `file` or `list`; write another `- list:` entry"
+            ])
     }
 
     private static func remove(_ key: String, at path: String, from document: inout [String: Any]) {
@@ -116,6 +153,14 @@ import Testing
             var rendition = (document["renditions"] as? [[String: Any]])?.first ?? [:]
             rendition[key] = nil
             document["renditions"] = [rendition]
+        case "markers.from[].list[]":
+            var markers = document["markers"] as? [String: Any] ?? [:]
+            var sources = markers["from"] as? [[String: Any]] ?? []
+            var list = sources[1]["list"] as? [[String: Any]] ?? []
+            list[0][key] = nil
+            sources[1]["list"] = list
+            markers["from"] = sources
+            document["markers"] = markers
         default:
             var section = document[path] as? [String: Any] ?? [:]
             section[key] = nil
@@ -131,6 +176,12 @@ import Testing
             "output.container": { $0 as? String == spec.output.container.rawValue },
             "output.segment": { ($0 as? String).flatMap(DurationText.parse) == spec.output.segmentDuration },
             "output.live_window": { $0 as? Int == spec.output.liveWindow },
+            "markers.class": { $0 as? String == MarkersSpec.defaultClassName },
+            "markers.align": { $0 as? Bool == MarkersSpec().align },
+            "markers.carry": { value in
+                Set((value as? [String] ?? []).compactMap(MarkerCarriage.init(rawValue:)))
+                    == MarkersSpec.defaultCarriage
+            },
             "renditions": { value in
                 let entries = value as? [[String: Any]] ?? []
                 return entries.map {
@@ -146,6 +197,8 @@ import Testing
         }
         #expect(spec.output == OutputSpec())
         #expect(spec.renditions == RenditionSpec.defaultRenditions)
+        #expect(spec.markers == nil)
+        #expect(Support.decode("version: 1\nname: x\ninput: {url: a.mp4}\nmarkers: {}\n")?.markers == MarkersSpec())
     }
 
     @Test func schemaEnumsAndBoundsMatch() throws {
@@ -161,6 +214,39 @@ import Testing
         #expect(segment["minimum"] as? Int64 == OutputSpec.minimumSegmentDuration.milliseconds / 1000)
         #expect(segment["maximum"] as? Int64 == OutputSpec.maximumSegmentDuration.milliseconds / 1000)
         #expect(try Self.property(schema, "renditions[]", "copy")["const"] as? Bool == true)
+        let carry = try Self.property(schema, "markers", "carry")["items"] as? [String: Any]
+        #expect(carry?["enum"] as? [String] == MarkerCarriage.allCases.map(\.rawValue))
+        #expect(
+            try Self.property(schema, "markers.from[].list[]", "title")["maxLength"] as? Int
+                == Marker.maximumTitleLength)
+        #expect(
+            try Self.property(schema, "markers.from[].list[]", "product")["maxLength"] as? Int
+                == Marker.maximumProductLength)
+        let marker = try #require(Self.objectSchemas(schema)["markers.from[].list[]"])
+        #expect(Set(marker["required"] as? [String] ?? []) == ["title", "url", "start"])
+    }
+
+    @Test(arguments: [
+        "com.example.product", "com.cuepoint.product", "a.b", "A-1.b2", "product", "com..x", ".com.x", "com.x.",
+        "com.-x", "com.ex ample", "com.exämple", "",
+    ])
+    func schemaClassPatternAgreesWithTheDecoder(name: String) throws {
+        let pattern = try #require(try Self.property(try Self.loadSchema(), "markers", "class")["pattern"] as? String)
+        let expression = try NSRegularExpression(pattern: pattern)
+        let matches = expression.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
+        #expect(matches == MarkersSpec.isValidClassName(name), "`\(name)`")
+    }
+
+    @Test(arguments: [
+        "p-0001", "a", "SKU:1.2_3", String(repeating: "x", count: 64), String(repeating: "x", count: 65), "", "p 1",
+        "p/1", "é",
+    ])
+    func schemaMarkerIDPatternAgreesWithTheDecoder(id: String) throws {
+        let pattern = try #require(
+            try Self.property(try Self.loadSchema(), "markers.from[].list[]", "id")["pattern"] as? String)
+        let expression = try NSRegularExpression(pattern: pattern)
+        let matches = expression.firstMatch(in: id, range: NSRange(id.startIndex..., in: id)) != nil
+        #expect(matches == Marker.isValidID(id), "`\(id)`")
     }
 
     @Test(arguments: ["spring-sale", "a", "0", "a.b_c-d", "Spring", "-a", ".a", "a b", "é", "", "a/b", "ab..", "_x"])

@@ -140,3 +140,39 @@ import Testing
         #expect(guardrail.judge(stream: 1, dts: .milliseconds(1010), duration: frame, isCutStream: false) == .accept)
     }
 }
+
+@Suite struct RequestedBoundaryTests {
+    @Test func aRequestedBoundaryCutsAtTheFirstKeyframeAtOrAfterIt() {
+        var cutter = SegmentCutter(target: .seconds(6))
+        cutter.requestBoundary(at: .milliseconds(3100))
+        var starts: [Int64] = []
+        for time in stride(from: Int64(0), to: 20_000, by: 100) {
+            if [.open, .cut].contains(cutter.feed(time: .milliseconds(time), isCutCandidate: time % 2000 == 0)) {
+                starts.append(time)
+            }
+        }
+        // 3.1 s → keyframe 4 s; the grid still cuts at 6, 12, 18.
+        #expect(starts == [0, 4000, 6000, 12_000, 18_000])
+        #expect(cutter.requestedBoundaries.isEmpty)
+    }
+
+    @Test func aBoundaryOnAKeyframeCutsThere() {
+        var cutter = SegmentCutter(target: .seconds(6))
+        cutter.requestBoundary(at: .seconds(8))
+        cutter.requestBoundary(at: .seconds(2))
+        var starts: [Int64] = []
+        for time in stride(from: Int64(0), to: 13_000, by: 1000) {
+            if [.open, .cut].contains(cutter.feed(time: .milliseconds(time), isCutCandidate: time % 2000 == 0)) {
+                starts.append(time)
+            }
+        }
+        #expect(starts == [0, 2000, 6000, 8000, 12_000])
+    }
+
+    @Test func boundariesBeforeTheSegmentStartAreIgnored() {
+        var cutter = SegmentCutter(target: .seconds(6))
+        _ = cutter.feed(time: .seconds(10), isCutCandidate: true)
+        cutter.requestBoundary(at: .seconds(5))
+        #expect(cutter.feed(time: .seconds(12), isCutCandidate: true) == .append)
+    }
+}
