@@ -14,7 +14,7 @@ final class IOContext {
     /// Total bytes handed to sinks.
     private(set) var bytesWritten: Int64 = 0
 
-    private static let bufferSize = 64 * 1024
+    private static let bufferSize = 256 * 1024
 
     init() throws(FFmpegError) {
         guard let buffer = av_malloc(IOContext.bufferSize) else {

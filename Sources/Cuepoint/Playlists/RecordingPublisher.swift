@@ -74,7 +74,9 @@ final class RecordingPublisher {
         }
         try publishAll(finished: false)
         try deleteExpired(now: now)
-        try writeRecordingState(complete: false)
+        // Live recordings keep recording.json current for a restart to resume from; a file job
+        // writes it when it ends.
+        if isLive { try writeRecordingState(complete: false) }
     }
 
     /// Publishes every playlist (and the multivariant playlist when it changed).
