@@ -69,6 +69,12 @@ extension CuepointCommand {
         @Flag(help: "Treat the input as live (event + sliding-window playlists).")
         var live = false
 
+        @Option(help: "Product markers: a JSON-lines file (see docs/markers.md).")
+        var markers: String?
+
+        @Flag(help: "Start a segment at each marker (at the first keyframe at or after it).")
+        var alignMarkers = false
+
         @OptionGroup var reporting: ReportingOptions
 
         func validate() throws {
@@ -83,12 +89,13 @@ extension CuepointCommand {
 
         func run() throws {
             let outputURL = URL(fileURLWithPath: output)
-            let spec = PipelineSpec(
+            var spec = PipelineSpec(
                 name: outputURL.lastPathComponent.isEmpty ? "segment" : outputURL.lastPathComponent,
                 input: InputSpec(url: input == "-" ? "pipe:0" : input, live: live ? true : nil),
                 output: OutputSpec(
                     directory: outputURL.deletingLastPathComponent().path, container: Container(rawValue: container)!,
                     segmentDuration: DurationText.parse(segment)!, liveWindow: liveWindow))
+            if let markers { spec.markers = MarkersSpec(align: alignMarkers, files: [markers]) }
             try execute(spec: spec, directory: outputURL, reporting: reporting)
         }
     }

@@ -43,12 +43,15 @@ final class RecordingPublisher {
     }
 
     /// Adds one completed segment per rendition and publishes.
-    func add(_ records: [SegmentRecord], initURIs: [String?], now: WallClockTime) throws(StorageError) {
+    func add(_ records: [SegmentRecord], initURIs: [String?], dateRanges: [DateRange] = [], now: WallClockTime)
+        throws(StorageError)
+    {
         if startDate == nil { startDate = records.first?.programDateTime }
         for (index, record) in records.enumerated() {
             var segment = MediaSegment(uri: record.uri, durationMilliseconds: record.durationMilliseconds)
             segment.discontinuity = record.discontinuity
             segment.programDateTime = record.programDateTime
+            segment.dateRanges = dateRanges
             if let initURI = initURIs[index] { segment.map = MediaInitializationSection(uri: initURI) }
             let before = renditions[index].playlists.targetDuration
             let removed = renditions[index].playlists.append(segment)
@@ -77,6 +80,12 @@ final class RecordingPublisher {
         // Live recordings keep recording.json current for a restart to resume from; a file job
         // writes it when it ends.
         if isLive { try writeRecordingState(complete: false) }
+    }
+
+    /// Adds date ranges (closing tags at the end of a recording) to every rendition's last segment.
+    func appendToLastSegment(_ dateRanges: [DateRange]) {
+        guard !dateRanges.isEmpty else { return }
+        for index in renditions.indices { renditions[index].playlists.appendToLastSegment(dateRanges) }
     }
 
     /// Publishes every playlist (and the multivariant playlist when it changed).

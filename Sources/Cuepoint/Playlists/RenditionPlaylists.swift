@@ -57,6 +57,12 @@ struct RenditionPlaylists {
         return removed
     }
 
+    /// Adds date ranges to the last segment (before the final publish).
+    mutating func appendToLastSegment(_ dateRanges: [DateRange]) {
+        guard !segments.isEmpty else { return }
+        segments[segments.count - 1].dateRanges += dateRanges
+    }
+
     /// `index.m3u8`: every segment; `finished` adds ENDLIST (and VOD for file inputs).
     func indexPlaylist(finished: Bool) -> MediaPlaylist {
         var playlist = MediaPlaylist(targetDuration: targetDuration, segments: segments)

@@ -2,6 +2,7 @@ import CuepointFFmpeg
 import CuepointHLS
 import CuepointTime
 import Foundation
+import Synchronization
 
 /// Options of a run that are not part of the pipeline file.
 public struct RunOptions: Sendable {
@@ -56,6 +57,7 @@ public final class PipelineRunner: Sendable {
     public let directory: URL
     private let options: RunOptions
     private let interrupt = InterruptPolicy()
+    private let markerDesk = Mutex<MarkerDesk?>(nil)
 
     public init(spec: PipelineSpec, directory: URL? = nil, options: RunOptions = RunOptions()) {
         self.spec = spec
@@ -67,6 +69,40 @@ public final class PipelineRunner: Sendable {
     /// Asks a running pipeline to finish: the blocked read returns, the open segment closes,
     /// and final playlists are published.
     public func stop() { interrupt.cancel() }
+
+    /// Adds a product marker to the running pipeline: validated, appended to the recording's
+    /// `markers.jsonl` and synced to disk before this returns; it appears as a date range with
+    /// the next published segment and in-band where the media reaches its start.
+    ///
+    /// - Throws: `MarkerProblems` naming each problem, or when the pipeline is not running.
+    @discardableResult
+    public func addMarker(_ marker: Marker) throws(MarkerProblems) -> PlacedMarker {
+        let desk = try runningDesk()
+        let (placed, problems) = desk.accept([(0, marker)], source: "api")
+        guard let accepted = placed.first else { throw MarkerProblems(problems) }
+        return accepted
+    }
+
+    /// Closes an open marker at `end` (default: now) by repeating its date range with DURATION.
+    @discardableResult
+    public func closeMarker(id: String, end: MarkerEnd? = nil) throws(MarkerProblems) -> PlacedMarker {
+        try runningDesk().close(id: id, end: end, source: "api")
+    }
+
+    /// The markers accepted so far.
+    public var markers: [PlacedMarker] { markerDesk.withLock { $0?.markers ?? [] } }
+
+    private func runningDesk() throws(MarkerProblems) -> MarkerDesk {
+        guard let desk = markerDesk.withLock({ $0 }) else {
+            throw MarkerProblems([
+                MarkerProblem(
+                    source: "api",
+                    message: spec.markers == nil
+                        ? "the pipeline has no `markers` section" : "the pipeline is not running")
+            ])
+        }
+        return desk
+    }
 
     /// Runs on a dedicated thread and resumes when the pipeline ends.
     public func run() async throws(CuepointError) -> RunSummary {
@@ -109,7 +145,10 @@ public final class PipelineRunner: Sendable {
         }
 
         let outputs = spec.renditions.map {
-            RenditionOutput(name: $0.name, container: spec.output.container, store: store, streams: selection.streams)
+            RenditionOutput(
+                name: $0.name, container: spec.output.container, store: store, streams: selection.streams,
+                carriesTimedMetadata: spec.markers?.carry.contains(.id3) == true,
+                metadataTimeBase: selection.cutStream.timeBase)
         }
         let description = VariantDescription(streams: selection.streams)
         if !description.unknownCodecs.isEmpty {
@@ -126,12 +165,30 @@ public final class PipelineRunner: Sendable {
                         targetMilliseconds: spec.output.segmentDuration.milliseconds, firstSequence: 1),
                     description: description)
             }, warnings: warnings)
+        // Files: PROGRAM-DATE-TIME starts at start_date or now, fixed before any marker is placed.
+        let startDate = isLive ? nil : (input.startDate ?? options.clock.now())
         let session = RecordingSession(
             outputs: outputs, publisher: publisher, cutStream: selection.cutStream.index, streams: selection.streams,
-            target: spec.output.segmentDuration, isLive: isLive, clock: options.clock, startDate: input.startDate,
-            warnings: warnings)
+            target: spec.output.segmentDuration, isLive: isLive, clock: options.clock, startDate: startDate,
+            warnings: warnings, markers: spec.markers)
+        var followers: [MarkerFileFollower] = []
+        if let markersSpec = spec.markers {
+            let desk = try openMarkerDesk(
+                store: store, startDate: startDate, duration: isLive ? nil : demuxer.duration, warnings: warnings)
+            session.onEpoch = { desk.setRecordingStart($0) }
+            try loadMarkers(markersSpec, into: desk, live: isLive, followers: &followers, warnings: warnings)
+            for command in desk.drain() { apply(command, to: session) }
+            markerDesk.withLock { $0 = desk }
+        }
+        defer {
+            markerDesk.withLock { desk in
+                desk?.closeLog()
+                desk = nil
+            }
+        }
 
-        let reading = try readAll(demuxer: demuxer, session: session, publisher: publisher, warnings: warnings)
+        let reading = try readAll(
+            demuxer: demuxer, session: session, publisher: publisher, followers: followers, warnings: warnings)
         let segmentsBefore = publisher.renditions.first?.playlists.segments.count ?? 0
         do {
             try session.finish(complete: reading.failure == nil)
@@ -173,8 +230,11 @@ public final class PipelineRunner: Sendable {
 
     /// The read loop: packets until the end, a stop, or unrecoverable input damage.
     private func readAll(
-        demuxer: Demuxer, session: RecordingSession, publisher: RecordingPublisher, warnings: WarningCollector
+        demuxer: Demuxer, session: RecordingSession, publisher: RecordingPublisher, followers: [MarkerFileFollower],
+        warnings: WarningCollector
     ) throws(CuepointError) -> Reading {
+        let desk = markerDesk.withLock { $0 }
+        var lastFollow = DispatchTime.now().uptimeNanoseconds
         let packet = Packet()
         var reading = Reading()
         var consecutiveErrors = 0
@@ -202,6 +262,19 @@ public final class PipelineRunner: Sendable {
                 continue
             }
             if packet.isCorrupt { warnings.count("packets flagged corrupt by the demuxer were kept") }
+            if let desk {
+                if !followers.isEmpty, DispatchTime.now().uptimeNanoseconds - lastFollow > 500_000_000 {
+                    lastFollow = DispatchTime.now().uptimeNanoseconds
+                    for follower in followers {
+                        let (markers, problems) = follower.poll()
+                        problems.forEach { warnings.add("marker rejected: \($0)") }
+                        if !markers.isEmpty { desk.accept(markers, source: follower.path).problems.forEach {
+                            warnings.add("marker rejected: \($0)")
+                        } }
+                    }
+                }
+                for command in desk.drain() { apply(command, to: session) }
+            }
             do {
                 try session.handle(packet)
             } catch {
@@ -231,6 +304,56 @@ public final class PipelineRunner: Sendable {
             }
         }
         return reading
+    }
+
+    private func openMarkerDesk(
+        store: DirectoryStore, startDate: WallClockTime?, duration: MediaTime?, warnings: WarningCollector
+    ) throws(CuepointError) -> MarkerDesk {
+        let path = store.root.appendingPathComponent("markers.jsonl").path
+        // A new recording starts a new log (resuming a live recording is a later step).
+        try? store.remove("markers.jsonl")
+        let log: MarkerLog
+        do {
+            log = try MarkerLog(path: path)
+        } catch {
+            throw CuepointError(subject: path, message: "cannot write the marker log: \(error)", fix: "check the output directory")
+        }
+        let now = options.clock.now()
+        let context = MarkerContext(recordingStart: startDate ?? now, recordingDuration: duration, now: now, knownIDs: [])
+        return MarkerDesk(log: log, context: context, clock: options.clock)
+    }
+
+    /// Reads the pipeline's marker sources: the inline list and each file (followed for new
+    /// lines while a live input runs). Rejected markers are reported; the others are used.
+    private func loadMarkers(
+        _ markersSpec: MarkersSpec, into desk: MarkerDesk, live: Bool, followers: inout [MarkerFileFollower],
+        warnings: WarningCollector
+    ) throws(CuepointError) {
+        let inline = markersSpec.inline.map { (line: 0, marker: $0) }
+        desk.accept(inline, source: "markers.from.list").problems.forEach { warnings.add("marker rejected: \($0)") }
+        for file in markersSpec.files {
+            if live {
+                let follower = MarkerFileFollower(path: file)
+                let (markers, problems) = follower.poll()
+                problems.forEach { warnings.add("marker rejected: \($0)") }
+                desk.accept(markers, source: file).problems.forEach { warnings.add("marker rejected: \($0)") }
+                followers.append(follower)
+                continue
+            }
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw CuepointError(subject: file, message: "no such marker file", fix: "check markers.from[].file")
+            }
+            let (markers, problems) = MarkerFile.load(path: file)
+            problems.forEach { warnings.add("marker rejected: \($0)") }
+            desk.accept(markers, source: file).problems.forEach { warnings.add("marker rejected: \($0)") }
+        }
+    }
+
+    private func apply(_ command: MarkerDesk.Command, to session: RecordingSession) {
+        switch command {
+        case .add(let marker): session.add(marker)
+        case .close(let id, let duration): _ = session.close(id: id, durationMilliseconds: duration)
+        }
     }
 
     private func describeOutputFailure(_ error: any Error, input: String) -> CuepointError {

@@ -29,6 +29,14 @@ final class RecordingSession {
     let startDate: WallClockTime?
     let warnings: WarningCollector
 
+    /// Product markers: what to put in playlists and in-band; nil when the pipeline has none.
+    private var markers: MarkerSchedule?
+    private let markerClass: String
+    private let alignToMarkers: Bool
+    /// Called with the wall clock of recording time 0 of each new epoch (for the marker desk).
+    var onEpoch: ((_ wallClockOfRecordingZero: WallClockTime) -> Void)?
+    private var epochs: [Epoch] = []
+
     private var cutter: SegmentCutter
     private var timestampGuard = TimestampGuard()
     private var epoch: Epoch?
@@ -48,8 +56,13 @@ final class RecordingSession {
     init(
         outputs: [RenditionOutput], publisher: RecordingPublisher, cutStream: Int, streams: [StreamInfo],
         target: MediaTime, isLive: Bool, clock: any WallClock, startDate: WallClockTime?, warnings: WarningCollector,
-        firstSequence: Int64 = 1
+        markers: MarkersSpec? = nil, firstSequence: Int64 = 1
     ) {
+        self.markers = markers.map {
+            MarkerSchedule(carriesDateRanges: $0.carry.contains(.daterange), carriesInBand: $0.carry.contains(.id3))
+        }
+        self.markerClass = markers?.className ?? MarkersSpec.defaultClassName
+        self.alignToMarkers = markers?.align ?? false
         self.outputs = outputs
         self.publisher = publisher
         self.cutStream = cutStream
@@ -104,6 +117,9 @@ final class RecordingSession {
             case .append:
                 break
             }
+            if let epoch, markers?.carriesInBand == true {
+                try writeDueMarkers(at: pts, epoch: epoch)
+            }
         } else if !segmentOpen {
             return  // before the first keyframe of the epoch: no segment to put it in
         }
@@ -121,6 +137,17 @@ final class RecordingSession {
     /// Closes the open segment and publishes final playlists.
     func finish(complete: Bool) throws {
         try endEpoch()
+        if var schedule = markers {
+            // Markers still open end with the recording; markers that start after it cannot be placed.
+            let (closed, unplaced) = schedule.finish(recordingEnd: recordedMilliseconds)
+            markers = schedule
+            publisher.appendToLastSegment(closed.map { closingRange($0.0, duration: $0.1) })
+            for marker in unplaced {
+                warnings.add(
+                    "marker \(marker.id) starts at \(formatSeconds(.milliseconds(marker.startMilliseconds))), after the"
+                        + " recording ends (\(formatSeconds(.milliseconds(recordedMilliseconds)))); it was not placed")
+            }
+        }
         try publisher.publishAll(finished: true)
         try publisher.writeRecordingState(complete: complete)
     }
@@ -131,6 +158,69 @@ final class RecordingSession {
         segmentOpen = false
         try? publisher.publishAll(finished: true)
         try? publisher.writeRecordingState(complete: false)
+    }
+
+    // MARK: Markers
+
+    /// Places an accepted marker on the recording.
+    func add(_ marker: PlacedMarker) {
+        markers?.add(marker)
+        if alignToMarkers, let epoch, marker.startMilliseconds >= epoch.recordingOffsetMilliseconds {
+            cutter.requestBoundary(at: mediaTime(ofRecording: marker.startMilliseconds, in: epoch))
+        }
+    }
+
+    /// Closes an open marker; false when no open marker has this ID.
+    func close(id: String, durationMilliseconds: Int64) -> Bool {
+        markers?.close(id: id, durationMilliseconds: durationMilliseconds) ?? false
+    }
+
+    /// Writes the ID3 tags of the markers whose start the cut stream has reached at `pts`.
+    private func writeDueMarkers(at pts: MediaTime, epoch: Epoch) throws {
+        let now = epoch.recordingOffsetMilliseconds + (pts - epoch.origin).milliseconds
+        guard let due = markers?.dueInBand(at: now), !due.isEmpty else { return }
+        for item in due {
+            let placed = item.marker
+            let inThisEpoch = placed.startMilliseconds >= epoch.recordingOffsetMilliseconds
+            let time = item.late || !inThisEpoch ? pts : mediaTime(ofRecording: placed.startMilliseconds, in: epoch)
+            if item.late {
+                warnings.add(
+                    "marker \(placed.id) arrived after its start (\(formatSeconds(.milliseconds(placed.startMilliseconds))))"
+                        + " was published; its in-band tag is late, at \(formatSeconds(.milliseconds(now)))")
+            }
+            let tag = try ID3Tag(frames: [
+                .userText(description: "com.cuepoint.marker", value: String(decoding: placed.cardJSON, as: UTF8.self)),
+                .privateData(owner: "com.cuepoint.marker", data: Array(placed.id.utf8)),
+            ]).encoded()
+            for output in outputs { try output.writeTimedMetadata(tag, at: time, eventID: item.eventID) }
+        }
+    }
+
+    /// The date ranges published with a segment that ends at recording time `end`.
+    private func dateRanges(forSegmentEndingAt end: Int64) -> [DateRange] {
+        guard markers != nil else { return [] }
+        let (opened, closed) = markers!.forSegment(endingAt: end)
+        return opened.map { $0.dateRange(className: markerClass, recordingStart: wallClockOfRecordingZero(for: $0.startMilliseconds)) }
+            + closed.map { closingRange($0.0, duration: $0.1) }
+    }
+
+    private func closingRange(_ marker: PlacedMarker, duration: Int64) -> DateRange {
+        marker.closingDateRange(
+            className: markerClass, recordingStart: wallClockOfRecordingZero(for: marker.startMilliseconds),
+            durationMilliseconds: duration)
+    }
+
+    /// The wall clock that recording time 0 has in the epoch holding recording time `time`, so
+    /// that `start + time` is the PROGRAM-DATE-TIME timeline of the segment holding it.
+    private func wallClockOfRecordingZero(for time: Int64) -> WallClockTime {
+        let epoch = epochs.last { $0.recordingOffsetMilliseconds <= time } ?? epochs.first
+        guard let epoch else { return startDate ?? clock.now() }
+        return epoch.wallClock.advanced(by: .milliseconds(-epoch.recordingOffsetMilliseconds))
+    }
+
+    /// The media time (cut-stream timeline) of recording time `time` within `epoch`.
+    private func mediaTime(ofRecording time: Int64, in epoch: Epoch) -> MediaTime {
+        epoch.origin + .milliseconds(time - epoch.recordingOffsetMilliseconds)
     }
 
     // MARK: Steps
@@ -163,8 +253,14 @@ final class RecordingSession {
             offset = 0
             wallClock = startDate ?? clock.now()
         }
-        epoch = Epoch(origin: origin, wallClock: wallClock, recordingOffsetMilliseconds: offset)
+        let epoch = Epoch(origin: origin, wallClock: wallClock, recordingOffsetMilliseconds: offset)
+        self.epoch = epoch
+        epochs.append(epoch)
         epochCount += 1
+        onEpoch?(wallClock.advanced(by: .milliseconds(-offset)))
+        if alignToMarkers, let starts = markers?.upcomingStarts {
+            for start in starts where start > offset { cutter.requestBoundary(at: mediaTime(ofRecording: start, in: epoch)) }
+        }
     }
 
     private func openSegment(start: MediaTime) throws {
@@ -198,7 +294,9 @@ final class RecordingSession {
         segmentOpen = false
         nextSequence += 1
         recordedMilliseconds = epoch.recordingOffsetMilliseconds + endOffset
-        try publisher.add(records, initURIs: outputs.map(\.initURI), now: clock.now())
+        try publisher.add(
+            records, initURIs: outputs.map(\.initURI), dateRanges: dateRanges(forSegmentEndingAt: recordedMilliseconds),
+            now: clock.now())
     }
 
     private func endEpoch() throws {

@@ -1,0 +1,142 @@
+import CuepointTime
+import Foundation
+import Synchronization
+
+/// Where markers enter a running pipeline, from any thread: the pipeline file, marker files
+/// and the library API all pass through `accept`, which validates (one code path), appends
+/// the marker to the recording's `markers.jsonl` and syncs it to disk, and only then queues it
+/// for the pipeline thread and acknowledges it.
+final class MarkerDesk: Sendable {
+    enum Command: Equatable, Sendable {
+        case add(PlacedMarker)
+        case close(id: String, durationMilliseconds: Int64)
+    }
+
+    private struct State {
+        var context: MarkerContext
+        var placed: [String: PlacedMarker] = [:]
+        var inbox: [Command] = []
+    }
+
+    private let state: Mutex<State>
+    private let log: MarkerLog
+    private let clock: any WallClock
+
+    init(log: MarkerLog, context: MarkerContext, clock: any WallClock) {
+        self.log = log
+        self.clock = clock
+        self.state = Mutex(State(context: context))
+    }
+
+    /// Validates, logs and queues markers; returns the accepted ones and the problems of the rest.
+    func accept(_ markers: [(line: Int, marker: Marker)], source: String) -> (placed: [PlacedMarker], problems: [MarkerProblem]) {
+        state.withLock { state in
+            state.context.now = clock.now()
+            var placed: [PlacedMarker] = []
+            var problems: [MarkerProblem] = []
+            for (line, marker) in markers {
+                switch MarkerValidator.place(marker, in: state.context, source: source, line: line > 0 ? line : nil) {
+                case .failure(let failure):
+                    problems += failure.problems
+                case .success(let result):
+                    do {
+                        try log.append(result, received: state.context.now)
+                    } catch {
+                        problems.append(
+                            MarkerProblem(source: source, line: line > 0 ? line : nil, id: result.id,
+                                message: "could not be recorded in \(log.path): \(error)"))
+                        continue
+                    }
+                    state.context.knownIDs.insert(result.id)
+                    state.placed[result.id] = result
+                    state.inbox.append(.add(result))
+                    placed.append(result)
+                }
+            }
+            return (placed, problems)
+        }
+    }
+
+    /// Closes an open marker at `end` (default: now); logged before it is acknowledged.
+    func close(id: String, end: MarkerEnd?, source: String) throws(MarkerProblems) -> PlacedMarker {
+        let result: Result<PlacedMarker, MarkerProblems> = state.withLock { state in
+            state.context.now = clock.now()
+            guard let marker = state.placed[id] else {
+                return .failure(MarkerProblems([MarkerProblem(source: source, id: id, message: "no marker has this id")]))
+            }
+            switch MarkerValidator.closingDuration(of: marker, end: end ?? .time(.now), in: state.context, source: source) {
+            case .failure(let failure):
+                return .failure(failure)
+            case .success(let duration):
+                do {
+                    try log.appendClose(id: id, durationMilliseconds: duration, received: state.context.now)
+                } catch {
+                    return .failure(
+                        MarkerProblems([MarkerProblem(source: source, id: id, message: "could not be recorded: \(error)")]))
+                }
+                let closed = marker.closed(durationMilliseconds: duration)
+                state.placed[id] = closed
+                state.inbox.append(.close(id: id, durationMilliseconds: duration))
+                return .success(closed)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Every accepted marker, by start.
+    var markers: [PlacedMarker] {
+        state.withLock { $0.placed.values.sorted { ($0.startMilliseconds, $0.id) < ($1.startMilliseconds, $1.id) } }
+    }
+
+    /// Takes the queued commands (called by the pipeline thread).
+    func drain() -> [Command] {
+        state.withLock { state in
+            defer { state.inbox = [] }
+            return state.inbox
+        }
+    }
+
+    /// Records the wall clock of recording time 0 (from the session, at each epoch), so that
+    /// ISO 8601 and "now" times map onto the recording as the playlists do.
+    func setRecordingStart(_ start: WallClockTime) {
+        state.withLock { $0.context.recordingStart = start }
+    }
+
+    func closeLog() { log.close() }
+}
+
+/// Follows a JSON-lines marker file that grows while a live pipeline runs: each poll parses
+/// the complete lines appended since the last one.
+final class MarkerFileFollower {
+    let path: String
+    private var offset: UInt64 = 0
+    private var linesRead = 0
+    private var partial = Data()
+
+    init(path: String) { self.path = path }
+
+    /// The markers on complete new lines, numbered as lines of the whole file, and the problems.
+    func poll() -> (markers: [(line: Int, marker: Marker)], problems: [MarkerProblem]) {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return ([], []) }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: offset)
+        let data = (try? handle.readToEnd()) ?? Data()
+        offset += UInt64(data.count)
+        partial.append(data)
+        guard let lastNewline = partial.lastIndex(of: UInt8(ascii: "\n")) else { return ([], []) }
+        let complete = partial[partial.startIndex...lastNewline]
+        partial = Data(partial[(lastNewline + 1)...])
+        let text = String(decoding: complete, as: UTF8.self)
+        let base = linesRead
+        linesRead += complete.filter { $0 == UInt8(ascii: "\n") }.count
+        let parsed = MarkerFile.parse(text, source: path, allowNow: true)
+        return (
+            parsed.markers.map { ($0.line + base, $0.marker) },
+            parsed.problems.map { problem in
+                var shifted = problem
+                shifted.line = problem.line.map { $0 + base }
+                return shifted
+            }
+        )
+    }
+}
