@@ -37,4 +37,18 @@ import Testing
             return error.problems.count == 1 && readme.contains("\n\(problem.description)\n")
         }
     }
+
+    @Test func theReadmeMarkerLineDecodes() throws {
+        let readme = try String(
+            contentsOf: PipelineTestSupport.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```json\n"))
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let parsed = MarkerFile.parse(String(readme[start.upperBound..<end.lowerBound]), source: "README.md")
+        #expect(parsed.problems.isEmpty, "\(parsed.problems)")
+        let marker = try #require(parsed.markers.first?.marker)
+        #expect(marker.id == "p-0001")
+        #expect(marker.title == "Chef's Knife 8\"")
+        #expect(marker.start == .offset(milliseconds: 1500))
+        #expect(marker.end == .duration(milliseconds: 4000))
+    }
 }
