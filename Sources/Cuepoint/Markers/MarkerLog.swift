@@ -9,26 +9,6 @@ import Foundation
     import Darwin
 #endif
 
-/// A failure of the marker log's file.
-public struct MarkerLogError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The log file.
-    public var path: String
-    /// What was being done: `open`, `write`, `fsync`.
-    public var operation: String
-    /// The `errno` value.
-    public var code: Int32
-
-    public init(path: String, operation: String, code: Int32) {
-        self.path = path
-        self.operation = operation
-        self.code = code
-    }
-
-    public var description: String {
-        "\(path): cannot \(operation) the marker log: \(String(cString: strerror(code))) (errno \(code))"
-    }
-}
-
 /// The recording's durable `markers.jsonl`: every accepted marker and every close, in order.
 ///
 /// Each record is one line of JSON:
@@ -52,12 +32,12 @@ public final class MarkerLog: @unchecked Sendable {
 
     /// Opens the log for appending, creating it (and syncing its directory) when missing.
     ///
-    /// - Throws: ``MarkerLogError`` when the file cannot be opened, created or repaired.
+    /// - Throws: ``StorageError`` when the file cannot be opened, created or repaired.
     public init(path: String) throws {
         self.path = path
         let existed = FileManager.default.fileExists(atPath: path)
         let descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw MarkerLogError(path: path, operation: "open", code: errno) }
+        guard descriptor >= 0 else { throw StorageError(path: path, operation: "open", code: errno) }
         self.descriptor = descriptor
         do {
             if existed {
@@ -90,7 +70,7 @@ public final class MarkerLog: @unchecked Sendable {
     /// - Parameters:
     ///   - marker: The placed marker.
     ///   - received: When it was received (the wall clock of the caller).
-    /// - Throws: ``MarkerLogError`` when the line cannot be written or synced; the marker must
+    /// - Throws: ``StorageError`` when the line cannot be written or synced; the marker must
     ///   then not be acknowledged.
     public func append(_ marker: PlacedMarker, received: WallClockTime) throws {
         try write(MarkerLogRecord.add(marker, received: received))
@@ -124,9 +104,9 @@ public final class MarkerLog: @unchecked Sendable {
     private func write(_ line: String) throws {
         lock.lock()
         defer { lock.unlock() }
-        guard descriptor >= 0 else { throw MarkerLogError(path: path, operation: "write to a closed", code: EBADF) }
+        guard descriptor >= 0 else { throw StorageError(path: path, operation: "write to a closed", code: EBADF) }
         try writeAll(Array((line + "\n").utf8))
-        guard fsync(descriptor) == 0 else { throw MarkerLogError(path: path, operation: "fsync", code: errno) }
+        guard fsync(descriptor) == 0 else { throw StorageError(path: path, operation: "fsync", code: errno) }
     }
 
     /// Writes `bytes` at the end of the file: one `write(2)`, repeated only for what a short
@@ -137,7 +117,7 @@ public final class MarkerLog: @unchecked Sendable {
             let written = bytes[offset...].withUnsafeBytes { systemWrite(descriptor, $0.baseAddress, $0.count) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw MarkerLogError(path: path, operation: "write", code: errno)
+                throw StorageError(path: path, operation: "write", code: errno)
             }
             offset += written
         }
@@ -150,21 +130,21 @@ public final class MarkerLog: @unchecked Sendable {
         guard size > 0 else { return }
         var last: UInt8 = 0
         guard pread(descriptor, &last, 1, size - 1) == 1 else {
-            throw MarkerLogError(path: path, operation: "read", code: errno)
+            throw StorageError(path: path, operation: "read", code: errno)
         }
         guard last != UInt8(ascii: "\n") else { return }
         try writeAll([UInt8(ascii: "\n")])
-        guard fsync(descriptor) == 0 else { throw MarkerLogError(path: path, operation: "fsync", code: errno) }
+        guard fsync(descriptor) == 0 else { throw StorageError(path: path, operation: "fsync", code: errno) }
     }
 
     /// Syncs the directory that holds a newly created log, so the file itself survives a crash.
     private func syncDirectory() throws {
         let directory = (path as NSString).deletingLastPathComponent
         let handle = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
-        guard handle >= 0 else { throw MarkerLogError(path: path, operation: "open the directory of", code: errno) }
+        guard handle >= 0 else { throw StorageError(path: path, operation: "open the directory of", code: errno) }
         defer { _ = systemClose(handle) }
         guard fsync(handle) == 0 else {
-            throw MarkerLogError(path: path, operation: "fsync the directory of", code: errno)
+            throw StorageError(path: path, operation: "fsync the directory of", code: errno)
         }
     }
 }

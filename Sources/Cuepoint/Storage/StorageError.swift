@@ -1,7 +1,7 @@
 import Foundation
 
 /// A file-system operation on the output that failed, with the path and the system's reason.
-public struct StorageError: Error, CustomStringConvertible, Sendable {
+public struct StorageError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The path that could not be written, renamed or removed.
     public var path: String
     /// What was being done: "create directory", "write", "rename", "remove".

@@ -141,15 +141,15 @@ import Testing
 
     @Test func failuresSayWhatFailed() throws {
         let path = "/nonexistent-\(UUID())/markers.jsonl"
-        #expect(throws: MarkerLogError(path: path, operation: "open", code: ENOENT)) { try MarkerLog(path: path) }
-        let error = MarkerLogError(path: path, operation: "open", code: ENOENT)
-        #expect(error.description == "\(path): cannot open the marker log: No such file or directory (errno 2)")
+        #expect(throws: StorageError(path: path, operation: "open", code: ENOENT)) { try MarkerLog(path: path) }
+        let error = StorageError(path: path, operation: "open", code: ENOENT)
+        #expect(error.description == "cannot open \(path): No such file or directory")
 
         let directory = try Support.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let log = try MarkerLog(path: directory.appendingPathComponent("markers.jsonl").path)
         log.close()
-        #expect(throws: MarkerLogError.self) {
+        #expect(throws: StorageError.self) {
             try log.appendClose(id: "a", durationMilliseconds: 1, received: Self.received)
         }
     }
