@@ -30,8 +30,8 @@ extension CuepointCommand {
                         continue
                     }
                     let start = String(format: "%9.3f", Double(placed.startMilliseconds) / 1000)
-                    let duration = placed.durationMilliseconds.map { String(format: "%8.3f", Double($0) / 1000) } ?? "    open"
-                    print("\(placed.id)\t\(start) s\t\(duration) s\t\(placed.marker.product)\t\(placed.marker.title)")
+                    let duration = placed.durationMilliseconds.map { String(format: "%8.3f s", Double($0) / 1000) } ?? "    open  "
+                    print("\(placed.id)\t\(start) s\t\(duration)\t\(placed.marker.product)\t\(placed.marker.title)")
                 }
             }
         }

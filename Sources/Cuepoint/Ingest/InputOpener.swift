@@ -26,8 +26,10 @@ enum InputOpener {
             if isDirectory.boolValue {
                 throw CuepointError(subject: url, message: "is a directory, not a media file", fix: "name a media file")
             }
-            let size = (try? FileManager.default.attributesOfItem(atPath: url)[.size] as? Int64) ?? nil
-            if size == 0 {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: url)
+            let isRegular = (attributes?[.type] as? FileAttributeType) == .typeRegular
+            // A FIFO or device has no size; only a regular file can be empty.
+            if isRegular, (attributes?[.size] as? NSNumber)?.int64Value == 0 {
                 throw CuepointError(subject: url, message: "the file is empty (0 bytes)", fix: "check that it was written completely")
             }
         }

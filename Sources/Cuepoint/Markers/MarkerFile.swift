@@ -60,10 +60,27 @@ public enum MarkerFile {
             let message = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
             return ([], [MarkerProblem(source: path, message: message)])
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            return ([], [MarkerProblem(source: path, message: "is not UTF-8 text")])
+        let (text, encodingProblems) = decodeLines(data, source: path)
+        let parsed = parse(text, source: path, allowNow: allowNow)
+        return (parsed.markers, (encodingProblems + parsed.problems).sorted { ($0.line ?? 0) < ($1.line ?? 0) })
+    }
+
+    /// The bytes of a JSON-lines file as text, line by line: a line that is not UTF-8 becomes
+    /// blank (so the other lines keep their numbers) and is reported.
+    ///
+    /// - Parameter firstLine: the number of the first line in `data` (when following a file).
+    static func decodeLines(_ data: Data, source: String, firstLine: Int = 1) -> (text: String, problems: [MarkerProblem]) {
+        var lines: [String] = []
+        var problems: [MarkerProblem] = []
+        for (offset, bytes) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            if let line = String(data: Data(bytes), encoding: .utf8) {
+                lines.append(line)
+            } else {
+                lines.append("")
+                problems.append(MarkerProblem(source: source, line: firstLine + offset, message: "is not UTF-8 text"))
+            }
         }
-        return parse(text, source: path, allowNow: allowNow)
+        return (lines.joined(separator: "\n"), problems)
     }
 
     /// One line: nil when it is blank, otherwise the marker or its problems.

@@ -83,6 +83,15 @@ final class MarkerDesk: Sendable {
         return try result.get()
     }
 
+    /// Logs a close the pipeline itself decided (open markers end with the recording).
+    func recordClose(id: String, durationMilliseconds: Int64) {
+        state.withLock { state in
+            guard let marker = state.placed[id], marker.isOpen else { return }
+            try? log.appendClose(id: id, durationMilliseconds: durationMilliseconds, received: clock.now())
+            state.placed[id] = marker.closed(durationMilliseconds: durationMilliseconds)
+        }
+    }
+
     /// Every accepted marker, by start.
     var markers: [PlacedMarker] {
         state.withLock { $0.placed.values.sorted { ($0.startMilliseconds, $0.id) < ($1.startMilliseconds, $1.id) } }
@@ -126,13 +135,13 @@ final class MarkerFileFollower {
         guard let lastNewline = partial.lastIndex(of: UInt8(ascii: "\n")) else { return ([], []) }
         let complete = partial[partial.startIndex...lastNewline]
         partial = Data(partial[(lastNewline + 1)...])
-        let text = String(decoding: complete, as: UTF8.self)
         let base = linesRead
         linesRead += complete.filter { $0 == UInt8(ascii: "\n") }.count
+        let (text, encodingProblems) = MarkerFile.decodeLines(Data(complete), source: path, firstLine: base + 1)
         let parsed = MarkerFile.parse(text, source: path, allowNow: true)
         return (
             parsed.markers.map { ($0.line + base, $0.marker) },
-            parsed.problems.map { problem in
+            encodingProblems + parsed.problems.map { problem in
                 var shifted = problem
                 shifted.line = problem.line.map { $0 + base }
                 return shifted

@@ -191,7 +191,11 @@ public final class PipelineRunner: Sendable {
             demuxer: demuxer, session: session, publisher: publisher, followers: followers, warnings: warnings)
         let segmentsBefore = publisher.renditions.first?.playlists.segments.count ?? 0
         do {
-            try session.finish(complete: reading.failure == nil)
+            let closedAtEnd = try session.finish(complete: reading.failure == nil)
+            // The log says what the playlists say: open markers ended with the recording.
+            if let desk = markerDesk.withLock({ $0 }) {
+                for close in closedAtEnd { desk.recordClose(id: close.id, durationMilliseconds: close.durationMilliseconds) }
+            }
         } catch {
             session.salvage()
             throw describeOutputFailure(error, input: input.url)

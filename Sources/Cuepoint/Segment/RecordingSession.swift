@@ -36,6 +36,8 @@ final class RecordingSession {
     /// Called with the wall clock of recording time 0 of each new epoch (for the marker desk).
     var onEpoch: ((_ wallClockOfRecordingZero: WallClockTime) -> Void)?
     private var epochs: [Epoch] = []
+    /// The media time of the last in-band tag in this epoch: tags must not go back in time.
+    private var lastTagTime: MediaTime?
 
     private var cutter: SegmentCutter
     private var timestampGuard = TimestampGuard()
@@ -135,13 +137,21 @@ final class RecordingSession {
     }
 
     /// Closes the open segment and publishes final playlists.
-    func finish(complete: Bool) throws {
+    /// - Returns: the markers that were still open and end with the recording (id, duration).
+    @discardableResult
+    func finish(complete: Bool) throws -> [(id: String, durationMilliseconds: Int64)] {
+        // Markers that start inside the last frame: the cut stream never reached their start.
+        if segmentOpen, let epoch, let end = segmentEnd, markers?.carriesInBand == true {
+            try writeDueMarkers(at: end - .milliseconds(1), epoch: epoch)
+        }
         try endEpoch()
+        var closedAtEnd: [(id: String, durationMilliseconds: Int64)] = []
         if var schedule = markers {
             // Markers still open end with the recording; markers that start after it cannot be placed.
             let (closed, unplaced) = schedule.finish(recordingEnd: recordedMilliseconds)
             markers = schedule
             publisher.appendToLastSegment(closed.map { closingRange($0.0, duration: $0.1) })
+            closedAtEnd = closed.map { ($0.0.id, $0.1) }
             for marker in unplaced {
                 warnings.add(
                     "marker \(marker.id) starts at \(formatSeconds(.milliseconds(marker.startMilliseconds))), after the"
@@ -150,6 +160,7 @@ final class RecordingSession {
         }
         try publisher.publishAll(finished: true)
         try publisher.writeRecordingState(complete: complete)
+        return closedAtEnd
     }
 
     /// After a failure: drops the partial segment and publishes what was completed, finished.
@@ -182,7 +193,11 @@ final class RecordingSession {
         for item in due {
             let placed = item.marker
             let inThisEpoch = placed.startMilliseconds >= epoch.recordingOffsetMilliseconds
-            let time = item.late || !inThisEpoch ? pts : mediaTime(ofRecording: placed.startMilliseconds, in: epoch)
+            var time = item.late || !inThisEpoch ? pts : mediaTime(ofRecording: placed.startMilliseconds, in: epoch)
+            // With B-frames the packet that triggers a late tag may present after an on-time
+            // tag's start; the timed-ID3 stream's timestamps must still increase.
+            if let last = lastTagTime, time <= last { time = last + .milliseconds(1) }
+            lastTagTime = time
             if item.late {
                 warnings.add(
                     "marker \(placed.id) arrived after its start (\(formatSeconds(.milliseconds(placed.startMilliseconds))))"
@@ -256,6 +271,7 @@ final class RecordingSession {
         let epoch = Epoch(origin: origin, wallClock: wallClock, recordingOffsetMilliseconds: offset)
         self.epoch = epoch
         epochs.append(epoch)
+        lastTagTime = nil
         epochCount += 1
         onEpoch?(wallClock.advanced(by: .milliseconds(-offset)))
         if alignToMarkers, let starts = markers?.upcomingStarts {

@@ -128,7 +128,8 @@ final class RenditionOutput {
             if let initSink {
                 // delay_moov: the first flush writes only ftyp+moov.
                 try muxer.flush()
-                try store.writeAtomically(initSink.bytes, to: "\(name)/\(initURI!)")
+                let initSection = carriesTimedMetadata ? RenditionOutput.addingBrand("aid3", to: initSink.bytes) : initSink.bytes
+                try store.writeAtomically(initSection, to: "\(name)/\(initURI!)")
                 self.initSink = nil
             }
             muxer.sink = file
@@ -159,6 +160,20 @@ final class RenditionOutput {
         segmentFile = nil
         muxer?.abandon()
         muxer = nil
+    }
+
+    /// Adds a compatible brand to the leading `ftyp` box of an init section (AOM ID3-in-CMAF
+    /// signals `emsg` ID3 with `aid3`; FFmpeg 5.1's mov muxer has no option for it). The init
+    /// section holds no absolute offsets (no `mdat`), so growing its first box is safe.
+    static func addingBrand(_ brand: String, to bytes: [UInt8]) -> [UInt8] {
+        guard bytes.count >= 16, Array(bytes[4..<8]) == Array("ftyp".utf8) else { return bytes }
+        let size = Int(bytes[0]) << 24 | Int(bytes[1]) << 16 | Int(bytes[2]) << 8 | Int(bytes[3])
+        guard size >= 16, size <= bytes.count else { return bytes }
+        let brands = stride(from: 16, to: size, by: 4).map { Array(bytes[$0..<$0 + 4]) }
+        guard !brands.contains(Array(brand.utf8)) else { return bytes }
+        let grown = size + 4
+        return [UInt8(grown >> 24 & 0xFF), UInt8(grown >> 16 & 0xFF), UInt8(grown >> 8 & 0xFF), UInt8(grown & 0xFF)]
+            + bytes[4..<size] + Array(brand.utf8) + bytes[size...]
     }
 
     private func startMuxer(firstSink: FileSink) throws {

@@ -99,8 +99,12 @@ import Testing
         let directory = try Support.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let binary = directory.appendingPathComponent("bad.jsonl")
-        try Data([0x7B, 0xFF, 0xFE]).write(to: binary)
-        #expect(MarkerFile.load(path: binary.path).problems.map(\.description) == ["\(binary.path): is not UTF-8 text"])
+        // A line that is not UTF-8 is reported with its number; the other lines are still used.
+        let good = #"{"id":"ok","title":"Fine","url":"https://shop.example/ok","start":1}"#
+        try (Data(good.utf8) + Data([0x0A, 0x7B, 0xFF, 0xFE, 0x0A])).write(to: binary)
+        let loaded = MarkerFile.load(path: binary.path)
+        #expect(loaded.problems.map(\.description) == ["\(binary.path):2: is not UTF-8 text"])
+        #expect(loaded.markers.map(\.marker.id) == ["ok"])
     }
 
     /// The JSON Schema's marker (`markers.from[].list[]`) describes the file format too.
