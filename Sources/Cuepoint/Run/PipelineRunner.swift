@@ -269,13 +269,7 @@ public final class PipelineRunner: Sendable {
             if let desk {
                 if !followers.isEmpty, DispatchTime.now().uptimeNanoseconds - lastFollow > 500_000_000 {
                     lastFollow = DispatchTime.now().uptimeNanoseconds
-                    for follower in followers {
-                        let (markers, problems) = follower.poll()
-                        problems.forEach { warnings.add("marker rejected: \($0)") }
-                        if !markers.isEmpty { desk.accept(markers, source: follower.path).problems.forEach {
-                            warnings.add("marker rejected: \($0)")
-                        } }
-                    }
+                    for follower in followers { accept(follower.poll(), from: follower.path, into: desk, warnings: warnings) }
                 }
                 for command in desk.drain() { apply(command, to: session) }
             }
@@ -334,23 +328,28 @@ public final class PipelineRunner: Sendable {
         warnings: WarningCollector
     ) throws(CuepointError) {
         let inline = markersSpec.inline.map { (line: 0, marker: $0) }
-        desk.accept(inline, source: "markers.from.list").problems.forEach { warnings.add("marker rejected: \($0)") }
+        accept((inline, []), from: "markers.from.list", into: desk, warnings: warnings)
         for file in markersSpec.files {
             if live {
                 let follower = MarkerFileFollower(path: file)
-                let (markers, problems) = follower.poll()
-                problems.forEach { warnings.add("marker rejected: \($0)") }
-                desk.accept(markers, source: file).problems.forEach { warnings.add("marker rejected: \($0)") }
+                accept(follower.poll(), from: file, into: desk, warnings: warnings)
                 followers.append(follower)
                 continue
             }
             guard FileManager.default.fileExists(atPath: file) else {
                 throw CuepointError(subject: file, message: "no such marker file", fix: "check markers.from[].file")
             }
-            let (markers, problems) = MarkerFile.load(path: file)
-            problems.forEach { warnings.add("marker rejected: \($0)") }
-            desk.accept(markers, source: file).problems.forEach { warnings.add("marker rejected: \($0)") }
+            accept(MarkerFile.load(path: file), from: file, into: desk, warnings: warnings)
         }
+    }
+
+    /// Hands parsed marker lines to the desk; every problem, parsing or validation, is a warning.
+    private func accept(
+        _ parsed: (markers: [(line: Int, marker: Marker)], problems: [MarkerProblem]), from source: String,
+        into desk: MarkerDesk, warnings: WarningCollector
+    ) {
+        let rejected = parsed.problems + (parsed.markers.isEmpty ? [] : desk.accept(parsed.markers, source: source).problems)
+        rejected.forEach { warnings.add("marker rejected: \($0)") }
     }
 
     private func apply(_ command: MarkerDesk.Command, to session: RecordingSession) {
