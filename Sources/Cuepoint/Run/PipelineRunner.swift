@@ -189,7 +189,6 @@ public final class PipelineRunner: Sendable {
 
         let reading = try readAll(
             demuxer: demuxer, session: session, publisher: publisher, followers: followers, warnings: warnings)
-        let segmentsBefore = publisher.renditions.first?.playlists.segments.count ?? 0
         do {
             let closedAtEnd = try session.finish(complete: reading.failure == nil)
             // The log says what the playlists say: open markers ended with the recording.
@@ -222,7 +221,6 @@ public final class PipelineRunner: Sendable {
             let what = selection.video != nil ? "no video keyframe was found" : "no audio packet was found"
             throw CuepointError(subject: input.url, message: "nothing to segment: \(what)", fix: "check the input")
         }
-        _ = segmentsBefore
         return summary
     }
 

@@ -7,8 +7,7 @@ import Foundation
 public enum RecordingMarkers {
     /// The markers in the log (closes folded in) and the problems of unreadable lines.
     public static func list(directory: String) throws(CuepointError) -> (markers: [PlacedMarker], problems: [MarkerProblem]) {
-        let state = try recordingState(directory)
-        _ = state
+        _ = try recordingState(directory)  // only to refuse a directory that is not a recording
         return MarkerLog.read(path: logPath(directory))
     }
 

@@ -88,13 +88,11 @@ struct MarkerSchedule {
     mutating func finish(recordingEnd: Int64) -> (closed: [(PlacedMarker, Int64)], unplaced: [PlacedMarker]) {
         let unplaced = awaitingPlaylist.filter { $0.startMilliseconds >= recordingEnd }
         awaitingPlaylist.removeAll { $0.startMilliseconds >= recordingEnd }
-        var closed: [(PlacedMarker, Int64)] = []
         for (id, marker) in open.sorted(by: { $0.key < $1.key }) where marker.startMilliseconds < recordingEnd {
             _ = close(id: id, durationMilliseconds: recordingEnd - marker.startMilliseconds)
         }
-        closed = closings
-        closings = []
-        return (closed, unplaced)
+        defer { closings = [] }
+        return (closings, unplaced)
     }
 
     private func insert(_ marker: PlacedMarker, into list: inout [PlacedMarker]) {

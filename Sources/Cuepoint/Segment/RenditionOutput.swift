@@ -32,6 +32,9 @@ final class RenditionOutput {
     private var initSink: MemorySink?
     private var initNumber = 0
     private var adtsFilters: [Int: BitstreamFilter] = [:]
+    /// The AAC input streams, by index: their packets may carry ADTS headers.
+    private lazy var aacStreams: [Int: StreamInfo] = Dictionary(
+        uniqueKeysWithValues: streams.filter { $0.codec == .aac }.map { ($0.index, $0) })
     private let filteredPacket = Packet()
     /// The init section of the current epoch (fMP4).
     private(set) var initURI: String?
@@ -95,8 +98,8 @@ final class RenditionOutput {
     /// Writes one packet of input stream `inputStream` into the open segment.
     func write(_ packet: Packet, inputStream: Int) throws {
         guard let muxer, let index = outputIndex[inputStream] else { return }
-        if container == .fmp4, let stream = streams.first(where: { $0.index == inputStream }), stream.codec == .aac,
-            packet.size > 2, packet.withUnsafeBytes({ $0[0] == 0xFF && $0[1] & 0xF0 == 0xF0 })
+        if container == .fmp4, let stream = aacStreams[inputStream], packet.size > 2,
+            packet.withUnsafeBytes({ $0[0] == 0xFF && $0[1] & 0xF0 == 0xF0 })
         {
             try writeFiltered(packet, stream: stream, outputIndex: index, muxer: muxer)
             return
