@@ -12,6 +12,11 @@
 #include <libavutil/error.h>
 #include <libavutil/opt.h>
 #include <libavutil/mathematics.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/frame.h>
+#include <libavutil/mem.h>
+#include <libavutil/pixdesc.h>
+#include <libavutil/samplefmt.h>
 #include <libswscale/swscale.h>
 #include <libswresample/swresample.h>
 
@@ -36,5 +41,20 @@ static inline int cuepoint_averror_demuxer_not_found(void) { return AVERROR_DEMU
 static inline int64_t cuepoint_nopts_value(void) { return AV_NOPTS_VALUE; }
 /// AV_TIME_BASE_Q: microseconds, the time base of AVFormatContext.duration and start_time.
 static inline AVRational cuepoint_time_base_q(void) { return AV_TIME_BASE_Q; }
+
+// Not a macro, but a C idiom Swift cannot write safely: FFmpeg 5.1 has no public AVChapter
+// constructor, AVFormatContext.chapters is grown with av_dynarray_add_nofree (which takes
+// `void *` for the `AVChapter ***` and `int *` for the unsigned nb_chapters), and a failed
+// append must free the new chapter. The _nofree variant keeps existing chapters on failure,
+// where av_dynarray_add would free the whole array. avformat_free_context frees what is added.
+/// Appends a zeroed AVChapter to `s->chapters`; NULL when out of memory.
+static inline AVChapter *cuepoint_append_chapter(AVFormatContext *s) {
+    AVChapter *chapter = av_mallocz(sizeof(AVChapter));
+    if (!chapter) return NULL;
+    int count = (int)s->nb_chapters;
+    if (av_dynarray_add_nofree(&s->chapters, &count, chapter) < 0) { av_free(chapter); return NULL; }
+    s->nb_chapters = (unsigned int)count;
+    return chapter;
+}
 
 #endif

@@ -3,7 +3,15 @@
 /// The only module that touches FFmpeg's C API. It sits at the bottom of the flow:
 ///
 /// ```
-/// Demuxer ──Packet──► (Cuepoint: cut, place on the timeline) ──Packet──► Muxer ──bytes──► ByteSink
+/// Demuxer ──Packet──► (Cuepoint: cut, place on the timeline) ──Packet──► Muxer ──bytes──► ByteSink or file
+/// ```
+///
+/// When pictures or sound must change (thumbnails, a replay export, an ABR ladder), packets
+/// take the longer way through the codecs:
+///
+/// ```
+/// Packet ──► Decoder ──Frame──► Scaler ──Frame──► Encoder ──Packet──► Muxer.addStream(encoder:)
+///                         └──► JPEGEncoder ──► JPEG bytes
 /// ```
 ///
 /// Each type owns its C pointer privately, frees it in `deinit`, and hands out Swift values
