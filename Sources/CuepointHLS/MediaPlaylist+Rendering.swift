@@ -4,7 +4,8 @@ extension MediaPlaylist {
     /// The playlist text, every line ending with `\n`.
     ///
     /// Order: `#EXTM3U`, EXT-X-VERSION, EXT-X-TARGETDURATION, EXT-X-MEDIA-SEQUENCE,
-    /// EXT-X-DISCONTINUITY-SEQUENCE (when nonzero), EXT-X-PLAYLIST-TYPE, EXT-X-INDEPENDENT-SEGMENTS;
+    /// EXT-X-DISCONTINUITY-SEQUENCE (when nonzero), EXT-X-PLAYLIST-TYPE, EXT-X-INDEPENDENT-SEGMENTS,
+    /// EXT-X-I-FRAMES-ONLY;
     /// then per segment EXT-X-DISCONTINUITY, EXT-X-MAP (when it changed), EXT-X-PROGRAM-DATE-TIME,
     /// EXT-X-DATERANGE…, EXT-X-BYTERANGE, EXTINF and the URI; finally EXT-X-ENDLIST.
     ///
@@ -20,6 +21,7 @@ extension MediaPlaylist {
         if discontinuitySequence != 0 { lines.append("#EXT-X-DISCONTINUITY-SEQUENCE:\(discontinuitySequence)") }
         if let playlistType { lines.append("#EXT-X-PLAYLIST-TYPE:\(playlistType.rawValue)") }
         if independentSegments { lines.append("#EXT-X-INDEPENDENT-SEGMENTS") }
+        if iFramesOnly { lines.append("#EXT-X-I-FRAMES-ONLY") }
         var previousMap: MediaInitializationSection?
         for segment in segments {
             if segment.discontinuity { lines.append("#EXT-X-DISCONTINUITY") }

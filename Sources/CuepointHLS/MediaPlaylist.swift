@@ -24,6 +24,13 @@ public struct MediaPlaylist: Hashable, Sendable {
     public var playlistType: PlaylistType?
     /// Writes EXT-X-INDEPENDENT-SEGMENTS. Usually declared in the multivariant playlist instead.
     public var independentSegments: Bool
+    /// Writes EXT-X-I-FRAMES-ONLY: an I-frame (trick-play) playlist, referenced from the multivariant
+    /// playlist by an `IFrameStream`. Each segment is one I-frame, usually an EXT-X-BYTERANGE into a
+    /// file shared by all segments (`MediaSegment.byteRange` with explicit offsets), and its EXTINF
+    /// is the time until the next I-frame. When the frames need a Media Initialization Section,
+    /// `MediaSegment.map` points at it (its byte range excludes the frames). Needs protocol
+    /// version 4, or 5 with EXT-X-MAP.
+    public var iFramesOnly: Bool
     /// Writes EXT-X-ENDLIST: no segment will be added.
     public var endList: Bool
     /// The segments, in playback order.
@@ -35,6 +42,7 @@ public struct MediaPlaylist: Hashable, Sendable {
         discontinuitySequence: Int64 = 0,
         playlistType: PlaylistType? = nil,
         independentSegments: Bool = false,
+        iFramesOnly: Bool = false,
         endList: Bool = false,
         segments: [MediaSegment] = []
     ) {
@@ -43,18 +51,25 @@ public struct MediaPlaylist: Hashable, Sendable {
         self.discontinuitySequence = discontinuitySequence
         self.playlistType = playlistType
         self.independentSegments = independentSegments
+        self.iFramesOnly = iFramesOnly
         self.endList = endList
         self.segments = segments
     }
 
-    /// The lowest protocol version the content needs, written as EXT-X-VERSION (bis §8):
-    /// 3 for the floating-point EXTINF durations this module always writes, 4 when a segment has
-    /// EXT-X-BYTERANGE, 6 when a segment has EXT-X-MAP.
+    /// The lowest protocol version the content needs, written as EXT-X-VERSION (RFC 8216 §7, bis §8):
+    /// 3 for the floating-point EXTINF durations this module always writes; 4 for EXT-X-BYTERANGE or
+    /// EXT-X-I-FRAMES-ONLY; 6 for EXT-X-MAP, except 5 for EXT-X-MAP in an I-frames-only playlist.
     public var version: Int { versionRequirement.version }
 
     /// The version together with the feature that needs it, for error messages.
     var versionRequirement: (version: Int, reason: String) {
-        if segments.contains(where: { $0.map != nil }) { return (6, "EXT-X-MAP needs version 6") }
+        if segments.contains(where: { $0.map != nil }) {
+            // RFC 8216 §7 asks for version 5 for EXT-X-MAP and 6 only for EXT-X-MAP "in a Media
+            // Playlist that does not contain EXT-X-I-FRAMES-ONLY".
+            if iFramesOnly { return (5, "EXT-X-MAP in an I-frames-only playlist needs version 5") }
+            return (6, "EXT-X-MAP needs version 6")
+        }
+        if iFramesOnly { return (4, "EXT-X-I-FRAMES-ONLY needs version 4") }
         if segments.contains(where: { $0.byteRange != nil }) { return (4, "EXT-X-BYTERANGE needs version 4") }
         return (3, "floating-point EXTINF durations need version 3")
     }

@@ -75,6 +75,10 @@ struct MediaPlaylistParser {
             try once(name, line)
             try requireNoValue(name, value, line)
             playlist.independentSegments = true
+        case "EXT-X-I-FRAMES-ONLY":
+            try once(name, line)
+            try requireNoValue(name, value, line)
+            playlist.iFramesOnly = true
         case "EXT-X-ENDLIST":
             try once(name, line)
             try requireNoValue(name, value, line)

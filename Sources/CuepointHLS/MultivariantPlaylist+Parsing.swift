@@ -2,16 +2,21 @@ extension MultivariantPlaylist {
     /// Reads a multivariant playlist written by `render()`, strictly.
     ///
     /// Accepts LF or CRLF line endings, blank lines, comments, and one EXT-X-VERSION (whose value
-    /// is checked but not kept: `render()` writes none). Rejects, with the line number: a byte
-    /// order mark, control characters, a first line other than `#EXTM3U`; any other `#EXT` tag
-    /// (EXT-X-MEDIA, EXT-X-I-FRAME-STREAM-INF, media playlist tags, …) and unknown STREAM-INF
-    /// attributes; malformed values; a repeated header tag; a URI line not preceded by
-    /// EXT-X-STREAM-INF and an EXT-X-STREAM-INF not followed by a URI.
+    /// is checked but not kept: `render()` writes none). EXT-X-SESSION-DATA, EXT-X-STREAM-INF and
+    /// EXT-X-I-FRAME-STREAM-INF may come in any order; each kind keeps its own order, and
+    /// `render()` writes them grouped. Rejects, with the line number: a byte order mark, control
+    /// characters, a first line other than `#EXTM3U`; any other `#EXT` tag (EXT-X-MEDIA, media
+    /// playlist tags, …) and unknown attributes; malformed values; a repeated header tag; a URI
+    /// line not preceded by EXT-X-STREAM-INF and an EXT-X-STREAM-INF not followed by a URI;
+    /// EXT-X-SESSION-DATA with both or neither of VALUE and URI, FORMAT without URI, or the
+    /// DATA-ID and LANGUAGE of an earlier one.
     ///
     /// - Throws: `PlaylistParseError` for the first problem found.
     public init(parsing text: String) throws(PlaylistParseError) {
         var playlist = MultivariantPlaylist()
         var headerTagLines: [String: Int] = [:]
+        // The line of each EXT-X-SESSION-DATA by DATA-ID and LANGUAGE, which must be unique together.
+        var sessionDataLines: [SessionDataKey: Int] = [:]
         // The variant whose EXT-X-STREAM-INF was read and whose URI line is still to come.
         var pending: (variant: VariantStream, line: Int)?
         for line in try PlaylistText.lines(of: text).dropFirst() {
@@ -54,6 +59,28 @@ extension MultivariantPlaylist {
                 }
                 var list = try AttributeList(parsing: value, tag: name, line: line.number)
                 pending = (try VariantStream(attributes: &list, uri: ""), line.number)
+            case "EXT-X-SESSION-DATA":
+                guard let value, !value.isEmpty else {
+                    throw PlaylistParseError(line: line.number, message: "EXT-X-SESSION-DATA needs a value")
+                }
+                var list = try AttributeList(parsing: value, tag: name, line: line.number)
+                let data = try SessionData(attributes: &list)
+                let key = SessionDataKey(dataID: data.dataID, language: data.language)
+                if let first = sessionDataLines[key] {
+                    let language = data.language.map { "LANGUAGE \"\($0)\"" } ?? "no LANGUAGE"
+                    throw PlaylistParseError(
+                        line: line.number,
+                        message: "EXT-X-SESSION-DATA with DATA-ID \"\(data.dataID)\" and \(language) appears twice "
+                            + "(first on line \(first))")
+                }
+                sessionDataLines[key] = line.number
+                playlist.sessionData.append(data)
+            case "EXT-X-I-FRAME-STREAM-INF":
+                guard let value, !value.isEmpty else {
+                    throw PlaylistParseError(line: line.number, message: "EXT-X-I-FRAME-STREAM-INF needs a value")
+                }
+                var list = try AttributeList(parsing: value, tag: name, line: line.number)
+                playlist.iFrameStreams.append(try IFrameStream(attributes: &list))
             case "EXTM3U":
                 throw PlaylistParseError(line: line.number, message: "#EXTM3U may only be the first line")
             default:
@@ -65,4 +92,10 @@ extension MultivariantPlaylist {
         }
         self = playlist
     }
+}
+
+/// What must be unique among the EXT-X-SESSION-DATA tags of one playlist.
+private struct SessionDataKey: Hashable {
+    var dataID: String
+    var language: String?
 }

@@ -60,38 +60,16 @@ public struct VariantStream: Hashable, Sendable {
     ///   an empty or whitespace-containing CODECS entry, or an attribute this model does not hold
     ///   (AUDIO, SUBTITLES, VIDEO-RANGE, …).
     init(attributes list: inout AttributeList, uri: String) throws(PlaylistParseError) {
-        guard let bandwidth = try VariantStream.bitRate("BANDWIDTH", &list) else {
+        guard let bandwidth = try list.bitRate("BANDWIDTH") else {
             throw list.error("EXT-X-STREAM-INF needs the BANDWIDTH attribute")
         }
-        let averageBandwidth = try VariantStream.bitRate("AVERAGE-BANDWIDTH", &list)
-        var codecs: [String] = []
-        if let text = try list.quotedString("CODECS") {
-            for entry in text.unicodeScalars.split(separator: ",", omittingEmptySubsequences: false) {
-                guard !entry.isEmpty, !entry.contains(where: \.properties.isWhitespace) else {
-                    throw list.error("EXT-X-STREAM-INF attribute CODECS has an empty entry or whitespace: \(text)")
-                }
-                codecs.append(String(String.UnicodeScalarView(entry)))
-            }
-        }
-        var resolution: Resolution?
-        if let text = try list.plain("RESOLUTION") {
-            guard let size = Resolution(text: Substring(text)) else {
-                throw list.error("EXT-X-STREAM-INF attribute RESOLUTION is not <width>x<height>: \(text)")
-            }
-            resolution = size
-        }
+        let averageBandwidth = try list.bitRate("AVERAGE-BANDWIDTH")
+        let codecs = try list.codecs()
+        let resolution = try list.resolution()
         let frameRate = try list.thousandths("FRAME-RATE").map { Rational($0, 1000) }
         try list.finish()
         self.init(
             uri: uri, bandwidth: bandwidth, averageBandwidth: averageBandwidth, codecs: codecs,
             resolution: resolution, frameRate: frameRate)
-    }
-
-    private static func bitRate(_ name: String, _ list: inout AttributeList) throws(PlaylistParseError) -> Int? {
-        guard let value = try list.decimalInteger(name) else { return nil }
-        guard let small = Int(exactly: value) else {
-            throw list.error("EXT-X-STREAM-INF attribute \(name) is too large")
-        }
-        return small
     }
 }

@@ -139,6 +139,78 @@ let mediaGoldens: [MediaGolden] = [
             "main.ts",
             "#EXT-X-ENDLIST")),
     MediaGolden(
+        name: "I-frames-only fMP4: init section and frames as byte ranges of one file",
+        playlist: MediaPlaylist(
+            targetDuration: 4, playlistType: .vod, iFramesOnly: true, endList: true,
+            segments: [
+                MediaSegment(
+                    uri: "main.mp4", durationMilliseconds: 4_004,
+                    map: MediaInitializationSection(uri: "main.mp4", byteRange: ByteRange(length: 1_120, offset: 0)),
+                    byteRange: ByteRange(length: 25_344, offset: 1_120)),
+                MediaSegment(
+                    uri: "main.mp4", durationMilliseconds: 4_004,
+                    map: MediaInitializationSection(uri: "main.mp4", byteRange: ByteRange(length: 1_120, offset: 0)),
+                    byteRange: ByteRange(length: 24_816, offset: 401_984)),
+                MediaSegment(
+                    uri: "main.mp4", durationMilliseconds: 2_002,
+                    map: MediaInitializationSection(uri: "main.mp4", byteRange: ByteRange(length: 1_120, offset: 0)),
+                    byteRange: ByteRange(length: 25_680, offset: 806_272)),
+            ]),
+        text: lines(
+            "#EXTM3U",
+            "#EXT-X-VERSION:5",
+            "#EXT-X-TARGETDURATION:4",
+            "#EXT-X-MEDIA-SEQUENCE:0",
+            "#EXT-X-PLAYLIST-TYPE:VOD",
+            "#EXT-X-I-FRAMES-ONLY",
+            "#EXT-X-MAP:URI=\"main.mp4\",BYTERANGE=\"1120@0\"",
+            "#EXT-X-BYTERANGE:25344@1120",
+            "#EXTINF:4.004,",
+            "main.mp4",
+            "#EXT-X-BYTERANGE:24816@401984",
+            "#EXTINF:4.004,",
+            "main.mp4",
+            "#EXT-X-BYTERANGE:25680@806272",
+            "#EXTINF:2.002,",
+            "main.mp4",
+            "#EXT-X-ENDLIST")),
+    MediaGolden(
+        name: "I-frames-only MPEG-TS: frames at explicit offsets into the media segments",
+        playlist: MediaPlaylist(
+            targetDuration: 6, playlistType: .vod, independentSegments: true, iFramesOnly: true, endList: true,
+            segments: [
+                MediaSegment(
+                    uri: "seg00000.ts", durationMilliseconds: 2_002, byteRange: ByteRange(length: 9_024, offset: 376)),
+                MediaSegment(
+                    uri: "seg00000.ts", durationMilliseconds: 4_004,
+                    byteRange: ByteRange(length: 8_836, offset: 310_872)),
+                MediaSegment(
+                    uri: "seg00001.ts", durationMilliseconds: 6_006, byteRange: ByteRange(length: 9_212, offset: 376)),
+                MediaSegment(
+                    uri: "seg00001.ts", durationMilliseconds: 0, byteRange: ByteRange(length: 9_212, offset: 376)),
+            ]),
+        text: lines(
+            "#EXTM3U",
+            "#EXT-X-VERSION:4",
+            "#EXT-X-TARGETDURATION:6",
+            "#EXT-X-MEDIA-SEQUENCE:0",
+            "#EXT-X-PLAYLIST-TYPE:VOD",
+            "#EXT-X-INDEPENDENT-SEGMENTS",
+            "#EXT-X-I-FRAMES-ONLY",
+            "#EXT-X-BYTERANGE:9024@376",
+            "#EXTINF:2.002,",
+            "seg00000.ts",
+            "#EXT-X-BYTERANGE:8836@310872",
+            "#EXTINF:4.004,",
+            "seg00000.ts",
+            "#EXT-X-BYTERANGE:9212@376",
+            "#EXTINF:6.006,",
+            "seg00001.ts",
+            "#EXT-X-BYTERANGE:9212@376",
+            "#EXTINF:0.000,",
+            "seg00001.ts",
+            "#EXT-X-ENDLIST")),
+    MediaGolden(
         name: "EXT-X-MAP written only when it changes",
         playlist: MediaPlaylist(
             targetDuration: 2, mediaSequence: 7,

@@ -127,6 +127,22 @@ struct MediaPlaylistParsingTests {
             text: "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXT-X-BYTERANGE:10@0\n#EXTINF:6.000,\nx.ts\n",
             line: 2, message: "EXT-X-VERSION 3 is too low: EXT-X-BYTERANGE needs version 4"),
         ErrorCase(
+            text: "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXT-X-I-FRAMES-ONLY\n", line: 2,
+            message: "EXT-X-VERSION 3 is too low: EXT-X-I-FRAMES-ONLY needs version 4"),
+        ErrorCase(
+            text: "#EXTM3U\n#EXT-X-VERSION:4\n#EXT-X-TARGETDURATION:6\n#EXT-X-I-FRAMES-ONLY\n"
+                + "#EXT-X-MAP:URI=\"f.mp4\",BYTERANGE=\"720@0\"\n#EXT-X-BYTERANGE:1000@720\n#EXTINF:6.000,\nf.mp4\n",
+            line: 2, message: "EXT-X-VERSION 4 is too low: EXT-X-MAP in an I-frames-only playlist needs version 5"),
+        ErrorCase(
+            text:
+                "#EXTM3U\n#EXT-X-VERSION:5\n#EXT-X-TARGETDURATION:6\n#EXT-X-MAP:URI=\"i.mp4\"\n#EXTINF:6.000,\nx.m4s\n",
+            line: 2, message: "EXT-X-VERSION 5 is too low: EXT-X-MAP needs version 6"),
+        ErrorCase(
+            text: header + "#EXT-X-I-FRAMES-ONLY:YES\n", line: 4, message: "EXT-X-I-FRAMES-ONLY takes no value"),
+        ErrorCase(
+            text: header + "#EXT-X-I-FRAMES-ONLY\n#EXT-X-I-FRAMES-ONLY\n", line: 5,
+            message: "EXT-X-I-FRAMES-ONLY appears twice (first on line 4)"),
+        ErrorCase(
             text: "#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXTINF:6.000,\nx.ts\n", line: 1,
             message: "the playlist has no EXT-X-VERSION: floating-point EXTINF durations need version 3"),
         ErrorCase(

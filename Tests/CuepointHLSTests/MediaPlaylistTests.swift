@@ -30,6 +30,35 @@ struct MediaPlaylistTests {
     }
 
     @Test(
+        "EXT-X-I-FRAMES-ONLY needs version 4, and lowers EXT-X-MAP's requirement from 6 to 5",
+        arguments: [
+            (true, [], 4),
+            (
+                true,
+                [MediaSegment(uri: "a.ts", durationMilliseconds: 1000, byteRange: ByteRange(length: 10, offset: 0))], 4
+            ),
+            (
+                true,
+                [
+                    MediaSegment(
+                        uri: "a.mp4", durationMilliseconds: 1000,
+                        map: MediaInitializationSection(uri: "a.mp4", byteRange: ByteRange(length: 10, offset: 0)),
+                        byteRange: ByteRange(length: 10, offset: 10))
+                ], 5
+            ),
+            (
+                false,
+                [MediaSegment(uri: "b.m4s", durationMilliseconds: 1000, map: MediaInitializationSection(uri: "i"))], 6
+            ),
+        ])
+    func iFramesOnlyVersion(iFramesOnly: Bool, segments: [MediaSegment], expected: Int) {
+        let playlist = MediaPlaylist(targetDuration: 1, iFramesOnly: iFramesOnly, segments: segments)
+        #expect(playlist.version == expected)
+        #expect(playlist.render().contains("#EXT-X-VERSION:\(expected)\n"))
+        #expect(playlist.render().contains("\n#EXT-X-I-FRAMES-ONLY\n") == iFramesOnly)
+    }
+
+    @Test(
         "target duration is the longest EXTINF rounded half up, at least 1",
         arguments: [
             (Int64(6_006), 6), (6_499, 6), (6_500, 7), (5_500, 6), (5_499, 5), (10_000, 10), (400, 1), (0, 1),

@@ -46,6 +46,110 @@ struct MultivariantPlaylistTests {
         #expect(parsed.render() == Self.goldenText)
     }
 
+    /// The multivariant example of hls-reference §3 (without EXT-X-MEDIA, which this model does not
+    /// hold), with more session data and a second I-frame stream.
+    static let sessionAndIFrameGolden = MultivariantPlaylist(
+        independentSegments: true,
+        sessionData: [
+            SessionData(dataID: SessionData.appleChaptersDataID, content: .uri("chapters.json", format: nil)),
+            SessionData(dataID: "com.example.title", content: .value("Spring Sale"), language: "en"),
+            SessionData(dataID: "com.example.title", content: .value("מבצע אביב"), language: "he"),
+            SessionData(dataID: "com.example.cards", content: .uri("cards.json", format: .json), language: "en"),
+            SessionData(dataID: "com.example.blob", content: .uri("blob.bin", format: .raw)),
+        ],
+        variants: [
+            VariantStream(
+                uri: "v720/index.m3u8", bandwidth: 3_300_000, averageBandwidth: 2_600_000,
+                codecs: ["avc1.64001f", "mp4a.40.2"], resolution: Resolution(width: 1280, height: 720),
+                frameRate: Rational(30_000, 1000)),
+            VariantStream(uri: "v360/index.m3u8", bandwidth: 900_000, codecs: ["avc1.42c01e", "mp4a.40.5"]),
+        ],
+        iFrameStreams: [
+            IFrameStream(
+                uri: "v720/iframes.m3u8", bandwidth: 330_000, codecs: ["avc1.64001f"],
+                resolution: Resolution(width: 1280, height: 720)),
+            IFrameStream(
+                uri: "v360/iframes.m3u8", bandwidth: 90_000, averageBandwidth: 60_000, codecs: ["avc1.42c01e"],
+                resolution: Resolution(width: 640, height: 360)),
+            IFrameStream(uri: "bare/iframes.m3u8", bandwidth: 1),
+        ])
+
+    static let sessionAndIFrameGoldenText = lines(
+        "#EXTM3U",
+        "#EXT-X-INDEPENDENT-SEGMENTS",
+        "#EXT-X-SESSION-DATA:DATA-ID=\"com.apple.hls.chapters\",URI=\"chapters.json\"",
+        "#EXT-X-SESSION-DATA:DATA-ID=\"com.example.title\",VALUE=\"Spring Sale\",LANGUAGE=\"en\"",
+        "#EXT-X-SESSION-DATA:DATA-ID=\"com.example.title\",VALUE=\"מבצע אביב\",LANGUAGE=\"he\"",
+        "#EXT-X-SESSION-DATA:DATA-ID=\"com.example.cards\",URI=\"cards.json\",FORMAT=JSON,LANGUAGE=\"en\"",
+        "#EXT-X-SESSION-DATA:DATA-ID=\"com.example.blob\",URI=\"blob.bin\",FORMAT=RAW",
+        "#EXT-X-STREAM-INF:BANDWIDTH=3300000,AVERAGE-BANDWIDTH=2600000,CODECS=\"avc1.64001f,mp4a.40.2\","
+            + "RESOLUTION=1280x720,FRAME-RATE=30.000",
+        "v720/index.m3u8",
+        "#EXT-X-STREAM-INF:BANDWIDTH=900000,CODECS=\"avc1.42c01e,mp4a.40.5\"",
+        "v360/index.m3u8",
+        "#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=330000,CODECS=\"avc1.64001f\",RESOLUTION=1280x720,"
+            + "URI=\"v720/iframes.m3u8\"",
+        "#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=90000,AVERAGE-BANDWIDTH=60000,CODECS=\"avc1.42c01e\","
+            + "RESOLUTION=640x360,URI=\"v360/iframes.m3u8\"",
+        "#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=1,URI=\"bare/iframes.m3u8\"")
+
+    @Test("session data and I-frame streams render in order, parse back, and need no EXT-X-VERSION")
+    func sessionDataAndIFrameStreams() throws {
+        let golden = Self.sessionAndIFrameGolden
+        #expect(golden.render() == Self.sessionAndIFrameGoldenText)
+        #expect(golden.version == 1)
+        let parsed = try MultivariantPlaylist(parsing: Self.sessionAndIFrameGoldenText)
+        #expect(parsed == golden)
+        #expect(parsed.render() == Self.sessionAndIFrameGoldenText)
+    }
+
+    @Test("the convenience initializers build the same session data")
+    func sessionDataInitializers() {
+        #expect(
+            SessionData(dataID: "com.example.a", value: "x", language: "en")
+                == SessionData(dataID: "com.example.a", content: .value("x"), language: "en"))
+        #expect(
+            SessionData(dataID: SessionData.appleChaptersDataID, uri: "chapters.json")
+                == SessionData(dataID: "com.apple.hls.chapters", content: .uri("chapters.json", format: nil)))
+        #expect(
+            SessionData(dataID: "com.example.b", uri: "b.bin", format: .raw, language: "he")
+                == SessionData(dataID: "com.example.b", content: .uri("b.bin", format: .raw), language: "he"))
+    }
+
+    @Test("the tags may come in any order; each kind keeps its order and renders grouped")
+    func acceptsAnyTagOrder() throws {
+        let text = lines(
+            "#EXTM3U",
+            "#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=1,URI=\"a.m3u8\"",
+            "#EXT-X-STREAM-INF:BANDWIDTH=2",
+            "v.m3u8",
+            "#EXT-X-SESSION-DATA:DATA-ID=\"com.example.b\",VALUE=\"2\"",
+            "#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=3,URI=\"b.m3u8\"",
+            "#EXT-X-SESSION-DATA:DATA-ID=\"com.example.a\",VALUE=\"1\"")
+        let parsed = try MultivariantPlaylist(parsing: text)
+        #expect(
+            parsed
+                == MultivariantPlaylist(
+                    sessionData: [
+                        SessionData(dataID: "com.example.b", content: .value("2")),
+                        SessionData(dataID: "com.example.a", content: .value("1")),
+                    ],
+                    variants: [VariantStream(uri: "v.m3u8", bandwidth: 2)],
+                    iFrameStreams: [
+                        IFrameStream(uri: "a.m3u8", bandwidth: 1), IFrameStream(uri: "b.m3u8", bandwidth: 3),
+                    ]))
+        #expect(
+            parsed.render()
+                == lines(
+                    "#EXTM3U",
+                    "#EXT-X-SESSION-DATA:DATA-ID=\"com.example.b\",VALUE=\"2\"",
+                    "#EXT-X-SESSION-DATA:DATA-ID=\"com.example.a\",VALUE=\"1\"",
+                    "#EXT-X-STREAM-INF:BANDWIDTH=2",
+                    "v.m3u8",
+                    "#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=1,URI=\"a.m3u8\"",
+                    "#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=3,URI=\"b.m3u8\""))
+    }
+
     @Test(
         "FRAME-RATE is rounded to three decimals",
         arguments: [
@@ -124,6 +228,95 @@ struct MultivariantPlaylistTests {
         ("#EXTM3U\n#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"a\",NAME=\"en\"\n", 2, "unsupported tag EXT-X-MEDIA"),
         ("#EXTM3U\n#EXT-X-TARGETDURATION:6\n", 2, "unsupported tag EXT-X-TARGETDURATION"),
         ("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv\u{7F}\n", 3, "control character U+007F is not allowed"),
+        // EXT-X-SESSION-DATA
+        ("#EXTM3U\n#EXT-X-SESSION-DATA\n", 2, "EXT-X-SESSION-DATA needs a value"),
+        ("#EXTM3U\n#EXT-X-SESSION-DATA:VALUE=\"x\"\n", 2, "EXT-X-SESSION-DATA needs the DATA-ID attribute"),
+        (
+            "#EXTM3U\n#EXT-X-SESSION-DATA:DATA-ID=\"\",VALUE=\"x\"\n", 2,
+            "EXT-X-SESSION-DATA attribute DATA-ID is an empty quoted string"
+        ),
+        (
+            "#EXTM3U\n#EXT-X-SESSION-DATA:DATA-ID=com.example.a,VALUE=\"x\"\n", 2,
+            "EXT-X-SESSION-DATA attribute DATA-ID must be a quoted string"
+        ),
+        (
+            "#EXTM3U\n#EXT-X-SESSION-DATA:DATA-ID=\"com.example.a\"\n", 2,
+            "EXT-X-SESSION-DATA needs a VALUE or a URI attribute"
+        ),
+        (
+            "#EXTM3U\n#EXT-X-SESSION-DATA:DATA-ID=\"com.example.a\",VALUE=\"x\",URI=\"a.json\"\n", 2,
+            "EXT-X-SESSION-DATA has both VALUE and URI; it takes exactly one"
+        ),
+        (
+            "#EXTM3U\n#EXT-X-SESSION-DATA:DATA-ID=\"com.example.a\",VALUE=\"x\",FORMAT=JSON\n", 2,
+            "EXT-X-SESSION-DATA attribute FORMAT is only allowed with URI"
+        ),
+        (
+            "#EXTM3U\n#EXT-X-SESSION-DATA:DATA-ID=\"com.example.a\",URI=\"a.xml\",FORMAT=XML\n", 2,
+            "EXT-X-SESSION-DATA attribute FORMAT must be JSON or RAW, not XML"
+        ),
+        (
+            "#EXTM3U\n#EXT-X-SESSION-DATA:DATA-ID=\"com.example.a\",URI=\"a.json\",FORMAT=\"JSON\"\n", 2,
+            "EXT-X-SESSION-DATA attribute FORMAT must not be quoted"
+        ),
+        (
+            "#EXTM3U\n#EXT-X-SESSION-DATA:DATA-ID=\"com.example.a\",VALUE=\"x\",LANGUAGE=en\n", 2,
+            "EXT-X-SESSION-DATA attribute LANGUAGE must be a quoted string"
+        ),
+        (
+            "#EXTM3U\n#EXT-X-SESSION-DATA:DATA-ID=\"com.example.a\",VALUE=\"x\",X-COM-EXAMPLE=\"y\"\n", 2,
+            "EXT-X-SESSION-DATA has an unsupported attribute X-COM-EXAMPLE"
+        ),
+        (
+            "#EXTM3U\n#EXT-X-SESSION-DATA:DATA-ID=\"com.example.a\",VALUE=\"x\",LANGUAGE=\"en\"\n"
+                + "#EXT-X-SESSION-DATA:DATA-ID=\"com.example.a\",VALUE=\"x\",LANGUAGE=\"fr\"\n"
+                + "#EXT-X-SESSION-DATA:DATA-ID=\"com.example.a\",URI=\"y.json\",LANGUAGE=\"en\"\n", 4,
+            "EXT-X-SESSION-DATA with DATA-ID \"com.example.a\" and LANGUAGE \"en\" appears twice (first on line 2)"
+        ),
+        (
+            "#EXTM3U\n#EXT-X-SESSION-DATA:DATA-ID=\"com.example.a\",VALUE=\"x\"\n"
+                + "#EXT-X-SESSION-DATA:DATA-ID=\"com.example.a\",VALUE=\"y\"\n", 3,
+            "EXT-X-SESSION-DATA with DATA-ID \"com.example.a\" and no LANGUAGE appears twice (first on line 2)"
+        ),
+        // EXT-X-I-FRAME-STREAM-INF
+        ("#EXTM3U\n#EXT-X-I-FRAME-STREAM-INF:\n", 2, "EXT-X-I-FRAME-STREAM-INF needs a value"),
+        (
+            "#EXTM3U\n#EXT-X-I-FRAME-STREAM-INF:URI=\"i.m3u8\"\n", 2,
+            "EXT-X-I-FRAME-STREAM-INF needs the BANDWIDTH attribute"
+        ),
+        ("#EXTM3U\n#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=1\n", 2, "EXT-X-I-FRAME-STREAM-INF needs the URI attribute"),
+        (
+            "#EXTM3U\n#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=1,URI=i.m3u8\n", 2,
+            "EXT-X-I-FRAME-STREAM-INF attribute URI must be a quoted string"
+        ),
+        (
+            "#EXTM3U\n#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=1,FRAME-RATE=30.000,URI=\"i.m3u8\"\n", 2,
+            "EXT-X-I-FRAME-STREAM-INF has an unsupported attribute FRAME-RATE"
+        ),
+        (
+            "#EXTM3U\n#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=1,AUDIO=\"aac\",URI=\"i.m3u8\"\n", 2,
+            "EXT-X-I-FRAME-STREAM-INF has an unsupported attribute AUDIO"
+        ),
+        (
+            "#EXTM3U\n#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=-1,URI=\"i.m3u8\"\n", 2,
+            "EXT-X-I-FRAME-STREAM-INF attribute BANDWIDTH is not a decimal integer: -1"
+        ),
+        (
+            "#EXTM3U\n#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=1,AVERAGE-BANDWIDTH=99999999999999999999,URI=\"i\"\n", 2,
+            "EXT-X-I-FRAME-STREAM-INF attribute AVERAGE-BANDWIDTH is not a decimal integer: 99999999999999999999"
+        ),
+        (
+            "#EXTM3U\n#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=1,CODECS=\"avc1.64001f \",URI=\"i.m3u8\"\n", 2,
+            "EXT-X-I-FRAME-STREAM-INF attribute CODECS has an empty entry or whitespace: avc1.64001f "
+        ),
+        (
+            "#EXTM3U\n#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=1,RESOLUTION=1280,URI=\"i.m3u8\"\n", 2,
+            "EXT-X-I-FRAME-STREAM-INF attribute RESOLUTION is not <width>x<height>: 1280"
+        ),
+        (
+            "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=1,URI=\"i.m3u8\"\nv\n", 2,
+            "EXT-X-STREAM-INF is not followed by a URI"
+        ),
     ]
 
     @Test("malformed input is rejected with its line number and a message", arguments: errorCases)

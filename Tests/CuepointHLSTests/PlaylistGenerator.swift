@@ -63,6 +63,7 @@ struct PlaylistGenerator {
             discontinuitySequence: chance(50) ? 0 : Int64.random(in: 1...1_000_000, using: &random),
             playlistType: pick([nil, .event, .vod]),
             independentSegments: chance(30),
+            iFramesOnly: container != 0 && chance(30),
             endList: chance(40),
             segments: segments)
     }
@@ -109,6 +110,23 @@ struct PlaylistGenerator {
             }
             if chance(60) { variant.frameRate = Rational(Int64.random(in: 1...240_000, using: &random), 1000) }
             playlist.variants.append(variant)
+        }
+        for index in 0..<Int.random(in: 0...3, using: &random) {
+            let language = pick([nil, "en", "he", "pt-BR"])
+            let content: SessionData.Content =
+                chance(50)
+                ? .value(pick(["Spring Sale", "a,b=c d", "מבצע אביב", "\u{301}mark"]))
+                : .uri("data\(index).json", format: pick([nil, .json, .raw]))
+            playlist.sessionData.append(
+                SessionData(dataID: "com.example.data\(index)", content: content, language: language))
+        }
+        for index in 0..<Int.random(in: 0...3, using: &random) {
+            var stream = IFrameStream(
+                uri: "v\(index)/iframes.m3u8", bandwidth: Int.random(in: 0...5_000_000, using: &random))
+            if chance(50) { stream.averageBandwidth = Int.random(in: 0...5_000_000, using: &random) }
+            if chance(70) { stream.codecs = pick([["avc1.64001f"], ["hvc1.1.6.L93.90"]]) }
+            if chance(70) { stream.resolution = Resolution(width: 1280, height: 720) }
+            playlist.iFrameStreams.append(stream)
         }
         return playlist
     }
