@@ -44,6 +44,12 @@ func execute(spec: PipelineSpec, directory: URL?, reporting: ReportingOptions) t
                 + " → \(summary.directory.appendingPathComponent(rendition.playlist).path)")
     }
     print("master playlist: \(master)\(summary.stopped ? " (stopped early)" : "")")
+    if let replay = summary.replay {
+        for note in replay.notes { FileHandle.standardError.write(Data("cuepoint: note: \(note)\n".utf8)) }
+        print(
+            "replay: \(replay.products) product(s), \(replay.chapters) chapter(s), \(replay.clips) clip(s) → "
+                + "\(replay.directory)/master.m3u8, preview \(replay.directory)/index.html")
+    }
 }
 
 /// The one-line progress display on a terminal.

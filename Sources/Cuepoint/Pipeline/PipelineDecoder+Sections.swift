@@ -28,9 +28,11 @@ extension PipelineDecoder {
             optional("renditions", in: fields).map { decodeRenditions($0) }
             ?? RenditionSpec.defaultRenditions
         let markers = optional("markers", in: fields).map { decodeMarkers($0) }
+        let replay = fields.entries["replay"].map { decodeReplay($0.value) }
 
         guard problems.isEmpty, let input else { return nil }
-        return PipelineSpec(name: name, input: input, output: output, renditions: renditions, markers: markers)
+        return PipelineSpec(
+            name: name, input: input, output: output, renditions: renditions, markers: markers, replay: replay)
     }
 
     /// A name as `name:` and renditions take it: `[a-z0-9][a-z0-9._-]*`.

@@ -19,7 +19,11 @@ internal import Yams
 ///   values accept any scalar (`name: 2025` is the name `2025`).
 struct PipelineDecoder {
     /// The keys of the top-level mapping, in documentation order.
-    static let topLevelKeys = ["version", "name", "input", "output", "renditions", "markers"]
+    static let topLevelKeys = ["version", "name", "input", "output", "renditions", "markers", "replay"]
+    /// The keys of `replay:`.
+    static let replayKeys = [
+        "directory", "chapters", "mp4", "clips", "thumbnails", "thumbnail_width", "language", "force",
+    ]
     /// The keys of `input:`.
     static let inputKeys = ["url", "format", "options", "start_date", "live"]
     /// The keys of `output:`.
@@ -29,7 +33,6 @@ struct PipelineDecoder {
 
     /// Top-level keys of later versions, each rejected with the message given.
     static let reservedTopLevelKeys: [String: String] = [
-        "replay": "`replay` is not supported by this version of cuepoint",
         "server": "`server` is not supported by this version of cuepoint",
     ]
     /// `input:` keys of later versions.

@@ -36,6 +36,8 @@ public struct PipelineSpec: Sendable, Equatable {
     public var renditions: [RenditionSpec]
     /// Product markers (`markers:`); nil when the file has no `markers:` section.
     public var markers: MarkersSpec?
+    /// The replay to export when the recording finishes (`replay:`); nil when not asked for.
+    public var replay: ReplaySpec?
 
     public init(
         version: Int = PipelineSpec.supportedVersion,
@@ -43,7 +45,8 @@ public struct PipelineSpec: Sendable, Equatable {
         input: InputSpec,
         output: OutputSpec = OutputSpec(),
         renditions: [RenditionSpec] = RenditionSpec.defaultRenditions,
-        markers: MarkersSpec? = nil
+        markers: MarkersSpec? = nil,
+        replay: ReplaySpec? = nil
     ) {
         self.version = version
         self.name = name
@@ -51,6 +54,7 @@ public struct PipelineSpec: Sendable, Equatable {
         self.output = output
         self.renditions = renditions
         self.markers = markers
+        self.replay = replay
     }
 
     /// The folder the recording goes to: `<output.directory>/<name>`.

@@ -43,6 +43,8 @@ public struct RunSummary: Sendable {
     public var warnings: [String]
     /// Whether the run ended through `stop()` rather than at the end of the input.
     public var stopped: Bool
+    /// The replay exported after the recording finished (`replay:`), if asked for.
+    public var replay: ReplayResult?
 }
 
 /// Runs one pipeline: opens the input, segments it into every rendition, publishes the
@@ -200,7 +202,7 @@ public final class PipelineRunner: Sendable {
             throw describeOutputFailure(error, input: input.url)
         }
         warnings.reportCounts()
-        let summary = RunSummary(
+        var summary = RunSummary(
             directory: directory,
             renditions: publisher.renditions.map { rendition in
                 RunSummary.Rendition(
@@ -220,6 +222,12 @@ public final class PipelineRunner: Sendable {
         if written == 0 && !reading.stopped {
             let what = selection.video != nil ? "no video keyframe was found" : "no audio packet was found"
             throw CuepointError(subject: input.url, message: "nothing to segment: \(what)", fix: "check the input")
+        }
+        if let replay = spec.replay {
+            let destination = replay.directory ?? directory.deletingLastPathComponent()
+                .appendingPathComponent("\(spec.name)-replay").path
+            summary.replay = try ReplayExporter.export(
+                recordingDirectory: directory.path, outputDirectory: destination, options: replay.options)
         }
         return summary
     }

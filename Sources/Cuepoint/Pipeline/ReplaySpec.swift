@@ -1,0 +1,24 @@
+/// The `replay:` section of a pipeline file: export a shoppable replay when the recording
+/// finishes (at the end of the input, or after a stop).
+///
+/// ```yaml
+/// replay:
+///   directory: out/spring-sale-replay   # default: <output.directory>/<name>-replay
+///   chapters: products                  # or full (Intro and filler chapters)
+///   mp4: true
+///   clips: keyframe                     # exact, none; true = keyframe, false = none
+///   thumbnails: true
+///   thumbnail_width: 320
+///   language: en
+///   force: true                         # replace the replay of an earlier run
+/// ```
+public struct ReplaySpec: Sendable, Equatable {
+    /// The package directory; nil means `<output.directory>/<name>-replay`.
+    public var directory: String?
+    public var options: ReplayOptions
+
+    public init(directory: String? = nil, options: ReplayOptions = ReplayOptions()) {
+        self.directory = directory
+        self.options = options
+    }
+}

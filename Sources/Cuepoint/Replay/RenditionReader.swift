@@ -1,0 +1,166 @@
+import CuepointFFmpeg
+import CuepointHLS
+import CuepointTime
+import Foundation
+
+/// A packet of a rendition on the replay's timeline, with where its bytes sit in its segment.
+struct ReplayPacket {
+    enum Kind { case video, audio }
+
+    /// The packet, its timestamps already moved onto the replay's timeline (in ``stream``'s time base).
+    var packet: Packet
+    var kind: Kind
+    /// The output stream info of its kind (the first run's): time base, codec, extradata.
+    var stream: StreamInfo
+    /// Its presentation time on the replay's timeline; nil when the demuxer gave none.
+    var replayTime: MediaTime?
+    /// Index into ``ReplayTimeline/entries`` of the segment holding it.
+    var entryIndex: Int
+    /// Byte offset of the packet's data in that segment file; nil when unknown.
+    var offsetInSegment: Int64?
+}
+
+/// Reads one rendition's usable segments in replay order and hands every audio and video
+/// packet to a visitor, timestamps moved onto the replay's timeline.
+///
+/// Segments are read back to back through libavformat's `concat:` protocol, one demuxer per
+/// run of contiguous segments (a run ends at a discontinuity: new timestamps, maybe a new init
+/// section). Each run is shifted so that its first segment starts at its replay time. The
+/// first video stream and the first audio stream are read; data streams (timed ID3) are not,
+/// because the markers reach the package as chapters instead.
+final class RenditionReader {
+    let rendition: ReplaySource.Rendition
+    let timeline: ReplayTimeline
+    let container: Container
+    /// The video and audio streams of the first run (what outputs are created from).
+    private(set) var videoStream: StreamInfo?
+    private(set) var audioStream: StreamInfo?
+
+    init(rendition: ReplaySource.Rendition, timeline: ReplayTimeline, container: Container) {
+        self.rendition = rendition
+        self.timeline = timeline
+        self.container = container
+    }
+
+    /// Opens the first run to learn the streams (for creating outputs before reading).
+    func probeStreams() throws {
+        guard let first = runs().first else { return }
+        let demuxer = try open(first)
+        videoStream = demuxer.streams.first { $0.mediaType == .video && !$0.isAttachedPicture }
+        audioStream = demuxer.streams.first { $0.mediaType == .audio }
+    }
+
+    /// Reads every packet of every run.
+    ///
+    /// - Throws: ``CuepointError`` naming the segments of a run that cannot be opened or read,
+    ///   or what `visit` throws.
+    func read(_ visit: (ReplayPacket) throws -> Void) throws {
+        if videoStream == nil && audioStream == nil { try probeStreams() }
+        let packet = Packet()
+        for run in runs() {
+            let demuxer = try open(run)
+            let video = demuxer.streams.first { $0.mediaType == .video && !$0.isAttachedPicture }
+            let audio = demuxer.streams.first { $0.mediaType == .audio }
+            let origin = (video ?? audio)?.startTime ?? .zero(.milliseconds)
+            let shift = MediaTime.milliseconds(run.entries[0].replayStartMilliseconds) - origin
+            var entryCursor = 0
+            while true {
+                let more: Bool
+                do {
+                    more = try demuxer.read(into: packet)
+                } catch {
+                    throw CuepointError(
+                        subject: "\(rendition.name)/\(run.entries.map { segmentURI($0) }.joined(separator: ", "))",
+                        message: "cannot be read: \(error)", fix: "check that the recording's segments are whole")
+                }
+                guard more else { break }
+                let kind: ReplayPacket.Kind
+                let input: StreamInfo
+                let output: StreamInfo
+                if let video, packet.streamIndex == video.index, let videoStream {
+                    (kind, input, output) = (.video, video, videoStream)
+                } else if let audio, packet.streamIndex == audio.index, let audioStream {
+                    (kind, input, output) = (.audio, audio, audioStream)
+                } else {
+                    continue
+                }
+                if packet.isCorrupt && packet.size == 0 { continue }
+                let offset = shift.rescaled(to: input.timeBase).ticks
+                packet.shiftTimestamps(by: offset)
+                if input.timeBase != output.timeBase { rescale(packet, from: input.timeBase, to: output.timeBase) }
+                var offsetInSegment: Int64?
+                if let position = packet.bytePosition {
+                    while entryCursor + 1 < run.segmentStarts.count && run.segmentStarts[entryCursor + 1] <= position {
+                        entryCursor += 1
+                    }
+                    offsetInSegment = position - run.segmentStarts[entryCursor]
+                }
+                let replayTime = packet.pts.map { MediaTime(ticks: $0, timeBase: output.timeBase) }
+                try visit(
+                    ReplayPacket(
+                        packet: packet, kind: kind, stream: output, replayTime: replayTime,
+                        entryIndex: run.firstEntryIndex + entryCursor, offsetInSegment: offsetInSegment))
+            }
+        }
+    }
+
+    private func rescale(_ packet: Packet, from source: Rational, to target: Rational) {
+        if let pts = packet.pts { packet.pts = MediaTime(ticks: pts, timeBase: source).rescaled(to: target).ticks }
+        if let dts = packet.dts { packet.dts = MediaTime(ticks: dts, timeBase: source).rescaled(to: target).ticks }
+        packet.duration = MediaTime(ticks: packet.duration, timeBase: source).rescaled(to: target).ticks
+    }
+
+    /// A run of contiguous segments read by one demuxer.
+    struct Run {
+        var firstEntryIndex: Int
+        var entries: [ReplayTimeline.Entry]
+        /// The files, in order (the init section first for fMP4).
+        var files: [String]
+        /// Where each entry's segment starts in the concatenated bytes.
+        var segmentStarts: [Int64]
+    }
+
+    func runs() -> [Run] {
+        var runs: [Run] = []
+        for (position, entry) in timeline.entries.enumerated() {
+            let segment = rendition.playlist.segments[entry.index]
+            let mapURI = segment.map?.uri
+            let previousMap = runs.last.flatMap { run in
+                rendition.playlist.segments[run.entries[run.entries.count - 1].index].map?.uri
+            }
+            if runs.isEmpty || entry.discontinuity || mapURI != previousMap {
+                var files: [String] = []
+                if let mapURI { files.append(rendition.directory.appendingPathComponent(mapURI).path) }
+                runs.append(Run(firstEntryIndex: position, entries: [], files: files, segmentStarts: []))
+            }
+            let path = rendition.directory.appendingPathComponent(segment.uri).path
+            let start = runs[runs.count - 1].files.reduce(Int64(0)) { $0 + Self.size(of: $1) }
+            runs[runs.count - 1].entries.append(entry)
+            runs[runs.count - 1].files.append(path)
+            runs[runs.count - 1].segmentStarts.append(start)
+        }
+        return runs
+    }
+
+    func segmentURI(_ entry: ReplayTimeline.Entry) -> String { rendition.playlist.segments[entry.index].uri }
+
+    private func open(_ run: Run) throws -> Demuxer {
+        if let bad = run.files.first(where: { $0.contains("|") }) {
+            throw CuepointError(
+                subject: bad, message: "a path with '|' cannot be read through FFmpeg's concat protocol",
+                fix: "rename the recording's folder without '|'")
+        }
+        let url = run.files.count == 1 ? "file:" + run.files[0] : "concat:" + run.files.joined(separator: "|")
+        do {
+            return try Demuxer(url: url, format: container == .ts ? "mpegts" : "mp4")
+        } catch {
+            throw CuepointError(
+                subject: "\(rendition.name)/\(run.entries.map { segmentURI($0) }.joined(separator: ", "))",
+                message: "cannot be opened: \(error)", fix: "check that the recording's segments are whole")
+        }
+    }
+
+    static func size(of path: String) -> Int64 {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+    }
+}

@@ -1,0 +1,150 @@
+import CuepointFFmpeg
+import CuepointHLS
+import CuepointTime
+import Foundation
+
+/// One export in progress: the steps of ``ReplayExporter``, writing into a staging folder.
+struct ReplayBuild {
+    let source: ReplaySource
+    let staging: ReplayStaging
+    let options: ReplayOptions
+    let timeline: ReplayTimeline
+    let plan: ChapterPlan
+    private var notes: [String]
+
+    init(source: ReplaySource, staging: ReplayStaging, options: ReplayOptions) {
+        self.source = source
+        self.staging = staging
+        self.options = options
+        let reference = source.renditions[0].playlist.segments
+        let timeline = ReplayTimeline(slots: source.slots, discontinuities: reference.map(\.discontinuity))
+        self.timeline = timeline
+        let markers = source.markers.map { marker -> PlacedMarker in
+            let start = timeline.replayTime(ofRecording: marker.startMilliseconds)
+            let end = marker.endMilliseconds.map { timeline.replayTime(ofRecording: $0) }
+            return PlacedMarker(marker: marker.marker, startMilliseconds: start, durationMilliseconds: end.map { $0 - start })
+        }
+        plan = ChapterPlan(
+            markers: markers, durationMilliseconds: timeline.durationMilliseconds, mode: options.chapters,
+            introTitle: options.introTitle, fillerTitle: options.fillerTitle)
+        notes = source.notes + plan.notes
+    }
+
+    /// The main rendition: the video rendition with the highest bandwidth, else the first.
+    var mainRendition: Int {
+        let indexed = source.renditions.enumerated()
+        return indexed.filter { $0.element.hasVideo }.max { ($0.element.variant?.bandwidth ?? 0) < ($1.element.variant?.bandwidth ?? 0) }?
+            .offset ?? 0
+    }
+
+    /// File name (without extension) of a product's clip and thumbnail: its id, `:` made `_`.
+    static func fileStem(_ id: String) -> String { id.replacingOccurrences(of: ":", with: "_") }
+
+    mutating func run() throws(CuepointError) -> ReplayResult {
+        var copied = false
+        var mediaPlaylists: [MediaPlaylist] = []
+        for rendition in source.renditions {
+            let (playlist, didCopy) = try packageSegments(rendition)
+            copied = copied || didCopy
+            mediaPlaylists.append(playlist)
+        }
+        var media = ReplayMedia(build: self, mediaPlaylists: mediaPlaylists)
+        do {
+            try media.run()
+        } catch let error as CuepointError {
+            throw error
+        } catch {
+            throw CuepointError(
+                subject: source.directory.path, message: "the replay's media could not be written: \(error)",
+                fix: "check free space in the output directory and that the recording's segments are whole")
+        }
+        notes += media.notes
+        var master = MultivariantPlaylist(independentSegments: true)
+        master.sessionData = [SessionData(dataID: "com.apple.hls.chapters", uri: "chapters.json")]
+        for (index, rendition) in source.renditions.enumerated() {
+            try staging.write(mediaPlaylists[index].render(), to: "\(rendition.name)/index.m3u8")
+            master.variants.append(variant(rendition, playlist: mediaPlaylists[index]))
+            if let iframes = media.iFramePlaylists[index] {
+                try staging.write(iframes.playlist.render(), to: "\(rendition.name)/iframes.m3u8")
+                var stream = IFrameStream(uri: "\(rendition.name)/iframes.m3u8", bandwidth: iframes.peak)
+                stream.averageBandwidth = iframes.average
+                let codecs = master.variants.last?.codecs ?? []
+                stream.codecs = codecs.filter { $0.hasPrefix("avc") || $0.hasPrefix("hvc") || $0.hasPrefix("hev") }
+                stream.resolution = master.variants.last?.resolution
+                master.iFrameStreams.append(stream)
+            }
+        }
+        try staging.write(master.render(), to: "master.m3u8")
+        let documents = ReplayDocuments(build: self, clips: media.clips, thumbnails: media.thumbnails)
+        try staging.write(documents.chaptersJSON(), to: "chapters.json")
+        try staging.write(documents.chaptersVTT(), to: "chapters.vtt")
+        try staging.write(documents.productsJSON(), to: "products.json")
+        try staging.write(PreviewPage.html(title: source.name), to: "index.html")
+        try staging.write(documents.manifest(notes: notes, copiedSegments: copied), to: ReplayStaging.manifestName)
+        return ReplayResult(
+            directory: staging.destination.path, durationMilliseconds: timeline.durationMilliseconds,
+            renditions: source.renditions.map(\.name), chapters: plan.chapters.count, products: plan.products.count,
+            clips: media.clips.count, thumbnails: media.thumbnails.count, copiedSegments: copied, notes: notes)
+    }
+
+    /// Links the rendition's kept segments (and init sections) into the package and builds its
+    /// VOD playlist: the kept segments, each product a closed date range before the segment
+    /// holding its start.
+    private func packageSegments(_ rendition: ReplaySource.Rendition) throws(CuepointError) -> (MediaPlaylist, Bool) {
+        try staging.createDirectory(rendition.name)
+        var copied = false
+        var linked: Set<String> = []
+        var segments: [MediaSegment] = []
+        for entry in timeline.entries {
+            var segment = rendition.playlist.segments[entry.index]
+            for uri in [segment.uri] + (segment.map.map { [$0.uri] } ?? []) where !linked.contains(uri) {
+                linked.insert(uri)
+                let didCopy = try staging.link(
+                    rendition.directory.appendingPathComponent(uri).path, to: "\(rendition.name)/\(uri)")
+                copied = copied || didCopy
+            }
+            segment.discontinuity = entry.discontinuity
+            segment.dateRanges = dateRanges(startingIn: entry, segment: segment)
+            segments.append(segment)
+        }
+        let longest = segments.map(\.durationMilliseconds).max() ?? 0
+        let playlist = MediaPlaylist(
+            targetDuration: max(
+                rendition.playlist.targetDuration, MediaPlaylist.targetDuration(forLongestSegmentMilliseconds: longest)),
+            mediaSequence: rendition.playlist.mediaSequence, playlistType: .vod, independentSegments: true,
+            endList: true, segments: segments)
+        return (playlist, copied)
+    }
+
+    /// The closed date ranges of the products that start in `entry` (the last entry also takes
+    /// those starting exactly at the end).
+    private func dateRanges(startingIn entry: ReplayTimeline.Entry, segment: MediaSegment) -> [DateRange] {
+        guard let date = segment.programDateTime else { return [] }
+        let isLast = entry == timeline.entries.last
+        let origin = WallClockTime(millisecondsSince1970: date.millisecondsSince1970 - entry.replayStartMilliseconds)
+        return plan.products.filter { product in
+            product.startMilliseconds >= entry.replayStartMilliseconds
+                && (product.startMilliseconds < entry.replayEndMilliseconds || isLast)
+        }.map { product in
+            PlacedMarker(
+                marker: product.marker.marker, startMilliseconds: product.startMilliseconds,
+                durationMilliseconds: product.durationMilliseconds
+            ).dateRange(className: source.markerClass, recordingStart: origin)
+        }
+    }
+
+    /// The variant of a rendition with BANDWIDTH and AVERAGE-BANDWIDTH measured on the kept segments.
+    private func variant(_ rendition: ReplaySource.Rendition, playlist: MediaPlaylist) -> VariantStream {
+        let sizes = playlist.segments.map { segment in
+            (
+                bytes: RenditionReader.size(of: rendition.directory.appendingPathComponent(segment.uri).path),
+                durationMilliseconds: segment.durationMilliseconds
+            )
+        }
+        var variant = rendition.variant ?? VariantStream(uri: "", bandwidth: 0)
+        variant.uri = "\(rendition.name)/index.m3u8"
+        variant.bandwidth = BitrateMeasurement.peak(segments: sizes, targetDuration: playlist.targetDuration)
+        variant.averageBandwidth = BitrateMeasurement.average(segments: sizes)
+        return variant
+    }
+}

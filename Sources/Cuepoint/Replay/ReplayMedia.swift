@@ -1,0 +1,170 @@
+import CuepointFFmpeg
+import CuepointHLS
+import CuepointTime
+import Foundation
+
+/// The media part of an export: one read of the main rendition feeding `replay.mp4`, the
+/// clips, the thumbnails and its I-frame index; a read of each other video rendition for its
+/// I-frame index.
+struct ReplayMedia {
+    struct IFrames {
+        var playlist: MediaPlaylist
+        var peak: Int
+        var average: Int
+    }
+
+    struct Thumbnail {
+        var path: String
+        var width: Int
+        var height: Int
+    }
+
+    let build: ReplayBuild
+    let mediaPlaylists: [MediaPlaylist]
+    private(set) var iFramePlaylists: [Int: IFrames] = [:]
+    /// Clip file (relative to the package) by product index.
+    private(set) var clips: [Int: String] = [:]
+    /// Thumbnail by product index.
+    private(set) var thumbnails: [Int: Thumbnail] = [:]
+    private(set) var notes: [String] = []
+
+    init(build: ReplayBuild, mediaPlaylists: [MediaPlaylist]) {
+        self.build = build
+        self.mediaPlaylists = mediaPlaylists
+    }
+
+    private var replayEnd: MediaTime { .milliseconds(build.timeline.durationMilliseconds) }
+
+    mutating func run() throws {
+        let source = build.source
+        for (position, rendition) in source.renditions.enumerated() {
+            if position == build.mainRendition {
+                try readMain(position)
+            } else if rendition.hasVideo {
+                let reader = RenditionReader(rendition: rendition, timeline: build.timeline, container: source.container)
+                var index = IFrameIndex(container: source.container)
+                let sizes = segmentSizes(rendition)
+                try reader.read { item in index.record(item, segmentSize: { sizes[$0] }) }
+                index.finish(segmentSize: { sizes[$0] })
+                iFramePlaylists[position] = iFrames(index, playlist: mediaPlaylists[position])
+            }
+        }
+    }
+
+    private func segmentSizes(_ rendition: ReplaySource.Rendition) -> [Int64] {
+        build.timeline.entries.map { entry in
+            RenditionReader.size(
+                of: rendition.directory.appendingPathComponent(rendition.playlist.segments[entry.index].uri).path)
+        }
+    }
+
+    private func iFrames(_ index: IFrameIndex, playlist media: MediaPlaylist) -> IFrames? {
+        guard !index.entries.isEmpty else { return nil }
+        let playlist = index.playlist(
+            segments: media.segments, timeline: build.timeline, replayEnd: replayEnd)
+        let bandwidth = index.bandwidth(of: playlist)
+        return IFrames(playlist: playlist, peak: bandwidth.peak, average: bandwidth.average)
+    }
+
+    /// Reads the main rendition once.
+    private mutating func readMain(_ renditionIndex: Int) throws {
+        let build = self.build
+        let options = build.options
+        let rendition = build.source.renditions[renditionIndex]
+        let reader = RenditionReader(rendition: rendition, timeline: build.timeline, container: build.source.container)
+        try reader.probeStreams()
+        let video = reader.videoStream
+        let audio = reader.audioStream
+        let keyKind: ReplayPacket.Kind = video != nil ? .video : .audio
+        let products = build.plan.products
+
+        var mp4: MP4Writer?
+        if options.mp4 {
+            let chapters = build.plan.mp4Chapters(introTitle: options.introTitle).map {
+                MP4Writer.Chapter(startMilliseconds: $0.startMilliseconds, endMilliseconds: $0.endMilliseconds, title: $0.title)
+            }
+            mp4 = try MP4Writer(path: build.staging.path("replay.mp4"), video: video, audio: audio, chapters: chapters)
+        }
+        var cutter: ClipCutter?
+        if options.clips != .none, !products.isEmpty {
+            if options.clips == .exact {
+                notes.append("exact clips are not available yet; the clips are keyframe-bounded")
+            }
+            try build.staging.createDirectory("clips")
+            let requests = products.enumerated().map { index, product in
+                ClipCutter.Request(
+                    id: String(index), path: build.staging.path("clips/\(ReplayBuild.fileStem(product.marker.id)).mp4"),
+                    start: .milliseconds(product.startMilliseconds), end: .milliseconds(product.endMilliseconds))
+            }
+            cutter = ClipCutter(requests: requests, video: video, audio: audio)
+        }
+        var thumbnailWorker: ThumbnailWorker?
+        var pendingThumbnails: [(product: Int, time: MediaTime)] = []
+        if options.thumbnails, !products.isEmpty {
+            if let video {
+                try build.staging.createDirectory("thumbnails")
+                thumbnailWorker = ThumbnailWorker(stream: video, width: options.thumbnailWidth)
+                pendingThumbnails = products.enumerated().map { ($0.offset, MediaTime.milliseconds($0.element.startMilliseconds)) }
+                    .sorted { $0.time < $1.time }
+            } else {
+                notes.append("the recording has no video: no thumbnails")
+            }
+        }
+        var iframes = video != nil ? IFrameIndex(container: build.source.container) : nil
+        let sizes = segmentSizes(rendition)
+        var window = GOPWindow()
+
+        func submitThumbnails(before limit: MediaTime?) {
+            guard let worker = thumbnailWorker, window.keyframeTime != nil else { return }
+            while let next = pendingThumbnails.first, limit.map({ next.time < $0 }) ?? true {
+                pendingThumbnails.removeFirst()
+                let packets = window.packets(keyKind: .video).filter { $0.kind == .video }.map(\.packet)
+                let stem = ReplayBuild.fileStem(products[next.product].marker.id)
+                worker.submit(
+                    ThumbnailWorker.Job(
+                        key: next.product, target: next.time, packets: packets,
+                        path: build.staging.path("thumbnails/\(stem).jpg")))
+            }
+        }
+
+        do {
+            try reader.read { item in
+                iframes?.record(item, segmentSize: { sizes[$0] })
+                let needsWindow = cutter.map { !$0.isIdle } ?? false || !pendingThumbnails.isEmpty
+                if item.kind == keyKind, item.packet.isKeyframe, let time = item.replayTime {
+                    submitThumbnails(before: time)
+                    try cutter?.keyframeArrives(at: time, window: window)
+                    window.startGroup(at: time)
+                }
+                if needsWindow { try window.append(item) }
+                try cutter?.route(item)
+                try mp4?.write(item)
+            }
+            iframes?.finish(segmentSize: { sizes[$0] })
+            submitThumbnails(before: nil)
+            try cutter?.finish(window: window, replayEnd: replayEnd)
+            try mp4?.finish()
+        } catch {
+            cutter?.abandon()
+            mp4?.abandon()
+            _ = thumbnailWorker?.finish()
+            throw error
+        }
+        if let iframes { iFramePlaylists[renditionIndex] = iFrames(iframes, playlist: mediaPlaylists[renditionIndex]) }
+        for clip in cutter?.finished ?? [] {
+            guard let index = Int(clip.id) else { continue }
+            clips[index] = "clips/" + URL(fileURLWithPath: clip.path).lastPathComponent
+        }
+        if let worker = thumbnailWorker {
+            let results = worker.finish()
+            for result in results.made {
+                thumbnails[result.key] = Thumbnail(
+                    path: "thumbnails/" + URL(fileURLWithPath: result.path).lastPathComponent, width: result.width,
+                    height: result.height)
+            }
+            for failure in results.failed {
+                notes.append("no thumbnail for marker \(products[failure.key].marker.id): \(failure.reason)")
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/// What `cuepoint replay` and a pipeline's `replay:` section ask for.
+///
+/// The defaults make the whole package: HLS VOD with I-frame playlists, chapters (products
+/// only), `products.json`, `replay.mp4`, keyframe-bounded clips, thumbnails and `index.html`.
+public struct ReplayOptions: Sendable, Equatable {
+    /// Which chapters to write.
+    public enum ChapterMode: String, Sendable, CaseIterable {
+        /// One chapter per product marker; the timeline between products has none.
+        case products
+        /// Product chapters plus filler chapters ("Intro", between products, after the last)
+        /// so the chapters cover the whole timeline.
+        case full
+    }
+
+    /// How product clips are cut.
+    public enum ClipMode: String, Sendable, CaseIterable {
+        /// No clips.
+        case none
+        /// Stream copy from the last keyframe at or before the product's start to the first
+        /// keyframe at or after its end: fast, may start up to one GOP early.
+        case keyframe
+        /// Starts on the product's exact frame: the frames from there to the next keyframe are
+        /// re-encoded, the rest is copied.
+        case exact
+    }
+
+    public var chapters: ChapterMode = .products
+    public var mp4 = true
+    public var clips: ClipMode = .keyframe
+    public var thumbnails = true
+    /// Thumbnail width in pixels (height keeps the aspect ratio, rounded to even).
+    public var thumbnailWidth = 320
+    /// BCP-47 language of chapter titles in `chapters.json` and `chapters.vtt`.
+    public var language = "en"
+    /// Title of the filler chapter before the first product (``ChapterMode/full``).
+    public var introTitle = "Intro"
+    /// Title of filler chapters between and after products (``ChapterMode/full``).
+    public var fillerTitle = "More from the show"
+    /// Replace a replay already in the output directory.
+    public var force = false
+
+    public init() {}
+}

@@ -1,0 +1,139 @@
+import CuepointFFmpeg
+import CuepointTime
+import Foundation
+
+/// Makes the product thumbnails on a thread of its own while the replay is read, so decoding
+/// uses the second core instead of slowing the remux.
+///
+/// Each job is one group of pictures (its packets, from the keyframe on, as references) and a
+/// target time: the worker decodes the group and encodes the first frame at or after the target
+/// (the last frame when the group ends first) as a JPEG with libavcodec's `mjpeg`. At most
+/// ``capacity`` jobs wait; `submit` blocks beyond that, so memory stays bounded.
+///
+/// `@unchecked Sendable`: the job list and results are guarded by `condition`; the decoder and
+/// encoder are used only by the worker thread.
+final class ThumbnailWorker: @unchecked Sendable {
+    struct Job {
+        /// The caller's key (the product's index).
+        var key: Int
+        /// The frame wanted, on the replay's timeline.
+        var target: MediaTime
+        var packets: [Packet]
+        var path: String
+    }
+
+    struct Made {
+        var key: Int
+        var path: String
+        var width: Int
+        var height: Int
+    }
+
+    struct Failure {
+        var key: Int
+        var reason: String
+    }
+
+    static let capacity = 4
+
+    private let stream: StreamInfo
+    private let width: Int
+    private let condition = NSCondition()
+    private var jobs: [Job] = []
+    private var closed = false
+    private var done = false
+    private var made: [Made] = []
+    private var failed: [Failure] = []
+
+    init(stream: StreamInfo, width: Int) {
+        self.stream = stream
+        self.width = width
+        let thread = Thread { [self] in work() }
+        thread.name = "cuepoint.thumbnails"
+        thread.start()
+    }
+
+    /// Queues a job; blocks while ``capacity`` jobs wait.
+    func submit(_ job: Job) {
+        condition.lock()
+        while jobs.count >= Self.capacity { condition.wait() }
+        jobs.append(job)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits for every queued job and returns what was made and what failed.
+    func finish() -> (made: [Made], failed: [Failure]) {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        while !done { condition.wait() }
+        defer { condition.unlock() }
+        return (made, failed)
+    }
+
+    private func work() {
+        let encoder = try? JPEGEncoder(width: width)
+        while true {
+            condition.lock()
+            while jobs.isEmpty && !closed { condition.wait() }
+            if jobs.isEmpty && closed {
+                done = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let job = jobs.removeFirst()
+            condition.broadcast()
+            condition.unlock()
+            let outcome: Result<Made, any Error>
+            if let encoder {
+                outcome = Result { try make(job, encoder: encoder) }
+            } else {
+                outcome = .failure(CuepointError(subject: "thumbnails", message: "the JPEG encoder cannot be created"))
+            }
+            condition.lock()
+            switch outcome {
+            case .success(let result): made.append(result)
+            case .failure(let error): failed.append(Failure(key: job.key, reason: "\(error)"))
+            }
+            condition.unlock()
+        }
+    }
+
+    private func make(_ job: Job, encoder: JPEGEncoder) throws -> Made {
+        let decoder = try Decoder(stream: stream, threadCount: 1)
+        let frame = Frame()
+        var chosen: Frame?
+        let target = job.target.rescaled(to: stream.timeBase).ticks
+        func drain() throws -> Bool {
+            while true {
+                switch try decoder.receive(into: frame) {
+                case .frame:
+                    let pts = frame.bestEffortTimestamp ?? frame.pts ?? Int64.min
+                    chosen = try frame.clone()
+                    if pts >= target { return true }
+                case .needsInput, .endOfStream:
+                    return false
+                }
+            }
+        }
+        var found = false
+        for packet in job.packets where !found {
+            try decoder.send(packet)
+            found = try drain()
+        }
+        if !found {
+            try decoder.send(nil)
+            _ = try drain()
+        }
+        guard let chosen else {
+            throw CuepointError(subject: job.path, message: "no frame could be decoded near the product's start")
+        }
+        let bytes = try encoder.encode(chosen)
+        try Data(bytes).write(to: URL(fileURLWithPath: job.path))
+        let size = encoder.imageSize(
+            sourceWidth: chosen.width, sourceHeight: chosen.height, sampleAspectRatio: chosen.sampleAspectRatio)
+        return Made(key: job.key, path: job.path, width: size.width, height: size.height)
+    }
+}

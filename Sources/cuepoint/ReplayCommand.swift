@@ -1,0 +1,120 @@
+import ArgumentParser
+import Cuepoint
+import CuepointFFmpeg
+import CuepointServer
+import Foundation
+
+extension CuepointCommand {
+    struct Replay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Turn a recording into a shoppable replay: VOD HLS with chapters, products.json, an MP4, clips, thumbnails and a preview page.")
+
+        @Argument(help: "The recording directory (holds master.m3u8, markers.jsonl and one folder per rendition).")
+        var recording: String
+
+        @Option(name: .shortAndLong, help: "The package directory to write (created; must not hold anything but an earlier replay).")
+        var output: String
+
+        @Flag(help: "Replace a replay already in the output directory.")
+        var force = false
+
+        @Option(help: "Chapters: products (one per product) or full (with Intro and filler chapters).")
+        var chapters: String = "products"
+
+        @Option(help: "Clips per product: keyframe, exact or none.")
+        var clips: String = "keyframe"
+
+        @Flag(help: "Do not write replay.mp4.")
+        var noMp4 = false
+
+        @Flag(help: "Do not write thumbnails.")
+        var noThumbnails = false
+
+        @Option(help: "Thumbnail width in pixels.")
+        var thumbnailWidth: Int = 320
+
+        @Option(help: "Language of chapter titles (BCP-47).")
+        var language: String = "en"
+
+        @Option(help: "After exporting, serve the package on this address (HOST:PORT, e.g. 127.0.0.1:8080).")
+        var serve: String?
+
+        @OptionGroup var reporting: ReportingOptions
+
+        func validate() throws {
+            guard ReplayOptions.ChapterMode(rawValue: chapters) != nil else {
+                throw ValidationError("--chapters: expected products or full, got \"\(chapters)\"")
+            }
+            guard ReplayOptions.ClipMode(rawValue: clips) != nil else {
+                throw ValidationError("--clips: expected keyframe, exact or none, got \"\(clips)\"")
+            }
+            guard (16...3840).contains(thumbnailWidth) else {
+                throw ValidationError("--thumbnail-width: expected 16 to 3840 pixels, got \(thumbnailWidth)")
+            }
+            if let serve, ListenAddress(serve) == nil {
+                throw ValidationError("--serve: expected HOST:PORT such as 127.0.0.1:8080, got \"\(serve)\"")
+            }
+        }
+
+        func run() async throws {
+            (reporting.verbose ? FFmpegLogLevel.warning : FFmpegLogLevel.quiet).apply()
+            var options = ReplayOptions()
+            options.chapters = ReplayOptions.ChapterMode(rawValue: chapters)!
+            options.clips = ReplayOptions.ClipMode(rawValue: clips)!
+            options.mp4 = !noMp4
+            options.thumbnails = !noThumbnails
+            options.thumbnailWidth = thumbnailWidth
+            options.language = language
+            options.force = force
+            let result = try await exportReplay(recording: recording, output: output, options: options)
+            for note in result.notes {
+                FileHandle.standardError.write(Data("cuepoint: note: \(note)\n".utf8))
+            }
+            print(
+                "replay: \(String(format: "%.3f", Double(result.durationMilliseconds) / 1000)) s, "
+                    + "\(result.renditions.count) rendition(s), \(result.products) product(s), \(result.chapters) chapter(s), "
+                    + "\(result.clips) clip(s), \(result.thumbnails) thumbnail(s)"
+                    + (result.copiedSegments ? " (segments copied: the output is on another file system)" : ""))
+            print("package: \(result.directory)/master.m3u8, preview: \(result.directory)/index.html")
+            if let serve, let address = ListenAddress(serve) {
+                let server = DirectoryServer(directory: result.directory, host: address.host, port: address.port)
+                try await server.run { bound in
+                    FileHandle.standardOutput.write(
+                        Data("serving \(result.directory) on http://\(address.host):\(bound)/ (Ctrl-C stops)\n".utf8))
+                }
+            }
+        }
+    }
+}
+
+/// Runs the export on a thread of its own: it blocks in FFmpeg calls, which must not hold one
+/// of the cooperative pool's threads.
+func exportReplay(recording: String, output: String, options: ReplayOptions) async throws -> ReplayResult {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ReplayResult, any Error>) in
+        let thread = Thread {
+            do throws(CuepointError) {
+                continuation.resume(
+                    returning: try ReplayExporter.export(
+                        recordingDirectory: recording, outputDirectory: output, options: options))
+            } catch {
+                continuation.resume(throwing: CommandFailure.runtime(error))
+            }
+        }
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+}
+
+/// HOST:PORT.
+struct ListenAddress {
+    var host: String
+    var port: Int
+
+    init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port), colon > text.startIndex
+        else { return nil }
+        host = String(text[..<colon])
+        self.port = port
+    }
+}
