@@ -19,6 +19,7 @@ public struct DirectoryServer: Sendable {
     static let playlistType = MediaType(type: .application, subType: "vnd.apple.mpegurl")
     static let transportStreamType = MediaType(type: .video, subType: "mp2t")
     static let segmentType = MediaType(type: .video, subType: "iso.segment")
+    static let webVTTType = MediaType(type: .text, subType: "vtt")
 
     /// Builds the application; `onServerRunning` receives the bound port (useful with port 0).
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
@@ -34,6 +35,8 @@ public struct DirectoryServer: Sendable {
             "ts": DirectoryServer.transportStreamType,
             "m4s": DirectoryServer.segmentType,
             "mp4": MediaType(type: .video, subType: "mp4"),
+            // Not in Hummingbird's table; WebVTT (chapters.vtt of a replay) is to be served as text/vtt.
+            "vtt": DirectoryServer.webVTTType,
         ])
         router.add(middleware: files)
         router.get("healthz") { _, _ in "ok\n" }

@@ -155,10 +155,11 @@ public enum PreviewPage {
             return value;
           }
 
+          // Text from the package gets dir="auto", so right-to-left titles read correctly.
           function element(tag, className, text) {
             const node = document.createElement(tag);
             if (className) node.className = className;
-            if (text !== undefined) node.textContent = text;
+            if (text !== undefined) { node.textContent = text; node.dir = "auto"; }
             return node;
           }
 
