@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev)
 if [[ "${1:-}" == "--test" ]]; then
     packages+=(ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-               gstreamer1.0-plugins-bad gstreamer1.0-libav python3-gi gir1.2-gstreamer-1.0)
+               gstreamer1.0-plugins-bad gstreamer1.0-libav python3-gi gir1.2-gstreamer-1.0 chromium)
 fi
 
 # PyAV (with its own, newer FFmpeg) and mutagen read our timed-ID3 packets in tests; Debian's

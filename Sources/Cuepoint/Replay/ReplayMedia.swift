@@ -83,6 +83,10 @@ struct ReplayMedia {
             let chapters = build.plan.mp4Chapters(introTitle: options.introTitle).map {
                 MP4Writer.Chapter(startMilliseconds: $0.startMilliseconds, endMilliseconds: $0.endMilliseconds, title: $0.title)
             }
+            if chapters.count > 255 {
+                notes.append(
+                    "replay.mp4 has \(chapters.count) chapters: its QuickTime chapter track holds them all, its Nero chpl box (read by some players) only the first 255")
+            }
             mp4 = try MP4Writer(path: build.staging.path("replay.mp4"), video: video, audio: audio, chapters: chapters)
         }
         var cutter: ClipCutter?

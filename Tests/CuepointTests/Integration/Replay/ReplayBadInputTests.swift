@@ -187,3 +187,39 @@ extension Integration.Replay {
         }
     }
 }
+
+extension Integration.Replay {
+    @Suite("Many markers") struct ManyMarkers {
+        @Test("300 markers: 300 chapters everywhere, the MP4's QuickTime chapter track beyond chpl's 255")
+        func threeHundredMarkers() async throws {
+            try await withTemporaryDirectory(label: "replay-300") { directory in
+                let markers = (0..<300).map { index in
+                    Marker(
+                        id: "m-\(index)", product: "SKU-\(index)", title: "Product \(index)", url: "https://shop.example/\(index)",
+                        start: .offset(milliseconds: 1000 + Int64(index) * 60), end: .duration(milliseconds: 60))
+                }
+                var spec = MarkerRuns.spec(container: .ts, inline: markers)
+                spec.markers?.files = []
+                let recording = directory.appendingPathComponent("recording")
+                _ = try await LibraryRun.run(spec, into: recording)
+                let output = directory.appendingPathComponent("replay")
+                var options = ReplayOptions()
+                options.clips = .none
+                options.thumbnails = false
+                let result = try await exportReplay(recording, to: output, options: options)
+                #expect(result.products == 300 && result.chapters == 300)
+                #expect(result.notes.contains { $0.contains("301 chapters") && $0.contains("255") })
+                let chapters = try ReplayProbe.chapters(of: output.appendingPathComponent("replay.mp4").path)
+                #expect(chapters.count == 301)
+                #expect(chapters.dropFirst().map(\.startMilliseconds) == markers.indices.map { 1000 + Int64($0) * 60 })
+                #expect(chapters.dropFirst().map(\.title) == markers.map(\.title))
+                let vtt = try WebVTTChapters.parse(
+                    try String(contentsOf: output.appendingPathComponent("chapters.vtt"), encoding: .utf8))
+                #expect(vtt.cues.count == 300 && vtt.validationProblems().isEmpty)
+                let json = try ChapterDocument.parse(
+                    try String(contentsOf: output.appendingPathComponent("chapters.json"), encoding: .utf8))
+                #expect(json.chapters.count == 300 && json.validationProblems().isEmpty)
+            }
+        }
+    }
+}
