@@ -122,6 +122,7 @@ final class RenditionReader {
 
     func runs() -> [Run] {
         var runs: [Run] = []
+        var runBytes: Int64 = 0
         for (position, entry) in timeline.entries.enumerated() {
             let segment = rendition.playlist.segments[entry.index]
             let mapURI = segment.map?.uri
@@ -130,11 +131,16 @@ final class RenditionReader {
             }
             if runs.isEmpty || entry.discontinuity || mapURI != previousMap {
                 var files: [String] = []
-                if let mapURI { files.append(rendition.directory.appendingPathComponent(mapURI).path) }
+                runBytes = 0
+                if let mapURI {
+                    files.append(rendition.directory.appendingPathComponent(mapURI).path)
+                    runBytes = Self.size(of: files[0])
+                }
                 runs.append(Run(firstEntryIndex: position, entries: [], files: files, segmentStarts: []))
             }
             let path = rendition.directory.appendingPathComponent(segment.uri).path
-            let start = runs[runs.count - 1].files.reduce(Int64(0)) { $0 + Self.size(of: $1) }
+            let start = runBytes
+            runBytes += Self.size(of: path)
             runs[runs.count - 1].entries.append(entry)
             runs[runs.count - 1].files.append(path)
             runs[runs.count - 1].segmentStarts.append(start)
@@ -160,7 +166,10 @@ final class RenditionReader {
         }
     }
 
+    /// The size of a file in bytes, 0 when it cannot be read. `stat(2)` directly: Foundation's
+    /// attributes also look up the owner's name, which costs a name-service query per file.
     static func size(of path: String) -> Int64 {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+        var info = stat()
+        return stat(path, &info) == 0 ? Int64(info.st_size) : 0
     }
 }
