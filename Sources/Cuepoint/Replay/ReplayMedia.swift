@@ -131,24 +131,46 @@ struct ReplayMedia {
             }
         }
 
+        // replay.mp4 and the clips are muxed on a thread of their own (the second core) while
+        // this one demuxes, indexes keyframes and hands groups of pictures to the thumbnails.
+        var clipWindow = GOPWindow()
+        let muxing: PacketPipe? =
+            mp4 == nil && cutter == nil
+            ? nil
+            : PacketPipe(
+                name: "cuepoint.replay-mux",
+                handler: { item in
+                    if let cutter {
+                        if item.kind == keyKind, item.packet.isKeyframe, let time = item.replayTime {
+                            try cutter.keyframeArrives(at: time, window: clipWindow)
+                            clipWindow.startGroup(at: time)
+                        }
+                        if !cutter.isIdle { try clipWindow.append(item) }
+                        try cutter.route(item)
+                    }
+                    try mp4?.write(item)
+                },
+                completion: { [replayEnd] in
+                    try cutter?.finish(window: clipWindow, replayEnd: replayEnd)
+                    try mp4?.finish()
+                })
         do {
             try reader.read { item in
                 iframes?.record(item, segmentSize: { sizes[$0] })
-                let needsWindow = cutter.map { !$0.isIdle } ?? false || !pendingThumbnails.isEmpty
-                if item.kind == keyKind, item.packet.isKeyframe, let time = item.replayTime {
-                    submitThumbnails(before: time)
-                    try cutter?.keyframeArrives(at: time, window: window)
-                    window.startGroup(at: time)
+                if !pendingThumbnails.isEmpty {
+                    if item.kind == keyKind, item.packet.isKeyframe, let time = item.replayTime {
+                        submitThumbnails(before: time)
+                        window.startGroup(at: time)
+                    }
+                    try window.append(item)
                 }
-                if needsWindow { try window.append(item) }
-                try cutter?.route(item)
-                try mp4?.write(item)
+                try muxing?.send(item)
             }
             iframes?.finish(segmentSize: { sizes[$0] })
             submitThumbnails(before: nil)
-            try cutter?.finish(window: window, replayEnd: replayEnd)
-            try mp4?.finish()
+            try muxing?.finish()
         } catch {
+            _ = try? muxing?.finish()
             cutter?.abandon()
             mp4?.abandon()
             _ = thumbnailWorker?.finish()
