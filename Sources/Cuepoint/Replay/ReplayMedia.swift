@@ -91,9 +91,6 @@ struct ReplayMedia {
         }
         var cutter: ClipCutter?
         if options.clips != .none, !products.isEmpty {
-            if options.clips == .exact {
-                notes.append("exact clips are not available yet; the clips are keyframe-bounded")
-            }
             try build.staging.createDirectory("clips")
             let requests = products.enumerated().map { index, product in
                 ClipCutter.Request(
@@ -179,6 +176,15 @@ struct ReplayMedia {
         if let iframes { iFramePlaylists[renditionIndex] = iFrames(iframes, playlist: mediaPlaylists[renditionIndex]) }
         for clip in cutter?.finished ?? [] {
             guard let index = Int(clip.id) else { continue }
+            if options.clips == .exact, video != nil {
+                // Re-encode from the product's frame to the next keyframe, copy the rest.
+                let offset = MediaTime.milliseconds(products[index].startMilliseconds) - clip.start
+                do {
+                    try ExactClip.make(from: clip.path, startMilliseconds: max(0, offset.milliseconds), to: clip.path)
+                } catch {
+                    notes.append("clip of marker \(products[index].marker.id) stays keyframe-bounded: \(error)")
+                }
+            }
             clips[index] = "clips/" + URL(fileURLWithPath: clip.path).lastPathComponent
         }
         if let worker = thumbnailWorker {

@@ -150,3 +150,33 @@ extension Integration.Replay {
         }
     }
 }
+
+extension Integration.Replay {
+    @Suite("Exact clips") struct ExactClips {
+        @Test("clips: exact start on the product's frame and decode cleanly across the splice", arguments: [Container.ts, .fmp4])
+        func exactClips(container: Container) async throws {
+            try await withTemporaryDirectory(label: "replay-exact") { directory in
+                let recording = try await recordWithMarkers(directory, container: container)
+                let output = directory.appendingPathComponent("replay")
+                var options = ReplayOptions()
+                options.clips = .exact
+                options.thumbnails = false
+                let result = try await exportReplay(recording, to: output, options: options)
+                #expect(result.clips == 6)
+                #expect(!result.notes.contains { $0.contains("stays keyframe-bounded") }, "\(result.notes)")
+                for marker in try ExpectedMarker.sampleProducts() {
+                    let clip = output.appendingPathComponent("clips/\(marker.id).mp4").path
+                    let packets = try FFprobe.packets(of: clip)
+                    #expect(packets.first?.isKeyframe == true, "\(marker.id) starts with a key frame")
+                    let end = marker.startMilliseconds + (marker.durationMilliseconds ?? 0)
+                    let to = min(20_000, (end + 1999) / 2000 * 2000)
+                    // From the product's frame (rounded up to the frame grid) to the keyframe after its end.
+                    let frames = Int((to * 30 + 999) / 1000 - (marker.startMilliseconds * 30 + 999) / 1000)
+                    #expect(abs(packets.count - frames) <= 1, "\(marker.id): \(packets.count) frames, expected \(frames)")
+                    let decode = try ExternalProgram.run("/usr/bin/ffmpeg", ["-v", "error", "-i", clip, "-f", "null", "-"])
+                    #expect(decode.status == 0 && decode.stderrText.isEmpty, "\(marker.id): \(decode.stderrText)")
+                }
+            }
+        }
+    }
+}
