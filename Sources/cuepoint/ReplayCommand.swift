@@ -76,6 +76,7 @@ extension CuepointCommand {
                     + "\(result.clips) clip(s), \(result.thumbnails) thumbnail(s)"
                     + (result.copiedSegments ? " (segments copied: the output is on another file system)" : ""))
             print("package: \(result.directory)/master.m3u8, preview: \(result.directory)/index.html")
+            fflush(nil)  // the summary must show before serving (stdout is buffered when not a terminal)
             if let serve, let address = ListenAddress(serve) {
                 let server = DirectoryServer(directory: result.directory, host: address.host, port: address.port)
                 try await server.run { bound in
