@@ -36,7 +36,8 @@ final class RenditionReader {
     private(set) var videoStream: StreamInfo?
     private(set) var audioStream: StreamInfo?
 
-    init(rendition: ReplaySource.Rendition, timeline: ReplayTimeline, container: Container) {
+    init(rendition: ReplaySource.Rendition, timeline: ReplayTimeline, container: Container, fragmentedChunk: Int = 16) {
+        self.fragmentedChunk = fragmentedChunk
         self.rendition = rendition
         self.timeline = timeline
         self.container = container
@@ -57,12 +58,15 @@ final class RenditionReader {
     func read(_ visit: (ReplayPacket) throws -> Void) throws {
         if videoStream == nil && audioStream == nil { try probeStreams() }
         let packet = Packet()
+        var shift = MediaTime.zero(.milliseconds)
         for run in runs() {
             let demuxer = try open(run)
             let video = demuxer.streams.first { $0.mediaType == .video && !$0.isAttachedPicture }
             let audio = demuxer.streams.first { $0.mediaType == .audio }
-            let origin = (video ?? audio)?.startTime ?? .zero(.milliseconds)
-            let shift = MediaTime.milliseconds(run.entries[0].replayStartMilliseconds) - origin
+            if !run.continuesPrevious {
+                let origin = (video ?? audio)?.startTime ?? .zero(.milliseconds)
+                shift = MediaTime.milliseconds(run.entries[0].replayStartMilliseconds) - origin
+            }
             var entryCursor = 0
             while true {
                 let more: Bool
@@ -112,6 +116,8 @@ final class RenditionReader {
 
     /// A run of contiguous segments read by one demuxer.
     struct Run {
+        /// Whether it is the next chunk of the same timeline as the run before it (same shift).
+        var continuesPrevious = false
         var firstEntryIndex: Int
         var entries: [ReplayTimeline.Entry]
         /// The files, in order (the init section first for fMP4).
@@ -129,14 +135,21 @@ final class RenditionReader {
             let previousMap = runs.last.flatMap { run in
                 rendition.playlist.segments[run.entries[run.entries.count - 1].index].map?.uri
             }
-            if runs.isEmpty || entry.discontinuity || mapURI != previousMap {
+            // fMP4 runs are read in chunks: FFmpeg's mov demuxer indexes every sample of every
+            // fragment it reads, which makes one long concatenation slow (its index grows by
+            // reallocation); a fresh demuxer per chunk keeps that index small.
+            let chunkFull =
+                container == .fmp4 && (runs.last.map { $0.entries.count >= fragmentedChunk } ?? false)
+            if runs.isEmpty || entry.discontinuity || mapURI != previousMap || chunkFull {
+                let continues = !runs.isEmpty && !entry.discontinuity && mapURI == previousMap
                 var files: [String] = []
                 runBytes = 0
                 if let mapURI {
                     files.append(rendition.directory.appendingPathComponent(mapURI).path)
                     runBytes = Self.size(of: files[0])
                 }
-                runs.append(Run(firstEntryIndex: position, entries: [], files: files, segmentStarts: []))
+                runs.append(
+                    Run(continuesPrevious: continues, firstEntryIndex: position, entries: [], files: files, segmentStarts: []))
             }
             let path = rendition.directory.appendingPathComponent(segment.uri).path
             let start = runBytes
@@ -147,6 +160,9 @@ final class RenditionReader {
         }
         return runs
     }
+
+    /// Segments per demuxer for fMP4 recordings.
+    let fragmentedChunk: Int
 
     func segmentURI(_ entry: ReplayTimeline.Entry) -> String { rendition.playlist.segments[entry.index].uri }
 
