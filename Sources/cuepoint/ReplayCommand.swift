@@ -51,6 +51,9 @@ extension CuepointCommand {
             guard (16...3840).contains(thumbnailWidth) else {
                 throw ValidationError("--thumbnail-width: expected 16 to 3840 pixels, got \(thumbnailWidth)")
             }
+            guard ReplayOptions.isLanguageTag(language) else {
+                throw ValidationError("--language: expected a BCP-47 language tag such as en or pt-BR, got \"\(language)\"")
+            }
             if let serve, ListenAddress(serve) == nil {
                 throw ValidationError("--serve: expected HOST:PORT such as 127.0.0.1:8080, got \"\(serve)\"")
             }

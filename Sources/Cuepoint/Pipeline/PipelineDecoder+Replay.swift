@@ -25,7 +25,7 @@ extension PipelineDecoder {
             }
         }
         if let node = optional("language", in: fields), let language = nonEmptyText(node, "replay.language") {
-            if language.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) {
+            if ReplayOptions.isLanguageTag(language) {
                 spec.options.language = language
             } else {
                 report(node, "replay.language", "expected a BCP-47 language tag such as `en` or `pt-BR`, got \(quote(language))")
@@ -48,6 +48,14 @@ extension PipelineDecoder {
             default: break
             }
         }
-        if let mode = choice(node, "replay.clips", of: ReplayOptions.ClipMode.self) { options.clips = mode }
+        let names = ReplayOptions.ClipMode.allCases.map(\.rawValue)
+        guard let value = text(node, "replay.clips", expected: "`keyframe`, `exact`, `none`, true or false") else { return }
+        guard let mode = ReplayOptions.ClipMode(rawValue: value) else {
+            report(
+                node, "replay.clips", "expected `keyframe`, `exact`, `none`, true or false, got \(quote(value))",
+                suggestion: KeySuggestion.closest(to: value, among: names))
+            return
+        }
+        options.clips = mode
     }
 }

@@ -29,6 +29,12 @@ extension PipelineDecoder {
             ?? RenditionSpec.defaultRenditions
         let markers = optional("markers", in: fields).map { decodeMarkers($0) }
         let replay = fields.entries["replay"].map { decodeReplay($0.value) }
+        if replay != nil, let playlists = output.playlists, !playlists.contains(.index), let entry = fields.entries["replay"] {
+            report(
+                entry.key, "replay",
+                "a replay is made from the recording's index.m3u8, but output.playlists does not write it; "
+                    + "add `index` to output.playlists")
+        }
 
         guard problems.isEmpty, let input else { return nil }
         return PipelineSpec(

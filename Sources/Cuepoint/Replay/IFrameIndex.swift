@@ -60,7 +60,9 @@ struct IFrameIndex {
     }
 
     /// The I-frame playlist, with the URIs of the VOD playlist's segments.
-    func playlist(segments: [MediaSegment], timeline: ReplayTimeline, replayEnd: MediaTime) -> MediaPlaylist {
+    func playlist(
+        segments: [MediaSegment], timeline: ReplayTimeline, replayEnd: MediaTime, mediaSequence: Int64 = 1
+    ) -> MediaPlaylist {
         var result: [MediaSegment] = []
         for (position, entry) in entries.enumerated() {
             let next = position + 1 < entries.count ? entries[position + 1].time : replayEnd
@@ -78,7 +80,8 @@ struct IFrameIndex {
         }
         let longest = result.map(\.durationMilliseconds).max() ?? 0
         var playlist = MediaPlaylist(
-            targetDuration: MediaPlaylist.targetDuration(forLongestSegmentMilliseconds: longest), segments: result)
+            targetDuration: MediaPlaylist.targetDuration(forLongestSegmentMilliseconds: longest),
+            mediaSequence: mediaSequence, segments: result)
         playlist.playlistType = .vod
         playlist.iFramesOnly = true
         playlist.independentSegments = true

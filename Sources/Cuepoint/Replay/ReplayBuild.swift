@@ -79,7 +79,11 @@ struct ReplayBuild {
         try staging.write(documents.chaptersJSON(), to: "chapters.json")
         try staging.write(documents.chaptersVTT(), to: "chapters.vtt")
         try staging.write(documents.productsJSON(), to: "products.json")
-        try staging.write(PreviewPage.html(title: source.name), to: "index.html")
+        if options.mp4 {
+            try staging.write(PreviewPage.html(title: source.name), to: "index.html")
+        } else {
+            notes.append("no replay.mp4 was asked for, so no preview page (index.html plays replay.mp4)")
+        }
         try staging.write(documents.manifest(notes: notes, copiedSegments: copied), to: ReplayStaging.manifestName)
         return ReplayResult(
             directory: staging.destination.path, durationMilliseconds: timeline.durationMilliseconds,

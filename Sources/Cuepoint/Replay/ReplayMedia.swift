@@ -61,7 +61,7 @@ struct ReplayMedia {
     private func iFrames(_ index: IFrameIndex, playlist media: MediaPlaylist) -> IFrames? {
         guard !index.entries.isEmpty else { return nil }
         let playlist = index.playlist(
-            segments: media.segments, timeline: build.timeline, replayEnd: replayEnd)
+            segments: media.segments, timeline: build.timeline, replayEnd: replayEnd, mediaSequence: media.mediaSequence)
         let bandwidth = index.bandwidth(of: playlist)
         return IFrames(playlist: playlist, peak: bandwidth.peak, average: bandwidth.average)
     }

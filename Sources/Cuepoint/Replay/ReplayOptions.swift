@@ -40,4 +40,16 @@ public struct ReplayOptions: Sendable, Equatable {
     public var force = false
 
     public init() {}
+
+    /// Whether `tag` has the shape of a BCP-47 language tag: a primary subtag of 2–8 letters,
+    /// then subtags of 1–8 letters or digits, separated by `-` (`en`, `pt-BR`, `zh-Hant-TW`, `es-419`).
+    public static func isLanguageTag(_ tag: String) -> Bool {
+        let parts = tag.split(separator: "-", omittingEmptySubsequences: false)
+        guard let first = parts.first, (2...8).contains(first.count),
+            first.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic })
+        else { return false }
+        return parts.dropFirst().allSatisfy { part in
+            (1...8).contains(part.count) && part.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+        }
+    }
 }

@@ -73,7 +73,6 @@ final class ThumbnailWorker: @unchecked Sendable {
     }
 
     private func work() {
-        let encoder = try? JPEGEncoder(width: width)
         while true {
             condition.lock()
             while jobs.isEmpty && !closed { condition.wait() }
@@ -86,12 +85,8 @@ final class ThumbnailWorker: @unchecked Sendable {
             let job = jobs.removeFirst()
             condition.broadcast()
             condition.unlock()
-            let outcome: Result<Made, any Error>
-            if let encoder {
-                outcome = Result { try make(job, encoder: encoder) }
-            } else {
-                outcome = .failure(CuepointError(subject: "thumbnails", message: "the JPEG encoder cannot be created"))
-            }
+            // A fresh encoder per picture: mjpeg refuses a picture whose time is not after the last one's.
+            let outcome = Result { try make(job, encoder: try JPEGEncoder(width: width)) }
             condition.lock()
             switch outcome {
             case .success(let result): made.append(result)

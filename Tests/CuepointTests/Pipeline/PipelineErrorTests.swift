@@ -45,7 +45,7 @@ import Testing
     @Test func reservedKeysSayTheyAreNotSupportedYet() {
         let text =
             "version: 1\nname: x\ninput:\n  url: a.mp4\n  listen: true\n  reconnect: { wait: 30s }\n"
-            + "output: { part: 1s }\nmarkers:\n  from:\n    - api: {}\nreplay: {}\nserver: {}\n"
+            + "output: { part: 1s }\nmarkers:\n  from:\n    - api: {}\nserver: {}\n"
         #expect(
             Support.lines(text) == [
                 "p.yaml:5:3: input.listen: `listen` is not supported by this version of cuepoint; to wait for an "
@@ -54,8 +54,7 @@ import Testing
                 "p.yaml:7:11: output.part: `part` (LL-HLS) is not supported by this version of cuepoint",
                 "p.yaml:10:7: markers.from[0].api: `api` (the HTTP marker API) is not supported by this version "
                     + "of cuepoint",
-                "p.yaml:11:1: replay: `replay` is not supported by this version of cuepoint",
-                "p.yaml:12:1: server: `server` is not supported by this version of cuepoint",
+                "p.yaml:11:1: server: `server` is not supported by this version of cuepoint",
             ])
     }
 

@@ -31,7 +31,10 @@ import Testing
             do {
                 let spec = try PipelineFile.load(path: path, environment: Support.exampleEnvironment)
                 let fileName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-                #expect(spec.name == fileName, "the name of \(path) matches its file name")
+                // A pipeline that exports a replay may be named after its replay folder,
+                // `<name>-replay` (shoppable-replay.yaml records `shoppable`).
+                let names = [spec.name] + (spec.replay != nil ? [spec.name + "-replay"] : [])
+                #expect(names.contains(fileName), "the name of \(path) matches its file name")
             } catch {
                 Issue.record("\(error)")
             }
@@ -76,6 +79,18 @@ import Testing
         #expect(markersFMP4.markers?.files == ["SampleMedia/products.jsonl"])
         #expect(markersFMP4.markers?.inline.map(\.title) == ["Stoneware Mug, \"Ocean\" Blue"])
         #expect(markersFMP4.markers?.inline.first?.price == "14.50")
+
+        let shoppable = try load("shoppable-replay.yaml")
+        #expect(shoppable.name == "shoppable")
+        #expect(shoppable.recordingDirectory == "out/shoppable")
+        #expect(shoppable.input.startDate == WallClockTime(iso8601: "2025-03-14T18:00:00Z"))
+        #expect(shoppable.output == OutputSpec(container: .ts, segmentDuration: .milliseconds(4_000)))
+        #expect(shoppable.markers == markersTS.markers)
+        var fullChapters = ReplayOptions()
+        fullChapters.chapters = .full
+        // The default directory, out/shoppable-replay beside the recording, is decided at run time.
+        #expect(shoppable.replay == ReplaySpec(directory: nil, options: fullChapters))
+        #expect(try load("markers-ts.yaml").replay == nil)
     }
 
     // MARK: JSON Schema, checked by an independent validator
@@ -121,13 +136,16 @@ import Testing
 
         // The validator does reject what the decoder rejects.
         let bad = FileManager.default.temporaryDirectory.appendingPathComponent("cuepoint-bad-\(UUID()).yaml")
-        try "version: 1\nname: x\ninput: {url: a.mp4}\noutput: {sgement: 6s}\nreplay: {}\n"
-            .write(to: bad, atomically: true, encoding: .utf8)
+        let badText =
+            "version: 1\nname: x\ninput: {url: a.mp4}\noutput: {sgement: 6s}\nserver: {}\n"
+            + "replay: {chapters: full, clipz: exact}\n"
+        try badText.write(to: bad, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: bad) }
         let rejected = try #require(Self.python(["-c", Self.validatorScript, schema, bad.path]))
         #expect(rejected.status == 1)
         #expect(rejected.output.contains("'sgement' was unexpected"))
-        #expect(rejected.output.contains("'replay' was unexpected"))
+        #expect(rejected.output.contains("'server' was unexpected"))
+        #expect(rejected.output.contains("'clipz' was unexpected"))
     }
 
     // MARK: docs/pipeline.md

@@ -64,6 +64,7 @@ import Testing
             "markers": PipelineDecoder.markersKeys,
             "markers.from[]": PipelineDecoder.markerSourceKeys,
             "markers.from[].list[]": MarkerDecoder.fieldNames,
+            "replay": PipelineDecoder.replayKeys,
         ]
         #expect(Set(objects.keys) == Set(decoderKeys.keys))
         for (path, keys) in decoderKeys {
@@ -104,6 +105,10 @@ import Testing
                         ]
                     ],
                 ],
+            ],
+            "replay": [
+                "directory": "out/x-replay", "chapters": "full", "mp4": false, "clips": "exact", "thumbnails": false,
+                "thumbnail_width": 640, "language": "pt-BR", "force": true,
             ],
         ]
         let text = String(decoding: try JSONSerialization.data(withJSONObject: complete), as: UTF8.self)
@@ -182,6 +187,13 @@ import Testing
                 Set((value as? [String] ?? []).compactMap(MarkerCarriage.init(rawValue:)))
                     == MarkersSpec.defaultCarriage
             },
+            "replay.chapters": { $0 as? String == ReplayOptions().chapters.rawValue },
+            "replay.mp4": { $0 as? Bool == ReplayOptions().mp4 },
+            "replay.clips": { $0 as? String == ReplayOptions().clips.rawValue },
+            "replay.thumbnails": { $0 as? Bool == ReplayOptions().thumbnails },
+            "replay.thumbnail_width": { $0 as? Int == ReplayOptions().thumbnailWidth },
+            "replay.language": { $0 as? String == ReplayOptions().language },
+            "replay.force": { $0 as? Bool == ReplayOptions().force },
             "renditions": { value in
                 let entries = value as? [[String: Any]] ?? []
                 return entries.map {
@@ -199,6 +211,10 @@ import Testing
         #expect(spec.renditions == RenditionSpec.defaultRenditions)
         #expect(spec.markers == nil)
         #expect(Support.decode("version: 1\nname: x\ninput: {url: a.mp4}\nmarkers: {}\n")?.markers == MarkersSpec())
+        #expect(spec.replay == nil)
+        #expect(Support.decode("version: 1\nname: x\ninput: {url: a.mp4}\nreplay: {}\n")?.replay == ReplaySpec())
+        // The default directory depends on output.directory and name, so the schema only describes it.
+        #expect(defaults["replay.directory"] == nil)
     }
 
     @Test func schemaEnumsAndBoundsMatch() throws {
@@ -224,6 +240,33 @@ import Testing
                 == Marker.maximumProductLength)
         let marker = try #require(Self.objectSchemas(schema)["markers.from[].list[]"])
         #expect(Set(marker["required"] as? [String] ?? []) == ["title", "url", "start"])
+
+        let replay = try #require(Self.objectSchemas(schema)["replay"])
+        // `replay:` with no value (null) takes every default, so the schema accepts null there.
+        #expect(Set(replay["type"] as? [String] ?? []) == ["object", "null"])
+        #expect(replay["required"] == nil)
+        #expect(
+            try Self.property(schema, "replay", "chapters")["enum"] as? [String]
+                == ReplayOptions.ChapterMode.allCases.map(\.rawValue))
+        let clips = try Self.property(schema, "replay", "clips")["enum"] as? [Any] ?? []
+        #expect(Set(clips.compactMap { $0 as? String }) == Set(ReplayOptions.ClipMode.allCases.map(\.rawValue)))
+        #expect(clips.filter { $0 is Bool }.count == 2, "clips also takes true and false")
+        let width = try Self.property(schema, "replay", "thumbnail_width")
+        #expect(width["minimum"] as? Int == 16)
+        #expect(width["maximum"] as? Int == 3840)
+        let head = "version: 1\nname: x\ninput: {url: a.mp4}\nreplay: { thumbnail_width: "
+        for (value, valid) in [(15, false), (16, true), (3840, true), (3841, false)] {
+            #expect(Support.problems(head + "\(value) }\n").isEmpty == valid, "thumbnail_width \(value)")
+        }
+    }
+
+    @Test(arguments: ["en", "pt-BR", "zh-Hant-TW", "es-419", "en US", "en_US", "", "é", "en.US", "EN"])
+    func schemaLanguagePatternAgreesWithTheDecoder(tag: String) throws {
+        let pattern = try #require(try Self.property(try Self.loadSchema(), "replay", "language")["pattern"] as? String)
+        let expression = try NSRegularExpression(pattern: pattern)
+        let matches = expression.firstMatch(in: tag, range: NSRange(tag.startIndex..., in: tag)) != nil
+        let text = "version: 1\nname: x\ninput: {url: a.mp4}\nreplay: { language: \"\(tag)\" }\n"
+        #expect(matches == Support.problems(text).isEmpty, "`\(tag)`")
     }
 
     @Test(arguments: [
