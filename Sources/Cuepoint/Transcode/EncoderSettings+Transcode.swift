@@ -1,0 +1,37 @@
+import CuepointFFmpeg
+
+extension VideoSettings {
+    /// The libx264 configuration of this rendition: the source's time base (timestamps pass
+    /// through exactly, variable frame rate included), the keyframe plan's options, and in
+    /// deterministic mode one thread and `+bitexact`.
+    ///
+    /// - Parameters:
+    ///   - threadCount: x264's threads; nil lets it choose. Ignored (1) when deterministic.
+    ///   - globalHeader: SPS/PPS in `extradata` (MP4, fMP4) rather than before each IDR (TS).
+    func encoderSettings(
+        source: TranscodeSource.Video, keyframes: KeyframePlan, deterministic: Bool, threadCount: Int?,
+        globalHeader: Bool
+    ) -> VideoEncoderSettings {
+        var options = keyframes.encoderOptions
+        options["preset"] = preset
+        if let profile { options["profile"] = profile }
+        if let level { options["level"] = H264Level.named(level)?.name ?? level }
+        if let crf { options["crf"] = String(crf) }
+        if deterministic { options["flags"] = "+bitexact" }
+        return VideoEncoderSettings(
+            codecName: "libx264", width: width, height: height, pixelFormat: .yuv420p, timeBase: source.timeBase,
+            frameRate: source.frameRate, bitRate: bitrate, maxRate: maxrate, bufferSize: bufsize,
+            gopSize: keyframes.maximumKeyframeInterval, threadCount: deterministic ? 1 : threadCount,
+            globalHeader: globalHeader, options: options)
+    }
+}
+
+extension AudioSettings {
+    /// The `aac` encoder's configuration: planar float samples at the output rate, stamped in
+    /// samples (`1/sampleRate`), `+bitexact` in deterministic mode.
+    func encoderSettings(deterministic: Bool, globalHeader: Bool) -> AudioEncoderSettings {
+        AudioEncoderSettings(
+            codecName: "aac", sampleRate: sampleRate, channels: channels, sampleFormat: .fltp, bitRate: bitrate,
+            globalHeader: globalHeader, options: deterministic ? ["flags": "+bitexact"] : [:])
+    }
+}

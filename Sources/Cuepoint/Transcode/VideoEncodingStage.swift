@@ -1,0 +1,82 @@
+import CuepointFFmpeg
+import CuepointTime
+
+/// One rendition's video path, on its encoding thread: decoded frame → scaler → forced IDR
+/// where the keyframe plan says → libx264 → packets.
+///
+/// The scaler is made for the first frame's size and pixel format and made again when a
+/// frame arrives in another (a source that changes resolution mid-stream); the output keeps
+/// the rendition's size throughout. A frame that already has the output size and format is
+/// encoded as it is. Owned by the rendition's thread.
+final class VideoEncodingStage {
+    let encoder: Encoder
+    private let width: Int, height: Int
+    private let timeBase: Rational
+    private var keyframes: KeyframePlan.Cursor
+    private var scaler: Scaler?
+    /// The source geometry of the frames so far: `640x360 yuv420p`.
+    private var geometry: String?
+    private var lastTicks: Int64?
+    private let scaled = Frame()
+
+    /// Opens libx264.
+    ///
+    /// - Throws: `FFmpegError` when libx264 refuses the settings.
+    init(settings: VideoEncoderSettings, keyframes: KeyframePlan) throws(FFmpegError) {
+        encoder = try Encoder(video: settings)
+        width = settings.width
+        height = settings.height
+        timeBase = settings.timeBase
+        self.keyframes = KeyframePlan.Cursor(plan: keyframes)
+    }
+
+    /// Scales and encodes one decoded frame (stamped in the source's time base).
+    func encode(_ frame: Frame, report: inout RenditionReport, emit: (Packet) throws -> Void) throws {
+        guard let ticks = frame.pts ?? frame.bestEffortTimestamp, lastTicks.map({ ticks > $0 }) ?? true else {
+            report.droppedVideoFrames += 1
+            return
+        }
+        lastTicks = ticks
+        let time = MediaTime(ticks: ticks, timeBase: timeBase)
+        let picture = try picture(from: frame, at: time, report: &report)
+        picture.pts = ticks
+        if keyframes.isForcedKeyframe(at: time) {
+            picture.forceKeyframe()
+            report.forcedKeyframes.append(time)
+        } else {
+            picture.pictureType = .none  // the source's GOP is not copied
+        }
+        try encoder.send(picture)
+        report.videoFrames += 1
+        try receive(emit)
+    }
+
+    /// Drains the encoder after the last frame.
+    func finish(emit: (Packet) throws -> Void) throws {
+        try encoder.send(nil)
+        try receive(emit)
+    }
+
+    /// The frame in the output size and `yuv420p`: itself when it already is, else scaled.
+    private func picture(from frame: Frame, at time: MediaTime, report: inout RenditionReport) throws -> Frame {
+        let source = "\(frame.width)x\(frame.height) \(frame.pixelFormat)"
+        if source != geometry {
+            if let geometry { report.videoChanges.append(.init(time: time, from: geometry, to: source)) }
+            geometry = source
+            scaler = nil
+        }
+        if frame.width == width && frame.height == height && frame.pixelFormat == .yuv420p { return frame }
+        let active = try scaler ?? Scaler(from: frame, width: width, height: height, format: .yuv420p)
+        scaler = active
+        try active.scale(frame, into: scaled)
+        return scaled
+    }
+
+    private func receive(_ emit: (Packet) throws -> Void) throws {
+        while true {
+            let packet = Packet()
+            guard try encoder.receive(into: packet) == .packet else { return }
+            try emit(packet)
+        }
+    }
+}
