@@ -19,6 +19,11 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        // Already a dependency of Hummingbird; named for NIOCore's SocketAddress (the rate limit
+        // is per client address) and ByteBuffer's collection helpers.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
+        // Also Hummingbird's; named to stop the server gracefully when a job ends.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
     ],
     targets: [
         // FFmpeg's C libraries, found through pkg-config; the shim header turns the macros
@@ -30,6 +35,9 @@ let package = Package(
                 .apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])
             ]
         ),
+        // zlib, for gzip-compressed playlists; the shim header turns deflateInit2/inflateInit2
+        // (macros) into functions. Only CuepointServer imports this module.
+        .systemLibrary(name: "CCuepointZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CuepointTime", swiftSettings: strictSettings),
         .target(
             name: "CuepointFFmpeg",
@@ -49,8 +57,10 @@ let package = Package(
         .target(
             name: "CuepointServer",
             dependencies: [
-                "Cuepoint",
+                "Cuepoint", "CCuepointZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -74,7 +84,7 @@ let package = Package(
         .testTarget(
             name: "CuepointServerTests",
             dependencies: [
-                "CuepointServer",
+                "CuepointServer", "Cuepoint", "CuepointHLS", "CuepointTime", "CCuepointZlib",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings

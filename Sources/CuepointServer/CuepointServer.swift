@@ -3,6 +3,8 @@
 /// HTTP on Hummingbird, the last stage of the flow: it serves what the pipeline wrote.
 /// Now: a recording or replay directory (playlists, init sections, segments) with HLS
 /// content types, short-lived caching for playlists and long-lived caching for segments,
-/// and CORS for web players. Later: live playlists with LL-HLS blocking reload, the marker
-/// API, `/metrics` and `/healthz`.
+/// gzip for playlists, CORS for web players and `/healthz`; beside a running pipeline, the
+/// marker API (`MarkerAPI`, driving a `MarkerEndpoint` such as `PipelineRunner`) and
+/// `/metrics` (Prometheus text of `PipelineMetrics`). `docs/http-api.md` documents the routes.
+/// Later: live playlists with LL-HLS blocking reload.
 public enum CuepointServerModule {}

@@ -1,19 +1,38 @@
+import Cuepoint
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
-/// Serves a directory of HLS output over HTTP.
+/// Serves a directory of HLS output over HTTP, and, beside the files of a running recording,
+/// `/metrics` and the marker API.
+///
+/// | path | what | auth |
+/// |---|---|---|
+/// | `/…` | the files: playlists (gzip on request), segments, init sections | none |
+/// | `/healthz` | `ok` | none |
+/// | `/metrics` | Prometheus text (with ``metrics``) | none |
+/// | `/v1/markers…` | the marker API (with ``markerAPI``; else 404) | bearer token |
 public struct DirectoryServer: Sendable {
     /// The directory to serve.
     public var directory: String
     /// The address to listen on (loopback by default).
     public var host: String
     public var port: Int
+    /// The marker API; nil leaves it off (404).
+    public var markerAPI: MarkerAPI?
+    /// The metrics served at `/metrics`; nil: no `/metrics`.
+    public var metrics: PipelineMetrics?
 
-    public init(directory: String, host: String = "127.0.0.1", port: Int = 8080) {
+    public init(
+        directory: String, host: String = "127.0.0.1", port: Int = 8080, markerAPI: MarkerAPI? = nil,
+        metrics: PipelineMetrics? = nil
+    ) {
         self.directory = directory
         self.host = host
         self.port = port
+        self.markerAPI = markerAPI
+        self.metrics = metrics
     }
 
     static let playlistType = MediaType(type: .application, subType: "vnd.apple.mpegurl")
@@ -25,11 +44,20 @@ public struct DirectoryServer: Sendable {
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol
     {
-        let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: CORSMiddleware(allowOrigin: .all, allowMethods: [.get, .head, .options]))
+        var quietLogger = Logger(label: "cuepoint.server")
+        quietLogger.logLevel = .warning
+        let router = Router(context: ServerRequestContext.self)
+        router.add(middleware: PathGuardMiddleware())
+        // Bearer tokens are not ambient credentials (unlike cookies), so any origin may call the
+        // marker API from a browser; it still needs the token.
+        router.add(
+            middleware: CORSMiddleware(
+                allowOrigin: .all, allowHeaders: [.accept, .authorization, .contentType, .origin],
+                allowMethods: [.get, .head, .post, .options]))
         router.add(middleware: HLSCacheMiddleware())
-        let files = FileMiddleware<BasicRequestContext, LocalFileSystem>(
-            directory, urlBasePath: nil, searchForIndexHtml: true, logger: Logger(label: "cuepoint.server")
+        router.add(middleware: PlaylistCompressionMiddleware())
+        let files = FileMiddleware<ServerRequestContext, LocalFileSystem>(
+            directory, urlBasePath: nil, searchForIndexHtml: true, logger: quietLogger
         ).withAdditionalMediaTypes(forFileExtensions: [
             "m3u8": DirectoryServer.playlistType,
             "ts": DirectoryServer.transportStreamType,
@@ -40,18 +68,47 @@ public struct DirectoryServer: Sendable {
         ])
         router.add(middleware: files)
         router.get("healthz") { _, _ in "ok\n" }
-        var logger = Logger(label: "cuepoint.server")
-        logger.logLevel = .warning
+        let markerRoutes = MarkerRoutes(api: markerAPI, metrics: metrics)
+        markerRoutes.register(on: router)
+        if let metrics {
+            router.get("metrics") { _, _ in
+                let text = PrometheusText.render(metrics.snapshot(), apiResponses: markerRoutes.responseCounts)
+                var headers = HTTPFields()
+                headers[.contentType] = PrometheusText.contentType
+                headers[.cacheControl] = "no-store"
+                return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            }
+        }
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "cuepoint"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
-            logger: logger)
+            logger: quietLogger)
     }
 
     /// Serves until the task is cancelled or the process receives SIGINT/SIGTERM.
     public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         try await application(onServerRunning: onServerRunning).runService()
+    }
+
+    /// Serves until the task is cancelled, without handling signals: for a caller that owns
+    /// SIGINT/SIGTERM (`cuepoint segment --serve` stops its pipeline on them, then the server).
+    /// Cancellation shuts the server down gracefully: it stops accepting connections and
+    /// finishes the requests in flight.
+    public func runUntilCancelled(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        var logger = Logger(label: "cuepoint.server")
+        logger.logLevel = .warning
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [application(onServerRunning: onServerRunning)], logger: logger))
+        // The group runs in a task of its own, which the cancellation does not reach: cancelled,
+        // the server would drop its connections and log errors instead of shutting down.
+        let running = Task { try await group.run() }
+        try await withTaskCancellationHandler {
+            try await running.value
+        } onCancel: {
+            Task { await group.triggerGracefulShutdown() }
+        }
     }
 }
 

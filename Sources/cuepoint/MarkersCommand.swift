@@ -20,7 +20,9 @@ extension CuepointCommand {
 
             func run() throws {
                 let result: (markers: [PlacedMarker], problems: [MarkerProblem])
-                do { result = try RecordingMarkers.list(directory: directory) } catch { throw CommandFailure.runtime(error) }
+                do { result = try RecordingMarkers.list(directory: directory) } catch {
+                    throw CommandFailure.runtime(error)
+                }
                 for problem in result.problems {
                     FileHandle.standardError.write(Data("cuepoint: warning: \(problem)\n".utf8))
                 }
@@ -30,25 +32,50 @@ extension CuepointCommand {
                         continue
                     }
                     let start = String(format: "%9.3f", Double(placed.startMilliseconds) / 1000)
-                    let duration = placed.durationMilliseconds.map { String(format: "%8.3f s", Double($0) / 1000) } ?? "    open  "
+                    let duration =
+                        placed.durationMilliseconds.map { String(format: "%8.3f s", Double($0) / 1000) } ?? "    open  "
                     print("\(placed.id)\t\(start) s\t\(duration)\t\(placed.marker.product)\t\(placed.marker.title)")
                 }
             }
         }
 
-        struct Add: ParsableCommand {
+        struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Add a marker (one JSON object, the JSON-lines format) to a recording's markers.jsonl.")
+                abstract:
+                    "Add a marker (one JSON object, the JSON-lines format) to a recording's markers.jsonl, or to a running server's recording (--server)."
+            )
 
-            @Argument(help: "The recording directory.")
-            var directory: String
+            @Argument(help: "The recording directory (left out with --server).")
+            var directory: String?
 
-            @Argument(help: #"The marker, e.g. '{"id":"p-7","title":"Mug","url":"https://shop.example/mug","start":12.5}'"#)
-            var marker: String
+            @Argument(
+                help: #"The marker, e.g. '{"id":"p-7","title":"Mug","url":"https://shop.example/mug","start":12.5}'"#)
+            var marker: String?
 
-            func run() throws {
+            @OptionGroup var remote: RemoteOptions
+
+            func validate() throws {
+                if remote.server != nil {
+                    guard directory != nil, marker == nil else {
+                        throw ValidationError("with --server, give the marker only, not a directory")
+                    }
+                } else {
+                    guard directory != nil, marker != nil else {
+                        throw ValidationError(
+                            "give the recording directory and the marker (or --server URL and the marker)")
+                    }
+                }
+            }
+
+            func run() async throws {
+                if let client = try remote.client() {
+                    // With --server the one argument given is the marker.
+                    let placed = try await client.send("POST", "v1/markers", body: directory ?? "")
+                    print("added \(placed.id) at \(placed.start) s")
+                    return
+                }
                 do {
-                    let placed = try RecordingMarkers.add(json: marker, directory: directory)
+                    let placed = try RecordingMarkers.add(json: marker ?? "", directory: directory ?? "")
                     print("added \(placed.id) at \(String(format: "%.3f", Double(placed.startMilliseconds) / 1000)) s")
                 } catch {
                     throw CommandFailure.runtime(error)
@@ -56,14 +83,15 @@ extension CuepointCommand {
             }
         }
 
-        struct Close: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Close an open marker of a recording.")
+        struct Close: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Close an open marker of a recording, or of a running server's recording (--server).")
 
-            @Argument(help: "The recording directory.")
-            var directory: String
+            @Argument(help: "The recording directory (left out with --server).")
+            var directory: String?
 
             @Argument(help: "The marker's id.")
-            var id: String
+            var id: String?
 
             @Option(help: "When it ends, as recording time (e.g. 42s).")
             var end: String?
@@ -71,8 +99,25 @@ extension CuepointCommand {
             @Option(help: "How long it lasted (e.g. 30s).")
             var duration: String?
 
+            @OptionGroup var remote: RemoteOptions
+
             func validate() throws {
-                guard (end == nil) != (duration == nil) else { throw ValidationError("give exactly one of --end and --duration") }
+                if remote.server != nil {
+                    guard directory != nil, id == nil else {
+                        throw ValidationError("with --server, give the marker's id only, not a directory")
+                    }
+                    guard end == nil || duration == nil else {
+                        throw ValidationError("give at most one of --end and --duration")
+                    }
+                } else {
+                    guard directory != nil, id != nil else {
+                        throw ValidationError(
+                            "give the recording directory and the marker's id (or --server URL and the id)")
+                    }
+                    guard (end == nil) != (duration == nil) else {
+                        throw ValidationError("give exactly one of --end and --duration")
+                    }
+                }
                 for (name, value) in [("--end", end), ("--duration", duration)] {
                     if let value, DurationText.parse(value) == nil {
                         throw ValidationError("\(name): expected a time such as \"42s\", got \"\(value)\"")
@@ -80,18 +125,68 @@ extension CuepointCommand {
                 }
             }
 
-            func run() throws {
+            func run() async throws {
+                if let client = try remote.client() {
+                    let markerID = directory ?? ""
+                    // The server reads the same time texts as marker files; nothing means now.
+                    let body: String =
+                        if let end { #"{"end":"\#(end)"}"# } else if let duration {
+                            #"{"duration":"\#(duration)"}"#
+                        } else { "" }
+                    let closed = try await client.send("POST", "v1/markers/\(markerID)/close", body: body)
+                    print("closed \(closed.id) after \(closed.duration ?? "?") s")
+                    return
+                }
                 let markerEnd: MarkerEnd =
                     if let end { .time(.offset(milliseconds: DurationText.parse(end)!.milliseconds)) } else {
                         .duration(milliseconds: DurationText.parse(duration!)!.milliseconds)
                     }
                 do {
-                    let closed = try RecordingMarkers.close(id: id, end: markerEnd, directory: directory)
-                    print("closed \(closed.id) after \(String(format: "%.3f", Double(closed.durationMilliseconds ?? 0) / 1000)) s")
+                    let closed = try RecordingMarkers.close(id: id ?? "", end: markerEnd, directory: directory ?? "")
+                    print(
+                        "closed \(closed.id) after \(String(format: "%.3f", Double(closed.durationMilliseconds ?? 0) / 1000)) s"
+                    )
                 } catch {
                     throw CommandFailure.runtime(error)
                 }
             }
         }
+    }
+}
+
+/// `--server URL --token-env NAME`: use a running server's marker API instead of a directory.
+struct RemoteOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "A running server (cuepoint segment --serve), e.g. http://127.0.0.1:8080: use its marker API.",
+            valueName: "url"))
+    var server: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The environment variable that holds the server's bearer token (with --server).", valueName: "name"))
+    var tokenEnv: String?
+
+    func validate() throws {
+        if tokenEnv != nil, server == nil { throw ValidationError("--token-env: give --server URL too") }
+        guard let server else { return }
+        guard MarkerAPIClient.baseURL(server) != nil else {
+            throw ValidationError("--server: expected an http URL such as http://127.0.0.1:8080, got \"\(server)\"")
+        }
+        guard tokenEnv != nil else {
+            throw ValidationError("--server: give --token-env NAME, the variable holding the token")
+        }
+    }
+
+    /// The client of `--server`, nil without it.
+    func client() throws -> MarkerAPIClient? {
+        guard let server, let base = MarkerAPIClient.baseURL(server), let tokenEnv else { return nil }
+        guard let token = ProcessInfo.processInfo.environment[tokenEnv], !token.isEmpty else {
+            throw CommandFailure(
+                message:
+                    "--token-env: the environment variable \(tokenEnv) is \(ProcessInfo.processInfo.environment[tokenEnv] == nil ? "not set" : "empty")",
+                exitCode: 2)
+        }
+        return MarkerAPIClient(base: base, token: token)
     }
 }

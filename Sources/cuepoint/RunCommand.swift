@@ -4,7 +4,7 @@ import CuepointTime
 import Foundation
 
 extension CuepointCommand {
-    struct Run: ParsableCommand {
+    struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run a pipeline file.")
 
         @Argument(help: "The pipeline file (YAML or JSON).")
@@ -18,7 +18,7 @@ extension CuepointCommand {
 
         @OptionGroup var reporting: ReportingOptions
 
-        func run() throws {
+        func run() async throws {
             var spec: PipelineSpec
             do {
                 spec = try PipelineFile.load(path: pipeline)
@@ -27,7 +27,7 @@ extension CuepointCommand {
             }
             if let input { spec.input.url = input }
             if let output { spec.output.directory = output }
-            try execute(spec: spec, directory: nil, reporting: reporting)
+            try await execute(spec: spec, directory: nil, reporting: reporting)
         }
     }
 
@@ -47,7 +47,7 @@ extension CuepointCommand {
         }
     }
 
-    struct Segment: ParsableCommand {
+    struct Segment: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Segment an input into HLS without a pipeline file.")
 
@@ -75,6 +75,18 @@ extension CuepointCommand {
         @Flag(help: "Start a segment at each marker (at the first keyframe at or after it).")
         var alignMarkers = false
 
+        @Option(
+            help: ArgumentHelp(
+                "While the job runs, serve the output directory on HOST:PORT (port 0: any free one), with /healthz, /metrics and, with --token-env, the marker API.",
+                valueName: "host:port"))
+        var serve: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "The environment variable that holds the marker API's bearer token (with --serve; see docs/http-api.md).",
+                valueName: "name"))
+        var tokenEnv: String?
+
         @OptionGroup var reporting: ReportingOptions
 
         func validate() throws {
@@ -85,9 +97,28 @@ extension CuepointCommand {
                 throw ValidationError("--container: expected ts or fmp4, got \"\(container)\"")
             }
             guard liveWindow >= 3 else { throw ValidationError("--live-window: expected at least 3, got \(liveWindow)") }
+            if let serve, ListenAddress(serve) == nil {
+                throw ValidationError("--serve: expected HOST:PORT such as 127.0.0.1:8080, got \"\(serve)\"")
+            }
+            if let tokenEnv {
+                guard serve != nil else { throw ValidationError("--token-env: the marker API needs --serve HOST:PORT") }
+                _ = try Self.token(from: tokenEnv)
+            }
         }
 
-        func run() throws {
+        /// The token in the environment variable `name`; an unset or empty variable is an error,
+        /// never an open API.
+        static func token(from name: String) throws -> String {
+            guard let value = ProcessInfo.processInfo.environment[name] else {
+                throw ValidationError("--token-env: the environment variable \(name) is not set")
+            }
+            guard !value.isEmpty else {
+                throw ValidationError("--token-env: the environment variable \(name) is empty")
+            }
+            return value
+        }
+
+        func run() async throws {
             let outputURL = URL(fileURLWithPath: output)
             var spec = PipelineSpec(
                 name: outputURL.lastPathComponent.isEmpty ? "segment" : outputURL.lastPathComponent,
@@ -96,7 +127,13 @@ extension CuepointCommand {
                     directory: outputURL.deletingLastPathComponent().path, container: Container(rawValue: container)!,
                     segmentDuration: DurationText.parse(segment)!, liveWindow: liveWindow))
             if let markers { spec.markers = MarkersSpec(align: alignMarkers, files: [markers]) }
-            try execute(spec: spec, directory: outputURL, reporting: reporting)
+            var serving: ServeSettings?
+            if let serve, let address = ListenAddress(serve) {
+                serving = ServeSettings(address: address, token: try tokenEnv.map(Self.token(from:)))
+                // Markers from the API need a marker section (the log, the date ranges).
+                if serving?.token != nil, spec.markers == nil { spec.markers = MarkersSpec(align: alignMarkers) }
+            }
+            try await execute(spec: spec, directory: outputURL, reporting: reporting, serving: serving)
         }
     }
 }

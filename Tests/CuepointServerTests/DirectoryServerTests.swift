@@ -1,8 +1,9 @@
-import CuepointServer
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import CuepointServer
 
 /// A real server on a loopback port serving a directory of HLS files.
 @Suite struct DirectoryServerTests {
@@ -59,6 +60,34 @@ import Testing
                     #expect(String(buffer: response.body) != "secret")
                 }
             }
+        }
+    }
+
+    @Test("`..` in any spelling is 404, as a missing file is: nothing outside the directory shows")
+    func traversalIsNotFound() async throws {
+        let directory = try makeDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let secret = (directory as NSString).deletingLastPathComponent + "/cuepoint-secret-\(UUID().uuidString).m3u8"
+        try "secret".write(toFile: secret, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: secret) }
+        let name = (secret as NSString).lastPathComponent
+        let app = DirectoryServer(directory: directory, host: "127.0.0.1", port: 0).application()
+        try await app.test(.live) { client in
+            for uri in [
+                "/../\(name)", "/%2e%2e/\(name)", "/%2E%2E/\(name)", "/.%2e/\(name)", "/source/../../\(name)",
+                "/source/%2e%2e/%2e%2e/\(name)", "/source/..%2f..%2f\(name)", "/source/..%5c\(name)", "/..",
+                "/source/%2e%2e", "/x%00.m3u8",
+            ] {
+                for headers: HTTPFields in [[:], [.acceptEncoding: "gzip"]] {
+                    let response = try await client.execute(uri: uri, method: .get, headers: headers)
+                    #expect(response.status == .notFound, "\(uri)")
+                    #expect(!String(buffer: response.body).contains("secret"), "\(uri)")
+                }
+            }
+            // A name that merely contains two dots is a name, not a step up.
+            try "#EXTM3U\n".write(toFile: directory + "/a..b.m3u8", atomically: true, encoding: .utf8)
+            #expect(PathGuardMiddleware<ServerRequestContext>.isSafe("/a..b.m3u8"))
+            #expect(!PathGuardMiddleware<ServerRequestContext>.isSafe("/a/%2e%2E/b"))
         }
     }
 }

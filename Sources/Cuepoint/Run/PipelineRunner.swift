@@ -60,6 +60,10 @@ public final class PipelineRunner: Sendable {
     private let options: RunOptions
     private let interrupt = InterruptPolicy()
     private let markerDesk = Mutex<MarkerDesk?>(nil)
+    /// The wall clock of recording time 0 in the current epoch (for the fall-behind gauge).
+    private let recordingZero = Mutex<WallClockTime?>(nil)
+    /// What the run has done so far: segments, markers, ingest, latency (`/metrics`).
+    public let metrics = PipelineMetrics()
 
     public init(spec: PipelineSpec, directory: URL? = nil, options: RunOptions = RunOptions()) {
         self.spec = spec
@@ -79,20 +83,37 @@ public final class PipelineRunner: Sendable {
     /// - Throws: `MarkerProblems` naming each problem, or when the pipeline is not running.
     @discardableResult
     public func addMarker(_ marker: Marker) throws(MarkerProblems) -> PlacedMarker {
-        let desk = try runningDesk()
-        let (placed, problems) = desk.accept([(0, marker)], source: "api")
-        guard let accepted = placed.first else { throw MarkerProblems(problems) }
-        return accepted
+        do throws(MarkerProblems) {
+            let desk = try runningDesk()
+            let (placed, problems) = desk.accept([(0, marker)], source: "api")
+            guard let accepted = placed.first else { throw MarkerProblems(problems) }
+            metrics.markersAccepted(from: .api)
+            return accepted
+        } catch {
+            metrics.markersRejected(from: .api)
+            throw error
+        }
     }
 
     /// Closes an open marker at `end` (default: now) by repeating its date range with DURATION.
     @discardableResult
     public func closeMarker(id: String, end: MarkerEnd? = nil) throws(MarkerProblems) -> PlacedMarker {
-        try runningDesk().close(id: id, end: end, source: "api")
+        do throws(MarkerProblems) {
+            let closed = try runningDesk().close(id: id, end: end, source: "api")
+            metrics.markerClosed(from: .api)
+            return closed
+        } catch {
+            metrics.markersRejected(from: .api)
+            throw error
+        }
     }
 
     /// The markers accepted so far.
     public var markers: [PlacedMarker] { markerDesk.withLock { $0?.markers ?? [] } }
+
+    /// Whether ``addMarker(_:)`` can take markers now: the pipeline runs and has a `markers`
+    /// section.
+    public var acceptsMarkers: Bool { markerDesk.withLock { $0 != nil } }
 
     private func runningDesk() throws(MarkerProblems) -> MarkerDesk {
         guard let desk = markerDesk.withLock({ $0 }) else {
@@ -174,10 +195,21 @@ public final class PipelineRunner: Sendable {
             target: spec.output.segmentDuration, isLive: isLive, clock: options.clock, startDate: startDate,
             warnings: warnings, markers: spec.markers)
         var followers: [MarkerFileFollower] = []
+        recordingZero.withLock { $0 = nil }
+        session.onEpoch = { [self] start in recordingZero.withLock { $0 = start } }
+        session.onSegmentsPublished = { [metrics] records, latency in
+            metrics.recordSegments(
+                records.map { ($0.rendition, $0.durationMilliseconds) }, publishLatencyNanoseconds: latency)
+        }
+        metrics.setRunning(true, isLive: isLive)
+        defer { metrics.setRunning(false, isLive: isLive) }
         if let markersSpec = spec.markers {
             let desk = try openMarkerDesk(
                 store: store, startDate: startDate, duration: isLive ? nil : demuxer.duration, warnings: warnings)
-            session.onEpoch = { desk.setRecordingStart($0) }
+            session.onEpoch = { [self] start in
+                recordingZero.withLock { $0 = start }
+                desk.setRecordingStart(start)
+            }
             try loadMarkers(markersSpec, into: desk, live: isLive, followers: &followers, warnings: warnings)
             for command in desk.drain() { apply(command, to: session) }
             markerDesk.withLock { $0 = desk }
@@ -271,6 +303,7 @@ public final class PipelineRunner: Sendable {
                 warnings.count("unreadable data in the input was skipped")
                 continue
             }
+            metrics.addIngestBytes(packet.size)
             if packet.isCorrupt { warnings.count("packets flagged corrupt by the demuxer were kept") }
             if let desk {
                 if !followers.isEmpty, DispatchTime.now().uptimeNanoseconds - lastFollow > 500_000_000 {
@@ -286,12 +319,13 @@ public final class PipelineRunner: Sendable {
                 throw describeOutputFailure(error, input: spec.input.url)
             }
             packetsSinceCheck += 1
-            if let progress = options.progress, packetsSinceCheck >= 64 {
+            if packetsSinceCheck >= 64 {
                 packetsSinceCheck = 0
                 let now = DispatchTime.now().uptimeNanoseconds
                 if now - lastProgress > 250_000_000 {
                     lastProgress = now
-                    progress(
+                    sampleMetrics(session: session, uptimeNanoseconds: now)
+                    options.progress?(
                         RunProgress(
                             mediaMilliseconds: session.latestMediaMilliseconds, totalMilliseconds: total,
                             segments: publisher.renditions.first?.playlists.segments.count ?? 0))
@@ -354,8 +388,26 @@ public final class PipelineRunner: Sendable {
         _ parsed: (markers: [(line: Int, marker: Marker)], problems: [MarkerProblem]), from source: String,
         into desk: MarkerDesk, warnings: WarningCollector
     ) {
-        let rejected = parsed.problems + (parsed.markers.isEmpty ? [] : desk.accept(parsed.markers, source: source).problems)
+        let accepted: (placed: [PlacedMarker], problems: [MarkerProblem]) =
+            parsed.markers.isEmpty ? ([], []) : desk.accept(parsed.markers, source: source)
+        let rejected = parsed.problems + accepted.problems
         rejected.forEach { warnings.add("marker rejected: \($0)") }
+        let label: PipelineMetrics.MarkerSource = source == "markers.from.list" ? .list : .file
+        metrics.markersAccepted(accepted.placed.count, from: label)
+        // One marker can have several problems: count the markers (lines, or ids in the list).
+        metrics.markersRejected(Set(rejected.map { $0.line.map { "line \($0)" } ?? "id \($0.id ?? "?")" }).count, from: label)
+    }
+
+    /// Updates the metrics' gauges: media time, the ingest bitrate and, for a live input, how far
+    /// the media lags the wall clock (wall time elapsed since recording time 0 of the epoch,
+    /// minus the media time reached).
+    private func sampleMetrics(session: RecordingSession, uptimeNanoseconds: UInt64) {
+        let media = session.latestMediaMilliseconds
+        var lag: Int64?
+        if spec.input.isLive, let zero = recordingZero.withLock({ $0 }) {
+            lag = options.clock.now().millisecondsSince1970 - zero.millisecondsSince1970 - media
+        }
+        metrics.sample(mediaMilliseconds: media, fallBehindMilliseconds: lag, uptimeNanoseconds: uptimeNanoseconds)
     }
 
     private func apply(_ command: MarkerDesk.Command, to session: RecordingSession) {

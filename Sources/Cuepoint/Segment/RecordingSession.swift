@@ -35,6 +35,11 @@ final class RecordingSession {
     private let alignToMarkers: Bool
     /// Called with the wall clock of recording time 0 of each new epoch (for the marker desk).
     var onEpoch: ((_ wallClockOfRecordingZero: WallClockTime) -> Void)?
+    /// Called after each segment's playlists are published, with its records (one per
+    /// rendition) and the publish latency: from the packet that completed the segment (the
+    /// cut, or the end of the input) to the playlists written, in nanoseconds of the monotonic
+    /// clock (a duration, so not the wall clock, which can step).
+    var onSegmentsPublished: ((_ records: [SegmentRecord], _ latencyNanoseconds: UInt64) -> Void)?
     private var epochs: [Epoch] = []
     /// The media time of the last in-band tag in this epoch: tags must not go back in time.
     private var lastTagTime: MediaTime?
@@ -293,6 +298,7 @@ final class RecordingSession {
     /// epoch's origin, so the durations of an epoch add up exactly to its rounded length.
     private func closeSegment(end: MediaTime) throws {
         guard segmentOpen, let start = segmentStart, let epoch else { return }
+        let completedAt = DispatchTime.now().uptimeNanoseconds
         let startOffset = (start - epoch.origin).milliseconds
         let endOffset = max((end - epoch.origin).milliseconds, startOffset + 1)
         let discontinuity = pendingDiscontinuity && epochCount > 1
@@ -313,6 +319,7 @@ final class RecordingSession {
         try publisher.add(
             records, initURIs: outputs.map(\.initURI), dateRanges: dateRanges(forSegmentEndingAt: recordedMilliseconds),
             now: clock.now())
+        onSegmentsPublished?(records, DispatchTime.now().uptimeNanoseconds - completedAt)
     }
 
     private func endEpoch() throws {

@@ -18,7 +18,8 @@ import Testing
 //     ├── InPlaylistsAndSegments   TS (two renditions) and fMP4 recordings with markers
 //     ├── AlignedCuts              markers.align / --align-markers
 //     ├── LiveAPI                  addMarker / closeMarker on a live run fed through a FIFO
-//     └── CommandLine              bad marker files, `cuepoint markers list|add|close`
+//     ├── CommandLine              bad marker files, `cuepoint markers list|add|close`
+//     └── ServeCommandLine         `segment --serve` with the marker API, `markers add|close --server`
 
 extension Integration {
     /// Product markers, end to end.
