@@ -113,7 +113,10 @@ public struct DirectoryServer: Sendable {
 }
 
 /// Cache headers for HLS: playlists change with every segment, so caches keep them for a
-/// second at most; segments and init sections never change once published.
+/// second at most; segments and init sections never change once published. Everything else
+/// (a replay's `replay.mp4`, clips, thumbnails, JSON and WebVTT files, the page) may be
+/// replaced by a later export under the same name (`cuepoint replay --force`), so caches must
+/// revalidate it (ETag, 304).
 struct HLSCacheMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -122,9 +125,17 @@ struct HLSCacheMiddleware<Context: RequestContext>: RouterMiddleware {
         let path = request.uri.path
         if path.hasSuffix(".m3u8") {
             response.headers[.cacheControl] = "max-age=1"
-        } else if path.hasSuffix(".ts") || path.hasSuffix(".m4s") || path.hasSuffix(".mp4") {
+        } else if path.hasSuffix(".ts") || path.hasSuffix(".m4s") || Self.isInitSection(path) {
             response.headers[.cacheControl] = "public, max-age=86400, immutable"
+        } else if response.headers[.cacheControl] == nil {
+            response.headers[.cacheControl] = "no-cache"
         }
         return response
+    }
+
+    /// `init.mp4` or `init_N.mp4` (one per epoch of an fMP4 recording).
+    static func isInitSection(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return name.hasPrefix("init") && name.hasSuffix(".mp4")
     }
 }

@@ -13,6 +13,8 @@ import Testing
         try "#EXTM3U\n".write(toFile: directory + "/master.m3u8", atomically: true, encoding: .utf8)
         try Data([0x47, 0x40, 0x00, 0x10]).write(to: URL(fileURLWithPath: directory + "/source/seg_000001.ts"))
         try Data([0, 0, 0, 8]).write(to: URL(fileURLWithPath: directory + "/source/seg_000001.m4s"))
+        try Data([0, 0, 0, 8]).write(to: URL(fileURLWithPath: directory + "/source/init.mp4"))
+        try Data([0, 0, 0, 8]).write(to: URL(fileURLWithPath: directory + "/replay.mp4"))
         return directory
     }
 
@@ -34,6 +36,14 @@ import Testing
             }
             try await client.execute(uri: "/source/seg_000001.m4s", method: .get) { response in
                 #expect(response.headers[.contentType] == "video/iso.segment")
+            }
+            // Init sections never change; a replay's MP4 may be replaced by `replay --force`.
+            try await client.execute(uri: "/source/init.mp4", method: .get) { response in
+                #expect(response.headers[.cacheControl] == "public, max-age=86400, immutable")
+            }
+            try await client.execute(uri: "/replay.mp4", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.cacheControl] == "no-cache")
             }
             try await client.execute(uri: "/master.m3u8", method: .get, headers: [.origin: "http://player.example"]) {
                 response in

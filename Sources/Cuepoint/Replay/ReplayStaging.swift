@@ -26,6 +26,28 @@ struct ReplayStaging {
     init(destination path: String, recording: URL, force: Bool) throws(CuepointError) {
         destination = URL(fileURLWithPath: path).standardizedFileURL
         self.force = force
+        try Self.check(destination: path, recording: recording, force: force)
+        let manager = FileManager.default
+        let parent = destination.deletingLastPathComponent()
+        staging = parent.appendingPathComponent(".\(destination.lastPathComponent).partial-\(getpid())")
+        do {
+            try manager.createDirectory(at: parent, withIntermediateDirectories: true)
+            try? manager.removeItem(at: staging)
+            try manager.createDirectory(at: staging, withIntermediateDirectories: false)
+        } catch {
+            throw CuepointError(
+                subject: staging.path, message: "cannot be created: \(error.localizedDescription)",
+                fix: "check that \(parent.path) is writable")
+        }
+    }
+
+    /// Whether a replay of `recording` may be written to `path`: not inside the recording, and
+    /// either new, empty, or an earlier replay with `force`. A pipeline checks this before it
+    /// records, so a job whose replay would be refused fails at once.
+    ///
+    /// - Throws: ``CuepointError`` naming the directory and the fix.
+    static func check(destination path: String, recording: URL, force: Bool) throws(CuepointError) {
+        let destination = URL(fileURLWithPath: path).standardizedFileURL
         let recordingPath = recording.standardizedFileURL.path
         if destination.path == recordingPath || destination.path.hasPrefix(recordingPath + "/") {
             throw CuepointError(
@@ -48,20 +70,9 @@ struct ReplayStaging {
                 if !force {
                     throw CuepointError(
                         subject: path, message: "already holds a replay",
-                        fix: "pass --force to replace it, or choose another directory")
+                        fix: "pass --force (or `force: true` under `replay:`) to replace it, or choose another directory")
                 }
             }
-        }
-        let parent = destination.deletingLastPathComponent()
-        staging = parent.appendingPathComponent(".\(destination.lastPathComponent).partial-\(getpid())")
-        do {
-            try manager.createDirectory(at: parent, withIntermediateDirectories: true)
-            try? manager.removeItem(at: staging)
-            try manager.createDirectory(at: staging, withIntermediateDirectories: false)
-        } catch {
-            throw CuepointError(
-                subject: staging.path, message: "cannot be created: \(error.localizedDescription)",
-                fix: "check that \(parent.path) is writable")
         }
     }
 

@@ -148,6 +148,10 @@ public final class PipelineRunner: Sendable {
     /// - Throws: `CuepointError` naming the input or output path, the cause and the fix.
     ///   Segments and playlists published before a failure stay valid and playable.
     public func runBlocking() throws(CuepointError) -> RunSummary {
+        if let replay = spec.replay {
+            // Fail before recording rather than after it when the replay would be refused.
+            try ReplayStaging.check(destination: replayDirectory(replay), recording: directory, force: replay.options.force)
+        }
         let input = spec.input
         let warnings = WarningCollector(report: options.warning)
         let demuxer = try InputOpener.open(url: input.url, format: input.format, options: input.options, interrupt: interrupt)
@@ -256,12 +260,15 @@ public final class PipelineRunner: Sendable {
             throw CuepointError(subject: input.url, message: "nothing to segment: \(what)", fix: "check the input")
         }
         if let replay = spec.replay {
-            let destination = replay.directory ?? directory.deletingLastPathComponent()
-                .appendingPathComponent("\(spec.name)-replay").path
             summary.replay = try ReplayExporter.export(
-                recordingDirectory: directory.path, outputDirectory: destination, options: replay.options)
+                recordingDirectory: directory.path, outputDirectory: replayDirectory(replay), options: replay.options)
         }
         return summary
+    }
+
+    /// Where the `replay:` package goes: `replay.directory`, or `<name>-replay` beside the recording.
+    private func replayDirectory(_ replay: ReplaySpec) -> String {
+        replay.directory ?? directory.deletingLastPathComponent().appendingPathComponent("\(spec.name)-replay").path
     }
 
     private struct Reading {

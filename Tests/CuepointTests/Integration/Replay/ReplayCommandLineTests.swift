@@ -45,9 +45,14 @@ extension Integration.Replay {
             #expect(vtt.cues.first?.text == "Intro")
             #expect(vtt.cues.first?.startMilliseconds == 0 && vtt.cues.last?.endMilliseconds == 20_000)
 
-            // Running the job again replaces the recording but refuses to overwrite the replay.
+            // Running the job again is refused before it records: the replay would not be replaced.
+            let index = directory.appendingPathComponent("out/show/source/index.m3u8")
+            let before = try FileManager.default.attributesOfItem(atPath: index.path)[.modificationDate] as? Date
+            Thread.sleep(forTimeInterval: 0.05)
             let again = try CuepointCLI.run(["run", pipeline.path])
             #expect(again.status == 1)
+            let after = try FileManager.default.attributesOfItem(atPath: index.path)[.modificationDate] as? Date
+            #expect(before != nil && after == before, "the recording is untouched")
             #expect(again.errorLines.count == 1, "\(again)")
             #expect(again.errorLines.first?.contains("already holds a replay") == true)
             #expect(again.errorLines.first?.contains("--force") == true)
@@ -72,7 +77,7 @@ extension Integration.Replay {
                 #expect(first.stderr.contains("cuepoint: note: marker p-0001 overlaps p-0002"))
                 let second = try CuepointCLI.run(["replay", recording.path, "-o", output.path])
                 #expect(second.status == 1)
-                #expect(second.errorLines == ["cuepoint: \(output.path): already holds a replay; pass --force to replace it, or choose another directory"])
+                #expect(second.errorLines == ["cuepoint: \(output.path): already holds a replay; pass --force (or `force: true` under `replay:`) to replace it, or choose another directory"])
                 let forced = try CuepointCLI.run(["replay", recording.path, "-o", output.path, "--force", "--clips", "none", "--no-thumbnails"])
                 #expect(forced.status == 0, "\(forced)")
                 #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("clips").path))
