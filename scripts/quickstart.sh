@@ -19,7 +19,7 @@ fi
 "$cuepoint" run Pipelines/shoppable-replay.yaml
 port="${PORT:-8080}"
 echo
-echo "The recording (live-style HLS with product date ranges) is in $(pwd)/out/shoppable/."
+echo "The recording (HLS with a date range per product) is in $(pwd)/out/shoppable/."
 echo "The shoppable replay is in $(pwd)/out/shoppable-replay/:"
 echo "  http://127.0.0.1:${port}/             preview page: the video with chapters and the product list"
 echo "  http://127.0.0.1:${port}/master.m3u8  VOD HLS with chapters (Safari, VLC, ffplay, any HLS player)"
