@@ -120,8 +120,14 @@ extension Integration.Replay {
         func overlapping() async throws {
             try await withTemporaryDirectory(label: "replay-overlap") { directory in
                 let recording = try await recordWithMarkers(directory, container: .ts)
+                // A second product at the very millisecond of p-0002.
+                _ = try RecordingMarkers.add(
+                    json: #"{"id":"p-0007","title":"Same time","url":"https://shop.example/same","start":4,"duration":1}"#,
+                    directory: recording.path)
                 let output = directory.appendingPathComponent("replay")
                 let result = try await exportReplay(recording, to: output)
+                #expect(result.products == 7 && result.chapters == 6 && result.thumbnails == 7, "\(result.notes)")
+                #expect(result.notes.contains { $0.contains("p-0007 starts at the same time as p-0002") })
                 // p-0001 (1.5–5.5) overlaps p-0002 (4–7.5): its chapter ends at 4.
                 #expect(result.notes.contains { $0.contains("marker p-0001 overlaps p-0002") })
                 let vtt = try WebVTTChapters.parse(
