@@ -1,6 +1,17 @@
-/// Readers for the attributes EXT-X-STREAM-INF and EXT-X-I-FRAME-STREAM-INF share, so both tags
-/// accept and reject the same text with the same messages (naming the tag being read).
+/// Readers and the writer for the attributes EXT-X-STREAM-INF and EXT-X-I-FRAME-STREAM-INF
+/// share, so both tags accept and reject the same text with the same messages (naming the tag
+/// being read) and write them alike.
 extension AttributeList {
+    /// Appends BANDWIDTH, then AVERAGE-BANDWIDTH, CODECS and RESOLUTION when present.
+    mutating func appendStreamAttributes(
+        bandwidth: Int, averageBandwidth: Int?, codecs: [String], resolution: Resolution?
+    ) {
+        append("BANDWIDTH", plain: String(bandwidth))
+        if let averageBandwidth { append("AVERAGE-BANDWIDTH", plain: String(averageBandwidth)) }
+        if !codecs.isEmpty { append("CODECS", quoted: codecs.joined(separator: ",")) }
+        if let resolution { append("RESOLUTION", plain: resolution.text) }
+    }
+
     /// A bit-rate attribute (BANDWIDTH, AVERAGE-BANDWIDTH), in bits per second.
     ///
     /// - Throws: when it is quoted, not a decimal integer, or does not fit in `Int`.

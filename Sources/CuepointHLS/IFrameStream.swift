@@ -38,10 +38,8 @@ public struct IFrameStream: Hashable, Sendable {
     /// The attribute list written after `#EXT-X-I-FRAME-STREAM-INF:`.
     var attributeList: AttributeList {
         var list = AttributeList()
-        list.append("BANDWIDTH", plain: String(bandwidth))
-        if let averageBandwidth { list.append("AVERAGE-BANDWIDTH", plain: String(averageBandwidth)) }
-        if !codecs.isEmpty { list.append("CODECS", quoted: codecs.joined(separator: ",")) }
-        if let resolution { list.append("RESOLUTION", plain: resolution.text) }
+        list.appendStreamAttributes(
+            bandwidth: bandwidth, averageBandwidth: averageBandwidth, codecs: codecs, resolution: resolution)
         list.append("URI", quoted: uri)
         return list
     }

@@ -43,10 +43,8 @@ public struct VariantStream: Hashable, Sendable {
     /// The attribute list written after `#EXT-X-STREAM-INF:`.
     var attributeList: AttributeList {
         var list = AttributeList()
-        list.append("BANDWIDTH", plain: String(bandwidth))
-        if let averageBandwidth { list.append("AVERAGE-BANDWIDTH", plain: String(averageBandwidth)) }
-        if !codecs.isEmpty { list.append("CODECS", quoted: codecs.joined(separator: ",")) }
-        if let resolution { list.append("RESOLUTION", plain: resolution.text) }
+        list.appendStreamAttributes(
+            bandwidth: bandwidth, averageBandwidth: averageBandwidth, codecs: codecs, resolution: resolution)
         if let frameRate, frameRate.denominator > 0 {
             let thousandths = DecimalText.thousandths(of: (frameRate.numerator, frameRate.denominator))
             list.append("FRAME-RATE", plain: DecimalText.fixedThree(thousandths))

@@ -33,15 +33,15 @@ extension CuepointCommand {
         var listen: String = "127.0.0.1:8080"
 
         func run() async throws {
-            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
+            guard let address = ListenAddress(listen) else {
                 throw ValidationError("--listen: expected HOST:PORT such as 127.0.0.1:8080, got \"\(listen)\"")
             }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw CommandFailure(message: "\(directory): no such directory; run a pipeline first", exitCode: 1)
             }
-            let host = String(listen[..<colon])
-            let server = DirectoryServer(directory: directory, host: host, port: port)
+            let host = address.host
+            let server = DirectoryServer(directory: directory, host: host, port: address.port)
             let shown = directory
             try await server.run { bound in
                 FileHandle.standardOutput.write(Data("serving \(shown) on http://\(host):\(bound)/ (Ctrl-C stops)\n".utf8))

@@ -66,14 +66,7 @@ final class ClipCutter {
     /// Routes one packet to the open clips. Call after ``keyframeArrives(at:window:)``.
     func route(_ item: ReplayPacket) throws {
         guard !active.isEmpty, let time = item.replayTime else { return }
-        for clip in active {
-            if item.kind == keyKind {
-                if clip.end == nil, item.packet.isKeyframe, time >= clip.request.end { clip.end = time }
-                if clip.end == nil { try clip.writer.write(item) }
-            } else if time >= clip.start, clip.end.map({ time < $0 }) ?? true {
-                try clip.writer.write(item)
-            }
-        }
+        for clip in active { try deliver(item, to: clip) }
         // A clip is complete when its video ended and the other stream passed the end too.
         let done = active.filter { clip in
             guard let end = clip.end else { return false }
@@ -107,14 +100,19 @@ final class ClipCutter {
         let writer = try MP4Writer(path: request.path, video: video, audio: audio, start: groupStart)
         let clip = Active(request: request, writer: writer, start: groupStart)
         active.append(clip)
-        for item in window.packets(keyKind: keyKind) {
-            guard let time = item.replayTime else { continue }
-            if item.kind == keyKind {
-                if clip.end == nil, item.packet.isKeyframe, time >= request.end, time > groupStart { clip.end = time }
-                if clip.end == nil { try writer.write(item) }
-            } else if clip.end.map({ time < $0 }) ?? true {
-                try writer.write(item)
-            }
+        for item in window.packets(keyKind: keyKind) { try deliver(item, to: clip) }
+    }
+
+    /// Writes `item` to `clip` when it belongs there: key-stream packets until the first
+    /// keyframe at or after the clip's end (which sets that end), the other stream from the
+    /// clip's start up to that end.
+    private func deliver(_ item: ReplayPacket, to clip: Active) throws {
+        guard let time = item.replayTime else { return }
+        if item.kind == keyKind {
+            if clip.end == nil, item.packet.isKeyframe, time >= clip.request.end, time > clip.start { clip.end = time }
+            if clip.end == nil { try clip.writer.write(item) }
+        } else if time >= clip.start, clip.end.map({ time < $0 }) ?? true {
+            try clip.writer.write(item)
         }
     }
 

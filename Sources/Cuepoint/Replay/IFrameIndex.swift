@@ -25,7 +25,6 @@ struct IFrameIndex {
     private var open: Entry?
     private var firstOffset: [Int: Int64] = [:]
     private var lastVideoEntry = -1
-    private var segmentSizes: [Int: Int64] = [:]
 
     init(container: Container) { self.container = container }
 

@@ -51,10 +51,14 @@ final class MP4Writer {
         try muxer.writeHeader(options: ["movflags": "+faststart"])
     }
 
-    /// Writes a copy of the packet (the caller's packet is left as it was).
-    func write(_ item: ReplayPacket) throws {
+    /// Writes the packet.
+    ///
+    /// - Parameter consuming: Whether the caller's packet may be used up (its payload is gone
+    ///   afterwards); otherwise a new reference to its data is written and the packet is left as
+    ///   it was.
+    func write(_ item: ReplayPacket, consuming: Bool = false) throws {
         guard let index = outputIndex[item.kind] else { return }
-        let packet = try item.packet.clone()
+        let packet = consuming ? item.packet : try item.packet.clone()
         if let shift = shifts[item.kind] { packet.shiftTimestamps(by: shift) }
         packetsWritten += 1
         if item.kind == .audio, item.stream.codec == .aac, packet.size > 2,

@@ -36,16 +36,33 @@ final class RenditionReader {
     private(set) var videoStream: StreamInfo?
     private(set) var audioStream: StreamInfo?
 
-    init(rendition: ReplaySource.Rendition, timeline: ReplayTimeline, container: Container, fragmentedChunk: Int = 16) {
+    /// The size in bytes of each timeline entry's segment file in this rendition.
+    let segmentSizes: [Int64]
+    /// The runs to read, planned once.
+    private lazy var plannedRuns: [Run] = runs()
+
+    /// - Parameter segmentSizes: The sizes of the entries' segment files when the caller has
+    ///   them already; read with `stat(2)` otherwise.
+    init(
+        rendition: ReplaySource.Rendition, timeline: ReplayTimeline, container: Container,
+        segmentSizes: [Int64]? = nil, fragmentedChunk: Int = 16
+    ) {
         self.fragmentedChunk = fragmentedChunk
         self.rendition = rendition
         self.timeline = timeline
         self.container = container
+        self.segmentSizes =
+            segmentSizes ?? Self.segmentSizes(of: rendition, entries: timeline.entries)
+    }
+
+    /// The size of each entry's segment file in `rendition`.
+    static func segmentSizes(of rendition: ReplaySource.Rendition, entries: [ReplayTimeline.Entry]) -> [Int64] {
+        entries.map { size(of: rendition.directory.appendingPathComponent(rendition.playlist.segments[$0.index].uri).path) }
     }
 
     /// Opens the first run to learn the streams (for creating outputs before reading).
     func probeStreams() throws {
-        guard let first = runs().first else { return }
+        guard let first = plannedRuns.first else { return }
         let demuxer = try open(first)
         videoStream = demuxer.streams.first { $0.mediaType == .video && !$0.isAttachedPicture }
         audioStream = demuxer.streams.first { $0.mediaType == .audio }
@@ -59,7 +76,7 @@ final class RenditionReader {
         if videoStream == nil && audioStream == nil { try probeStreams() }
         let packet = Packet()
         var shift = MediaTime.zero(.milliseconds)
-        for run in runs() {
+        for run in plannedRuns {
             let demuxer = try open(run)
             let video = demuxer.streams.first { $0.mediaType == .video && !$0.isAttachedPicture }
             let audio = demuxer.streams.first { $0.mediaType == .audio }
@@ -153,7 +170,7 @@ final class RenditionReader {
             }
             let path = rendition.directory.appendingPathComponent(segment.uri).path
             let start = runBytes
-            runBytes += Self.size(of: path)
+            runBytes += segmentSizes[position]
             runs[runs.count - 1].entries.append(entry)
             runs[runs.count - 1].files.append(path)
             runs[runs.count - 1].segmentStarts.append(start)

@@ -10,6 +10,8 @@ struct ReplayBuild {
     let options: ReplayOptions
     let timeline: ReplayTimeline
     let plan: ChapterPlan
+    /// The size in bytes of each timeline entry's segment, per rendition (read once).
+    let segmentSizes: [[Int64]]
     private var notes: [String]
 
     init(source: ReplaySource, staging: ReplayStaging, options: ReplayOptions) {
@@ -28,6 +30,7 @@ struct ReplayBuild {
             markers: markers, durationMilliseconds: timeline.durationMilliseconds, mode: options.chapters,
             introTitle: options.introTitle, fillerTitle: options.fillerTitle)
         notes = source.notes + plan.notes
+        segmentSizes = source.renditions.map { RenditionReader.segmentSizes(of: $0, entries: timeline.entries) }
     }
 
     /// The main rendition: the video rendition with the highest bandwidth, else the first.
@@ -63,7 +66,7 @@ struct ReplayBuild {
         master.sessionData = [SessionData(dataID: "com.apple.hls.chapters", uri: "chapters.json")]
         for (index, rendition) in source.renditions.enumerated() {
             try staging.write(mediaPlaylists[index].render(), to: "\(rendition.name)/index.m3u8")
-            master.variants.append(variant(rendition, playlist: mediaPlaylists[index]))
+            master.variants.append(variant(rendition, playlist: mediaPlaylists[index], sizes: segmentSizes[index]))
             if let iframes = media.iFramePlaylists[index] {
                 try staging.write(iframes.playlist.render(), to: "\(rendition.name)/iframes.m3u8")
                 var stream = IFrameStream(uri: "\(rendition.name)/iframes.m3u8", bandwidth: iframes.peak)
@@ -138,13 +141,8 @@ struct ReplayBuild {
     }
 
     /// The variant of a rendition with BANDWIDTH and AVERAGE-BANDWIDTH measured on the kept segments.
-    private func variant(_ rendition: ReplaySource.Rendition, playlist: MediaPlaylist) -> VariantStream {
-        let sizes = playlist.segments.map { segment in
-            (
-                bytes: RenditionReader.size(of: rendition.directory.appendingPathComponent(segment.uri).path),
-                durationMilliseconds: segment.durationMilliseconds
-            )
-        }
+    private func variant(_ rendition: ReplaySource.Rendition, playlist: MediaPlaylist, sizes bytes: [Int64]) -> VariantStream {
+        let sizes = zip(bytes, playlist.segments).map { (bytes: $0, durationMilliseconds: $1.durationMilliseconds) }
         var variant = rendition.variant ?? VariantStream(uri: "", bandwidth: 0)
         variant.uri = "\(rendition.name)/index.m3u8"
         variant.bandwidth = BitrateMeasurement.peak(segments: sizes, targetDuration: playlist.targetDuration)

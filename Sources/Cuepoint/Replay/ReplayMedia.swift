@@ -41,20 +41,14 @@ struct ReplayMedia {
             if position == build.mainRendition {
                 try readMain(position)
             } else if rendition.hasVideo {
-                let reader = RenditionReader(rendition: rendition, timeline: build.timeline, container: source.container)
+                let sizes = build.segmentSizes[position]
+                let reader = RenditionReader(
+                    rendition: rendition, timeline: build.timeline, container: source.container, segmentSizes: sizes)
                 var index = IFrameIndex(container: source.container)
-                let sizes = segmentSizes(rendition)
                 try reader.read { item in index.record(item, segmentSize: { sizes[$0] }) }
                 index.finish(segmentSize: { sizes[$0] })
                 iFramePlaylists[position] = iFrames(index, playlist: mediaPlaylists[position])
             }
-        }
-    }
-
-    private func segmentSizes(_ rendition: ReplaySource.Rendition) -> [Int64] {
-        build.timeline.entries.map { entry in
-            RenditionReader.size(
-                of: rendition.directory.appendingPathComponent(rendition.playlist.segments[entry.index].uri).path)
         }
     }
 
@@ -71,7 +65,9 @@ struct ReplayMedia {
         let build = self.build
         let options = build.options
         let rendition = build.source.renditions[renditionIndex]
-        let reader = RenditionReader(rendition: rendition, timeline: build.timeline, container: build.source.container)
+        let sizes = build.segmentSizes[renditionIndex]
+        let reader = RenditionReader(
+            rendition: rendition, timeline: build.timeline, container: build.source.container, segmentSizes: sizes)
         try reader.probeStreams()
         let video = reader.videoStream
         let audio = reader.audioStream
@@ -112,7 +108,6 @@ struct ReplayMedia {
             }
         }
         var iframes = video != nil ? IFrameIndex(container: build.source.container) : nil
-        let sizes = segmentSizes(rendition)
         var window = GOPWindow()
 
         func submitThumbnails(before limit: MediaTime?) {
@@ -145,7 +140,8 @@ struct ReplayMedia {
                         if !cutter.isIdle { try clipWindow.append(item) }
                         try cutter.route(item)
                     }
-                    try mp4?.write(item)
+                    // The pipe's packet is this thread's own copy and replay.mp4 is its last user.
+                    try mp4?.write(item, consuming: true)
                 },
                 completion: { [replayEnd] in
                     try cutter?.finish(window: clipWindow, replayEnd: replayEnd)
