@@ -50,11 +50,10 @@ func execute(spec: PipelineSpec, directory: URL?, reporting: ReportingOptions, s
     case .failure(let error): throw CommandFailure.runtime(error)
     }
     let master = summary.directory.appendingPathComponent("master.m3u8").path
-    for rendition in summary.renditions {
-        print(
-            "\(rendition.name): \(rendition.segments) segments, "
-                + String(format: "%.3f s, %.1f MB", Double(rendition.durationMilliseconds) / 1000, Double(rendition.byteCount) / 1e6)
-                + " → \(summary.directory.appendingPathComponent(rendition.playlist).path)")
+    if summary.renditions.contains(where: \.transcoded) {
+        print(SummaryTable.render(summary.renditions), terminator: "")
+    } else {
+        printRenditionLines(summary)
     }
     print("master playlist: \(master)\(summary.stopped ? " (stopped early)" : "")")
     if let replay = summary.replay {
@@ -62,6 +61,40 @@ func execute(spec: PipelineSpec, directory: URL?, reporting: ReportingOptions, s
         print(
             "replay: \(replay.products) product(s), \(replay.chapters) chapter(s), \(replay.clips) clip(s) → "
                 + "\(replay.directory)/master.m3u8, preview \(replay.directory)/index.html")
+    }
+}
+
+/// One line per rendition: segments, duration, size and playlist.
+private func printRenditionLines(_ summary: RunSummary) {
+    for rendition in summary.renditions {
+        print(
+            "\(rendition.name): \(rendition.segments) segments, "
+                + String(format: "%.3f s, %.1f MB", Double(rendition.durationMilliseconds) / 1000, Double(rendition.byteCount) / 1e6)
+                + " → \(summary.directory.appendingPathComponent(rendition.playlist).path)")
+    }
+}
+
+/// The table printed after a transcoding run: rendition, resolution, bit rate, size, segments.
+enum SummaryTable {
+    static func render(_ renditions: [RunSummary.Rendition]) -> String {
+        let header = ["rendition", "kind", "resolution", "bitrate", "size", "segments", "duration"]
+        let rows = renditions.map { rendition in
+            [
+                rendition.name, rendition.transcoded ? "encoded" : "copy", rendition.resolution ?? "audio",
+                rendition.averageBitrate.map { String(format: "%.0f kb/s", Double($0) / 1000) } ?? "-",
+                String(format: "%.1f MB", Double(rendition.byteCount) / 1e6), String(rendition.segments),
+                String(format: "%.3f s", Double(rendition.durationMilliseconds) / 1000),
+            ]
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                // Text columns left-aligned, numbers right-aligned.
+                let pad = String(repeating: " ", count: widths[index] - cell.count)
+                return index < 3 ? cell + pad : pad + cell
+            }.joined(separator: "  ") + "\n"
+        }
+        return line(header) + rows.map(line).joined()
     }
 }
 
@@ -143,15 +176,29 @@ final class ProgressLine: @unchecked Sendable {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
-        let seconds = Double(progress.mediaMilliseconds) / 1000
-        let speed = seconds / max(Date().timeIntervalSince(started), 0.001)
-        var line = String(format: "segmenting %.1f s", seconds)
-        if let total = progress.totalMilliseconds, total > 0 {
-            line += String(format: " of %.1f s (%.0f%%)", Double(total) / 1000, min(100, seconds * 100_000 / Double(total)))
-        }
-        line += String(format: ", %d segments, %.1fx", progress.segments, speed)
+        let line = Self.render(progress, elapsed: Date().timeIntervalSince(started))
         FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
         visible = true
+    }
+
+    /// `[#######.............]  35%  7.0/20.0 s  2 segments  1.9x  ETA 7 s` for a file;
+    /// `segmenting 7.0 s, 2 segments, 1.0x` for a live input (no end to measure against).
+    static func render(_ progress: RunProgress, elapsed: TimeInterval) -> String {
+        let seconds = Double(progress.mediaMilliseconds) / 1000
+        let speed = seconds / max(elapsed, 0.001)
+        guard let total = progress.totalMilliseconds, total > 0 else {
+            return String(format: "segmenting %.1f s, %d segments, %.1fx", seconds, progress.segments, speed)
+        }
+        let totalSeconds = Double(total) / 1000
+        let fraction = min(1, seconds / totalSeconds)
+        let width = 20
+        let filled = Int((fraction * Double(width)).rounded(.down))
+        let bar = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
+        let eta = speed > 0 ? String(format: "ETA %.0f s", max(0, totalSeconds - seconds) / speed) : "ETA -"
+        return bar
+            + String(
+                format: " %3.0f%%  %.1f/%.1f s  %d segments  %.1fx  ", fraction * 100, seconds, totalSeconds,
+                progress.segments, speed) + eta
     }
 
     func clear() {

@@ -77,6 +77,18 @@ extension CuepointCommand {
 
         @Option(
             help: ArgumentHelp(
+                "Transcode into a ladder of named presets instead of copying, e.g. 720p,480p,360p (also 1080p, 240p, audio-only); rungs larger than the input are left out.",
+                valueName: "rungs"))
+        var ladder: String?
+
+        @Flag(help: "With --ladder: byte-identical output on every run (one x264 thread per rendition, bitexact muxers).")
+        var deterministic = false
+
+        @Flag(help: "With --ladder: keep the input's streams as a `source` rendition beside the ladder.")
+        var keepSource = false
+
+        @Option(
+            help: ArgumentHelp(
                 "While the job runs, serve the output directory on HOST:PORT (port 0: any free one), with /healthz, /metrics and, with --token-env, the marker API.",
                 valueName: "host:port"))
         var serve: String?
@@ -97,6 +109,15 @@ extension CuepointCommand {
                 throw ValidationError("--container: expected ts or fmp4, got \"\(container)\"")
             }
             guard liveWindow >= 3 else { throw ValidationError("--live-window: expected at least 3, got \(liveWindow)") }
+            if let ladder {
+                do {
+                    _ = try LadderPreset.parse(ladder)
+                } catch {
+                    throw ValidationError("\(error.message)\(error.fix.map { "; \($0)" } ?? "")")
+                }
+            } else if deterministic || keepSource {
+                throw ValidationError("--deterministic and --keep-source apply to a --ladder")
+            }
             if let serve, ListenAddress(serve) == nil {
                 throw ValidationError("--serve: expected HOST:PORT such as 127.0.0.1:8080, got \"\(serve)\"")
             }
@@ -127,6 +148,13 @@ extension CuepointCommand {
                     directory: outputURL.deletingLastPathComponent().path, container: Container(rawValue: container)!,
                     segmentDuration: DurationText.parse(segment)!, liveWindow: liveWindow))
             if let markers { spec.markers = MarkersSpec(align: alignMarkers, files: [markers]) }
+            if let ladder {
+                let rungs = try LadderPreset.parse(ladder).map {
+                    RenditionSpec(name: $0.name, copy: false, preset: $0)
+                }
+                spec.renditions = (keepSource ? [RenditionSpec(name: "source", copy: true)] : []) + rungs
+                spec.transcode = TranscodeSpec(deterministic: deterministic)
+            }
             var serving: ServeSettings?
             if let serve, let address = ListenAddress(serve) {
                 serving = ServeSettings(address: address, token: try tokenEnv.map(Self.token(from:)))

@@ -29,6 +29,10 @@ extension PipelineDecoder {
             ?? RenditionSpec.defaultRenditions
         let markers = optional("markers", in: fields).map { decodeMarkers($0) }
         let replay = fields.entries["replay"].map { decodeReplay($0.value) }
+        let transcode = fields.entries["transcode"].map { decodeTranscode($0.value) } ?? TranscodeSpec()
+        if transcode != TranscodeSpec(), !renditions.contains(where: \.transcodes), let entry = fields.entries["transcode"] {
+            report(entry.key, "transcode", "no rendition is transcoded; give a rendition `video:`, `audio:` or `preset:`")
+        }
         if replay != nil, let playlists = output.playlists, !playlists.contains(.index), let entry = fields.entries["replay"] {
             report(
                 entry.key, "replay",
@@ -38,7 +42,8 @@ extension PipelineDecoder {
 
         guard problems.isEmpty, let input else { return nil }
         return PipelineSpec(
-            name: name, input: input, output: output, renditions: renditions, markers: markers, replay: replay)
+            name: name, input: input, output: output, renditions: renditions, markers: markers, replay: replay,
+            transcode: transcode)
     }
 
     /// A name as `name:` and renditions take it: `[a-z0-9][a-z0-9._-]*`.
@@ -243,18 +248,40 @@ extension PipelineDecoder {
                     firstUse[name] = offset
                 }
             }
-            // `video:` / `audio:` are already reported; a missing or false `copy` says nothing new.
-            let transcodes = item.mapping?.keys.contains { Self.reservedRenditionKeys[$0.string ?? ""] != nil } ?? false
+            let video = optional("video", in: fields).flatMap { decodeVideo($0, path + ".video") }
+            let audio = optional("audio", in: fields).flatMap { decodeAudio($0, path + ".audio") }
+            let preset = optional("preset", in: fields).flatMap { decodeLadderPreset($0, path + ".preset") }
+            let transcodes = ["video", "audio", "preset"].contains { fields.entries[$0] != nil }
             var copy = false
             if let copyNode = optional("copy", in: fields) {
                 if let value = boolean(copyNode, path + ".copy") {
                     copy = value
-                    if !value, !transcodes { report(copyNode, path + ".copy", Self.transcodingUnavailable) }
+                    if value, transcodes {
+                        report(
+                            copyNode, path + ".copy",
+                            "`copy: true` copies the input's streams, so `video`, `audio` and `preset` cannot be "
+                                + "given with it; remove `copy`, or the transcoding settings")
+                    } else if !value, !transcodes {
+                        report(
+                            copyNode, path + ".copy",
+                            "a rendition that does not copy needs `video:` and/or `audio:` settings, or a `preset:` "
+                                + "(720p, 480p, 360p, …)")
+                    }
                 }
             } else if !transcodes {
                 _ = required("copy", in: fields)
             }
-            renditions.append(RenditionSpec(name: name ?? "", copy: copy))
+            if preset != nil, fields.entries["video"] != nil || fields.entries["audio"] != nil,
+                let entry = fields.entries["preset"]
+            {
+                report(entry.key, path + ".preset", "give either a `preset:` or `video:`/`audio:` settings, not both")
+            }
+            let transcoded = transcodes && !copy
+            renditions.append(
+                RenditionSpec(
+                    name: name ?? "", copy: !transcoded, video: transcoded ? video : nil,
+                    audio: transcoded ? audio : nil, preset: transcoded ? preset : nil))
+            continue
         }
         return renditions
     }

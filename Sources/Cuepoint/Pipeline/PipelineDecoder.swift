@@ -19,7 +19,7 @@ internal import Yams
 ///   values accept any scalar (`name: 2025` is the name `2025`).
 struct PipelineDecoder {
     /// The keys of the top-level mapping, in documentation order.
-    static let topLevelKeys = ["version", "name", "input", "output", "renditions", "markers", "replay"]
+    static let topLevelKeys = ["version", "name", "input", "output", "renditions", "markers", "replay", "transcode"]
     /// The keys of `replay:`.
     static let replayKeys = [
         "directory", "chapters", "mp4", "clips", "thumbnails", "thumbnail_width", "language", "force",
@@ -29,7 +29,7 @@ struct PipelineDecoder {
     /// The keys of `output:`.
     static let outputKeys = ["directory", "container", "segment", "live_window", "playlists"]
     /// The keys of each `renditions:` entry.
-    static let renditionKeys = ["name", "copy"]
+    static let renditionKeys = ["name", "copy", "video", "audio", "preset"]
 
     /// Top-level keys of later versions, each rejected with the message given.
     static let reservedTopLevelKeys: [String: String] = [
@@ -46,11 +46,7 @@ struct PipelineDecoder {
         "part": "`part` (LL-HLS) is not supported by this version of cuepoint"
     ]
     /// Rendition keys of later versions.
-    static let reservedRenditionKeys: [String: String] = [
-        "video": transcodingUnavailable,
-        "audio": transcodingUnavailable,
-    ]
-    static let transcodingUnavailable = "transcoding is not available yet; use `copy: true`"
+    static let reservedRenditionKeys: [String: String] = [:]
 
     /// The file name problems are reported against.
     let fileName: String
@@ -223,6 +219,11 @@ struct PipelineDecoder {
     /// Records a problem at `node`'s position.
     mutating func report(_ node: Node, _ path: String, _ message: String, suggestion: String? = nil) {
         problems.append(problem(at: node.mark, path, message, suggestion: suggestion))
+    }
+
+    /// Records a problem at a position (a mapping's start, for a key that is missing).
+    mutating func report(at mark: Mark?, _ path: String, _ message: String, suggestion: String? = nil) {
+        problems.append(problem(at: mark, path, message, suggestion: suggestion))
     }
 
     func problem(at mark: Mark?, _ path: String, _ message: String, suggestion: String? = nil) -> PipelineProblem {

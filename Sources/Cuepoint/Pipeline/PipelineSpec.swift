@@ -38,6 +38,8 @@ public struct PipelineSpec: Sendable, Equatable {
     public var markers: MarkersSpec?
     /// The replay to export when the recording finishes (`replay:`); nil when not asked for.
     public var replay: ReplaySpec?
+    /// How transcoded renditions run (`transcode:`).
+    public var transcode: TranscodeSpec
 
     public init(
         version: Int = PipelineSpec.supportedVersion,
@@ -46,8 +48,10 @@ public struct PipelineSpec: Sendable, Equatable {
         output: OutputSpec = OutputSpec(),
         renditions: [RenditionSpec] = RenditionSpec.defaultRenditions,
         markers: MarkersSpec? = nil,
-        replay: ReplaySpec? = nil
+        replay: ReplaySpec? = nil,
+        transcode: TranscodeSpec = TranscodeSpec()
     ) {
+        self.transcode = transcode
         self.version = version
         self.name = name
         self.input = input

@@ -82,6 +82,12 @@ final class RecordingPublisher {
         if isLive { try writeRecordingState(complete: false) }
     }
 
+    /// Replaces a rendition's CODECS, RESOLUTION and FRAME-RATE (a transcoded rendition knows
+    /// them once its encoder has produced a keyframe).
+    func setDescription(_ description: VariantDescription, rendition index: Int) {
+        renditions[index].description = description
+    }
+
     /// Adds date ranges (closing tags at the end of a recording) to every rendition's last segment.
     func appendToLastSegment(_ dateRanges: [DateRange]) {
         guard !dateRanges.isEmpty else { return }

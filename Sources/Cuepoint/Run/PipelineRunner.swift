@@ -35,6 +35,14 @@ public struct RunSummary: Sendable {
         public var byteCount: Int64
         /// The rendition's main playlist, relative to the recording directory.
         public var playlist: String
+        /// Whether the rendition was encoded (rather than copied).
+        public var transcoded: Bool = false
+        /// Picture size (`640x360`), nil for audio-only.
+        public var resolution: String? = nil
+        /// The measured average bit rate (AVERAGE-BANDWIDTH), bits per second.
+        public var averageBitrate: Int? = nil
+        /// CODECS as the multivariant playlist gives them.
+        public var codecs: [String] = []
     }
 
     /// The recording directory.
@@ -62,6 +70,8 @@ public final class PipelineRunner: Sendable {
     private let markerDesk = Mutex<MarkerDesk?>(nil)
     /// The wall clock of recording time 0 in the current epoch (for the fall-behind gauge).
     private let recordingZero = Mutex<WallClockTime?>(nil)
+    /// Says once per run when a live input is processed too slowly (transcoding that cannot keep up).
+    private let fallBehind = FallBehindWarning()
     /// What the run has done so far: segments, markers, ingest, latency (`/metrics`).
     public let metrics = PipelineMetrics()
 
@@ -164,40 +174,72 @@ public final class PipelineRunner: Sendable {
         }
         let isLive = input.isLive
         let kinds = spec.playlists
+        let plan = try TranscodePlan(spec: spec, streams: selection.streams, inputName: input.url)
+        for note in plan.notes { warnings.add(note) }
         let store = DirectoryStore(root: directory)
         do {
-            try store.prepare(subdirectories: spec.renditions.map(\.name))
+            try store.prepare(subdirectories: plan.renditions.map(\.name))
         } catch {
             throw CuepointError(subject: error.path, message: "cannot write the output: \(error.reason)", fix: error.fix)
         }
 
-        let outputs = spec.renditions.map {
+        let deterministic = spec.transcode.deterministic
+        let carriesTimedMetadata = spec.markers?.carry.contains(.id3) == true
+        func output(_ name: String, streams: [StreamInfo]) -> RenditionOutput {
             RenditionOutput(
-                name: $0.name, container: spec.output.container, store: store, streams: selection.streams,
-                carriesTimedMetadata: spec.markers?.carry.contains(.id3) == true,
-                metadataTimeBase: selection.cutStream.timeBase)
+                name: name, container: spec.output.container, store: store, streams: streams,
+                carriesTimedMetadata: carriesTimedMetadata, metadataTimeBase: selection.cutStream.timeBase,
+                bitexact: deterministic)
+        }
+        var outputs: [RenditionOutput] = []
+        var outputPositions: [Int] = []
+        for (position, rendition) in plan.renditions.enumerated() where rendition.copy {
+            outputs.append(output(rendition.name, streams: selection.streams))
+            outputPositions.append(position)
         }
         let description = VariantDescription(streams: selection.streams)
-        if !description.unknownCodecs.isEmpty {
+        if !outputs.isEmpty, !description.unknownCodecs.isEmpty {
             warnings.add("no CODECS string for \(description.unknownCodecs.joined(separator: ", ")); CODECS is left out of master.m3u8")
         }
         let publisher = RecordingPublisher(
             store: store, recordingName: spec.name, container: spec.output.container,
             segmentDuration: spec.output.segmentDuration, isLive: isLive,
-            renditions: spec.renditions.map {
+            renditions: plan.renditions.map {
                 RecordingPublisher.Rendition(
                     name: $0.name,
                     playlists: RenditionPlaylists(
                         kinds: kinds, windowSize: spec.output.liveWindow, finishAsVOD: !isLive,
                         targetMilliseconds: spec.output.segmentDuration.milliseconds, firstSequence: 1),
-                    description: description)
+                    description: $0.copy ? description : VariantDescription(streams: []))
             }, warnings: warnings)
-        // Files: PROGRAM-DATE-TIME starts at start_date or now, fixed before any marker is placed.
-        let startDate = isLive ? nil : (input.startDate ?? options.clock.now())
+        let barrier = SegmentBarrier(publisher: publisher, clock: options.clock)
+        var transcoder: Transcoder?
+        if plan.transcodes {
+            let lanes = plan.renditions.enumerated().filter { !$0.element.copy }.map { position, rendition in
+                Transcoder.Rendition(
+                    lane: TranscodeLane(
+                        name: rendition.name, index: position, output: output(rendition.name, streams: []),
+                        hasVideo: rendition.video != nil, hasAudio: rendition.audio != nil,
+                        frameRate: selection.video?.frameRate, barrier: barrier),
+                    video: rendition.video, audio: rendition.audio)
+            }
+            transcoder = try Transcoder(
+                streams: selection.streams, renditions: lanes, segmentDuration: spec.output.segmentDuration,
+                options: RenditionEncoder.Options(
+                    deterministic: deterministic, videoThreadCount: spec.transcode.threads,
+                    globalHeader: spec.output.container == .fmp4),
+                inputName: input.url)
+            for lane in lanes { publisher.setDescription(lane.lane.initialDescription, rendition: lane.lane.index) }
+        }
+        // Files: PROGRAM-DATE-TIME starts at start_date or now, fixed before any marker is placed;
+        // deterministic runs take a fixed date instead of the clock.
+        let startDate =
+            isLive ? nil : (input.startDate ?? (deterministic ? TranscodeSpec.deterministicStartDate : options.clock.now()))
         let session = RecordingSession(
             outputs: outputs, publisher: publisher, cutStream: selection.cutStream.index, streams: selection.streams,
             target: spec.output.segmentDuration, isLive: isLive, clock: options.clock, startDate: startDate,
-            warnings: warnings, markers: spec.markers)
+            warnings: warnings, markers: spec.markers, transcoder: transcoder, outputPositions: outputPositions,
+            barrier: barrier)
         var followers: [MarkerFileFollower] = []
         recordingZero.withLock { $0 = nil }
         session.onEpoch = { [self] start in recordingZero.withLock { $0 = start } }
@@ -237,15 +279,22 @@ public final class PipelineRunner: Sendable {
             session.salvage()
             throw describeOutputFailure(error, input: input.url)
         }
+        if let transcoder { reportTranscoding(transcoder, warnings: warnings) }
         warnings.reportCounts()
         var summary = RunSummary(
             directory: directory,
-            renditions: publisher.renditions.map { rendition in
-                RunSummary.Rendition(
+            renditions: zip(publisher.renditions, plan.renditions).map { rendition, planned in
+                let bytes = rendition.segmentSizes.reduce(0) { $0 + $1.bytes }
+                return RunSummary.Rendition(
                     name: rendition.name, segments: rendition.playlists.segments.count,
                     durationMilliseconds: rendition.playlists.segments.reduce(0) { $0 + $1.durationMilliseconds },
-                    byteCount: rendition.segmentSizes.reduce(0) { $0 + $1.bytes },
-                    playlist: "\(rendition.name)/\(kinds.contains(.index) ? "index.m3u8" : "live.m3u8")")
+                    byteCount: bytes,
+                    playlist: "\(rendition.name)/\(kinds.contains(.index) ? "index.m3u8" : "live.m3u8")",
+                    transcoded: !planned.copy,
+                    resolution: rendition.description.resolution.map { "\($0.width)x\($0.height)" },
+                    averageBitrate: rendition.segmentSizes.isEmpty
+                        ? nil : BitrateMeasurement.average(segments: rendition.segmentSizes),
+                    codecs: rendition.description.codecs)
             }, warnings: warnings.all, stopped: reading.stopped)
         let written = summary.renditions.first?.segments ?? 0
         if let failure = reading.failure {
@@ -331,11 +380,11 @@ public final class PipelineRunner: Sendable {
                 let now = DispatchTime.now().uptimeNanoseconds
                 if now - lastProgress > 250_000_000 {
                     lastProgress = now
-                    sampleMetrics(session: session, uptimeNanoseconds: now)
+                    sampleMetrics(session: session, uptimeNanoseconds: now, warnings: warnings)
                     options.progress?(
                         RunProgress(
                             mediaMilliseconds: session.latestMediaMilliseconds, totalMilliseconds: total,
-                            segments: publisher.renditions.first?.playlists.segments.count ?? 0))
+                            segments: session.publishedSegments))
                 }
             }
         }
@@ -408,13 +457,36 @@ public final class PipelineRunner: Sendable {
     /// Updates the metrics' gauges: media time, the ingest bitrate and, for a live input, how far
     /// the media lags the wall clock (wall time elapsed since recording time 0 of the epoch,
     /// minus the media time reached).
-    private func sampleMetrics(session: RecordingSession, uptimeNanoseconds: UInt64) {
+    private func sampleMetrics(session: RecordingSession, uptimeNanoseconds: UInt64, warnings: WarningCollector) {
         let media = session.latestMediaMilliseconds
         var lag: Int64?
         if spec.input.isLive, let zero = recordingZero.withLock({ $0 }) {
             lag = options.clock.now().millisecondsSince1970 - zero.millisecondsSince1970 - media
         }
         metrics.sample(mediaMilliseconds: media, fallBehindMilliseconds: lag, uptimeNanoseconds: uptimeNanoseconds)
+        if let lag, session.transcoder != nil {
+            fallBehind.warnIfNeeded(
+                lagMilliseconds: lag, segmentMilliseconds: spec.output.segmentDuration.milliseconds, warnings: warnings)
+        }
+    }
+
+    /// What the encoders did that the user should know: pictures that changed size, frames
+    /// dropped for timestamps that did not increase, audio that changed format.
+    private func reportTranscoding(_ transcoder: Transcoder, warnings: WarningCollector) {
+        if transcoder.damagedPackets > 0 {
+            warnings.add("\(transcoder.damagedPackets) damaged packet(s) of the input could not be decoded and were skipped")
+        }
+        for rendition in transcoder.renditions {
+            guard let report = transcoder.reports[rendition.lane.name] else { continue }
+            if report.droppedVideoFrames > 0 {
+                warnings.add(
+                    "rendition \(rendition.lane.name): \(report.droppedVideoFrames) decoded frame(s) without a later "
+                        + "timestamp than the frame before were not encoded")
+            }
+            for change in report.audioChanges {
+                warnings.add("rendition \(rendition.lane.name): the input's audio changes (\(change)); it is resampled")
+            }
+        }
     }
 
     private func apply(_ command: MarkerDesk.Command, to session: RecordingSession) {

@@ -20,8 +20,19 @@ final class RecordingSession {
         var recordingOffsetMilliseconds: Int64
     }
 
+    /// The copy renditions' outputs.
     let outputs: [RenditionOutput]
+    /// Each copy output's position among the publisher's renditions.
+    private let outputPositions: [Int]
+    /// The transcoded renditions; nil when every rendition copies.
+    let transcoder: Transcoder?
+    /// Whether segments are cut on decoded frames (every rendition is transcoded and the input
+    /// has video): any frame can start a segment, since the encoders make it an IDR picture.
+    /// Otherwise they are cut on the input's packets, at its keyframes.
+    let cutsOnFrames: Bool
     let publisher: RecordingPublisher
+    /// Publishes segment N once every rendition, copied or transcoded, has closed it.
+    let barrier: SegmentBarrier
     let cutStream: Int
     let streams: [Int: StreamInfo]
     let isLive: Bool
@@ -39,7 +50,12 @@ final class RecordingSession {
     /// rendition) and the publish latency: from the packet that completed the segment (the
     /// cut, or the end of the input) to the playlists written, in nanoseconds of the monotonic
     /// clock (a duration, so not the wall clock, which can step).
-    var onSegmentsPublished: ((_ records: [SegmentRecord], _ latencyNanoseconds: UInt64) -> Void)?
+    var onSegmentsPublished: ((_ records: [SegmentRecord], _ latencyNanoseconds: UInt64) -> Void)? {
+        get { barrier.onPublished }
+        set { barrier.onPublished = newValue }
+    }
+    /// Segments published per rendition so far (any thread).
+    var publishedSegments: Int { barrier.publishedSegments }
     private var epochs: [Epoch] = []
     /// The media time of the last in-band tag in this epoch: tags must not go back in time.
     private var lastTagTime: MediaTime?
@@ -51,6 +67,12 @@ final class RecordingSession {
     /// Whether the input's timestamps jumped at least once.
     var hadDiscontinuity: Bool { epochCount > 1 || pendingDiscontinuity }
     private var pendingDiscontinuity = false
+    /// The picture size of the last decoded frame (when cutting on frames).
+    private var frameGeometry: String?
+    /// The segment being opened follows a change of the input's picture size: EXT-X-DISCONTINUITY.
+    private var geometryBreak = false
+    /// A picture size change was seen; the next cut carries the discontinuity.
+    private var geometryBreakPending = false
     private var segmentOpen = false
     private var segmentStart: MediaTime?
     /// The end (pts + duration) of the latest cut-stream packet of the open segment.
@@ -63,8 +85,14 @@ final class RecordingSession {
     init(
         outputs: [RenditionOutput], publisher: RecordingPublisher, cutStream: Int, streams: [StreamInfo],
         target: MediaTime, isLive: Bool, clock: any WallClock, startDate: WallClockTime?, warnings: WarningCollector,
-        markers: MarkersSpec? = nil, firstSequence: Int64 = 1
+        markers: MarkersSpec? = nil, firstSequence: Int64 = 1, transcoder: Transcoder? = nil,
+        outputPositions: [Int]? = nil, barrier: SegmentBarrier? = nil
     ) {
+        self.transcoder = transcoder
+        self.outputPositions = outputPositions ?? Array(outputs.indices)
+        self.barrier = barrier ?? SegmentBarrier(publisher: publisher, clock: clock)
+        let videoStream = streams.first { $0.index == cutStream && $0.mediaType == .video }
+        self.cutsOnFrames = transcoder != nil && outputs.isEmpty && videoStream != nil
         self.markers = markers.map {
             MarkerSchedule(carriesDateRanges: $0.carry.contains(.daterange), carriesInBand: $0.carry.contains(.id3))
         }
@@ -80,6 +108,9 @@ final class RecordingSession {
         self.warnings = warnings
         self.cutter = SegmentCutter(target: target)
         self.nextSequence = firstSequence
+        if cutsOnFrames, let videoStream {
+            transcoder?.videoDecision = { [unowned self] frame in try cut(on: frame, stream: videoStream) }
+        }
     }
 
     /// Handles one packet read from the input.
@@ -110,6 +141,12 @@ final class RecordingSession {
             break
         }
 
+        if let transcoder, cutsOnFrames {
+            // The decoded frames decide the cuts (`cut(on:stream:)`).
+            try transcoder.decode(packet)
+            return
+        }
+
         if isCut {
             switch cutter.feed(time: pts, isCutCandidate: packet.isKeyframe || stream.mediaType == .audio) {
             case .drop:
@@ -130,8 +167,10 @@ final class RecordingSession {
         } else if !segmentOpen {
             return  // before the first keyframe of the epoch: no segment to put it in
         }
+        try transcoder?.decode(packet)
         // Only a frame that was written extends the segment (a damaged one may be dropped).
-        guard try write(packet), isCut else { return }
+        let written = outputs.isEmpty ? true : try write(packet)
+        guard written, isCut else { return }
         let end = pts + duration
         if segmentEnd.map({ end > $0 }) ?? true { segmentEnd = end }
         if let epoch {
@@ -155,7 +194,8 @@ final class RecordingSession {
             // Markers still open end with the recording; markers that start after it cannot be placed.
             let (closed, unplaced) = schedule.finish(recordingEnd: recordedMilliseconds)
             markers = schedule
-            publisher.appendToLastSegment(closed.map { closingRange($0.0, duration: $0.1) })
+            let ranges = closed.map { closingRange($0.0, duration: $0.1) }
+            barrier.withPublisher { $0.appendToLastSegment(ranges) }
             closedAtEnd = closed.map { ($0.0.id, $0.1) }
             for marker in unplaced {
                 warnings.add(
@@ -163,13 +203,25 @@ final class RecordingSession {
                         + " recording ends (\(formatSeconds(.milliseconds(recordedMilliseconds)))); it was not placed")
             }
         }
-        try publisher.publishAll(finished: true)
-        try publisher.writeRecordingState(complete: complete)
+        if let waiting = barrier.incomplete.first {
+            throw CuepointError(
+                subject: "segment \(waiting.sequence)",
+                message: "was not completed by rendition(s) \(waiting.missing.joined(separator: ", "))")
+        }
+        try barrier.withPublisher { (publisher: RecordingPublisher) throws -> Void in
+            do {
+                try publisher.publishAll(finished: true)
+                try publisher.writeRecordingState(complete: complete)
+            } catch {
+                throw error as any Error
+            }
+        }
         return closedAtEnd
     }
 
     /// After a failure: drops the partial segment and publishes what was completed, finished.
     func salvage() {
+        transcoder?.abandon()
         for output in outputs { output.abandon() }
         segmentOpen = false
         try? publisher.publishAll(finished: true)
@@ -213,6 +265,7 @@ final class RecordingSession {
                 .privateData(owner: "com.cuepoint.marker", data: Array(placed.id.utf8)),
             ]).encoded()
             for output in outputs { try output.writeTimedMetadata(tag, at: time, eventID: item.eventID) }
+            transcoder?.enqueueTimedMetadata(tag, at: time, eventID: item.eventID)
         }
     }
 
@@ -286,6 +339,7 @@ final class RecordingSession {
 
     private func openSegment(start: MediaTime) throws {
         for output in outputs { try output.openSegment(sequence: nextSequence) }
+        transcoder?.announce(boundary: start, sequence: nextSequence, forceKeyframe: !cutsOnFrames)
         segmentOpen = true
         segmentStart = start
         segmentEnd = nil
@@ -301,30 +355,82 @@ final class RecordingSession {
         let completedAt = DispatchTime.now().uptimeNanoseconds
         let startOffset = (start - epoch.origin).milliseconds
         let endOffset = max((end - epoch.origin).milliseconds, startOffset + 1)
-        let discontinuity = pendingDiscontinuity && epochCount > 1
+        let discontinuity = (pendingDiscontinuity && epochCount > 1) || geometryBreak
         pendingDiscontinuity = false
-        var records: [SegmentRecord] = []
-        for output in outputs {
+        geometryBreak = false
+        let sequence = nextSequence
+        for (output, position) in zip(outputs, outputPositions) {
             let bytes = try output.closeSegment()
-            records.append(
-                SegmentRecord(
-                    rendition: output.name, sequence: nextSequence, uri: output.segmentName(nextSequence),
-                    durationMilliseconds: endOffset - startOffset, byteCount: bytes, discontinuity: discontinuity,
-                    programDateTime: epoch.wallClock.advanced(by: .milliseconds(startOffset)),
-                    mediaStartMilliseconds: epoch.recordingOffsetMilliseconds + startOffset))
+            try barrier.add(
+                SegmentBarrier.File(uri: output.segmentName(sequence), byteCount: bytes, initURI: output.initURI),
+                rendition: position, sequence: sequence)
         }
         segmentOpen = false
         nextSequence += 1
         recordedMilliseconds = epoch.recordingOffsetMilliseconds + endOffset
-        try publisher.add(
-            records, initURIs: outputs.map(\.initURI), dateRanges: dateRanges(forSegmentEndingAt: recordedMilliseconds),
-            now: clock.now())
-        onSegmentsPublished?(records, DispatchTime.now().uptimeNanoseconds - completedAt)
+        // Transcoded renditions add their files when their encoders reach the cut; the barrier
+        // publishes segment N when all are there.
+        try barrier.add(
+            SegmentBarrier.Segment(
+                sequence: sequence, durationMilliseconds: endOffset - startOffset, discontinuity: discontinuity,
+                programDateTime: epoch.wallClock.advanced(by: .milliseconds(startOffset)),
+                mediaStartMilliseconds: epoch.recordingOffsetMilliseconds + startOffset,
+                dateRanges: dateRanges(forSegmentEndingAt: recordedMilliseconds), completedAt: completedAt))
     }
 
     private func endEpoch() throws {
+        // The decoder's last frames may still extend (or, cutting on frames, cut) the segment.
+        try transcoder?.drainDecoder()
         if segmentOpen { try closeSegment(end: segmentEnd ?? segmentStart!) }
+        try transcoder?.finishEpoch()
         for output in outputs { try output.endEpoch() }
+    }
+
+    /// Cutting on decoded frames: the cut rule applied to each frame in presentation order
+    /// (every frame may start a segment); returns whether the frame must be an IDR picture.
+    /// A change of the picture size starts a new segment there, marked EXT-X-DISCONTINUITY.
+    private func cut(on frame: Frame, stream: StreamInfo) throws -> SourceDecoder.FrameDecision {
+        guard let ticks = frame.pts ?? frame.bestEffortTimestamp else {
+            warnings.count("decoded frames without timestamps were dropped")
+            return .skip
+        }
+        let pts = MediaTime(ticks: ticks, timeBase: stream.timeBase)
+        let geometry = "\(frame.width)x\(frame.height)"
+        if let previous = frameGeometry, previous != geometry, segmentOpen {
+            warnings.add(
+                "the input's pictures change from \(previous) to \(geometry) at \(formatSeconds(.milliseconds(latestMediaMilliseconds)))"
+                    + "; the transcoded renditions keep their sizes and start a segment there with EXT-X-DISCONTINUITY")
+            cutter.requestBoundary(at: pts)
+            geometryBreakPending = true
+        }
+        frameGeometry = geometry
+        var forced = false
+        switch cutter.feed(time: pts, isCutCandidate: true) {
+        case .drop:
+            return .skip
+        case .open:
+            beginEpoch(origin: pts)
+            try openSegment(start: pts)
+            forced = true
+        case .cut:
+            try closeSegment(end: pts)
+            geometryBreak = geometryBreakPending
+            geometryBreakPending = false
+            try openSegment(start: pts)
+            forced = true
+        case .append:
+            // Not later than the segment's start (a repeated timestamp): the encoder drops it.
+            break
+        }
+        if let epoch, markers?.carriesInBand == true { try writeDueMarkers(at: pts, epoch: epoch) }
+        let duration = MediaTime(ticks: frame.duration > 0 ? frame.duration : defaultDuration(stream), timeBase: stream.timeBase)
+        let end = pts + duration
+        if segmentEnd.map({ end > $0 }) ?? true { segmentEnd = end }
+        if let epoch {
+            latestMediaMilliseconds = max(
+                latestMediaMilliseconds, epoch.recordingOffsetMilliseconds + (end - epoch.origin).milliseconds)
+        }
+        return .encode(forceKeyframe: forced)
     }
 
     private func defaultDuration(_ stream: StreamInfo) -> Int64 {

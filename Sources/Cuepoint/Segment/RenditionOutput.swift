@@ -19,8 +19,13 @@ final class RenditionOutput {
     let name: String
     let container: Container
     let store: DirectoryStore
-    /// The input streams this rendition carries, in output order.
+    /// The input streams this rendition carries, in output order (empty for a transcoded rendition).
     let streams: [StreamInfo]
+    /// A transcoded rendition's encoders, by the key its packets are written with (set for each
+    /// epoch before its first segment opens); empty for a copy rendition.
+    var encoders: [(key: Int, encoder: Encoder)] = []
+    /// `fflags=+bitexact`: no version strings in the output, so repeated runs are byte-identical.
+    let bitexact: Bool
     /// Whether markers are carried in-band: a timed-ID3 data stream in TS, `emsg` boxes in fMP4.
     let carriesTimedMetadata: Bool
     /// The time base of the cut stream, in which timed metadata is stamped.
@@ -45,8 +50,9 @@ final class RenditionOutput {
 
     init(
         name: String, container: Container, store: DirectoryStore, streams: [StreamInfo],
-        carriesTimedMetadata: Bool = false, metadataTimeBase: Rational = .mpegTS
+        carriesTimedMetadata: Bool = false, metadataTimeBase: Rational = .mpegTS, bitexact: Bool = false
     ) {
+        self.bitexact = bitexact
         self.name = name
         self.container = container
         self.store = store
@@ -184,6 +190,7 @@ final class RenditionOutput {
         outputIndex = [:]
         adtsFilters = [:]
         for stream in streams { outputIndex[stream.index] = try muxer.addStream(copying: stream) }
+        for (key, encoder) in encoders { outputIndex[key] = try muxer.addStream(encoder: encoder) }
         metadataStream = nil
         switch container {
         case .ts:
@@ -195,6 +202,7 @@ final class RenditionOutput {
             var options: [String: String] = [
                 "flush_packets": "0", "max_delay": "700000", "pat_period": "3600", "sdt_period": "3600",
             ]
+            if bitexact { options["fflags"] = "+bitexact" }
             if carriesTimedMetadata {
                 metadataStream = try muxer.addDataStream(codec: .timedID3, timeBase: metadataTimeBase)
                 // A sparse stream must not hold back the interleaving queue for its default 10 s.
@@ -208,9 +216,9 @@ final class RenditionOutput {
             let sink = MemorySink()
             initSink = sink
             muxer.sink = sink
-            try muxer.writeHeader(options: [
-                "movflags": "+frag_custom+delay_moov+default_base_moof+skip_trailer", "flush_packets": "0",
-            ])
+            var options = ["movflags": "+frag_custom+delay_moov+default_base_moof+skip_trailer", "flush_packets": "0"]
+            if bitexact { options["fflags"] = "+bitexact" }
+            try muxer.writeHeader(options: options)
         }
         self.muxer = muxer
     }

@@ -12,7 +12,8 @@ import Foundation
 /// then the consumer.
 final class FrameQueue: @unchecked Sendable {
     enum Item {
-        case video(Frame)
+        /// A picture, and whether it must be an IDR picture (nil: the keyframe plan decides).
+        case video(Frame, forceKeyframe: Bool?)
         case audio(Frame)
     }
 

@@ -142,11 +142,14 @@ final class RenditionEncoder: @unchecked Sendable {
     /// Queues a decoded video frame (a new reference to its pixels; the caller may reuse
     /// `frame`). Ignored by a rendition without video.
     ///
+    /// - Parameter forceKeyframe: whether the frame must be an IDR picture; nil lets the
+    ///   rendition's ``KeyframePlan`` decide. A recording session that cuts segments itself
+    ///   passes its decision, so every rendition has its IDR pictures where the segments start.
     /// - Throws: the error that stopped the rendition's thread, or `FFmpegError` from `av_frame_ref`.
-    func submitVideo(_ frame: Frame) throws {
+    func submitVideo(_ frame: Frame, forceKeyframe: Bool? = nil) throws {
         guard videoStage != nil else { return }
         startIfNeeded()
-        try queue.put(.video(frame.clone()))
+        try queue.put(.video(frame.clone(), forceKeyframe: forceKeyframe))
     }
 
     /// Queues a decoded audio frame, likewise. Ignored by a rendition without audio.
@@ -209,7 +212,8 @@ final class RenditionEncoder: @unchecked Sendable {
             let emitAudio: (Packet) throws -> Void = { [self] packet in try self.emitAudio(packet) }
             while let item = queue.take() {
                 switch item {
-                case .video(let frame): try videoStage?.encode(frame, report: &report, emit: emitVideo)
+                case .video(let frame, let forced):
+                    try videoStage?.encode(frame, forceKeyframe: forced, report: &report, emit: emitVideo)
                 case .audio(let frame): try audioStage?.encode(frame, report: &report, emit: emitAudio)
                 }
             }

@@ -10,6 +10,19 @@ import CuepointTime
 /// Packets the decoder rejects as damaged are counted and skipped, as the copy path does.
 /// Owned by the thread that reads the input.
 final class SourceDecoder {
+    /// What to do with one decoded video frame, decided by the caller before the frame goes
+    /// to the renditions.
+    enum FrameDecision: Equatable {
+        /// Not encoded (before the first segment starts).
+        case skip
+        /// Encoded; `forceKeyframe` true makes it an IDR picture in every rendition, nil lets
+        /// each rendition's keyframe plan decide.
+        case encode(forceKeyframe: Bool?)
+    }
+
+    /// Decides each decoded video frame's fate; nil encodes every frame by the keyframe plan.
+    var videoDecision: ((Frame) throws -> FrameDecision)?
+
     /// What the renditions are made for.
     let source: TranscodeSource
     private let video: (index: Int, decoder: Decoder)?
@@ -60,6 +73,13 @@ final class SourceDecoder {
         }
     }
 
+    /// Makes the decoders take packets again after ``finish(into:)`` (a new epoch of the input:
+    /// timestamps that jumped, or a new publisher).
+    func restart() {
+        video?.decoder.flush()
+        audio?.decoder.flush()
+    }
+
     private func send(_ packet: Packet, to decoder: Decoder) throws(FFmpegError) {
         do {
             try decoder.send(packet)
@@ -84,9 +104,13 @@ final class SourceDecoder {
 
     private func drain(_ decoder: Decoder, isVideo: Bool, into renditions: [RenditionEncoder]) throws {
         while try receive(from: decoder) {
-            for rendition in renditions {
-                if isVideo { try rendition.submitVideo(frame) } else { try rendition.submitAudio(frame) }
+            guard isVideo else {
+                for rendition in renditions { try rendition.submitAudio(frame) }
+                continue
             }
+            let decision = try videoDecision?(frame) ?? .encode(forceKeyframe: nil)
+            guard case .encode(let forced) = decision else { continue }
+            for rendition in renditions { try rendition.submitVideo(frame, forceKeyframe: forced) }
         }
     }
 }

@@ -31,7 +31,12 @@ final class VideoEncodingStage {
     }
 
     /// Scales and encodes one decoded frame (stamped in the source's time base).
-    func encode(_ frame: Frame, report: inout RenditionReport, emit: (Packet) throws -> Void) throws {
+    ///
+    /// - Parameter forceKeyframe: the caller's decision whether this frame is an IDR picture;
+    ///   nil lets the keyframe plan decide.
+    func encode(
+        _ frame: Frame, forceKeyframe: Bool? = nil, report: inout RenditionReport, emit: (Packet) throws -> Void
+    ) throws {
         guard let ticks = frame.pts ?? frame.bestEffortTimestamp, lastTicks.map({ ticks > $0 }) ?? true else {
             report.droppedVideoFrames += 1
             return
@@ -40,7 +45,8 @@ final class VideoEncodingStage {
         let time = MediaTime(ticks: ticks, timeBase: timeBase)
         let picture = try picture(from: frame, at: time, report: &report)
         picture.pts = ticks
-        if keyframes.isForcedKeyframe(at: time) {
+        let planned = keyframes.isForcedKeyframe(at: time)
+        if forceKeyframe ?? planned {
             picture.forceKeyframe()
             report.forcedKeyframes.append(time)
         } else {

@@ -211,8 +211,10 @@ import Testing
         #expect(
             Support.problems(text) == [
                 problem(7, 11, "renditions[1].name", "`source` is already the name of renditions[0]"),
-                problem(8, 5, "renditions[1].video", "transcoding is not available yet; use `copy: true`"),
-                problem(10, 11, "renditions[2].copy", "transcoding is not available yet; use `copy: true`"),
+                problem(
+                    10, 11, "renditions[2].copy",
+                    "a rendition that does not copy needs `video:` and/or `audio:` settings, or a `preset:` "
+                        + "(720p, 480p, 360p, …)"),
                 problem(11, 5, "renditions[3].copy", "required key is missing"),
                 problem(12, 5, "renditions[4]", "expected a mapping, got \"plain\""),
                 problem(
@@ -233,8 +235,9 @@ import Testing
                 "p.yaml:4:13: renditions: expected a list of renditions, got a mapping"
             ])
         #expect(
-            Support.lines("version: 1\nname: x\ninput: {url: a.mp4}\nrenditions: [{name: a, audio: {}}]\n") == [
-                "p.yaml:4:24: renditions[0].audio: transcoding is not available yet; use `copy: true`"
+            Support.lines("version: 1\nname: x\ninput: {url: a.mp4}\nrenditions: [{name: a, audio: {}, copy: true}]\n") == [
+                "p.yaml:4:34: renditions[0].copy: `copy: true` copies the input's streams, so `video`, `audio` and "
+                    + "`preset` cannot be given with it; remove `copy`, or the transcoding settings"
             ])
     }
 
