@@ -186,10 +186,13 @@ public final class PipelineRunner: Sendable {
         let deterministic = spec.transcode.deterministic
         let carriesTimedMetadata = spec.markers?.carry.contains(.id3) == true
         func output(_ name: String, streams: [StreamInfo]) -> RenditionOutput {
-            RenditionOutput(
+            let output = RenditionOutput(
                 name: name, container: spec.output.container, store: store, streams: streams,
                 carriesTimedMetadata: carriesTimedMetadata, metadataTimeBase: selection.cutStream.timeBase,
                 bitexact: deterministic)
+            // Renditions with and without B-frames must keep the same timestamps.
+            output.keepsTimestamps = plan.transcodes
+            return output
         }
         var outputs: [RenditionOutput] = []
         var outputPositions: [Int] = []

@@ -26,6 +26,11 @@ final class RenditionOutput {
     var encoders: [(key: Int, encoder: Encoder)] = []
     /// `fflags=+bitexact`: no version strings in the output, so repeated runs are byte-identical.
     let bitexact: Bool
+    /// MPEG-TS: keep the timestamps as given even when the first decoding time is negative
+    /// (`avoid_negative_ts=disabled`; the muxer's 1.4 s offset absorbs a few frames of B-frame
+    /// delay). By default the muxer shifts a whole rendition by its own B-frame delay, and
+    /// renditions encoded with and without B-frames would no longer share timestamps.
+    var keepsTimestamps = false
     /// Whether markers are carried in-band: a timed-ID3 data stream in TS, `emsg` boxes in fMP4.
     let carriesTimedMetadata: Bool
     /// The time base of the cut stream, in which timed metadata is stamped.
@@ -203,6 +208,7 @@ final class RenditionOutput {
                 "flush_packets": "0", "max_delay": "700000", "pat_period": "3600", "sdt_period": "3600",
             ]
             if bitexact { options["fflags"] = "+bitexact" }
+            if keepsTimestamps { options["avoid_negative_ts"] = "disabled" }
             if carriesTimedMetadata {
                 metadataStream = try muxer.addDataStream(codec: .timedID3, timeBase: metadataTimeBase)
                 // A sparse stream must not hold back the interleaving queue for its default 10 s.

@@ -236,7 +236,7 @@ import Testing
             ])
         #expect(
             Support.lines("version: 1\nname: x\ninput: {url: a.mp4}\nrenditions: [{name: a, audio: {}, copy: true}]\n") == [
-                "p.yaml:4:34: renditions[0].copy: `copy: true` copies the input's streams, so `video`, `audio` and "
+                "p.yaml:4:41: renditions[0].copy: `copy: true` copies the input's streams, so `video`, `audio` and "
                     + "`preset` cannot be given with it; remove `copy`, or the transcoding settings"
             ])
     }

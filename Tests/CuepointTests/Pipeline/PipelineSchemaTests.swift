@@ -65,6 +65,9 @@ import Testing
             "markers.from[]": PipelineDecoder.markerSourceKeys,
             "markers.from[].list[]": MarkerDecoder.fieldNames,
             "replay": PipelineDecoder.replayKeys,
+            "renditions[].video": PipelineDecoder.videoKeys,
+            "renditions[].audio": PipelineDecoder.audioKeys,
+            "transcode": PipelineDecoder.transcodeKeys,
         ]
         #expect(Set(objects.keys) == Set(decoderKeys.keys))
         for (path, keys) in decoderKeys {
@@ -90,7 +93,19 @@ import Testing
             "output": [
                 "directory": "out", "container": "ts", "segment": "6s", "live_window": 6, "playlists": ["index"],
             ],
-            "renditions": [["name": "source", "copy": true]],
+            "renditions": [
+                ["name": "source", "copy": true],
+                [
+                    "name": "low",
+                    "video": [
+                        "codec": "h264", "width": 320, "height": 180, "bitrate": "400k", "maxrate": 600_000,
+                        "bufsize": "800k", "preset": "veryfast", "profile": "main", "level": "3.0",
+                    ],
+                    "audio": ["codec": "aac", "sample_rate": 48000, "channels": 2, "bitrate": "96k", "multichannel": false],
+                ],
+                ["name": "mid", "preset": "360p"],
+            ],
+            "transcode": ["deterministic": false, "threads": 2],
             "markers": [
                 "class": "com.example.product", "align": true, "carry": ["daterange"],
                 "from": [
@@ -123,8 +138,20 @@ import Testing
                 let data = try JSONSerialization.data(withJSONObject: document)
                 let problems = Support.problems(String(decoding: data, as: UTF8.self))
                 let concrete = path == "markers.from[].list[]" ? "markers.from[1].list[0]" : path
-                let keyPath = (path.isEmpty ? "" : concrete.replacingOccurrences(of: "[]", with: "[0]") + ".") + key
-                if required.contains(key) {
+                let index = path.hasPrefix("renditions[].") ? "[1]" : "[0]"
+                let keyPath = (path.isEmpty ? "" : concrete.replacingOccurrences(of: "[]", with: index) + ".") + key
+                if keyPath == "renditions" {
+                    // The default rendition copies, so `transcode` has nothing to apply to.
+                    #expect(problems.map(\.keyPath) == ["transcode"])
+                } else if keyPath == "renditions[0].copy" {
+                    // Required unless the rendition transcodes (`video`, `audio` or `preset`): the
+                    // schema says so with `anyOf`.
+                    #expect(problems.map(\.keyPath) == [keyPath])
+                    #expect(object["anyOf"] != nil)
+                } else if ["maxrate", "bufsize"].contains(key) && path == "renditions[].video" {
+                    // Each needs the other: x264 ignores one without the other.
+                    #expect(problems.map(\.keyPath) == ["renditions[1].video." + (key == "maxrate" ? "bufsize" : "maxrate")])
+                } else if required.contains(key) {
                     #expect(problems.map(\.keyPath) == [keyPath], "schema requires `\(keyPath)`")
                     let message =
                         path.hasPrefix("markers.from") ? "required field is missing" : "required key is missing"
@@ -155,9 +182,16 @@ import Testing
         switch path {
         case "": document[key] = nil
         case "renditions[]":
-            var rendition = (document["renditions"] as? [[String: Any]])?.first ?? [:]
-            rendition[key] = nil
-            document["renditions"] = [rendition]
+            var renditions = document["renditions"] as? [[String: Any]] ?? []
+            renditions[0][key] = nil
+            document["renditions"] = renditions
+        case "renditions[].video", "renditions[].audio":
+            let section = path == "renditions[].video" ? "video" : "audio"
+            var renditions = document["renditions"] as? [[String: Any]] ?? []
+            var settings = renditions[1][section] as? [String: Any] ?? [:]
+            settings[key] = nil
+            renditions[1][section] = settings
+            document["renditions"] = renditions
         case "markers.from[].list[]":
             var markers = document["markers"] as? [String: Any] ?? [:]
             var sources = markers["from"] as? [[String: Any]] ?? []
@@ -194,6 +228,13 @@ import Testing
             "replay.thumbnail_width": { $0 as? Int == ReplayOptions().thumbnailWidth },
             "replay.language": { $0 as? String == ReplayOptions().language },
             "replay.force": { $0 as? Bool == ReplayOptions().force },
+            "renditions[].video.codec": { $0 as? String == VideoSpec().codec },
+            "renditions[].video.preset": { $0 as? String == VideoSpec().preset },
+            "renditions[].audio.codec": { $0 as? String == AudioSettings().codec },
+            "renditions[].audio.sample_rate": { $0 as? Int == AudioSettings().sampleRate },
+            "renditions[].audio.channels": { $0 as? Int == AudioSettings().channels },
+            "renditions[].audio.multichannel": { $0 as? Bool == AudioSettings().multichannel },
+            "transcode.deterministic": { $0 as? Bool == TranscodeSpec().deterministic },
             "renditions": { value in
                 let entries = value as? [[String: Any]] ?? []
                 return entries.map {
@@ -229,7 +270,15 @@ import Testing
         let segment = try Self.property(schema, "output", "segment")
         #expect(segment["minimum"] as? Int64 == OutputSpec.minimumSegmentDuration.milliseconds / 1000)
         #expect(segment["maximum"] as? Int64 == OutputSpec.maximumSegmentDuration.milliseconds / 1000)
-        #expect(try Self.property(schema, "renditions[]", "copy")["const"] as? Bool == true)
+        #expect(try Self.property(schema, "renditions[]", "preset")["enum"] as? [String] == LadderPreset.all.map(\.name))
+        #expect(try Self.property(schema, "renditions[].video", "preset")["enum"] as? [String] == VideoSettings.presets)
+        #expect(try Self.property(schema, "renditions[].video", "profile")["enum"] as? [String] == VideoSettings.profiles)
+        #expect(try Self.property(schema, "renditions[].video", "codec")["enum"] as? [String] == VideoSettings.codecs)
+        #expect(try Self.property(schema, "renditions[].audio", "codec")["enum"] as? [String] == AudioSettings.codecs)
+        #expect(
+            try Self.property(schema, "renditions[].audio", "sample_rate")["enum"] as? [Int] == AudioSettings.sampleRates)
+        #expect(
+            try Self.property(schema, "renditions[].audio", "channels")["maximum"] as? Int == AudioSettings.maximumChannels)
         let carry = try Self.property(schema, "markers", "carry")["items"] as? [String: Any]
         #expect(carry?["enum"] as? [String] == MarkerCarriage.allCases.map(\.rawValue))
         #expect(
