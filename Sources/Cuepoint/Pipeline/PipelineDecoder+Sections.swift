@@ -29,6 +29,7 @@ extension PipelineDecoder {
             ?? RenditionSpec.defaultRenditions
         let markers = optional("markers", in: fields).map { decodeMarkers($0) }
         let replay = fields.entries["replay"].map { decodeReplay($0.value) }
+        let server = fields.entries["server"].flatMap { decodeServer($0.value, key: $0.key) }
         if replay != nil, let playlists = output.playlists, !playlists.contains(.index), let entry = fields.entries["replay"] {
             report(
                 entry.key, "replay",
@@ -38,7 +39,8 @@ extension PipelineDecoder {
 
         guard problems.isEmpty, let input else { return nil }
         return PipelineSpec(
-            name: name, input: input, output: output, renditions: renditions, markers: markers, replay: replay)
+            name: name, input: input, output: output, renditions: renditions, markers: markers, replay: replay,
+            server: server)
     }
 
     /// A name as `name:` and renditions take it: `[a-z0-9][a-z0-9._-]*`.
@@ -87,6 +89,7 @@ extension PipelineDecoder {
                     "only applies to recorded inputs, and \(reason); remove `start_date` or set `live: false`")
             }
         }
+        decodeLiveInput(fields, into: &input, urlKnown: url != nil)
         return url == nil ? nil : input
     }
 

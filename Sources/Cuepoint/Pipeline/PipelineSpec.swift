@@ -38,6 +38,8 @@ public struct PipelineSpec: Sendable, Equatable {
     public var markers: MarkersSpec?
     /// The replay to export when the recording finishes (`replay:`); nil when not asked for.
     public var replay: ReplaySpec?
+    /// The HTTP server to run beside the job (`server:`); nil when the file has none.
+    public var server: ServerSpec?
 
     public init(
         version: Int = PipelineSpec.supportedVersion,
@@ -46,7 +48,8 @@ public struct PipelineSpec: Sendable, Equatable {
         output: OutputSpec = OutputSpec(),
         renditions: [RenditionSpec] = RenditionSpec.defaultRenditions,
         markers: MarkersSpec? = nil,
-        replay: ReplaySpec? = nil
+        replay: ReplaySpec? = nil,
+        server: ServerSpec? = nil
     ) {
         self.version = version
         self.name = name
@@ -55,6 +58,7 @@ public struct PipelineSpec: Sendable, Equatable {
         self.renditions = renditions
         self.markers = markers
         self.replay = replay
+        self.server = server
     }
 
     /// The folder the recording goes to: `<output.directory>/<name>`.

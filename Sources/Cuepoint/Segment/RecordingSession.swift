@@ -22,8 +22,8 @@ final class RecordingSession {
 
     let outputs: [RenditionOutput]
     let publisher: RecordingPublisher
-    let cutStream: Int
-    let streams: [Int: StreamInfo]
+    private(set) var cutStream: Int
+    private(set) var streams: [Int: StreamInfo]
     let isLive: Bool
     let clock: any WallClock
     let startDate: WallClockTime?
@@ -59,6 +59,9 @@ final class RecordingSession {
     private(set) var latestMediaMilliseconds: Int64 = 0
     /// The end of the last closed segment, in recording time: where the next epoch starts.
     private var recordedMilliseconds: Int64 = 0
+    /// Live inputs: when the input's first packet arrived, and its media time once seen; the
+    /// next epoch's PROGRAM-DATE-TIME is derived from it (see ``inputStarted(arrivedAt:)``).
+    private var arrival: (wallClock: WallClockTime, firstMediaMilliseconds: Int64?)?
 
     init(
         outputs: [RenditionOutput], publisher: RecordingPublisher, cutStream: Int, streams: [StreamInfo],
@@ -94,6 +97,7 @@ final class RecordingSession {
         let dts = MediaTime(ticks: dtsTicks, timeBase: base)
         let duration = MediaTime(ticks: packet.duration > 0 ? packet.duration : defaultDuration(stream), timeBase: base)
         let isCut = stream.index == cutStream
+        if arrival != nil, arrival?.firstMediaMilliseconds == nil { arrival?.firstMediaMilliseconds = dts.milliseconds }
 
         switch timestampGuard.judge(stream: stream.index, dts: dts, duration: duration, isCutStream: isCut) {
         case .drop(let reason):
@@ -174,6 +178,35 @@ final class RecordingSession {
         segmentOpen = false
         try? publisher.publishAll(finished: true)
         try? publisher.writeRecordingState(complete: false)
+    }
+
+    // MARK: Live inputs
+
+    /// A live input's first packet arrived at `wallClock` (before the demuxer buffered its
+    /// stream parameters): the next epoch's PROGRAM-DATE-TIME is taken from it, so "now" on the
+    /// wall clock maps to the media the viewer saw at that moment.
+    func inputStarted(arrivedAt wallClock: WallClockTime) {
+        arrival = (wallClock, nil)
+    }
+
+    /// The live input dropped but the recording goes on: the open segment closes and the epoch
+    /// ends; the playlists stay published and unfinished.
+    func inputEnded() throws {
+        try endEpoch()
+    }
+
+    /// A new input continues the recording (a publisher reconnected, or a restarted process
+    /// resumed it): its streams replace the old ones (their indexes and time bases may differ),
+    /// and its first keyframe starts a new epoch: EXT-X-DISCONTINUITY, a fresh
+    /// PROGRAM-DATE-TIME, media sequence numbers continuing. Call after ``inputEnded()``.
+    func inputRestarted(cutStream: StreamInfo, streams: [StreamInfo], arrivedAt wallClock: WallClockTime) {
+        self.cutStream = cutStream.index
+        self.streams = Dictionary(uniqueKeysWithValues: streams.map { ($0.index, $0) })
+        for output in outputs { output.replaceStreams(streams, metadataTimeBase: cutStream.timeBase) }
+        timestampGuard = TimestampGuard()
+        cutter.startNewEpoch()
+        pendingDiscontinuity = true
+        arrival = (wallClock, nil)
     }
 
     // MARK: Markers
@@ -264,7 +297,7 @@ final class RecordingSession {
     }
 
     private func beginEpoch(origin: MediaTime) {
-        let wallClock: WallClockTime
+        var wallClock: WallClockTime
         let offset: Int64
         if let previous = epoch {
             offset = recordedMilliseconds
@@ -272,6 +305,17 @@ final class RecordingSession {
         } else {
             offset = 0
             wallClock = startDate ?? clock.now()
+        }
+        if isLive, let arrival {
+            // The input's first packet arrived at `arrival.wallClock`; the origin (a keyframe) is
+            // that far into its media.
+            wallClock = arrival.wallClock.advanced(
+                by: .milliseconds(max(0, origin.milliseconds - (arrival.firstMediaMilliseconds ?? origin.milliseconds))))
+            self.arrival = nil
+        }
+        if let previous = epochs.last, wallClock < previous.wallClock.advanced(by: .milliseconds(offset - previous.recordingOffsetMilliseconds)) {
+            // PROGRAM-DATE-TIME never goes back (a fast publisher, a resumed recording).
+            wallClock = previous.wallClock.advanced(by: .milliseconds(offset - previous.recordingOffsetMilliseconds))
         }
         let epoch = Epoch(origin: origin, wallClock: wallClock, recordingOffsetMilliseconds: offset)
         self.epoch = epoch
