@@ -5,7 +5,7 @@ import Synchronization
 /// One line FFmpeg logged: who logged it (the `AVClass` name: `rtmp`, `tcp`, `mpegts`), how
 /// severe it is, and its text without FFmpeg's `[name @ 0x…]` prefix.
 public struct FFmpegLogMessage: Sendable, Equatable {
-    /// The class name of the logging context (`rtmp`, `libsrt`, `tcp`), empty when none.
+    /// The name of the logging context as FFmpeg prints it (`rtmp`, `tcp`, `mpegts`), empty when none.
     public var className: String
     /// FFmpeg's level: lower is more severe (`AV_LOG_ERROR` 16, `AV_LOG_WARNING` 24).
     public var level: Int32
@@ -89,15 +89,16 @@ func cuepointLogLine(_ context: UnsafeMutableRawPointer?, _ level: Int32, _ line
     guard let opaque = pthread_getspecific(FFmpegLogObserver.key) else { return }
     let box = Unmanaged<FFmpegLogObserver.ObserverBox>.fromOpaque(opaque).takeUnretainedValue()
     guard level <= box.level else { return }
+    // The "[name @ 0x…] " prefix av_log_format_line2 adds names the context as `item_name` does
+    // (a URLContext is named after its protocol: `rtmp`, `tcp`); keep the name, drop the prefix.
     var className = ""
-    if let context {
-        let avClass = context.assumingMemoryBound(to: UnsafePointer<AVClass>?.self).pointee
-        if let name = avClass?.pointee.class_name { className = String(cString: name) }
-    }
-    // Drop the "[name @ 0x…] " prefix av_log_format_line2 adds.
     var message = Substring(text)
     if message.hasPrefix("["), let close = message.firstIndex(of: "]") {
+        className = String(message.dropFirst().prefix { $0 != " " && $0 != "]" })
         message = message[message.index(after: close)...].drop { $0 == " " }
+    } else if let context {
+        let avClass = context.assumingMemoryBound(to: UnsafePointer<AVClass>?.self).pointee
+        if let name = avClass?.pointee.class_name { className = String(cString: name) }
     }
     while message.hasSuffix("\n") { message = message.dropLast() }
     box.observer(FFmpegLogMessage(className: className, level: level, text: String(message)))

@@ -62,6 +62,12 @@ final class RecordingSession {
     /// Live inputs: when the input's first packet arrived, and its media time once seen; the
     /// next epoch's PROGRAM-DATE-TIME is derived from it (see ``inputStarted(arrivedAt:)``).
     private var arrival: (wallClock: WallClockTime, firstMediaMilliseconds: Int64?)?
+    /// The latest presentation end written, in ms of media time (where a new input continues).
+    private var writtenEndMilliseconds: Int64?
+    /// A restarted input's timestamps are moved to continue after ``writtenEndMilliseconds``,
+    /// so the recording's media timeline never goes back across a reconnect (players and FFmpeg
+    /// handle EXT-X-DISCONTINUITY better with monotonic timestamps); set at its first packet.
+    private var inputShift: (pending: Bool, milliseconds: Int64) = (false, 0)
 
     init(
         outputs: [RenditionOutput], publisher: RecordingPublisher, cutStream: Int, streams: [StreamInfo],
@@ -88,6 +94,7 @@ final class RecordingSession {
     /// Handles one packet read from the input.
     func handle(_ packet: Packet) throws {
         guard let stream = streams[packet.streamIndex] else { return }
+        if inputShift.pending || inputShift.milliseconds != 0 { shiftRestartedInput(packet, stream: stream) }
         guard let ptsTicks = packet.pts ?? packet.dts, let dtsTicks = packet.dts ?? packet.pts else {
             warnings.count("packets without timestamps were dropped")
             return
@@ -135,7 +142,9 @@ final class RecordingSession {
             return  // before the first keyframe of the epoch: no segment to put it in
         }
         // Only a frame that was written extends the segment (a damaged one may be dropped).
-        guard try write(packet), isCut else { return }
+        guard try write(packet) else { return }
+        writtenEndMilliseconds = max(writtenEndMilliseconds ?? .min, (pts + duration).milliseconds)
+        guard isCut else { return }
         let end = pts + duration
         if segmentEnd.map({ end > $0 }) ?? true { segmentEnd = end }
         if let epoch {
@@ -207,6 +216,20 @@ final class RecordingSession {
         cutter.startNewEpoch()
         pendingDiscontinuity = true
         arrival = (wallClock, nil)
+        inputShift = (writtenEndMilliseconds != nil, 0)
+    }
+
+    /// Moves a restarted input's timestamps past what was written (see ``inputShift``): its first
+    /// packet's DTS goes 100 ms after the latest end written, which covers other streams that
+    /// start slightly earlier than the first packet.
+    private func shiftRestartedInput(_ packet: Packet, stream: StreamInfo) {
+        if inputShift.pending, let first = packet.dts ?? packet.pts, let end = writtenEndMilliseconds {
+            inputShift = (false, end + 100 - MediaTime(ticks: first, timeBase: stream.timeBase).milliseconds)
+        }
+        guard inputShift.milliseconds != 0 else { return }
+        let ticks = MediaTime.milliseconds(inputShift.milliseconds).rescaled(to: stream.timeBase).ticks
+        packet.pts = packet.pts.map { $0 + ticks }
+        packet.dts = packet.dts.map { $0 + ticks }
     }
 
     // MARK: Markers

@@ -59,7 +59,8 @@ extension Integration {
                     index.segments.map(\.uri) == (1...index.segments.count).map { String(format: "seg_%06d.ts", $0) },
                     "media sequence numbers continue across the reconnect")
                 try verifyRecording(directory: output, container: .ts, segmentMilliseconds: 1_000)
-                #expect(try LiveIngest.decodeErrors(output.appendingPathComponent("source/index.m3u8")) == "")
+                let decodeErrors = try LiveIngest.decodeErrors(output.appendingPathComponent("source/index.m3u8"))
+                #expect(decodeErrors == "", "ffmpeg -v error -i index.m3u8 -f null -:\n\(decodeErrors)")
                 if GStreamer.isInstalled { try expectPlays(output.appendingPathComponent("source/index.m3u8")) }
                 let state = try String(contentsOf: output.appendingPathComponent("recording.json"), encoding: .utf8)
                 #expect(state.contains("\"complete\" : true"), "\(state)")
@@ -155,7 +156,8 @@ extension Integration {
                 let output = folder.appendingPathComponent("out")
                 let recording = try verifyRecording(directory: output, container: .ts, segmentMilliseconds: 1_000)
                 #expect(recording.rendition.playlist.endList)
-                #expect(try LiveIngest.decodeErrors(output.appendingPathComponent("source/index.m3u8")) == "")
+                let decodeErrors = try LiveIngest.decodeErrors(output.appendingPathComponent("source/index.m3u8"))
+                #expect(decodeErrors == "", "ffmpeg -v error -i index.m3u8 -f null -:\n\(decodeErrors)")
             }
         }
 

@@ -46,7 +46,7 @@ import Testing
             Support.lines(text) == [
                 "p.yaml:5:11: input.listen: an RTMP input that listens needs an application and a stream key in its URL, "
                     + "as in `rtmp://0.0.0.0:1935/live/${CUEPOINT_STREAM_KEY}`",
-                "p.yaml:6:12: input.timeout: must be between 500ms and 1h, got 100ms",
+                "p.yaml:6:12: input.timeout: must be between 500ms and 3600s, got 100ms",
                 "p.yaml:7:15: input.passphrase: only `srt://` inputs are encrypted with a passphrase; remove it",
                 "p.yaml:8:3: input.reconect: unknown key; did you mean `reconnect`?",
                 "p.yaml:9:19: server.listen: expected HOST:PORT such as `127.0.0.1:8080`, got \"localhost\"",

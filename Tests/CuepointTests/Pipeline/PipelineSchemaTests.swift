@@ -188,6 +188,7 @@ import Testing
             "output.container": { $0 as? String == spec.output.container.rawValue },
             "output.segment": { ($0 as? String).flatMap(DurationText.parse) == spec.output.segmentDuration },
             "output.live_window": { $0 as? Int == spec.output.liveWindow },
+            "input.listen": { $0 as? Bool == spec.input.listen },
             "markers.class": { $0 as? String == MarkersSpec.defaultClassName },
             "markers.align": { $0 as? Bool == MarkersSpec().align },
             "markers.carry": { value in
