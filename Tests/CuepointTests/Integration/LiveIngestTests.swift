@@ -253,3 +253,27 @@ extension Integration {
         }
     }
 }
+
+extension Integration.LiveIngestTests {
+    @Test("`cuepoint run` serves while a pipeline with `server:` runs; an unset token_env is a usage error", .timeLimit(.minutes(1)))
+    func runServesWithServerSection() async throws {
+        try await withTemporaryDirectory(label: "run-server") { folder in
+            let pipeline = folder.appendingPathComponent("p.yaml")
+            try """
+            version: 1
+            name: served
+            input: { url: \(SampleInput.ts.path) }
+            output: { directory: \(folder.path)/out, segment: 2s }
+            server: { listen: 127.0.0.1:0, token_env: TEST_RUN_TOKEN }
+            """.write(to: pipeline, atomically: true, encoding: .utf8)
+            let refused = try CuepointCLI.run(["run", pipeline.path])
+            #expect(refused.status == 2, "\(refused)")
+            #expect(refused.stderr.contains("server.token_env: the environment variable TEST_RUN_TOKEN is not set"), "\(refused)")
+            let served = try CuepointCLI.run(["run", pipeline.path], environment: ["TEST_RUN_TOKEN": "t0ken-\(UUID())"])
+            #expect(served.status == 0, "\(served)")
+            #expect(served.stdout.contains("on http://127.0.0.1:"), "\(served)")
+            #expect(served.stdout.contains("marker API: on, /v1/markers"), "\(served)")
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/served/markers.jsonl").path))
+        }
+    }
+}
