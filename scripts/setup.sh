@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Cuepoint needs, only those that are missing.
 #   scripts/setup.sh          build dependencies (FFmpeg's and zlib's -dev libraries, pkg-config)
-#   scripts/setup.sh --test   also the independent clients the tests use (ffmpeg, GStreamer)
+#   scripts/setup.sh --test   also the independent clients the tests use (ffmpeg, GStreamer, and
+#                             nginx with the RTMP module as a streaming server in front of cuepoint)
 set -euo pipefail
 
 packages=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev zlib1g-dev)
 if [[ "${1:-}" == "--test" ]]; then
     packages+=(ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-               gstreamer1.0-plugins-bad gstreamer1.0-libav python3-gi gir1.2-gstreamer-1.0 chromium)
+               gstreamer1.0-plugins-bad gstreamer1.0-libav python3-gi gir1.2-gstreamer-1.0 chromium
+               nginx libnginx-mod-rtmp)
 fi
 
 # PyAV (with its own, newer FFmpeg) and mutagen read our timed-ID3 packets in tests; Debian's

@@ -58,4 +58,21 @@ static inline AVChapter *cuepoint_append_chapter(AVFormatContext *s) {
     return chapter;
 }
 
+// Not a macro either: av_log_set_callback hands its callback a va_list, which Swift cannot
+// receive (CVaListPointer is not representable in a @convention(c) function). This callback
+// formats the line in C and passes the text to cuepoint_log_line, which CuepointFFmpeg defines
+// in Swift (@_cdecl, FFmpegLogObserver.swift). Lines less severe than both the printed level and
+// AV_LOG_WARNING (the most detail an observer asks for) are not even formatted.
+void cuepoint_log_line(void *avcl, int level, const char *line);
+/// The log callback cuepoint installs: formats each line, then hands it to cuepoint_log_line.
+static inline void cuepoint_log_callback(void *avcl, int level, const char *format, va_list arguments) {
+    static int print_prefix = 1;
+    char line[1024];
+    if (level > av_log_get_level() && level > AV_LOG_WARNING) return;
+    av_log_format_line2(avcl, level, format, arguments, line, (int)sizeof(line), &print_prefix);
+    cuepoint_log_line(avcl, level, line);
+}
+/// Installs cuepoint_log_callback as FFmpeg's log callback.
+static inline void cuepoint_install_log_callback(void) { av_log_set_callback(cuepoint_log_callback); }
+
 #endif

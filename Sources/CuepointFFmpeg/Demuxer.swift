@@ -1,5 +1,6 @@
 internal import CCuepointFFmpeg
 import CuepointTime
+import Foundation
 
 /// An open input: a file, `pipe:0`, or any URL libavformat reads, with its streams.
 ///
@@ -19,6 +20,9 @@ public final class Demuxer {
     public let byteSize: Int64?
     /// Options the caller passed that FFmpeg did not recognise.
     public let unusedOptions: [String]
+    /// When `avformat_open_input` returned (`DispatchTime.uptimeNanoseconds`): for a live input,
+    /// about when its first bytes arrived, before `avformat_find_stream_info` buffered more.
+    public private(set) var openedUptimeNanoseconds: UInt64 = 0
 
     /// Opens `url` and reads enough of it to know its streams.
     ///
@@ -27,11 +31,16 @@ public final class Demuxer {
     ///   - format: forces a demuxer by FFmpeg name (`mpegts`, `flv`); nil probes.
     ///   - options: libavformat/protocol options (`rw_timeout`, `listen`, …).
     ///   - interrupt: cancels blocking calls.
+    ///   - vetConnection: called after `avformat_open_input` with the warnings FFmpeg logged while
+    ///     opening (the RTMP server logs the stream name a publisher asked for); a non-nil
+    ///     answer refuses the input: it is closed and the answer is thrown (`EACCES`, with
+    ///     ``refusedByCaller`` as the function).
     /// - Throws: `FFmpegError` from `avformat_open_input` or `avformat_find_stream_info`.
     /// - The corresponding FFmpeg functions are `avformat_open_input` and `avformat_find_stream_info`.
     public init(
         url: String, format: String? = nil, options: [String: String] = [:],
-        interrupt: InterruptPolicy = InterruptPolicy()
+        interrupt: InterruptPolicy = InterruptPolicy(),
+        vetConnection: (([FFmpegLogMessage]) -> String?)? = nil
     ) throws(FFmpegError) {
         self.interrupt = interrupt
         var context = avformat_alloc_context()
@@ -50,10 +59,23 @@ public final class Demuxer {
             }
         }
         var dictionary = OptionDictionary(options)
-        let opened = avformat_open_input(&context, url, inputFormat, &dictionary.pointer)
+        var messages: [FFmpegLogMessage] = []
+        let opened: Int32
+        if vetConnection != nil {
+            opened = FFmpegLogObserver.observing({ messages.append($0) }) {
+                avformat_open_input(&context, url, inputFormat, &dictionary.pointer)
+            }
+        } else {
+            opened = avformat_open_input(&context, url, inputFormat, &dictionary.pointer)
+        }
         if opened < 0 { throw FFmpegError(code: opened, function: "avformat_open_input") }  // context freed by FFmpeg
+        openedUptimeNanoseconds = DispatchTime.now().uptimeNanoseconds
         unusedOptions = dictionary.remainingKeys
         self.context = context
+        if let refusal = vetConnection?(messages) {
+            avformat_close_input(&self.context)
+            throw FFmpegError(code: .permissionDenied, function: Demuxer.refusedByCaller, message: refusal)
+        }
         let found = avformat_find_stream_info(context, nil)
         if found < 0 {
             avformat_close_input(&self.context)
@@ -77,6 +99,9 @@ public final class Demuxer {
     }
 
     deinit { avformat_close_input(&context) }
+
+    /// The `function` of the error thrown when `vetConnection` refused the input.
+    public static let refusedByCaller = "vetConnection"
 
     /// Reads the next packet into `packet`, replacing its contents.
     ///

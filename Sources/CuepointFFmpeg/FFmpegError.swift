@@ -26,6 +26,10 @@ public struct FFmpegError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let noSpace = Code(rawValue: cuepoint_averror(ENOSPC))
         /// `AVERROR(ENOMEM)`.
         public static let noMemory = Code(rawValue: cuepoint_averror(ENOMEM))
+        /// `AVERROR(EACCES)`: also what a refused live connection is reported as.
+        public static let permissionDenied = Code(rawValue: cuepoint_averror(EACCES))
+        /// `AVERROR(ECONNREFUSED)`.
+        public static let connectionRefused = Code(rawValue: cuepoint_averror(ECONNREFUSED))
         /// `AVERROR(ETIMEDOUT)`.
         public static let timedOut = Code(rawValue: cuepoint_averror(ETIMEDOUT))
         /// `AVERROR_DEMUXER_NOT_FOUND`.

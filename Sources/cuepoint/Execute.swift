@@ -49,6 +49,11 @@ func execute(spec: PipelineSpec, directory: URL?, reporting: ReportingOptions, s
     case .success(let value): summary = value
     case .failure(let error): throw CommandFailure.runtime(error)
     }
+    if summary.renditions.isEmpty {
+        // Stopped while waiting for the first publisher.
+        print("stopped before any input arrived; nothing was recorded")
+        return
+    }
     let master = summary.directory.appendingPathComponent("master.m3u8").path
     if summary.renditions.contains(where: \.transcoded) {
         print(SummaryTable.render(summary.renditions), terminator: "")

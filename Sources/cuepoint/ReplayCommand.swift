@@ -121,4 +121,9 @@ struct ListenAddress {
         host = String(text[..<colon])
         self.port = port
     }
+
+    init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
 }

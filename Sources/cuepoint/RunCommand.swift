@@ -16,6 +16,12 @@ extension CuepointCommand {
         @Option(help: "Write under this directory instead of the pipeline's output.directory.")
         var output: String?
 
+        @Option(
+            help: ArgumentHelp(
+                "Serve the recording on HOST:PORT while the job runs, as the pipeline's server.listen (which this overrides).",
+                valueName: "host:port"))
+        var serve: String?
+
         @OptionGroup var reporting: ReportingOptions
 
         func run() async throws {
@@ -27,7 +33,31 @@ extension CuepointCommand {
             }
             if let input { spec.input.url = input }
             if let output { spec.output.directory = output }
-            try await execute(spec: spec, directory: nil, reporting: reporting)
+            if let serve {
+                guard let address = ListenAddress(serve) else {
+                    throw ValidationError("--serve: expected HOST:PORT such as 127.0.0.1:8080, got \"\(serve)\"")
+                }
+                var server = spec.server ?? ServerSpec(host: address.host, port: address.port)
+                (server.host, server.port) = (address.host, address.port)
+                spec.server = server
+            }
+            var serving: ServeSettings?
+            if let server = spec.server {
+                // The token comes from the environment, never from the file; a variable that is
+                // named but unset is an error, never an open API.
+                let token = try server.tokenEnvironmentVariable.map { name in
+                    do {
+                        return try Segment.token(from: name)
+                    } catch {
+                        throw CommandFailure(
+                            message: "\(pipeline): server.token_env: the environment variable \(name) is not set or empty",
+                            exitCode: 2)
+                    }
+                }
+                serving = ServeSettings(address: ListenAddress(host: server.host, port: server.port), token: token)
+                if token != nil, spec.markers == nil { spec.markers = MarkersSpec() }
+            }
+            try await execute(spec: spec, directory: nil, reporting: reporting, serving: serving)
         }
     }
 
@@ -68,6 +98,26 @@ extension CuepointCommand {
 
         @Flag(help: "Treat the input as live (event + sliding-window playlists).")
         var live = false
+
+        @Flag(
+            help: "Wait for the source to connect: an RTMP server for one publisher (the stream key is the URL's last path component) or an SRT listener.")
+        var listen = false
+
+        @Option(
+            help: ArgumentHelp(
+                "How long a live network input may send nothing before it counts as dropped (default 10s).",
+                valueName: "duration"))
+        var timeout: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "After a live source drops, wait this long for it to reconnect before finalising the recording (default with --listen: 30s; 0s: finalise at once).",
+                valueName: "duration"))
+        var reconnectWait: String?
+
+        @Option(
+            help: ArgumentHelp("The environment variable that holds the SRT passphrase.", valueName: "name"))
+        var passphraseEnv: String?
 
         @Option(help: "Product markers: a JSON-lines file (see docs/markers.md).")
         var markers: String?
@@ -118,6 +168,23 @@ extension CuepointCommand {
             } else if deterministic || keepSource {
                 throw ValidationError("--deterministic and --keep-source apply to a --ladder")
             }
+            if let timeout, DurationText.parse(timeout).map({ $0.milliseconds >= 500 }) != true {
+                throw ValidationError("--timeout: expected a duration of at least 500ms such as \"5s\", got \"\(timeout)\"")
+            }
+            if let reconnectWait, DurationText.parse(reconnectWait) == nil {
+                throw ValidationError("--reconnect-wait: expected a duration such as \"30s\", got \"\(reconnectWait)\"")
+            }
+            if listen {
+                let scheme = InputSpec.scheme(of: input)
+                guard scheme == "rtmp" || scheme == "srt" || scheme == "udp" else {
+                    throw ValidationError("--listen: only rtmp:// and srt:// inputs can listen, got \"\(InputSpec.redacted(input))\"")
+                }
+                if scheme == "rtmp", !InputSpec.hasStreamKey(input) {
+                    throw ValidationError(
+                        "--listen: an RTMP input that listens needs an application and a stream key, as in rtmp://127.0.0.1:1935/live/KEY")
+                }
+            }
+            if let passphraseEnv { _ = try Self.passphrase(from: passphraseEnv) }
             if let serve, ListenAddress(serve) == nil {
                 throw ValidationError("--serve: expected HOST:PORT such as 127.0.0.1:8080, got \"\(serve)\"")
             }
@@ -139,6 +206,17 @@ extension CuepointCommand {
             return value
         }
 
+        /// The SRT passphrase in the environment variable `name`: 10 to 79 characters.
+        static func passphrase(from name: String) throws -> String {
+            guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+                throw ValidationError("--passphrase-env: the environment variable \(name) is not set or empty")
+            }
+            guard (10...79).contains(value.count) else {
+                throw ValidationError("--passphrase-env: an SRT passphrase has 10 to 79 characters, \(name) has \(value.count)")
+            }
+            return value
+        }
+
         func run() async throws {
             let outputURL = URL(fileURLWithPath: output)
             var spec = PipelineSpec(
@@ -147,6 +225,11 @@ extension CuepointCommand {
                 output: OutputSpec(
                     directory: outputURL.deletingLastPathComponent().path, container: Container(rawValue: container)!,
                     segmentDuration: DurationText.parse(segment)!, liveWindow: liveWindow))
+            spec.input.listen = listen
+            spec.input.timeout = timeout.flatMap(DurationText.parse)
+            let wait = reconnectWait.flatMap(DurationText.parse) ?? (listen ? .milliseconds(30_000) : nil)
+            spec.input.reconnectWait = wait.flatMap { $0.milliseconds > 0 ? $0 : nil }
+            spec.input.passphrase = try passphraseEnv.map(Self.passphrase(from:))
             if let markers { spec.markers = MarkersSpec(align: alignMarkers, files: [markers]) }
             if let ladder {
                 let rungs = try LadderPreset.parse(ladder).map {

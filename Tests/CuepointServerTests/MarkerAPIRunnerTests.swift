@@ -15,7 +15,7 @@ import Testing
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    @Test("POST /v1/markers on a running pipeline: 201, logged, listed, published, counted", .timeLimit(.minutes(1)))
+    @Test("POST /v1/markers on a running pipeline: 201, logged, listed, published, counted", .timeLimit(.minutes(3)))
     func postsToARunningPipeline() async throws {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory() + "cuepoint-api-runner-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

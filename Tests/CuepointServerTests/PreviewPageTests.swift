@@ -66,7 +66,7 @@ import Testing
     @Test(
         "the page in headless Chromium: video, chapters, products, click to seek",
         .enabled(if: ReplayFixture.canRunChromium, "needs chromium, ffmpeg and python3 (apt install chromium ffmpeg)"),
-        .timeLimit(.minutes(2))
+        .timeLimit(.minutes(3))
     )
     func pageInChromium() async throws {
         let sample = ReplayFixture.repositoryRoot.appendingPathComponent("SampleMedia/sample.mp4")

@@ -21,19 +21,42 @@ public struct InputSpec: Sendable, Equatable {
     public var startDate: WallClockTime?
     /// Whether the input is live as the file says it (`live:`); nil to infer it from ``url``.
     public var live: Bool?
+    /// Wait for the source to connect instead of connecting to it (`listen:`): an RTMP server
+    /// for one publisher (the stream key is the last path component of ``url``), an SRT listener.
+    /// UDP always listens.
+    public var listen: Bool = false
+    /// How long a live input may send nothing before it counts as dropped (`timeout:`); nil uses
+    /// ``defaultTimeout`` for network inputs and waits forever on pipes.
+    public var timeout: MediaTime?
+    /// The SRT passphrase (`passphrase:`, 10 to 79 characters); nil for an unencrypted stream.
+    public var passphrase: String?
+    /// How long a dropped live input is waited for before the recording is finalised
+    /// (`reconnect: { wait: }`); nil finalises at the first drop.
+    public var reconnectWait: MediaTime?
+
+    /// The read timeout of network inputs when `timeout:` is not given.
+    public static let defaultTimeout = MediaTime.milliseconds(10_000)
 
     public init(
         url: String,
         format: String? = nil,
         options: [String: String] = [:],
         startDate: WallClockTime? = nil,
-        live: Bool? = nil
+        live: Bool? = nil,
+        listen: Bool = false,
+        timeout: MediaTime? = nil,
+        passphrase: String? = nil,
+        reconnectWait: MediaTime? = nil
     ) {
         self.url = url
         self.format = format
         self.options = options
         self.startDate = startDate
         self.live = live
+        self.listen = listen
+        self.timeout = timeout
+        self.passphrase = passphrase
+        self.reconnectWait = reconnectWait
     }
 
     /// Whether the input is treated as live: ``live`` when given, otherwise true for the schemes

@@ -33,6 +33,7 @@ extension PipelineDecoder {
         if transcode != TranscodeSpec(), !renditions.contains(where: \.transcodes), let entry = fields.entries["transcode"] {
             report(entry.key, "transcode", "no rendition is transcoded; give a rendition `video:`, `audio:` or `preset:`")
         }
+        let server = fields.entries["server"].flatMap { decodeServer($0.value, key: $0.key) }
         if replay != nil, let playlists = output.playlists, !playlists.contains(.index), let entry = fields.entries["replay"] {
             report(
                 entry.key, "replay",
@@ -43,7 +44,7 @@ extension PipelineDecoder {
         guard problems.isEmpty, let input else { return nil }
         return PipelineSpec(
             name: name, input: input, output: output, renditions: renditions, markers: markers, replay: replay,
-            transcode: transcode)
+            transcode: transcode, server: server)
     }
 
     /// A name as `name:` and renditions take it: `[a-z0-9][a-z0-9._-]*`.
@@ -92,6 +93,7 @@ extension PipelineDecoder {
                     "only applies to recorded inputs, and \(reason); remove `start_date` or set `live: false`")
             }
         }
+        decodeLiveInput(fields, into: &input, urlKnown: url != nil)
         return url == nil ? nil : input
     }
 

@@ -19,28 +19,24 @@ internal import Yams
 ///   values accept any scalar (`name: 2025` is the name `2025`).
 struct PipelineDecoder {
     /// The keys of the top-level mapping, in documentation order.
-    static let topLevelKeys = ["version", "name", "input", "output", "renditions", "markers", "replay", "transcode"]
+    static let topLevelKeys = ["version", "name", "input", "output", "renditions", "markers", "replay", "transcode", "server"]
     /// The keys of `replay:`.
     static let replayKeys = [
         "directory", "chapters", "mp4", "clips", "thumbnails", "thumbnail_width", "language", "force",
     ]
     /// The keys of `input:`.
-    static let inputKeys = ["url", "format", "options", "start_date", "live"]
+    static let inputKeys = [
+        "url", "format", "options", "start_date", "live", "listen", "timeout", "passphrase", "reconnect",
+    ]
     /// The keys of `output:`.
     static let outputKeys = ["directory", "container", "segment", "live_window", "playlists"]
     /// The keys of each `renditions:` entry.
     static let renditionKeys = ["name", "copy", "video", "audio", "preset"]
 
     /// Top-level keys of later versions, each rejected with the message given.
-    static let reservedTopLevelKeys: [String: String] = [
-        "server": "`server` is not supported by this version of cuepoint",
-    ]
+    static let reservedTopLevelKeys: [String: String] = [:]
     /// `input:` keys of later versions.
-    static let reservedInputKeys: [String: String] = [
-        "listen": "`listen` is not supported by this version of cuepoint; to wait for an RTMP publisher, "
-            + "set FFmpeg's option instead: `options: { listen: \"1\" }`",
-        "reconnect": "`reconnect` is not supported by this version of cuepoint",
-    ]
+    static let reservedInputKeys: [String: String] = [:]
     /// `output:` keys of later versions.
     static let reservedOutputKeys: [String: String] = [
         "part": "`part` (LL-HLS) is not supported by this version of cuepoint"

@@ -40,6 +40,8 @@ public struct PipelineSpec: Sendable, Equatable {
     public var replay: ReplaySpec?
     /// How transcoded renditions run (`transcode:`).
     public var transcode: TranscodeSpec
+    /// The HTTP server to run beside the job (`server:`); nil when the file has none.
+    public var server: ServerSpec?
 
     public init(
         version: Int = PipelineSpec.supportedVersion,
@@ -49,7 +51,8 @@ public struct PipelineSpec: Sendable, Equatable {
         renditions: [RenditionSpec] = RenditionSpec.defaultRenditions,
         markers: MarkersSpec? = nil,
         replay: ReplaySpec? = nil,
-        transcode: TranscodeSpec = TranscodeSpec()
+        transcode: TranscodeSpec = TranscodeSpec(),
+        server: ServerSpec? = nil
     ) {
         self.transcode = transcode
         self.version = version
@@ -59,6 +62,7 @@ public struct PipelineSpec: Sendable, Equatable {
         self.renditions = renditions
         self.markers = markers
         self.replay = replay
+        self.server = server
     }
 
     /// The folder the recording goes to: `<output.directory>/<name>`.

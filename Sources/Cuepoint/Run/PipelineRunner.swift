@@ -65,8 +65,8 @@ public final class PipelineRunner: Sendable {
     public let spec: PipelineSpec
     /// Where the recording is written: by default `<output.directory>/<name>`.
     public let directory: URL
-    private let options: RunOptions
-    private let interrupt = InterruptPolicy()
+    let options: RunOptions
+    let interrupt = InterruptPolicy()
     private let markerDesk = Mutex<MarkerDesk?>(nil)
     /// The wall clock of recording time 0 in the current epoch (for the fall-behind gauge).
     private let recordingZero = Mutex<WallClockTime?>(nil)
@@ -164,13 +164,22 @@ public final class PipelineRunner: Sendable {
         }
         let input = spec.input
         let warnings = WarningCollector(report: options.warning)
-        let demuxer = try InputOpener.open(url: input.url, format: input.format, options: input.options, interrupt: interrupt)
+        let live = LiveInput.applies(to: input) ? LiveInput(spec: input) : nil
+        let demuxer: Demuxer
+        if let live {
+            guard let opened = try openLive(live, warnings: warnings) else {
+                return RunSummary(directory: directory, renditions: [], warnings: warnings.all, stopped: true, replay: nil)
+            }
+            demuxer = opened
+        } else {
+            demuxer = try InputOpener.open(url: input.url, format: input.format, options: input.options, interrupt: interrupt)
+        }
         for option in demuxer.unusedOptions {
             warnings.add("input option `\(option)` was not recognised by FFmpeg and has no effect")
         }
-        let selection = try InputOpener.select(demuxer.streams, url: input.url)
+        let selection = try InputOpener.select(demuxer.streams, url: inputName)
         for stream in selection.ignored {
-            warnings.add("\(input.url): stream \(stream.index) (\(stream.mediaType.rawValue), \(stream.codec.name)) is not carried")
+            warnings.add("\(inputName): stream \(stream.index) (\(stream.mediaType.rawValue), \(stream.codec.name)) is not carried")
         }
         let isLive = input.isLive
         let kinds = spec.playlists
@@ -243,6 +252,7 @@ public final class PipelineRunner: Sendable {
             target: spec.output.segmentDuration, isLive: isLive, clock: options.clock, startDate: startDate,
             warnings: warnings, markers: spec.markers, transcoder: transcoder, outputPositions: outputPositions,
             barrier: barrier)
+        if live != nil { session.inputStarted(arrivedAt: arrivalTime(of: demuxer)) }
         var followers: [MarkerFileFollower] = []
         recordingZero.withLock { $0 = nil }
         session.onEpoch = { [self] start in recordingZero.withLock { $0 = start } }
@@ -270,8 +280,12 @@ public final class PipelineRunner: Sendable {
             }
         }
 
-        let reading = try readAll(
+        var reading = try readAll(
             demuxer: demuxer, session: session, publisher: publisher, followers: followers, warnings: warnings)
+        if let live {
+            reading = try continueLive(
+                live, after: reading, session: session, publisher: publisher, followers: followers, warnings: warnings)
+        }
         do {
             let closedAtEnd = try session.finish(complete: reading.failure == nil)
             // The log says what the playlists say: open markers ended with the recording.
@@ -280,7 +294,7 @@ public final class PipelineRunner: Sendable {
             }
         } catch {
             session.salvage()
-            throw describeOutputFailure(error, input: input.url)
+            throw describeOutputFailure(error, input: inputName)
         }
         if let transcoder { reportTranscoding(transcoder, warnings: warnings) }
         warnings.reportCounts()
@@ -302,14 +316,14 @@ public final class PipelineRunner: Sendable {
         let written = summary.renditions.first?.segments ?? 0
         if let failure = reading.failure {
             throw CuepointError(
-                subject: input.url, message: failure,
+                subject: inputName, message: failure,
                 fix: written > 0
                     ? "the \(written) segment(s) before it are complete and playable in \(directory.path)"
                     : "no segment could be written")
         }
         if written == 0 && !reading.stopped {
             let what = selection.video != nil ? "no video keyframe was found" : "no audio packet was found"
-            throw CuepointError(subject: input.url, message: "nothing to segment: \(what)", fix: "check the input")
+            throw CuepointError(subject: inputName, message: "nothing to segment: \(what)", fix: "check the input")
         }
         if let replay = spec.replay {
             summary.replay = try ReplayExporter.export(
@@ -323,14 +337,16 @@ public final class PipelineRunner: Sendable {
         replay.directory ?? directory.deletingLastPathComponent().appendingPathComponent("\(spec.name)-replay").path
     }
 
-    private struct Reading {
+    struct Reading {
         var stopped = false
         /// Why reading ended early, when the input is damaged or truncated.
         var failure: String?
+        /// The read error that ended a live network input: the connection dropped or timed out.
+        var dropped: FFmpegError?
     }
 
     /// The read loop: packets until the end, a stop, or unrecoverable input damage.
-    private func readAll(
+    func readAll(
         demuxer: Demuxer, session: RecordingSession, publisher: RecordingPublisher, followers: [MarkerFileFollower],
         warnings: WarningCollector
     ) throws(CuepointError) -> Reading {
@@ -350,6 +366,10 @@ public final class PipelineRunner: Sendable {
             } catch {
                 if error.code == .exit {
                     reading.stopped = true
+                    break
+                }
+                if LiveInput.isDrop(error, of: spec.input) {
+                    reading.dropped = error
                     break
                 }
                 consecutiveErrors += 1
@@ -375,7 +395,7 @@ public final class PipelineRunner: Sendable {
                 try session.handle(packet)
             } catch {
                 session.salvage()
-                throw describeOutputFailure(error, input: spec.input.url)
+                throw describeOutputFailure(error, input: inputName)
             }
             packetsSinceCheck += 1
             if packetsSinceCheck >= 64 {
@@ -499,7 +519,7 @@ public final class PipelineRunner: Sendable {
         }
     }
 
-    private func describeOutputFailure(_ error: any Error, input: String) -> CuepointError {
+    func describeOutputFailure(_ error: any Error, input: String) -> CuepointError {
         switch error {
         case let storage as StorageError:
             CuepointError(subject: storage.path, message: "cannot \(storage.operation): \(storage.reason)", fix: storage.fix)

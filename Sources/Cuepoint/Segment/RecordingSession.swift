@@ -33,8 +33,8 @@ final class RecordingSession {
     let publisher: RecordingPublisher
     /// Publishes segment N once every rendition, copied or transcoded, has closed it.
     let barrier: SegmentBarrier
-    let cutStream: Int
-    let streams: [Int: StreamInfo]
+    private(set) var cutStream: Int
+    private(set) var streams: [Int: StreamInfo]
     let isLive: Bool
     let clock: any WallClock
     let startDate: WallClockTime?
@@ -81,6 +81,15 @@ final class RecordingSession {
     private(set) var latestMediaMilliseconds: Int64 = 0
     /// The end of the last closed segment, in recording time: where the next epoch starts.
     private var recordedMilliseconds: Int64 = 0
+    /// Live inputs: when the input's first packet arrived, and its media time once seen; the
+    /// next epoch's PROGRAM-DATE-TIME is derived from it (see ``inputStarted(arrivedAt:)``).
+    private var arrival: (wallClock: WallClockTime, firstMediaMilliseconds: Int64?)?
+    /// The latest presentation end written, in ms of media time (where a new input continues).
+    private var writtenEndMilliseconds: Int64?
+    /// A restarted input's timestamps are moved to continue after ``writtenEndMilliseconds``,
+    /// so the recording's media timeline never goes back across a reconnect (players and FFmpeg
+    /// handle EXT-X-DISCONTINUITY better with monotonic timestamps); set at its first packet.
+    private var inputShift: (pending: Bool, milliseconds: Int64) = (false, 0)
 
     init(
         outputs: [RenditionOutput], publisher: RecordingPublisher, cutStream: Int, streams: [StreamInfo],
@@ -109,13 +118,17 @@ final class RecordingSession {
         self.cutter = SegmentCutter(target: target)
         self.nextSequence = firstSequence
         if cutsOnFrames, let videoStream {
-            transcoder?.videoDecision = { [unowned self] frame in try cut(on: frame, stream: videoStream) }
+            transcoder?.videoDecision = { [unowned self] frame in
+                // The stream of the current input (a reconnected one may have another time base).
+                try cut(on: frame, stream: self.streams[self.cutStream] ?? videoStream)
+            }
         }
     }
 
     /// Handles one packet read from the input.
     func handle(_ packet: Packet) throws {
         guard let stream = streams[packet.streamIndex] else { return }
+        if inputShift.pending || inputShift.milliseconds != 0 { shiftRestartedInput(packet, stream: stream) }
         guard let ptsTicks = packet.pts ?? packet.dts, let dtsTicks = packet.dts ?? packet.pts else {
             warnings.count("packets without timestamps were dropped")
             return
@@ -125,6 +138,7 @@ final class RecordingSession {
         let dts = MediaTime(ticks: dtsTicks, timeBase: base)
         let duration = MediaTime(ticks: packet.duration > 0 ? packet.duration : defaultDuration(stream), timeBase: base)
         let isCut = stream.index == cutStream
+        if arrival != nil, arrival?.firstMediaMilliseconds == nil { arrival?.firstMediaMilliseconds = dts.milliseconds }
 
         switch timestampGuard.judge(stream: stream.index, dts: dts, duration: duration, isCutStream: isCut) {
         case .drop(let reason):
@@ -170,7 +184,9 @@ final class RecordingSession {
         try transcoder?.decode(packet)
         // Only a frame that was written extends the segment (a damaged one may be dropped).
         let written = outputs.isEmpty ? true : try write(packet)
-        guard written, isCut else { return }
+        guard written else { return }
+        writtenEndMilliseconds = max(writtenEndMilliseconds ?? .min, (pts + duration).milliseconds)
+        guard isCut else { return }
         let end = pts + duration
         if segmentEnd.map({ end > $0 }) ?? true { segmentEnd = end }
         if let epoch {
@@ -226,6 +242,52 @@ final class RecordingSession {
         segmentOpen = false
         try? publisher.publishAll(finished: true)
         try? publisher.writeRecordingState(complete: false)
+    }
+
+    // MARK: Live inputs
+
+    /// A live input's first packet arrived at `wallClock` (before the demuxer buffered its
+    /// stream parameters): the next epoch's PROGRAM-DATE-TIME is taken from it, so "now" on the
+    /// wall clock maps to the media the viewer saw at that moment.
+    func inputStarted(arrivedAt wallClock: WallClockTime) {
+        arrival = (wallClock, nil)
+    }
+
+    /// The live input dropped but the recording goes on: the open segment closes and the epoch
+    /// ends; the playlists stay published and unfinished.
+    func inputEnded() throws {
+        try endEpoch()
+    }
+
+    /// A new input continues the recording (a publisher reconnected, or a restarted process
+    /// resumed it): its streams replace the old ones (their indexes and time bases may differ),
+    /// and its first keyframe starts a new epoch: EXT-X-DISCONTINUITY, a fresh
+    /// PROGRAM-DATE-TIME, media sequence numbers continuing. Call after ``inputEnded()``.
+    ///
+    /// - Throws: `CuepointError` when the transcoded renditions cannot be made from the new input.
+    func inputRestarted(cutStream: StreamInfo, streams: [StreamInfo], arrivedAt wallClock: WallClockTime) throws {
+        try transcoder?.replaceInput(streams: streams)
+        self.cutStream = cutStream.index
+        self.streams = Dictionary(uniqueKeysWithValues: streams.map { ($0.index, $0) })
+        for output in outputs { output.replaceStreams(streams, metadataTimeBase: cutStream.timeBase) }
+        timestampGuard = TimestampGuard()
+        cutter.startNewEpoch()
+        pendingDiscontinuity = true
+        arrival = (wallClock, nil)
+        inputShift = (writtenEndMilliseconds != nil, 0)
+    }
+
+    /// Moves a restarted input's timestamps past what was written (see ``inputShift``): its first
+    /// packet's DTS goes 100 ms after the latest end written, which covers other streams that
+    /// start slightly earlier than the first packet.
+    private func shiftRestartedInput(_ packet: Packet, stream: StreamInfo) {
+        if inputShift.pending, let first = packet.dts ?? packet.pts, let end = writtenEndMilliseconds {
+            inputShift = (false, end + 100 - MediaTime(ticks: first, timeBase: stream.timeBase).milliseconds)
+        }
+        guard inputShift.milliseconds != 0 else { return }
+        let ticks = MediaTime.milliseconds(inputShift.milliseconds).rescaled(to: stream.timeBase).ticks
+        packet.pts = packet.pts.map { $0 + ticks }
+        packet.dts = packet.dts.map { $0 + ticks }
     }
 
     // MARK: Markers
@@ -317,7 +379,7 @@ final class RecordingSession {
     }
 
     private func beginEpoch(origin: MediaTime) {
-        let wallClock: WallClockTime
+        var wallClock: WallClockTime
         let offset: Int64
         if let previous = epoch {
             offset = recordedMilliseconds
@@ -325,6 +387,17 @@ final class RecordingSession {
         } else {
             offset = 0
             wallClock = startDate ?? clock.now()
+        }
+        if isLive, let arrival {
+            // The input's first packet arrived at `arrival.wallClock`; the origin (a keyframe) is
+            // that far into its media.
+            wallClock = arrival.wallClock.advanced(
+                by: .milliseconds(max(0, origin.milliseconds - (arrival.firstMediaMilliseconds ?? origin.milliseconds))))
+            self.arrival = nil
+        }
+        if let previous = epochs.last, wallClock < previous.wallClock.advanced(by: .milliseconds(offset - previous.recordingOffsetMilliseconds)) {
+            // PROGRAM-DATE-TIME never goes back (a fast publisher, a resumed recording).
+            wallClock = previous.wallClock.advanced(by: .milliseconds(offset - previous.recordingOffsetMilliseconds))
         }
         let epoch = Epoch(origin: origin, wallClock: wallClock, recordingOffsetMilliseconds: offset)
         self.epoch = epoch
@@ -426,6 +499,7 @@ final class RecordingSession {
         let duration = MediaTime(ticks: frame.duration > 0 ? frame.duration : defaultDuration(stream), timeBase: stream.timeBase)
         let end = pts + duration
         if segmentEnd.map({ end > $0 }) ?? true { segmentEnd = end }
+        writtenEndMilliseconds = max(writtenEndMilliseconds ?? .min, end.milliseconds)
         if let epoch {
             latestMediaMilliseconds = max(
                 latestMediaMilliseconds, epoch.recordingOffsetMilliseconds + (end - epoch.origin).milliseconds)

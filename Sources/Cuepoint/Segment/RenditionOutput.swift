@@ -19,8 +19,8 @@ final class RenditionOutput {
     let name: String
     let container: Container
     let store: DirectoryStore
-    /// The input streams this rendition carries, in output order (empty for a transcoded rendition).
-    let streams: [StreamInfo]
+    /// The input streams this rendition carries, in output order.
+    private(set) var streams: [StreamInfo]
     /// A transcoded rendition's encoders, by the key its packets are written with (set for each
     /// epoch before its first segment opens); empty for a copy rendition.
     var encoders: [(key: Int, encoder: Encoder)] = []
@@ -34,7 +34,7 @@ final class RenditionOutput {
     /// Whether markers are carried in-band: a timed-ID3 data stream in TS, `emsg` boxes in fMP4.
     let carriesTimedMetadata: Bool
     /// The time base of the cut stream, in which timed metadata is stamped.
-    let metadataTimeBase: Rational
+    private(set) var metadataTimeBase: Rational
 
     private var muxer: Muxer?
     private var outputIndex: [Int: Int] = [:]
@@ -87,6 +87,15 @@ final class RenditionOutput {
     }
 
     var segmentExtension: String { container == .ts ? "ts" : "m4s" }
+
+    /// A new input continues the recording (a live publisher reconnected): the next epoch's
+    /// muxer carries its streams. Call between epochs (after ``endEpoch()``).
+    func replaceStreams(_ streams: [StreamInfo], metadataTimeBase: Rational) {
+        precondition(muxer == nil, "streams change only between epochs")
+        self.streams = streams
+        self.metadataTimeBase = metadataTimeBase
+        aacStreams = Dictionary(uniqueKeysWithValues: streams.filter { $0.codec == .aac }.map { ($0.index, $0) })
+    }
 
     /// The file name of segment `sequence`, relative to the rendition directory.
     func segmentName(_ sequence: Int64) -> String {

@@ -31,7 +31,8 @@ final class Transcoder {
     }
 
     let renditions: [Rendition]
-    private let decoder: SourceDecoder
+    private var decoder: SourceDecoder
+    private let inputName: String
     private let keyframes: KeyframePlan
     private let options: RenditionEncoder.Options
     private var encoders: [RenditionEncoder] = []
@@ -62,6 +63,7 @@ final class Transcoder {
                 fix: "use `copy: true` renditions for this input")
         }
         self.renditions = renditions
+        self.inputName = inputName
         keyframes = KeyframePlan(segmentDuration: segmentDuration, frameRate: decoder.source.video?.frameRate)
         self.options = options
         installDecision()
@@ -126,6 +128,20 @@ final class Transcoder {
         }
         if let failure { throw failure }
         for rendition in renditions { try rendition.lane.finishEpoch() }
+    }
+
+    /// A new input continues the recording (a reconnected publisher): a decoder for its streams;
+    /// the next packet starts new encoders, validated against it. Call after ``finishEpoch()``.
+    ///
+    /// - Throws: `CuepointError` when FFmpeg cannot decode the new input.
+    func replaceInput(streams: [StreamInfo]) throws(CuepointError) {
+        precondition(encoders.isEmpty, "replaceInput(streams:) before finishEpoch()")
+        do {
+            decoder = try SourceDecoder(streams: streams, threadCount: options.deterministic ? 2 : nil)
+        } catch {
+            throw CuepointError(subject: inputName, message: "cannot decode the reconnected input (\(error.message))")
+        }
+        installDecision()
     }
 
     /// Stops every rendition after a failure elsewhere and waits for their threads; their open

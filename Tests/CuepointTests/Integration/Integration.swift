@@ -39,6 +39,17 @@ func withTemporaryDirectory<T>(
     return try await body(directory)
 }
 
+/// `withTemporaryDirectory` for a synchronous body (see `offThePool`).
+func withTemporaryDirectoryBlocking<T>(label: String, _ body: (URL) throws -> T) throws -> T {
+    let directory = try TestPaths.temporaryDirectory(label: label)
+    defer {
+        if ProcessInfo.processInfo.environment["CUEPOINT_KEEP_TEST_OUTPUT"] == nil {
+            try? FileManager.default.removeItem(at: directory)
+        }
+    }
+    return try body(directory)
+}
+
 /// The SampleMedia inputs the recorded-input tests run on.
 enum SampleInput: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case mp4 = "sample.mp4"
@@ -68,6 +79,18 @@ enum LibraryRun {
                 container: container, segmentDuration: .milliseconds(segmentMilliseconds), liveWindow: liveWindow, playlists: playlists))
     }
 
+    /// Runs `spec` into `directory` on the calling thread (see `offThePool`).
+    static func runBlocking(
+        _ spec: PipelineSpec, into directory: URL, clock: any WallClock = ManualClock(start: fixedDate)
+    ) throws -> (summary: RunSummary, warnings: [String]) {
+        let collected = WarningLog()
+        var options = RunOptions()
+        options.clock = clock
+        options.warning = { collected.append($0) }
+        let summary = try PipelineRunner(spec: spec, directory: directory, options: options).runBlocking()
+        return (summary, collected.messages)
+    }
+
     /// Runs `spec` into `directory` with `clock` (a fixed date unless given), collecting warnings.
     static func run(
         _ spec: PipelineSpec, into directory: URL, clock: any WallClock = ManualClock(start: fixedDate)
@@ -80,6 +103,19 @@ enum LibraryRun {
         let summary = try await runner.run()
         return (summary, collected.messages)
     }
+}
+
+/// Runs blocking work (a pipeline, ffprobe, ffmpeg) on a thread of its own, so a long test does
+/// not hold one of the cooperative pool's two threads that the HTTP tests' event loops need.
+func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    let result: Result<T, any Error> = await withCheckedContinuation { continuation in
+        let thread = Thread {
+            continuation.resume(returning: Result { try body() })
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+    return try result.get()
 }
 
 /// Warnings reported during a run, from the pipeline's thread.

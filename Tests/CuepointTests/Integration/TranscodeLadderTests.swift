@@ -9,7 +9,7 @@ import Testing
 // keyframes, where each segment starts), our strict playlist parser, and GStreamer.
 
 extension Integration {
-    @Suite("Transcoding", .serialized)
+    @Suite("Transcoding", .serialized, .enabled(if: TranscodeHarness.ffmpegInstalled, "needs the ffmpeg and ffprobe programs"))
     struct TranscodeLadders {
         /// 640x360, 480x270 (Main), 320x180 (Baseline 3.0) and an audio-only rendition.
         static func ladder() -> [RenditionSpec] {
@@ -46,10 +46,9 @@ extension Integration {
 
         @Test(arguments: [Container.fmp4, .ts])
         func aLadderFromSampleMediaHasAlignedSegments(container: Container) async throws {
-            guard TranscodeHarness.ffmpegInstalled else { return }
-            try await withTemporaryDirectory(label: "ladder-\(container.rawValue)") { directory in
+            try await offThePool { try withTemporaryDirectoryBlocking(label: "ladder-\(container.rawValue)") { directory in
                 let input = SampleInput.mp4.path
-                let (summary, warnings) = try await LibraryRun.run(
+                let (summary, warnings) = try LibraryRun.runBlocking(
                     Self.spec(input: input, container: container, renditions: Self.ladder()), into: directory)
                 #expect(warnings.isEmpty, "\(warnings)")
                 #expect(summary.renditions.map(\.name) == ["v360", "v270", "v180", "audio"])
@@ -101,12 +100,11 @@ extension Integration {
                 if GStreamer.isInstalled {
                     try expectPlays(directory.appendingPathComponent("v270/index.m3u8"), videoFrames: 600)
                 }
-            }
+            } }
         }
 
         @Test func deterministicRunsAreByteIdentical() async throws {
-            guard TranscodeHarness.ffmpegInstalled else { return }
-            try await withTemporaryDirectory(label: "ladder-deterministic") { directory in
+            try await offThePool { try withTemporaryDirectoryBlocking(label: "ladder-deterministic") { directory in
                 var hashes: [[String: String]] = []
                 for run in ["first", "second"] {
                     let out = directory.appendingPathComponent(run)
@@ -114,7 +112,7 @@ extension Integration {
                         input: SampleInput.mp4.path, container: .fmp4, renditions: Self.ladder(), deterministic: true)
                     spec.input.startDate = nil  // deterministic: a fixed date instead of the clock
                     // A clock that moves: a deterministic run must not read it.
-                    _ = try await LibraryRun.run(
+                    _ = try LibraryRun.runBlocking(
                         spec, into: out, clock: ManualClock(start: LibraryRun.fixedDate, stepMilliseconds: 997))
                     var files: [String: String] = [:]
                     let enumerator = FileManager.default.enumerator(atPath: out.path)!
@@ -131,18 +129,17 @@ extension Integration {
                 #expect(hashes[0] == hashes[1])
                 let index = try String(contentsOf: directory.appendingPathComponent("first/v360/index.m3u8"), encoding: .utf8)
                 #expect(index.contains("#EXT-X-PROGRAM-DATE-TIME:2000-01-01T00:00:00.000Z"))
-            }
+            } }
         }
 
         @Test func copyAndTranscodedRenditionsCutAtTheSourceKeyframes() async throws {
-            guard TranscodeHarness.ffmpegInstalled else { return }
-            try await withTemporaryDirectory(label: "ladder-mixed") { directory in
+            try await offThePool { try withTemporaryDirectoryBlocking(label: "ladder-mixed") { directory in
                 let renditions = [
                     RenditionSpec(name: "source", copy: true),
                     RenditionSpec(name: "small", copy: false, preset: .p240),
                     RenditionSpec(name: "huge", copy: false, preset: .p1080),
                 ]
-                let (summary, warnings) = try await LibraryRun.run(
+                let (summary, warnings) = try LibraryRun.runBlocking(
                     Self.spec(input: SampleInput.ts.path, container: .ts, renditions: renditions), into: directory)
                 #expect(
                     warnings == ["rendition huge (1080p) is left out: it would upscale the 640x360 input"], "\(warnings)")
@@ -160,16 +157,15 @@ extension Integration {
                 try expectVariantDescribes(source: SampleInput.ts.path, recording: CheckedRecording(
                     directory: directory, masterText: recording.masterText,
                     master: MultivariantPlaylist(variants: [recording.master.variants[0]]), renditions: []))
-            }
+            } }
         }
 
         @Test func productMarkersReachEveryTranscodedRendition() async throws {
-            guard TranscodeHarness.ffmpegInstalled else { return }
-            try await withTemporaryDirectory(label: "ladder-markers") { directory in
+            try await offThePool { try withTemporaryDirectoryBlocking(label: "ladder-markers") { directory in
                 var spec = Self.spec(
                     input: SampleInput.mp4.path, container: .fmp4, renditions: Array(Self.ladder().prefix(2)))
                 spec.markers = MarkersSpec(align: true, files: [TestPaths.sampleMedia("products.jsonl").path])
-                let (_, warnings) = try await LibraryRun.run(spec, into: directory)
+                let (_, warnings) = try LibraryRun.runBlocking(spec, into: directory)
                 #expect(warnings.isEmpty, "\(warnings)")
                 let recording = try verifyRecording(directory: directory, container: .fmp4, segmentMilliseconds: 4_000)
                 let ranges = recording.renditions.map { $0.playlist.segments.flatMap(\.dateRanges).map(\.id) }
@@ -182,14 +178,13 @@ extension Integration {
                     }
                 }
                 #expect(boxes == [Set(ranges[0]).count, Set(ranges[0]).count], "\(boxes)")
-            }
+            } }
         }
 
         // MARK: Bad input
 
         @Test func aResolutionChangeKeepsTheSizesAndMarksADiscontinuity() async throws {
-            guard TranscodeHarness.ffmpegInstalled else { return }
-            try await withTemporaryDirectory(label: "ladder-resize") { directory in
+            try await offThePool { try withTemporaryDirectoryBlocking(label: "ladder-resize") { directory in
                 // 640x360 for 4 s, then 320x240 for 4 s, joined without re-encoding, timestamps continuing.
                 for (name, size) in [("wide", "640x360"), ("narrow", "320x240")] {
                     try TranscodeHarness.ffmpeg(
@@ -211,7 +206,7 @@ extension Integration {
                     RenditionSpec(name: "a", copy: false, video: VideoSpec(width: 480, height: 270, crf: 30), audio: AudioSettings()),
                     RenditionSpec(name: "b", copy: false, video: VideoSpec(width: 320, height: 180, crf: 30), audio: AudioSettings()),
                 ]
-                let (_, warnings) = try await LibraryRun.run(
+                let (_, warnings) = try LibraryRun.runBlocking(
                     Self.spec(input: input, container: .fmp4, renditions: renditions, segmentMilliseconds: 3_000), into: out)
                 #expect(warnings.count == 1 && warnings[0].contains("from 640x360 to 320x240"), "\(warnings)")
                 let recording = try verifyRecording(directory: out, container: .fmp4, segmentMilliseconds: 3_000)
@@ -230,12 +225,11 @@ extension Integration {
                     }
                 }
                 if GStreamer.isInstalled { try expectPlays(out.appendingPathComponent("a/index.m3u8"), videoFrames: 240) }
-            }
+            } }
         }
 
         @Test func surroundAt22kHzAndVariableFrameRateAreHandled() async throws {
-            guard TranscodeHarness.ffmpegInstalled else { return }
-            try await withTemporaryDirectory(label: "ladder-odd-input") { directory in
+            try await offThePool { try withTemporaryDirectoryBlocking(label: "ladder-odd-input") { directory in
                 // 5.1 AAC at 22.05 kHz; 30 fps video with frames missing between 3 and 5 s (variable rate).
                 let input = directory.appendingPathComponent("odd.mp4").path
                 try TranscodeHarness.ffmpeg(
@@ -252,7 +246,7 @@ extension Integration {
                     RenditionSpec(name: "a", copy: false, video: VideoSpec(height: 180, crf: 30), audio: AudioSettings()),
                     RenditionSpec(name: "b", copy: false, video: VideoSpec(height: 90, crf: 30), audio: AudioSettings(channels: 1)),
                 ]
-                _ = try await LibraryRun.run(Self.spec(input: input, container: .ts, renditions: renditions), into: out)
+                _ = try LibraryRun.runBlocking(Self.spec(input: input, container: .ts, renditions: renditions), into: out)
                 let recording = try verifyRecording(
                     directory: out, container: .ts, segmentMilliseconds: 4_000, allowFrameGaps: true)
                 let starts = Self.segmentStarts(recording)
@@ -264,20 +258,19 @@ extension Integration {
                     let audio = try #require(try FFprobe.streams(of: rendition.segments[0].file.path).first { $0.codecType == "audio" })
                     #expect(audio.sampleRate == 48000 && audio.channels == channels)
                 }
-            }
+            } }
         }
 
         @Test func settingsTheSourceCannotTakeAreRefusedBeforeRecording() async throws {
-            guard TranscodeHarness.ffmpegInstalled else { return }
-            try await withTemporaryDirectory(label: "ladder-refused") { directory in
+            try await offThePool { try withTemporaryDirectoryBlocking(label: "ladder-refused") { directory in
                 // Wider than the 640x360 source, and 6 channels without multichannel.
                 let renditions = [
                     RenditionSpec(name: "big", copy: false, video: VideoSpec(width: 1280, height: 720)),
                     RenditionSpec(name: "surround", copy: false, audio: AudioSettings(channels: 6)),
                 ]
                 let spec = Self.spec(input: SampleInput.mp4.path, container: .ts, renditions: renditions)
-                await #expect {
-                    _ = try await LibraryRun.run(spec, into: directory)
+                #expect {
+                    _ = try LibraryRun.runBlocking(spec, into: directory)
                 } throws: { error in
                     let text = "\(error)"
                     return text.contains("renditions[0] (big)") && text.contains("wider than the source (640x360)")
@@ -288,10 +281,10 @@ extension Integration {
                 let audioOnly = Self.spec(
                     input: SampleInput.audioOnly.path, container: .ts,
                     renditions: [RenditionSpec(name: "v", copy: false, video: VideoSpec(height: 360))])
-                await #expect {
-                    _ = try await LibraryRun.run(audioOnly, into: directory)
+                #expect {
+                    _ = try LibraryRun.runBlocking(audioOnly, into: directory)
                 } throws: { "\($0)".contains("the input has no video stream") }
-            }
+            } }
         }
     }
 }

@@ -44,17 +44,13 @@ import Testing
 
     @Test func reservedKeysSayTheyAreNotSupportedYet() {
         let text =
-            "version: 1\nname: x\ninput:\n  url: a.mp4\n  listen: true\n  reconnect: { wait: 30s }\n"
-            + "output: { part: 1s }\nmarkers:\n  from:\n    - api: {}\nserver: {}\n"
+            "version: 1\nname: x\ninput:\n  url: a.mp4\n"
+            + "output: { part: 1s }\nmarkers:\n  from:\n    - api: {}\n"
         #expect(
             Support.lines(text) == [
-                "p.yaml:5:3: input.listen: `listen` is not supported by this version of cuepoint; to wait for an "
-                    + "RTMP publisher, set FFmpeg's option instead: `options: { listen: \"1\" }`",
-                "p.yaml:6:3: input.reconnect: `reconnect` is not supported by this version of cuepoint",
-                "p.yaml:7:11: output.part: `part` (LL-HLS) is not supported by this version of cuepoint",
-                "p.yaml:10:7: markers.from[0].api: `api` (the HTTP marker API) is not supported by this version "
+                "p.yaml:5:11: output.part: `part` (LL-HLS) is not supported by this version of cuepoint",
+                "p.yaml:8:7: markers.from[0].api: `api` (the HTTP marker API) is not supported by this version "
                     + "of cuepoint",
-                "p.yaml:11:1: server: `server` is not supported by this version of cuepoint",
             ])
     }
 

@@ -68,6 +68,8 @@ import Testing
             "renditions[].video": PipelineDecoder.videoKeys,
             "renditions[].audio": PipelineDecoder.audioKeys,
             "transcode": PipelineDecoder.transcodeKeys,
+            "input.reconnect": PipelineDecoder.reconnectKeys,
+            "server": PipelineDecoder.serverKeys,
         ]
         #expect(Set(objects.keys) == Set(decoderKeys.keys))
         for (path, keys) in decoderKeys {
@@ -125,11 +127,16 @@ import Testing
                 "directory": "out/x-replay", "chapters": "full", "mp4": false, "clips": "exact", "thumbnails": false,
                 "thumbnail_width": 640, "language": "pt-BR", "force": true,
             ],
+            "server": ["listen": "127.0.0.1:8080", "token_env": "CUEPOINT_TOKEN"],
         ]
         let text = String(decoding: try JSONSerialization.data(withJSONObject: complete), as: UTF8.self)
         #expect(Support.problems(text) == [])
         // Each `markers.from` entry has exactly one key; schemaMarkerSourcesHaveOneKey checks it.
-        for (path, object) in Self.objectSchemas(schema) where path != "markers.from[]" {
+        // `input.reconnect` needs a live input, which `start_date` above excludes: checked on its own.
+        #expect(
+            Support.problems("version: 1\nname: x\ninput: {url: pipe:0, reconnect: {}}\n").map(\.keyPath)
+                == ["input.reconnect.wait"])
+        for (path, object) in Self.objectSchemas(schema) where path != "markers.from[]" && path != "input.reconnect" {
             let required = Set(object["required"] as? [String] ?? [])
             let properties = object["properties"] as? [String: Any] ?? [:]
             for key in properties.keys {
@@ -215,6 +222,7 @@ import Testing
             "output.container": { $0 as? String == spec.output.container.rawValue },
             "output.segment": { ($0 as? String).flatMap(DurationText.parse) == spec.output.segmentDuration },
             "output.live_window": { $0 as? Int == spec.output.liveWindow },
+            "input.listen": { $0 as? Bool == spec.input.listen },
             "markers.class": { $0 as? String == MarkersSpec.defaultClassName },
             "markers.align": { $0 as? Bool == MarkersSpec().align },
             "markers.carry": { value in

@@ -15,7 +15,7 @@ extension Integration.ProductMarkers {
 
         @Test(
             "add an open marker (start now), reject bad ones, close it later; a late marker; a followed file",
-            .enabled(if: LiveAPI.ffmpeg != nil, "needs the ffmpeg program"), .timeLimit(.minutes(1)))
+            .enabled(if: LiveAPI.ffmpeg != nil, "needs the ffmpeg program"), .timeLimit(.minutes(3)))
         func addAndCloseWhileRunning() async throws {
             try await withTemporaryDirectory(label: "markers-live") { folder in
                 let fifo = folder.appendingPathComponent("input.ts")
