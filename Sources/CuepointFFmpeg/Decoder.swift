@@ -28,7 +28,7 @@ public final class Decoder {
     ///
     /// - Parameters:
     ///   - stream: the stream whose packets will be sent, as a `Demuxer` reports it.
-    ///   - threadCount: decoding threads; nil lets FFmpeg choose (one per core).
+    ///   - threadCount: decoding threads; 0 lets FFmpeg choose (one per core); nil keeps libavcodec's default: one.
     ///   - threading: the kinds of threading allowed; nil keeps the codec's default.
     ///   - options: decoder private options; unrecognised ones are an error.
     /// - Throws: `FFmpegError` naming `avcodec_find_decoder` when FFmpeg has no decoder for

@@ -94,6 +94,15 @@ public final class Scaler {
             output.pointee.height = Int32(height)
             output.pointee.format = format.rawValue
             try FFmpegError.check(av_frame_get_buffer(output, 0), "av_frame_get_buffer")
+            // Zero the new buffers: libswscale writes only the visible pixels, and an encoder's SIMD
+            // code may read the row padding past them (libx264 reads up to 16 bytes beyond a 240
+            // pixel chroma row). Left as malloc gave it, that padding would make the encoded bits
+            // depend on whatever the memory held before: repeated runs would not be byte-identical.
+            withUnsafeBytes(of: output.pointee.buf) { buffers in
+                for case let buffer? in buffers.bindMemory(to: UnsafeMutablePointer<AVBufferRef>?.self) {
+                    memset(buffer.pointee.data, 0, Int(buffer.pointee.size))
+                }
+            }
         }
         try FFmpegError.check(av_frame_copy_props(output, frame.pointer), "av_frame_copy_props")
         adjustProperties(of: output)

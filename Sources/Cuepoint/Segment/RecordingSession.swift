@@ -181,7 +181,12 @@ final class RecordingSession {
         } else if !segmentOpen {
             return  // before the first keyframe of the epoch: no segment to put it in
         }
-        try transcoder?.decode(packet)
+        if let transcoder {
+            // Every boundary up to this cut-stream packet's decoding time is announced: a later
+            // keyframe presents at or after it.
+            if isCut { transcoder.advance(to: dts) }
+            try transcoder.decode(packet)
+        }
         // Only a frame that was written extends the segment (a damaged one may be dropped).
         let written = outputs.isEmpty ? true : try write(packet)
         guard written else { return }
@@ -496,6 +501,7 @@ final class RecordingSession {
             break
         }
         if let epoch, markers?.carriesInBand == true { try writeDueMarkers(at: pts, epoch: epoch) }
+        transcoder?.advance(to: pts)
         let duration = MediaTime(ticks: frame.duration > 0 ? frame.duration : defaultDuration(stream), timeBase: stream.timeBase)
         let end = pts + duration
         if segmentEnd.map({ end > $0 }) ?? true { segmentEnd = end }

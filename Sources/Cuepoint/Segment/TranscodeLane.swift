@@ -48,6 +48,10 @@ final class TranscodeLane: @unchecked Sendable {
 
     private let lock = NSLock()
     private var boundaries: [(time: MediaTime, sequence: Int64)] = []
+    /// How far the session has decided boundaries: every boundary at or before it is announced.
+    private var decidedUpTo: MediaTime?
+    /// An audio-only lane's packets waiting for the session to decide their time (see `advance`).
+    private var undecided: [RenditionEncoder.EncodedPacket] = []
     private var tags: [(tag: [UInt8], time: MediaTime, eventID: UInt32)] = []
 
     private var videoQueue: [RenditionEncoder.EncodedPacket] = []
@@ -96,6 +100,15 @@ final class TranscodeLane: @unchecked Sendable {
         lock.withLock { boundaries.append((time, sequence)) }
     }
 
+    /// The session has decided every boundary up to `time` (it has cut-checked the input up to
+    /// there). An audio-only lane cuts at the first audio packet at or after a boundary, and audio
+    /// is encoded ahead of the video that decides the boundaries, so it holds its packets until
+    /// their time is decided: its cuts then never depend on how the threads were scheduled.
+    func advance(to time: MediaTime) {
+        guard !hasVideo else { return }
+        lock.withLock { decidedUpTo = decidedUpTo.map { max($0, time) } ?? time }
+    }
+
     /// An ID3 tag to put in-band at `time` (written with the first packet of the cut stream at or after it).
     func enqueueTimedMetadata(_ tag: [UInt8], at time: MediaTime, eventID: UInt32) {
         lock.withLock { tags.append((tag, time, eventID)) }
@@ -107,18 +120,43 @@ final class TranscodeLane: @unchecked Sendable {
         case .video: videoQueue.append(packet)
         default: audioQueue.append(packet)
         }
-        while let next = nextInterleaved(draining: false) { try place(next) }
+        while let next = nextInterleaved(draining: false) {
+            guard hasVideo else {
+                undecided.append(next)
+                continue
+            }
+            try place(next)
+        }
+        try placeDecided()
+    }
+
+    /// Places the held audio packets whose time the session has decided.
+    private func placeDecided(all: Bool = false) throws {
+        guard !undecided.isEmpty else { return }
+        let limit = lock.withLock { decidedUpTo }
+        var count = 0
+        for packet in undecided {
+            let time = MediaTime(ticks: packet.packet.pts ?? packet.packet.dts ?? 0, timeBase: packet.timeBase)
+            guard all || limit.map({ time <= $0 }) == true else { break }
+            try place(packet)
+            count += 1
+        }
+        undecided.removeFirst(count)
     }
 
     /// After the epoch's encoders finished: writes what waits, closes the last segment and
     /// ends the epoch's muxer.
     func finishEpoch() throws {
-        while let next = nextInterleaved(draining: true) { try place(next) }
+        while let next = nextInterleaved(draining: true) {
+            if hasVideo { try place(next) } else { undecided.append(next) }
+        }
+        try placeDecided(all: true)
         if openSequence != nil { try closeSegment() }
         try output.endEpoch()
         lock.withLock {
             boundaries.removeAll()
             tags.removeAll()
+            decidedUpTo = nil
         }
     }
 
@@ -126,6 +164,7 @@ final class TranscodeLane: @unchecked Sendable {
     func abandon() {
         videoQueue.removeAll()
         audioQueue.removeAll()
+        undecided.removeAll()
         openSequence = nil
         output.abandon()
     }

@@ -6,7 +6,8 @@ extension VideoSettings {
     /// deterministic mode one thread and `+bitexact`.
     ///
     /// - Parameters:
-    ///   - threadCount: x264's threads; nil lets it choose. Ignored (1) when deterministic.
+    ///   - threadCount: x264's threads; nil lets x264 choose (`threads=0`: about 1.5 per core; an
+    ///     `AVCodecContext` left alone would run one). Ignored (1) when deterministic.
     ///   - globalHeader: SPS/PPS in `extradata` (MP4, fMP4) rather than before each IDR (TS).
     func encoderSettings(
         source: TranscodeSource.Video, keyframes: KeyframePlan, deterministic: Bool, threadCount: Int?,
@@ -21,7 +22,7 @@ extension VideoSettings {
         return VideoEncoderSettings(
             codecName: "libx264", width: width, height: height, pixelFormat: .yuv420p, timeBase: source.timeBase,
             frameRate: source.frameRate, bitRate: bitrate, maxRate: maxrate, bufferSize: bufsize,
-            gopSize: keyframes.maximumKeyframeInterval, threadCount: deterministic ? 1 : threadCount,
+            gopSize: keyframes.maximumKeyframeInterval, threadCount: deterministic ? 1 : (threadCount ?? 0),
             globalHeader: globalHeader, options: options)
     }
 }

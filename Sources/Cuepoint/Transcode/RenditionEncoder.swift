@@ -119,7 +119,8 @@ final class RenditionEncoder: @unchecked Sendable {
             source: sourceVideo, keyframes: keyframes, deterministic: options.deterministic,
             threadCount: options.videoThreadCount, globalHeader: options.globalHeader)
         do {
-            return try VideoEncodingStage(settings: settings, keyframes: keyframes)
+            return try VideoEncodingStage(
+                settings: settings, keyframes: keyframes, copiesEveryPicture: options.deterministic)
         } catch {
             throw CuepointError(
                 subject: subject, message: "libx264 refused the video settings: \(error)",

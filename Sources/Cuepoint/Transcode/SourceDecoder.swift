@@ -33,12 +33,13 @@ final class SourceDecoder {
 
     /// Opens decoders for the first video stream (cover pictures excluded) and the first audio stream.
     ///
-    /// - Parameter threadCount: video decoding threads; nil lets FFmpeg choose.
+    /// - Parameter threadCount: video decoding threads; nil lets FFmpeg choose (`threads=0`, one
+    ///   per core; an `AVCodecContext` left alone decodes on one thread).
     /// - Throws: `FFmpegError` when FFmpeg has no decoder for a stream.
     init(streams: [StreamInfo], threadCount: Int? = nil) throws(FFmpegError) {
         source = TranscodeSource(streams: streams)
         if let stream = streams.first(where: { $0.mediaType == .video && !$0.isAttachedPicture }) {
-            video = (stream.index, try Decoder(stream: stream, threadCount: threadCount, threading: .frame))
+            video = (stream.index, try Decoder(stream: stream, threadCount: threadCount ?? 0, threading: .frame))
         } else {
             video = nil
         }

@@ -84,6 +84,11 @@ final class Transcoder {
         for rendition in renditions { rendition.lane.announce(boundary: time, sequence: sequence) }
     }
 
+    /// The session has decided every boundary up to `time` (see `TranscodeLane.advance(to:)`).
+    func advance(to time: MediaTime) {
+        for rendition in renditions { rendition.lane.advance(to: time) }
+    }
+
     /// An ID3 tag for every rendition, in-band at `time`.
     func enqueueTimedMetadata(_ tag: [UInt8], at time: MediaTime, eventID: UInt32) {
         for rendition in renditions { rendition.lane.enqueueTimedMetadata(tag, at: time, eventID: eventID) }

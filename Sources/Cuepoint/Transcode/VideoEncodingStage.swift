@@ -22,7 +22,13 @@ final class VideoEncodingStage {
     /// Opens libx264.
     ///
     /// - Throws: `FFmpegError` when libx264 refuses the settings.
-    init(settings: VideoEncoderSettings, keyframes: KeyframePlan) throws(FFmpegError) {
+    /// Whether every picture goes through the scaler, even one already in the output size: the
+    /// scaler's pictures have zeroed row padding, which libx264's SIMD code may read, so the
+    /// output cannot depend on what a decoder's buffer held before (deterministic mode).
+    private let copiesEveryPicture: Bool
+
+    init(settings: VideoEncoderSettings, keyframes: KeyframePlan, copiesEveryPicture: Bool = false) throws(FFmpegError) {
+        self.copiesEveryPicture = copiesEveryPicture
         encoder = try Encoder(video: settings)
         width = settings.width
         height = settings.height
@@ -71,7 +77,9 @@ final class VideoEncodingStage {
             geometry = source
             scaler = nil
         }
-        if frame.width == width && frame.height == height && frame.pixelFormat == .yuv420p { return frame }
+        if !copiesEveryPicture, frame.width == width, frame.height == height, frame.pixelFormat == .yuv420p {
+            return frame
+        }
         let active = try scaler ?? Scaler(from: frame, width: width, height: height, format: .yuv420p)
         scaler = active
         try active.scale(frame, into: scaled)

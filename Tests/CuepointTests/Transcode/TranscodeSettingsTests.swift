@@ -203,3 +203,35 @@ import Testing
         #expect(problem.suggestion == "slow")
     }
 }
+
+@Suite struct TranscodeRunPartsTests {
+    @Test func bitRatesTakeSuffixes() {
+        #expect(PipelineDecoder.parseBitRate("3000000") == 3_000_000)
+        #expect(PipelineDecoder.parseBitRate("3000k") == 3_000_000)
+        #expect(PipelineDecoder.parseBitRate("2.5M") == 2_500_000)
+        #expect(PipelineDecoder.parseBitRate("96K") == 96_000)
+        #expect(PipelineDecoder.parseBitRate("fast") == nil)
+        #expect(PipelineDecoder.parseBitRate("k") == nil)
+    }
+
+    @Test func aMissingSideFollowsTheAspectRatio() {
+        #expect(VideoSpec(height: 480).resolved(sourceWidth: 1280, sourceHeight: 720).width == 854)
+        #expect(VideoSpec(width: 320).resolved(sourceWidth: 1280, sourceHeight: 720).height == 180)
+        let portrait = VideoSpec(width: 360).resolved(sourceWidth: 720, sourceHeight: 1280)
+        #expect(portrait.width == 360 && portrait.height == 640)
+        let both = VideoSpec().resolved(sourceWidth: 640, sourceHeight: 360)
+        #expect(both.width == 640 && both.height == 360)
+    }
+
+    @Test func fallingBehindIsSaidOnceAndOnlyPastTheThreshold() {
+        let warnings = WarningCollector()
+        let warning = FallBehindWarning()
+        warning.warnIfNeeded(lagMilliseconds: 9_000, segmentMilliseconds: 2_000, warnings: warnings)
+        #expect(warnings.all.isEmpty)
+        warning.warnIfNeeded(lagMilliseconds: 13_000, segmentMilliseconds: 6_000, warnings: warnings)
+        #expect(warnings.all.isEmpty)  // three 6 s segments: 18 s
+        warning.warnIfNeeded(lagMilliseconds: 19_000, segmentMilliseconds: 6_000, warnings: warnings)
+        warning.warnIfNeeded(lagMilliseconds: 40_000, segmentMilliseconds: 6_000, warnings: warnings)
+        #expect(warnings.all.count == 1 && warnings.all[0].hasPrefix("falling behind the live input by 19 s"))
+    }
+}
