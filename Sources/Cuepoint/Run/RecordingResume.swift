@@ -88,14 +88,16 @@ struct RecordingResume {
         func refuse(_ message: String, fix: String = otherJob) -> CuepointError {
             CuepointError(subject: statePath, message: message, fix: fix)
         }
-        guard let data = FileManager.default.contents(atPath: statePath) else {
-            guard files.segments.isEmpty else {
-                throw refuse(
-                    "missing, but \(directory.path) holds \(files.segments.count) segment file(s) of an earlier recording;"
-                        + " a live recording is resumed only from its recording.json, and segments are never overwritten")
-            }
+        // No segment file: nothing to keep or overwrite (a new directory, or a run that ended
+        // before its first segment, whose recording.json lists none).
+        guard !files.segments.isEmpty else {
             report(files.removeTemporaryFiles(), warnings: warnings)
             return nil
+        }
+        guard let data = FileManager.default.contents(atPath: statePath) else {
+            throw refuse(
+                "missing, but \(directory.path) holds \(files.segments.count) segment file(s) of an earlier recording;"
+                    + " a live recording is resumed only from its recording.json, and segments are never overwritten")
         }
         guard let state = try? JSONDecoder().decode(RecordingState.self, from: data) else {
             throw refuse(
