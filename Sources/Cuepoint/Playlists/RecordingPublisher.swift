@@ -15,6 +15,9 @@ final class RecordingPublisher {
         var playlists: RenditionPlaylists
         var description: VariantDescription
         var segmentSizes: [(bytes: Int64, durationMilliseconds: Int64)] = []
+        /// What the rendition is (`copy`, `preset 720p`, `video+audio`…), kept in `recording.json`
+        /// so a resumed run can tell whether its renditions are the same.
+        var kind: String? = nil
     }
 
     let store: DirectoryStore
@@ -25,7 +28,8 @@ final class RecordingPublisher {
     private(set) var renditions: [Rendition]
     private var pendingDeletions: [(due: WallClockTime, path: String)] = []
     private var lastMaster: MultivariantPlaylist?
-    private var startDate: WallClockTime?
+    /// The first segment's PROGRAM-DATE-TIME (`recording.json`); a resumed recording keeps its own.
+    var startDate: WallClockTime?
     private let warnings: WarningCollector
     private var warnedTargetDuration = false
 
@@ -145,7 +149,7 @@ final class RecordingPublisher {
                     lastSequence: rendition.playlists.segments.isEmpty
                         ? nil : rendition.playlists.firstSequence + Int64(rendition.playlists.segments.count - 1),
                     durationMilliseconds: rendition.playlists.segments.reduce(0) { $0 + $1.durationMilliseconds },
-                    codecs: rendition.description.codecs)
+                    codecs: rendition.description.codecs, kind: rendition.kind)
             })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -169,6 +173,8 @@ struct RecordingState: Codable, Equatable {
         var lastSequence: Int64?
         var durationMilliseconds: Int64
         var codecs: [String]
+        /// What the rendition is (``RecordingPublisher/Rendition/kind``); nil in files written before it was kept.
+        var kind: String? = nil
     }
 
     var version: Int

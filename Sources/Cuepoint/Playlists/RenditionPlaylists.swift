@@ -25,7 +25,13 @@ struct RenditionPlaylists {
     private(set) var removedDiscontinuities: Int64 = 0
     private(set) var longestMilliseconds: Int64 = 0
 
-    init(kinds: Set<PlaylistKind>, windowSize: Int, finishAsVOD: Bool, targetMilliseconds: Int64, firstSequence: Int64) {
+    /// - Parameter discontinuitySequence: discontinuities that already left the window (a resumed
+    ///   recording that keeps only `live.m3u8`).
+    init(
+        kinds: Set<PlaylistKind>, windowSize: Int, finishAsVOD: Bool, targetMilliseconds: Int64, firstSequence: Int64,
+        discontinuitySequence: Int64 = 0
+    ) {
+        self.removedDiscontinuities = discontinuitySequence
         self.kinds = kinds
         self.windowSize = max(windowSize, 1)
         self.finishAsVOD = finishAsVOD

@@ -165,6 +165,8 @@ public final class PipelineRunner: Sendable {
         let input = spec.input
         let warnings = WarningCollector(report: options.warning)
         let live = LiveInput.applies(to: input) ? LiveInput(spec: input) : nil
+        // Before any input is read: resume an unfinished live recording, or refuse to touch one.
+        let resumed = try resumeOrClear(warnings: warnings)
         let demuxer: Demuxer
         if let live {
             guard let opened = try openLive(live, warnings: warnings) else {
@@ -201,6 +203,7 @@ public final class PipelineRunner: Sendable {
                 bitexact: deterministic)
             // Renditions with and without B-frames must keep the same timestamps.
             output.keepsTimestamps = plan.transcodes
+            output.initNumber = resumed?.initNumber(of: name) ?? 0
             return output
         }
         var outputs: [RenditionOutput] = []
@@ -217,13 +220,15 @@ public final class PipelineRunner: Sendable {
             store: store, recordingName: spec.name, container: spec.output.container,
             segmentDuration: spec.output.segmentDuration, isLive: isLive,
             renditions: plan.renditions.map {
-                RecordingPublisher.Rendition(
+                let rendition = RecordingPublisher.Rendition(
                     name: $0.name,
                     playlists: RenditionPlaylists(
                         kinds: kinds, windowSize: spec.output.liveWindow, finishAsVOD: !isLive,
                         targetMilliseconds: spec.output.segmentDuration.milliseconds, firstSequence: 1),
-                    description: $0.copy ? description : VariantDescription(streams: []))
+                    description: $0.copy ? description : VariantDescription(streams: []), kind: renditionKind($0.name))
+                return resumed?.seed(rendition, targetMilliseconds: spec.output.segmentDuration.milliseconds) ?? rendition
             }, warnings: warnings)
+        if let resumed { publisher.startDate = resumed.startDate }
         let barrier = SegmentBarrier(publisher: publisher, clock: options.clock)
         var transcoder: Transcoder?
         if plan.transcodes {
@@ -252,6 +257,12 @@ public final class PipelineRunner: Sendable {
             target: spec.output.segmentDuration, isLive: isLive, clock: options.clock, startDate: startDate,
             warnings: warnings, markers: spec.markers, transcoder: transcoder, outputPositions: outputPositions,
             barrier: barrier)
+        if let resumed {
+            session.resume(
+                nextSequence: resumed.nextSequence, recordedMilliseconds: resumed.recordedMilliseconds,
+                lastEpoch: (resumed.lastSegment.programDateTime, resumed.lastSegment.recordingOffsetMilliseconds),
+                mediaEndMilliseconds: resumed.mediaEndMilliseconds)
+        }
         if live != nil { session.inputStarted(arrivedAt: arrivalTime(of: demuxer)) }
         var followers: [MarkerFileFollower] = []
         recordingZero.withLock { $0 = nil }
@@ -264,7 +275,8 @@ public final class PipelineRunner: Sendable {
         defer { metrics.setRunning(false, isLive: isLive) }
         if let markersSpec = spec.markers {
             let desk = try openMarkerDesk(
-                store: store, startDate: startDate, duration: isLive ? nil : demuxer.duration, warnings: warnings)
+                store: store, startDate: startDate, duration: isLive ? nil : demuxer.duration, resumed: resumed,
+                warnings: warnings)
             session.onEpoch = { [self] start in
                 recordingZero.withLock { $0 = start }
                 desk.setRecordingStart(start)
@@ -424,11 +436,19 @@ public final class PipelineRunner: Sendable {
     }
 
     private func openMarkerDesk(
-        store: DirectoryStore, startDate: WallClockTime?, duration: MediaTime?, warnings: WarningCollector
+        store: DirectoryStore, startDate: WallClockTime?, duration: MediaTime?, resumed: RecordingResume?,
+        warnings: WarningCollector
     ) throws(CuepointError) -> MarkerDesk {
         let path = store.root.appendingPathComponent("markers.jsonl").path
-        // A new recording starts a new log (resuming a live recording is a later step).
-        try? store.remove("markers.jsonl")
+        // A new recording starts a new log; a resumed one appends to its own, and its ids stay taken.
+        var knownIDs: Set<String> = []
+        if resumed != nil {
+            let logged = MarkerLog.read(path: path)
+            knownIDs = Set(logged.markers.map(\.id))
+            for problem in logged.problems { warnings.add("markers.jsonl of the resumed recording: \(problem)") }
+        } else {
+            try? store.remove("markers.jsonl")
+        }
         let log: MarkerLog
         do {
             log = try MarkerLog(path: path)
@@ -436,7 +456,10 @@ public final class PipelineRunner: Sendable {
             throw CuepointError(subject: path, message: "cannot write the marker log: \(error)", fix: "check the output directory")
         }
         let now = options.clock.now()
-        let context = MarkerContext(recordingStart: startDate ?? now, recordingDuration: duration, now: now, knownIDs: [])
+        // Resumed: until the new epoch starts, "now" is the end of what was recorded.
+        let zero = resumed.map { now.advanced(by: .milliseconds(-$0.recordedMilliseconds)) }
+        let context = MarkerContext(
+            recordingStart: startDate ?? zero ?? now, recordingDuration: duration, now: now, knownIDs: knownIDs)
         return MarkerDesk(log: log, context: context, clock: options.clock)
     }
 

@@ -282,6 +282,33 @@ final class RecordingSession {
         inputShift = (writtenEndMilliseconds != nil, 0)
     }
 
+    /// Continues a live recording that an earlier process left unfinished (``RecordingResume``),
+    /// as after a reconnect: segment files are numbered from `nextSequence`, recording time goes
+    /// on from `recordedMilliseconds`, and the first epoch of this process is a new one
+    /// (EXT-X-DISCONTINUITY, PROGRAM-DATE-TIME from the wall clock but never before
+    /// `lastEpoch`'s end). Call before the first packet.
+    ///
+    /// - Parameter lastEpoch: the wall clock of the last published segment and its recording
+    ///   time, in milliseconds; stands for the earlier process's last epoch.
+    /// - Parameter mediaEndMilliseconds: the latest presentation end in the last segment; the
+    ///   new input's timestamps are moved to continue after it, as after a reconnect.
+    func resume(
+        nextSequence: Int64, recordedMilliseconds: Int64,
+        lastEpoch: (wallClock: WallClockTime, recordingOffsetMilliseconds: Int64), mediaEndMilliseconds: Int64?
+    ) {
+        self.nextSequence = nextSequence
+        self.recordedMilliseconds = recordedMilliseconds
+        latestMediaMilliseconds = recordedMilliseconds
+        let previous = Epoch(
+            origin: .zero(), wallClock: lastEpoch.wallClock, recordingOffsetMilliseconds: lastEpoch.recordingOffsetMilliseconds)
+        epoch = previous
+        epochs = [previous]
+        epochCount = 1
+        pendingDiscontinuity = true
+        writtenEndMilliseconds = mediaEndMilliseconds
+        inputShift = (mediaEndMilliseconds != nil, 0)
+    }
+
     /// Moves a restarted input's timestamps past what was written (see ``inputShift``): its first
     /// packet's DTS goes 100 ms after the latest end written, which covers other streams that
     /// start slightly earlier than the first packet.

@@ -40,7 +40,9 @@ final class RenditionOutput {
     private var outputIndex: [Int: Int] = [:]
     private var segmentFile: FileSink?
     private var initSink: MemorySink?
-    private var initNumber = 0
+    /// The number of the latest init section (`init.mp4` is 1, `init_N.mp4` is N). A resumed
+    /// recording sets it to the highest on disk, so the next epoch's section gets a new name.
+    var initNumber = 0
     private var adtsFilters: [Int: BitstreamFilter] = [:]
     /// The AAC input streams, by index: their packets may carry ADTS headers.
     private lazy var aacStreams: [Int: StreamInfo] = Dictionary(
@@ -152,7 +154,7 @@ final class RenditionOutput {
                 // delay_moov: the first flush writes only ftyp+moov.
                 try muxer.flush()
                 let initSection = carriesTimedMetadata ? RenditionOutput.addingBrand("aid3", to: initSink.bytes) : initSink.bytes
-                try store.writeAtomically(initSection, to: "\(name)/\(initURI!)")
+                try store.writeNew(initSection, to: "\(name)/\(initURI!)")
                 self.initSink = nil
             }
             muxer.sink = file

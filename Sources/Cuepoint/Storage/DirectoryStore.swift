@@ -50,9 +50,28 @@ public final class DirectoryStore: Sendable {
         try writeAtomically(Array(text.utf8), to: relativePath)
     }
 
-    /// Opens a file that becomes visible under `relativePath` on `commit()`.
+    /// Opens a new file (a segment) that becomes visible under `relativePath` on `commit()`.
+    ///
+    /// A file that already exists there is never replaced: a segment, once published, keeps its
+    /// bytes (a resumed recording must not overwrite one, whatever its numbering says).
+    ///
+    /// - Throws: ``StorageError`` with `EEXIST` naming the path when the file exists, at open or
+    ///   (if it appeared meanwhile) at `commit()`.
     public func openFile(_ relativePath: String) throws(StorageError) -> FileSink {
-        try FileSink(store: self, relativePath: relativePath)
+        try FileSink(store: self, relativePath: relativePath, replacing: false)
+    }
+
+    /// Writes `bytes` to a new file at `relativePath` (an init section), like ``openFile(_:)``
+    /// never replacing an existing one.
+    public func writeNew(_ bytes: some Collection<UInt8>, to relativePath: String) throws(StorageError) {
+        let sink = try FileSink(store: self, relativePath: relativePath, replacing: false)
+        do {
+            try Array(bytes).withUnsafeBytes { buffer in try sink.write(buffer) }
+        } catch {
+            sink.discard()
+            throw (error as? StorageError) ?? StorageError(path: sink.finalPath, operation: "write", code: EIO)
+        }
+        try sink.commit()
     }
 
     /// Removes a file; a file already gone is not an error.
@@ -95,11 +114,17 @@ public final class FileSink: ByteSink {
     public private(set) var byteCount: Int64 = 0
     private var descriptor: Int32
     private let durable: Bool
+    /// Whether `commit()` may replace a file already at `finalPath` (playlists) or must refuse (segments).
+    private let replacing: Bool
 
-    init(store: DirectoryStore, relativePath: String) throws(StorageError) {
+    init(store: DirectoryStore, relativePath: String, replacing: Bool = true) throws(StorageError) {
         finalPath = store.root.appendingPathComponent(relativePath).path
         temporaryPath = finalPath + ".tmp"
         durable = store.durable
+        self.replacing = replacing
+        if !replacing && FileManager.default.fileExists(atPath: finalPath) {
+            throw StorageError(path: finalPath, operation: StorageError.replaceSegment, code: EEXIST)
+        }
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if descriptor < 0 { throw StorageError(path: temporaryPath, operation: "create", code: errno) }
     }
@@ -140,8 +165,33 @@ public final class FileSink: ByteSink {
             unlink(temporaryPath)
             throw StorageError(path: finalPath, operation: "write", code: code)
         }
+        if !replacing {
+            try linkWithoutReplacing()
+            return
+        }
         if rename(temporaryPath, finalPath) != 0 {
             let code = errno
+            unlink(temporaryPath)
+            throw StorageError(path: finalPath, operation: "rename", code: code)
+        }
+    }
+
+    /// Gives the temporary file its final name only if no file has it: `link(2)` fails with
+    /// `EEXIST` rather than replacing, and is atomic like `rename(2)`. File systems without hard
+    /// links fall back to a check and a rename.
+    private func linkWithoutReplacing() throws(StorageError) {
+        if link(temporaryPath, finalPath) == 0 {
+            unlink(temporaryPath)
+            return
+        }
+        let code = errno
+        if code == EEXIST {
+            unlink(temporaryPath)
+            throw StorageError(path: finalPath, operation: StorageError.replaceSegment, code: EEXIST)
+        }
+        guard code == EPERM || code == ENOTSUP || code == EOPNOTSUPP || code == EXDEV,
+            !FileManager.default.fileExists(atPath: finalPath), rename(temporaryPath, finalPath) == 0
+        else {
             unlink(temporaryPath)
             throw StorageError(path: finalPath, operation: "rename", code: code)
         }
