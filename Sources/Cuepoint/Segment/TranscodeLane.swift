@@ -55,6 +55,8 @@ final class TranscodeLane: @unchecked Sendable {
     private var tags: [(tag: [UInt8], time: MediaTime, eventID: UInt32)] = []
 
     private var videoQueue: [RenditionEncoder.EncodedPacket] = []
+    /// The latest video packet, held until the next one gives its duration (see `receive`).
+    private var heldVideo: RenditionEncoder.EncodedPacket?
     private var audioQueue: [RenditionEncoder.EncodedPacket] = []
     private var openSequence: Int64?
     private var description: VariantDescription
@@ -117,7 +119,15 @@ final class TranscodeLane: @unchecked Sendable {
     /// One packet from the rendition's encoders (on the encoding thread).
     func receive(_ packet: RenditionEncoder.EncodedPacket) throws {
         switch packet.mediaType {
-        case .video: videoQueue.append(packet)
+        case .video:
+            // libx264 gives its packets no duration. The MP4 muxer needs the last sample's duration
+            // when it closes a fragment (and takes the next fragment's start from it): each packet
+            // waits for the next one, whose decoding time gives it.
+            if let held = heldVideo, let dts = packet.packet.dts, let heldDTS = held.packet.dts, dts > heldDTS {
+                held.packet.duration = dts - heldDTS
+            }
+            if let held = heldVideo { videoQueue.append(held) }
+            heldVideo = packet
         default: audioQueue.append(packet)
         }
         while let next = nextInterleaved(draining: false) {
@@ -147,6 +157,14 @@ final class TranscodeLane: @unchecked Sendable {
     /// After the epoch's encoders finished: writes what waits, closes the last segment and
     /// ends the epoch's muxer.
     func finishEpoch() throws {
+        if let held = heldVideo {
+            if held.packet.duration <= 0, let rate = frameRate, rate.isValid {
+                held.packet.duration = MediaTime(ticks: rate.denominator, timeBase: Rational(1, rate.numerator))
+                    .rescaled(to: held.timeBase).ticks
+            }
+            videoQueue.append(held)
+            heldVideo = nil
+        }
         while let next = nextInterleaved(draining: true) {
             if hasVideo { try place(next) } else { undecided.append(next) }
         }
@@ -163,6 +181,7 @@ final class TranscodeLane: @unchecked Sendable {
     /// Gives up after a failure: the open segment's temporary file is removed.
     func abandon() {
         videoQueue.removeAll()
+        heldVideo = nil
         audioQueue.removeAll()
         undecided.removeAll()
         openSequence = nil

@@ -73,11 +73,15 @@ extension Integration {
                 #expect(adds.count == 2, "\(log)")
 
                 // BANDWIDTH over old and new segments, sizes from disk.
-                // The copied rendition with ffprobe, segment by segment. (The transcoded one is left out of
-                // this check: from an RTMP input its segments overlap by one B-frame at each cut, before
-                // and after the restart alike; a transcoding matter, not resuming.)
+                // Both renditions with ffprobe, segment by segment: keyframe first, no gap or overlap.
                 let sourceIndex = try verifyMediaPlaylist(
                     output.appendingPathComponent("source/index.m3u8"), container: .fmp4, segmentMilliseconds: 1_000)
+                let ladderIndex = try verifyMediaPlaylist(
+                    output.appendingPathComponent("240p/index.m3u8"), container: .fmp4, segmentMilliseconds: 1_000)
+                #expect(
+                    ladderIndex.segments.map { Int(($0.firstPTS * 1000).rounded()) }
+                        == sourceIndex.segments.map { Int(($0.firstPTS * 1000).rounded()) },
+                    "the transcoded rendition's segments start where the copied one's do")
                 expectNoTemporaryFiles(in: output)
                 let master = try MultivariantPlaylist(
                     parsing: String(contentsOf: output.appendingPathComponent("master.m3u8"), encoding: .utf8))

@@ -276,3 +276,27 @@ private func probeablePath(
     try bytes.write(to: joined)
     return joined.path
 }
+
+extension Integration.TranscodeLadders {
+    /// FLV (RTMP's container) has millisecond timestamps and B-frames: the fMP4 muxer takes each
+    /// fragment's start from the previous fragment's last sample duration, which libx264 does not
+    /// give, so without the lane's durations the transcoded rendition's keyframes moved 67 ms.
+    @Test func copyAndTranscodedFromFLVIntoFMP4StartSegmentsTogether() async throws {
+        try await offThePool {
+            try withTemporaryDirectoryBlocking(label: "ladder-flv") { directory in
+                let input = directory.appendingPathComponent("sample.flv").path
+                try TranscodeHarness.ffmpeg(["-i", SampleInput.mp4.path, "-c", "copy", "-f", "flv", input], in: directory)
+                let out = directory.appendingPathComponent("out")
+                let renditions = [
+                    RenditionSpec(name: "source", copy: true), RenditionSpec(name: "small", copy: false, preset: .p240),
+                ]
+                _ = try LibraryRun.runBlocking(
+                    Self.spec(input: input, container: .fmp4, renditions: renditions, segmentMilliseconds: 2_000), into: out)
+                let recording = try verifyRecording(directory: out, container: .fmp4, segmentMilliseconds: 2_000)
+                let starts = Self.segmentStarts(recording)
+                #expect(starts[0] == starts[1], "\(starts)")
+                #expect(starts[0].count >= 9)
+            }
+        }
+    }
+}
