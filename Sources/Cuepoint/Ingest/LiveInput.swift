@@ -60,6 +60,9 @@ struct LiveInput {
             // A socket buffer that survives a slow moment, and overruns that lose data, not the input.
             options["fifo_size"] = "1000000"
             options["overrun_nonfatal"] = "1"
+            // The udp protocol's reads wait on its receive thread and ignore `rw_timeout`; its own
+            // `timeout` (microseconds) ends a read that gets no datagram.
+            if let timeout = options["rw_timeout"] { options["timeout"] = timeout }
         default:
             break
         }

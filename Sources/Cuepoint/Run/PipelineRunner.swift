@@ -294,6 +294,8 @@ public final class PipelineRunner: Sendable {
 
         var reading = try readAll(
             demuxer: demuxer, session: session, publisher: publisher, followers: followers, warnings: warnings)
+        // Close the first connection before listening again: a UDP socket stays bound while open.
+        _ = consume demuxer
         if let live {
             reading = try continueLive(
                 live, after: reading, session: session, publisher: publisher, followers: followers, warnings: warnings)

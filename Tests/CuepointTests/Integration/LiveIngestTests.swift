@@ -162,6 +162,48 @@ extension Integration {
         }
 
         @Test(
+            "UDP MPEG-TS: the read timeout ends a connection, a new sender continues after EXT-X-DISCONTINUITY, the wait expires and the recording is finalised",
+            .enabled(if: LiveIngest.ffmpeg != nil && FFprobe.isInstalled, "needs ffmpeg and ffprobe"),
+            .timeLimit(.minutes(3)))
+        func udpDropAndReconnect() async throws {
+            try await withTemporaryDirectory(label: "live-udp") { folder in
+                let job: LiveIngest.Job = try await withCheckedThrowingContinuation { continuation in
+                    Thread {
+                        continuation.resume(with: Result {
+                            let port = LiveIngest.freePort(udp: true)
+                            let job = try LiveIngest.cuepoint(
+                                [
+                                    "segment", "udp://127.0.0.1:\(port)", "--listen", "-o",
+                                    folder.appendingPathComponent("out").path, "--segment", "1s", "--timeout", "2s",
+                                    "--reconnect-wait", "4s",
+                                ], folder: folder)
+                            Thread.sleep(forTimeInterval: 1)
+                            for label in ["first", "second"] {
+                                let sender = try LiveIngest.publish(
+                                    "udp://127.0.0.1:\(port)?pkt_size=1316", format: "mpegts", seconds: 3,
+                                    input: SampleInput.ts.path, folder: folder, label: label)
+                                sender.wait(30)
+                                // Longer than the read timeout: the first sender's end is a drop.
+                                if label == "first" { Thread.sleep(forTimeInterval: 3) }
+                            }
+                            job.wait(30)
+                            return job
+                        })
+                    }.start()
+                }
+                #expect(job.process.terminationStatus == 0, "\(job.printed)")
+                #expect(job.stderr.contains("a source reconnected"), "\(job.printed)")
+                #expect(job.stderr.contains("no source within 4s; the recording is finalised"), "\(job.printed)")
+                let output = folder.appendingPathComponent("out")
+                let recording = try verifyRecording(directory: output, container: .ts, segmentMilliseconds: 1_000)
+                #expect(recording.rendition.playlist.endList)
+                #expect(recording.rendition.discontinuityCount == 1)
+                let decodeErrors = try LiveIngest.decodeErrors(output.appendingPathComponent("source/index.m3u8"))
+                #expect(decodeErrors == "", "ffmpeg -v error -i index.m3u8 -f null -:\n\(decodeErrors)")
+            }
+        }
+
+        @Test(
             "RTMP bad publishers: garbage and a stalled handshake are refused, a stall mid-stream is a drop; SIGINT while waiting exits 0",
             .enabled(if: LiveIngest.ffmpeg != nil && FFprobe.isInstalled, "needs ffmpeg and ffprobe"),
             .timeLimit(.minutes(3)))
