@@ -290,6 +290,20 @@ def spawn(argv, log_path):
         os.close(fd)
 
 
+def stop_all(pids):
+    """SIGINT, and a second one 0.5 s later: after its start-up the ffmpeg program lets one
+    SIGINT interrupt only its main loop, not a read that waits for data, so a receiver whose
+    sender has stopped needs the second to exit (it still writes its trailer). cuepoint stops
+    at the first and ignores the second."""
+    for _ in range(2):
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGINT)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.5)
+
+
 def wait_all(pids, timeout):
     """wait4 each pid (SIGKILL after `timeout` s); returns {pid: (exit code, maxrss KiB, cpu s)}."""
     deadline = time.monotonic() + timeout
@@ -359,6 +373,7 @@ def trial(tool, binary, stream, count, seconds, slack, packets, work_root, label
             break
         if time.monotonic() - started > 120 or any(os.waitpid(pid, os.WNOHANG)[0] for pid in pids):
             break
+        time.sleep(0.05)
     startup = time.monotonic() - started
     offsets = [SEGMENT_SECONDS * i / count for i in range(count)]
     sender = Sender(stream, ports, offsets, seconds)
@@ -378,11 +393,7 @@ def trial(tool, binary, stream, count, seconds, slack, packets, work_root, label
     ru1 = resource.getrusage(resource.RUSAGE_SELF)
     pss = sum(pss_kib(pid) for pid in pids)
     alive = [os.waitpid(pid, os.WNOHANG)[0] == 0 for pid in pids]
-    for pid in pids:
-        try:
-            os.kill(pid, signal.SIGINT)
-        except ProcessLookupError:
-            pass
+    stop_all(pids)
     ended = wait_all(pids, 60)
     window = stop - sender.t0
 
@@ -584,7 +595,7 @@ def latency_run(tool, binary, stream, seconds, work):
     time.sleep(0.5)
     drops = udp_sockets().get(port, (0, 0))[1]
     done.set()
-    os.kill(pid, signal.SIGINT)
+    stop_all([pid])
     wait_all([pid], 30)
     with open(log_path, errors="replace") as f:
         losses = sum(1 for line in f if LOSS_PATTERN.search(line))
