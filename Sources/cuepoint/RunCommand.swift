@@ -5,10 +5,14 @@ import Foundation
 
 extension CuepointCommand {
     struct Run: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run a pipeline file.")
+        static let configuration = CommandConfiguration(
+            abstract: "Run a pipeline file, or several in one process (each on its own thread).")
 
-        @Argument(help: "The pipeline file (YAML or JSON).")
-        var pipeline: String
+        @Argument(help: "The pipeline file (YAML or JSON); more than one runs them side by side in one process.")
+        var pipelines: [String] = []
+
+        /// The pipeline file when there is one.
+        var pipeline: String { pipelines[0] }
 
         @Option(help: "Use this input instead of the pipeline's input.url.")
         var input: String?
@@ -24,7 +28,17 @@ extension CuepointCommand {
 
         @OptionGroup var reporting: ReportingOptions
 
+        func validate() throws {
+            guard !pipelines.isEmpty else { throw ValidationError("Missing expected argument '<pipelines> ...'") }
+            if pipelines.count > 1, input != nil || serve != nil {
+                throw ValidationError("--input and --serve apply to one pipeline; with several, set them in each file")
+            }
+        }
+
         func run() async throws {
+            if pipelines.count > 1 {
+                return try await executeGroup(files: pipelines, outputDirectory: output, reporting: reporting)
+            }
             var spec: PipelineSpec
             do {
                 spec = try PipelineFile.load(path: pipeline)

@@ -57,8 +57,9 @@ struct LiveInput {
             if spec.listen, !url.contains("mode=") { options["mode"] = "listener" }
             if let passphrase = spec.passphrase { options["passphrase"] = passphrase }
         case "udp":
-            // A socket buffer that survives a slow moment, and overruns that lose data, not the input.
-            options["fifo_size"] = "1000000"
+            // Overruns lose data, not the input. The receive buffer keeps FFmpeg's default
+            // (`fifo_size` 28672 packets of 188 bytes: 5.4 MB, about 14 s at 3 Mbit/s); it is
+            // allocated per stream, so hundreds of shows in one process must not multiply a big one.
             options["overrun_nonfatal"] = "1"
             // The udp protocol's reads wait on its receive thread and ignore `rw_timeout`; its own
             // `timeout` (microseconds) ends a read that gets no datagram.

@@ -1,0 +1,90 @@
+import Cuepoint
+import CuepointFFmpeg
+import Foundation
+
+/// Runs several pipeline files in one process for `cuepoint run A.yaml B.yaml …`: each on its
+/// own thread (``PipelineGroup``), SIGINT/SIGTERM stopping all of them, and one summary per
+/// pipeline on standard output, in the order of the files.
+///
+/// A file that cannot be loaded, or a pipeline that fails, is reported on standard error
+/// (`cuepoint: FILE: …`) and the others go on. The command exits 0 when every pipeline
+/// completed (or was stopped), 1 when any failed, and 2 when the files cannot run together
+/// (two write the same recording directory). Summaries are printed as pipelines end. Warnings name their pipeline:
+/// `cuepoint: warning: NAME: …`. There is no progress line, and a pipeline's `server:` section
+/// is not served here (a warning says so): one server per process serves one pipeline today.
+///
+/// - Parameter outputDirectory: `--output`: replaces every pipeline's `output.directory`, so
+///   each recording goes to `OUTPUT/<name>`.
+func executeGroup(files: [String], outputDirectory: String?, reporting: ReportingOptions) async throws {
+    (reporting.verbose ? FFmpegLogLevel.warning : FFmpegLogLevel.quiet).apply()
+    let standardError = FileHandle.standardError
+    var failed: [String] = []
+    var loaded: [(file: String, runner: PipelineRunner)] = []
+    for file in files {
+        var spec: PipelineSpec
+        do {
+            spec = try PipelineFile.load(path: file)
+        } catch {
+            standardError.write(Data("cuepoint: \(error.description)\n".utf8))
+            failed.append(file)
+            continue
+        }
+        if let outputDirectory { spec.output.directory = outputDirectory }
+        let name = spec.name
+        if spec.server != nil {
+            standardError.write(
+                Data("cuepoint: warning: \(name): server: is not served when several pipelines run in one process\n".utf8))
+        }
+        var options = RunOptions()
+        options.warning = { message in standardError.write(Data("cuepoint: warning: \(name): \(message)\n".utf8)) }
+        loaded.append((file, PipelineRunner(spec: spec, options: options)))
+    }
+    let group: PipelineGroup
+    do {
+        group = try PipelineGroup(loaded.map(\.runner))
+    } catch {
+        throw CommandFailure(message: error.description, exitCode: 2)
+    }
+
+    // SIGINT/SIGTERM: every pipeline finishes its open segment and publishes final playlists.
+    signal(SIGINT, SIG_IGN)
+    signal(SIGTERM, SIG_IGN)
+    let signalQueue = DispatchQueue(label: "cuepoint.signals")
+    let sources = [SIGINT, SIGTERM].map { number in
+        let source = DispatchSource.makeSignalSource(signal: number, queue: signalQueue)
+        source.setEventHandler { group.stop() }
+        source.resume()
+        return source
+    }
+    defer { sources.forEach { $0.cancel() } }
+
+    // Each summary is printed as its pipeline ends, so a failure shows while the others run.
+    _ = await group.run { index, outcome in
+        let (file, runner) = loaded[index]
+        let title = "\(file) (pipeline \"\(runner.spec.name)\")"
+        switch outcome {
+        case .failure(let error):
+            standardError.write(Data("cuepoint: \(file): \(error.description)\n".utf8))
+            print("\(title): failed")
+            failed.append(file)
+        case .success(let summary) where summary.renditions.isEmpty:
+            print("\(title): stopped before any input arrived; nothing was recorded")
+        case .success(let summary):
+            print("\(title):")
+            for rendition in summary.renditions {
+                print(
+                    "  \(rendition.name): \(rendition.segments) segments, "
+                        + String(
+                            format: "%.3f s, %.1f MB", Double(rendition.durationMilliseconds) / 1000,
+                            Double(rendition.byteCount) / 1e6)
+                        + " → \(summary.directory.appendingPathComponent(rendition.playlist).path)")
+            }
+            let master = summary.directory.appendingPathComponent("master.m3u8").path
+            print("  master playlist: \(master)\(summary.stopped ? " (stopped early)" : "")")
+        }
+    }
+    if !failed.isEmpty {
+        throw CommandFailure(
+            message: "\(failed.count) of \(files.count) pipelines failed: \(failed.joined(separator: ", "))", exitCode: 1)
+    }
+}
