@@ -63,6 +63,12 @@ extension CuepointCommand {
         @Option(help: "Segment container: ts or fmp4.")
         var container: String = "ts"
 
+        @Option(
+            help: ArgumentHelp(
+                "LL-HLS: cut segments into parts of this duration (e.g. 1s or 500ms; fmp4 only, shorter than --segment), served with blocking reload by --serve.",
+                valueName: "duration"))
+        var part: String?
+
         @Option(help: "Segments in live.m3u8 for live inputs.")
         var liveWindow: Int = 6
 
@@ -97,6 +103,16 @@ extension CuepointCommand {
                 throw ValidationError("--container: expected ts or fmp4, got \"\(container)\"")
             }
             guard liveWindow >= 3 else { throw ValidationError("--live-window: expected at least 3, got \(liveWindow)") }
+            if let part {
+                guard let duration = DurationText.parse(part) else {
+                    throw ValidationError("--part: expected a duration such as \"1s\" or \"500ms\", got \"\(part)\"")
+                }
+                var output = OutputSpec(container: Container(rawValue: container)!, segmentDuration: DurationText.parse(segment)!)
+                output.partDuration = duration
+                if let problem = output.partProblem {
+                    throw ValidationError("--part: \(problem.replacingOccurrences(of: "`container: fmp4`", with: "--container fmp4"))")
+                }
+            }
             if let serve, ListenAddress(serve) == nil {
                 throw ValidationError("--serve: expected HOST:PORT such as 127.0.0.1:8080, got \"\(serve)\"")
             }
@@ -126,6 +142,7 @@ extension CuepointCommand {
                 output: OutputSpec(
                     directory: outputURL.deletingLastPathComponent().path, container: Container(rawValue: container)!,
                     segmentDuration: DurationText.parse(segment)!, liveWindow: liveWindow))
+            spec.output.partDuration = part.flatMap(DurationText.parse)
             if let markers { spec.markers = MarkersSpec(align: alignMarkers, files: [markers]) }
             var serving: ServeSettings?
             if let serve, let address = ListenAddress(serve) {

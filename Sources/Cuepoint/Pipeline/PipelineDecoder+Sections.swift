@@ -171,6 +171,19 @@ extension PipelineDecoder {
         if let node = optional("playlists", in: fields) {
             output.playlists = decodePlaylists(node, "output.playlists")
         }
+        if let node = optional("part", in: fields),
+            let value = text(node, "output.part", expected: "a duration such as \"1s\" or \"500ms\"")
+        {
+            if let duration = DurationText.parse(value) {
+                output.partDuration = duration
+                if let problem = output.partProblem {
+                    report(node, "output.part", problem)
+                    output.partDuration = nil
+                }
+            } else {
+                report(node, "output.part", "expected a duration such as \"1s\" or \"500ms\", got \(quote(value))")
+            }
+        }
         return output
     }
 

@@ -27,7 +27,7 @@ struct PipelineDecoder {
     /// The keys of `input:`.
     static let inputKeys = ["url", "format", "options", "start_date", "live"]
     /// The keys of `output:`.
-    static let outputKeys = ["directory", "container", "segment", "live_window", "playlists"]
+    static let outputKeys = ["directory", "container", "segment", "part", "live_window", "playlists"]
     /// The keys of each `renditions:` entry.
     static let renditionKeys = ["name", "copy"]
 
@@ -42,9 +42,7 @@ struct PipelineDecoder {
         "reconnect": "`reconnect` is not supported by this version of cuepoint",
     ]
     /// `output:` keys of later versions.
-    static let reservedOutputKeys: [String: String] = [
-        "part": "`part` (LL-HLS) is not supported by this version of cuepoint"
-    ]
+    static let reservedOutputKeys: [String: String] = [:]
     /// Rendition keys of later versions.
     static let reservedRenditionKeys: [String: String] = [
         "video": transcodingUnavailable,

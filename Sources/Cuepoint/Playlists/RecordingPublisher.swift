@@ -82,6 +82,9 @@ final class RecordingPublisher {
         if isLive { try writeRecordingState(complete: false) }
     }
 
+    /// Each rendition's playlists, for the LL-HLS part store (which renders them with parts).
+    var lowLatencyState: [(name: String, playlists: RenditionPlaylists)] { renditions.map { ($0.name, $0.playlists) } }
+
     /// Adds date ranges (closing tags at the end of a recording) to every rendition's last segment.
     func appendToLastSegment(_ dateRanges: [DateRange]) {
         guard !dateRanges.isEmpty else { return }

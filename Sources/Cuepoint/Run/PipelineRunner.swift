@@ -64,12 +64,16 @@ public final class PipelineRunner: Sendable {
     private let recordingZero = Mutex<WallClockTime?>(nil)
     /// What the run has done so far: segments, markers, ingest, latency (`/metrics`).
     public let metrics = PipelineMetrics()
+    /// LL-HLS (`output.part`): the recent parts and playlist state the server answers low-latency
+    /// and blocking requests from; nil without parts.
+    public let partStore: PartStore?
 
     public init(spec: PipelineSpec, directory: URL? = nil, options: RunOptions = RunOptions()) {
         self.spec = spec
         self.directory =
             directory ?? URL(fileURLWithPath: spec.recordingDirectory)
         self.options = options
+        self.partStore = PartStore(spec: spec)
     }
 
     /// Asks a running pipeline to finish: the blocked read returns, the open segment closes,
@@ -153,6 +157,9 @@ public final class PipelineRunner: Sendable {
             try ReplayStaging.check(destination: replayDirectory(replay), recording: directory, force: replay.options.force)
         }
         let input = spec.input
+        if let problem = spec.output.partProblem {
+            throw CuepointError(subject: "output.part", message: problem)
+        }
         let warnings = WarningCollector(report: options.warning)
         let demuxer = try InputOpener.open(url: input.url, format: input.format, options: input.options, interrupt: interrupt)
         for option in demuxer.unusedOptions {
@@ -198,6 +205,7 @@ public final class PipelineRunner: Sendable {
             outputs: outputs, publisher: publisher, cutStream: selection.cutStream.index, streams: selection.streams,
             target: spec.output.segmentDuration, isLive: isLive, clock: options.clock, startDate: startDate,
             warnings: warnings, markers: spec.markers)
+        if let partStore { session.parts = PartSegmenter(store: partStore) }
         var followers: [MarkerFileFollower] = []
         recordingZero.withLock { $0 = nil }
         session.onEpoch = { [self] start in recordingZero.withLock { $0 = start } }

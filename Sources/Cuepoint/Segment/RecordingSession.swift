@@ -40,6 +40,8 @@ final class RecordingSession {
     /// cut, or the end of the input) to the playlists written, in nanoseconds of the monotonic
     /// clock (a duration, so not the wall clock, which can step).
     var onSegmentsPublished: ((_ records: [SegmentRecord], _ latencyNanoseconds: UInt64) -> Void)?
+    /// LL-HLS: cuts parts inside segments for the part store; nil without `output.part` (fMP4 only).
+    var parts: PartSegmenter?
     private var epochs: [Epoch] = []
     /// The media time of the last in-band tag in this epoch: tags must not go back in time.
     private var lastTagTime: MediaTime?
@@ -122,7 +124,11 @@ final class RecordingSession {
                 try closeSegment(end: pts)
                 try openSegment(start: pts)
             case .append:
-                break
+                if let parts, let epoch {
+                    try parts.frame(
+                        start: (pts - epoch.origin).milliseconds, end: (pts + duration - epoch.origin).milliseconds,
+                        isCandidate: true, isKeyframe: packet.isKeyframe || stream.mediaType == .audio, outputs: outputs)
+                }
             }
             if let epoch, markers?.carriesInBand == true {
                 try writeDueMarkers(at: pts, epoch: epoch)
@@ -164,6 +170,7 @@ final class RecordingSession {
             }
         }
         try publisher.publishAll(finished: true)
+        parts?.store.finish(publisher.lowLatencyState)
         try publisher.writeRecordingState(complete: complete)
         return closedAtEnd
     }
@@ -173,6 +180,7 @@ final class RecordingSession {
         for output in outputs { output.abandon() }
         segmentOpen = false
         try? publisher.publishAll(finished: true)
+        parts?.store.finish(publisher.lowLatencyState)
         try? publisher.writeRecordingState(complete: false)
     }
 
@@ -286,6 +294,12 @@ final class RecordingSession {
 
     private func openSegment(start: MediaTime) throws {
         for output in outputs { try output.openSegment(sequence: nextSequence) }
+        if let parts, let epoch {
+            let offset = (start - epoch.origin).milliseconds
+            parts.segmentOpened(
+                sequence: nextSequence, start: offset, outputs: outputs, discontinuity: pendingDiscontinuity && epochCount > 1,
+                programDateTime: epoch.wallClock.advanced(by: .milliseconds(offset)))
+        }
         segmentOpen = true
         segmentStart = start
         segmentEnd = nil
@@ -304,6 +318,7 @@ final class RecordingSession {
         let discontinuity = pendingDiscontinuity && epochCount > 1
         pendingDiscontinuity = false
         var records: [SegmentRecord] = []
+        try parts?.segmentClosing(end: endOffset, outputs: outputs)
         for output in outputs {
             let bytes = try output.closeSegment()
             records.append(
@@ -319,6 +334,7 @@ final class RecordingSession {
         try publisher.add(
             records, initURIs: outputs.map(\.initURI), dateRanges: dateRanges(forSegmentEndingAt: recordedMilliseconds),
             now: clock.now())
+        parts?.store.segmentsPublished(publisher.lowLatencyState)
         onSegmentsPublished?(records, DispatchTime.now().uptimeNanoseconds - completedAt)
     }
 
