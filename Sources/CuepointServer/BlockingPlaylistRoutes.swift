@@ -4,7 +4,7 @@ import NIOCore
 
 /// LL-HLS in front of the files: a rendition's `index.m3u8` and `live.m3u8` rendered from the
 /// ``PartStore`` with parts, preload hint and rendition reports (and EXT-X-SKIP for delta
-/// updates), blocking until `_HLS_msn`/`_HLS_part` exist; and parts (`seg_000007.2.m4s`) served
+/// updates), blocking until `_HLS_msn`/`_HLS_part` exist; and parts (`part_000042.m4s`) served
 /// from memory. Everything else goes on to the files.
 ///
 /// | request | answer |
@@ -50,7 +50,7 @@ struct LowLatencyMiddleware<Context: RequestContext>: RouterMiddleware {
             case .notFound: return try await next(request, context)
             }
         }
-        guard PartStore.parsePartURI(file) != nil, file.hasSuffix(".m4s") else { return try await next(request, context) }
+        guard PartStore.partNumber(file) != nil else { return try await next(request, context) }
         switch await store.part(rendition: rendition, uri: file) {
         case .ok(let bytes):
             var headers = HTTPFields()

@@ -32,12 +32,6 @@ enum LowLatencyPlaylist {
             canSkipDateRanges: offersSkip, partHoldBackMilliseconds: 3 * partTargetMilliseconds)
     }
 
-    /// `seg_000007.m4s`, as `RenditionOutput.segmentName` writes fMP4 segments.
-    static func segmentURI(_ sequence: Int64) -> String {
-        let digits = String(sequence)
-        return "seg_" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + ".m4s"
-    }
-
     static func playlist(
         kind: PlaylistKind, index: Int, renditions: [PartStore.RenditionState], finished: Bool, targetSeconds: Int,
         partTargetMilliseconds: Int64, skip: DeliveryDirectives.Skip?
@@ -69,11 +63,7 @@ enum LowLatencyPlaylist {
                 discontinuity: open.discontinuity, map: open.map, programDateTime: open.programDateTime,
                 parts: openParts.map(partialSegment))
         }
-        let nextSequence = rendition.open?.sequence ?? rendition.lastComplete + 1
-        let nextPart = rendition.open == nil ? 0 : openParts.count
-        playlist.preloadHints = [
-            PreloadHint(type: .part, uri: PartStore.partURI(segmentURI: segmentURI(nextSequence), index: nextPart))
-        ]
+        playlist.preloadHints = [PreloadHint(type: .part, uri: PartStore.partURI(number: rendition.nextPartNumber))]
         playlist.renditionReports = renditions.indices.filter { $0 != index }.compactMap { other in
             report(renditions[other], kind: kind)
         }

@@ -20,8 +20,12 @@ import Synchronization
 public final class PartStore: Sendable {
     /// One completed part.
     public struct Part: Sendable, Equatable {
+        /// The media sequence number of its segment.
         public var sequence: Int64
+        /// Its index in the segment, from 0.
         public var index: Int
+        /// Its number, counted across segments from 1: its URI (`part_000042.m4s`).
+        public var number: Int64
         public var uri: String
         public var durationMilliseconds: Int64
         public var independent: Bool
@@ -49,6 +53,8 @@ public final class PartStore: Sendable {
         var lastComplete: Int64 { playlists.firstSequence + Int64(playlists.segments.count) - 1 }
         /// The parts of the open segment so far.
         var openParts: [Part] { open.flatMap { parts[$0.sequence] } ?? [] }
+        /// The number of the next part (the preload hint).
+        var nextPartNumber: Int64 = 1
     }
 
     struct State: Sendable {
@@ -111,11 +117,20 @@ public final class PartStore: Sendable {
     /// The server's measurements so far.
     public var metrics: Metrics { state.withLock { $0.metrics } }
 
-    /// The URI of part `index` of the segment whose file is `segmentURI`:
-    /// `seg_000007.m4s` → `seg_000007.2.m4s`.
-    public static func partURI(segmentURI: String, index: Int) -> String {
-        guard let dot = segmentURI.lastIndex(of: ".") else { return "\(segmentURI).\(index)" }
-        return "\(segmentURI[..<dot]).\(index)\(segmentURI[dot...])"
+    /// The URI of part `number`: `part_000042.m4s`. Parts are numbered across segments, so the
+    /// URI of the next part is known before the segment it belongs to is (a segment ends at a
+    /// keyframe nobody can predict), and the preload hint always names a part that will exist.
+    public static func partURI(number: Int64) -> String {
+        let digits = String(number)
+        return "part_" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + ".m4s"
+    }
+
+    /// The number of the part at `uri` (`part_000042.m4s` → 42); nil for any other name.
+    public static func partNumber(_ uri: String) -> Int64? {
+        guard uri.hasPrefix("part_"), uri.hasSuffix(".m4s") else { return nil }
+        let digits = uri.dropFirst(5).dropLast(4)
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
+        return Int64(digits)
     }
 
     // MARK: Publishing (the pipeline thread)
@@ -137,6 +152,7 @@ public final class PartStore: Sendable {
         update { state in
             guard let index = state.renditions.firstIndex(where: { $0.name == rendition }) else { return }
             state.renditions[index].parts[part.sequence, default: []].append(part)
+            state.renditions[index].nextPartNumber = part.number + 1
         }
     }
 
@@ -306,29 +322,19 @@ public final class PartStore: Sendable {
         return response
     }
 
-    /// Whether `uri` names a part (`seg_000007.2.m4s`) rather than a segment or another file.
-    public static func parsePartURI(_ uri: String) -> (segmentURI: String, index: Int)? {
-        let pieces = uri.split(separator: ".", omittingEmptySubsequences: false)
-        guard pieces.count == 3, let index = Int(pieces[1]), index >= 0, String(index) == pieces[1] else { return nil }
-        return ("\(pieces[0]).\(pieces[2])", index)
-    }
-
     private func answerPart(rendition: String, uri: String) async -> PartResponse {
-        guard let (segmentURI, partIndex) = Self.parsePartURI(uri),
-            let sequence = Self.sequence(ofSegmentURI: segmentURI),
+        guard let number = Self.partNumber(uri),
             let index = state.withLock({ $0.renditions.firstIndex { $0.name == rendition } })
         else { return .notFound }
-        switch state.withLock({ Self.lookup(sequence, partIndex, in: $0.renditions[index], finished: $0.finished) }) {
+        switch state.withLock({ Self.lookup(number, in: $0.renditions[index], finished: $0.finished) }) {
         case .found(let bytes): return .ok(bytes)
         case .gone: return .notFound
         case .next:
             let satisfied = await wait(rendition: index) { rendition, finished in
-                Self.lookup(sequence, partIndex, in: rendition, finished: finished) != .next
+                Self.lookup(number, in: rendition, finished: finished) != .next
             }
             guard satisfied else { return .unavailable }
-            if case .found(let bytes) = state.withLock({
-                Self.lookup(sequence, partIndex, in: $0.renditions[index], finished: $0.finished)
-            }) {
+            if case .found(let bytes) = state.withLock({ Self.lookup(number, in: $0.renditions[index], finished: $0.finished) }) {
                 return .ok(bytes)
             }
             return .notFound
@@ -337,23 +343,17 @@ public final class PartStore: Sendable {
 
     enum Lookup: Equatable {
         case found([UInt8])
-        /// The preload-hinted part: the next part of the open segment, or part 0 of the next segment.
+        /// The preload-hinted part: the next one to be cut.
         case next
         case gone
     }
 
-    static func lookup(_ sequence: Int64, _ partIndex: Int, in rendition: RenditionState, finished: Bool) -> Lookup {
-        if let part = rendition.parts[sequence]?.first(where: { $0.index == partIndex }) { return .found(part.bytes) }
+    static func lookup(_ number: Int64, in rendition: RenditionState, finished: Bool) -> Lookup {
+        for parts in rendition.parts.values {
+            if let part = parts.first(where: { $0.number == number }) { return .found(part.bytes) }
+        }
         if finished { return .gone }
-        let openSequence = rendition.open?.sequence ?? rendition.lastComplete + 1
-        let nextIndex = rendition.open == nil ? 0 : rendition.openParts.count
-        return sequence == openSequence && partIndex == nextIndex ? .next : .gone
-    }
-
-    /// `seg_000007.m4s` → 7.
-    static func sequence(ofSegmentURI uri: String) -> Int64? {
-        guard uri.hasPrefix("seg_"), let dot = uri.firstIndex(of: ".") else { return nil }
-        return Int64(uri[uri.index(uri.startIndex, offsetBy: 4)..<dot])
+        return number == rendition.nextPartNumber ? .next : .gone
     }
 
     // MARK: Blocking

@@ -119,15 +119,15 @@ final class RecordingSession {
                 return
             case .open:
                 beginEpoch(origin: pts)
-                try openSegment(start: pts)
+                try openSegment(start: pts, decodeStart: dts)
             case .cut:
                 try closeSegment(end: pts)
-                try openSegment(start: pts)
+                try openSegment(start: pts, decodeStart: dts)
             case .append:
                 if let parts, let epoch {
                     try parts.frame(
-                        start: (pts - epoch.origin).milliseconds, end: (pts + duration - epoch.origin).milliseconds,
-                        isCandidate: true, isKeyframe: packet.isKeyframe || stream.mediaType == .audio, outputs: outputs)
+                        decodeStart: (dts - epoch.origin).milliseconds, duration: duration.milliseconds,
+                        isKeyframe: packet.isKeyframe || stream.mediaType == .audio, outputs: outputs)
                 }
             }
             if let epoch, markers?.carriesInBand == true {
@@ -292,12 +292,13 @@ final class RecordingSession {
         }
     }
 
-    private func openSegment(start: MediaTime) throws {
+    private func openSegment(start: MediaTime, decodeStart: MediaTime? = nil) throws {
         for output in outputs { try output.openSegment(sequence: nextSequence) }
         if let parts, let epoch {
             let offset = (start - epoch.origin).milliseconds
             parts.segmentOpened(
-                sequence: nextSequence, start: offset, outputs: outputs, discontinuity: pendingDiscontinuity && epochCount > 1,
+                sequence: nextSequence, start: offset, decodeStart: ((decodeStart ?? start) - epoch.origin).milliseconds,
+                outputs: outputs, discontinuity: pendingDiscontinuity && epochCount > 1,
                 programDateTime: epoch.wallClock.advanced(by: .milliseconds(offset)))
         }
         segmentOpen = true

@@ -38,7 +38,7 @@ import Testing
                 "p.yaml:4:20: output.segment_duration: unknown key; did you mean `segment`?",
                 "p.yaml:4:42: output.livewindow: unknown key; did you mean `live_window`?",
                 "p.yaml:4:57: output.zzz: unknown key; expected one of `directory`, `container`, `segment`, "
-                    + "`live_window`, `playlists`",
+                    + "`part`, `live_window`, `playlists`",
             ])
     }
 
@@ -51,11 +51,26 @@ import Testing
                 "p.yaml:5:3: input.listen: `listen` is not supported by this version of cuepoint; to wait for an "
                     + "RTMP publisher, set FFmpeg's option instead: `options: { listen: \"1\" }`",
                 "p.yaml:6:3: input.reconnect: `reconnect` is not supported by this version of cuepoint",
-                "p.yaml:7:11: output.part: `part` (LL-HLS) is not supported by this version of cuepoint",
+                "p.yaml:7:17: output.part: LL-HLS parts need `container: fmp4` (each part is one fMP4 fragment), got `ts`",
                 "p.yaml:10:7: markers.from[0].api: `api` (the HTTP marker API) is not supported by this version "
                     + "of cuepoint",
                 "p.yaml:11:1: server: `server` is not supported by this version of cuepoint",
             ])
+    }
+
+    @Test func partDurationsThatCannotBeUsedAreReported() {
+        let base = "version: 1\nname: x\ninput: { url: a.mp4 }\noutput: { container: fmp4, segment: 2s, part: "
+        #expect(
+            Support.lines(base + "50ms }\n") == ["p.yaml:4:47: output.part: must be at least 100ms, got 50ms"])
+        #expect(
+            Support.lines(base + "2s }\n") == [
+                "p.yaml:4:47: output.part: must be shorter than the segment duration (2s), got 2s"
+            ])
+        #expect(
+            Support.lines(base + "soon }\n") == [
+                "p.yaml:4:47: output.part: expected a duration such as \"1s\" or \"500ms\", got \"soon\""
+            ])
+        #expect(Support.problems(base + "500ms }\n") == [])
     }
 
     @Test func missingRequiredKeysPointAtTheirParentMapping() {

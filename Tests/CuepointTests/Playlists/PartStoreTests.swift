@@ -10,6 +10,11 @@ import Testing
 @Suite struct PartStoreTests {
     static let start = WallClockTime(millisecondsSince1970: 1_741_975_200_000)
 
+    static func segmentURI(_ sequence: Int64) -> String { "seg_" + String(format: "%06lld", sequence) + ".m4s" }
+
+    /// The URI of part `index` of segment `sequence` when every segment has four parts.
+    static func partURI(_ sequence: Int64, _ index: Int) -> String { PartStore.partURI(number: (sequence - 1) * 4 + Int64(index) + 1) }
+
     /// A store for one or two renditions of 2 s segments in 0.5 s parts.
     static func store(renditions: [String] = ["source"], timeout: Int64 = 300, window: Int = 6) -> PartStore {
         PartStore(
@@ -36,18 +41,18 @@ import Testing
                     programDateTime: start.advanced(by: .milliseconds((sequence - 1) * 2000)))
             }
             for index in parts {
-                let uri = PartStore.partURI(segmentURI: LowLatencyPlaylist.segmentURI(sequence), index: index)
+                let uri = partURI(sequence, index)
                 store.partCompleted(
                     rendition: name,
                     PartStore.Part(
-                        sequence: sequence, index: index, uri: uri, durationMilliseconds: 500, independent: index == 0,
+                        sequence: sequence, index: index, number: (sequence - 1) * 4 + Int64(index) + 1, uri: uri, durationMilliseconds: 500, independent: index == 0,
                         bytes: Array(uri.utf8), completedAt: DispatchTime.now().uptimeNanoseconds))
             }
         }
         guard parts.upperBound == 4 else { return }
         for name in store.renditionNames {
             var segment = MediaSegment(
-                uri: LowLatencyPlaylist.segmentURI(sequence), durationMilliseconds: 2000,
+                uri: segmentURI(sequence), durationMilliseconds: 2000,
                 programDateTime: start.advanced(by: .milliseconds((sequence - 1) * 2000)),
                 map: MediaInitializationSection(uri: "init.mp4"))
             segment.dateRanges = dateRanges
@@ -102,8 +107,8 @@ import Testing
         #expect(playlist.partTargetMilliseconds == 500)
         #expect(playlist.segments.map(\.parts.count) == [4])
         #expect(playlist.segments[0].parts.map(\.independent) == [true, false, false, false])
-        #expect(playlist.openSegment?.parts.map(\.uri) == ["seg_000002.0.m4s", "seg_000002.1.m4s"])
-        #expect(playlist.preloadHints == [PreloadHint(type: .part, uri: "seg_000002.2.m4s")])
+        #expect(playlist.openSegment?.parts.map(\.uri) == ["part_000005.m4s", "part_000006.m4s"])
+        #expect(playlist.preloadHints == [PreloadHint(type: .part, uri: "part_000007.m4s")])
         #expect(playlist.renditionReports == [PlaylistRenditionReport(uri: "../low/index.m3u8", lastSequence: 2, lastPart: 1)])
         // live.m3u8 with a 6-segment window offers no delta updates.
         let live = try text(await store.playlist(rendition: "source", kind: .live, directives: DeliveryDirectives()))
@@ -125,12 +130,12 @@ import Testing
         // Part 2 of segment 1 and the whole of segment 1: wait until published.
         async let part = store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives(sequence: 1, part: 2))
         async let segment = store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives(sequence: 1))
-        async let hinted = store.part(rendition: "source", uri: "seg_000001.2.m4s")
+        async let hinted = store.part(rendition: "source", uri: "part_000003.m4s")
         try await Task.sleep(for: .milliseconds(100))
         Self.publish(store, sequence: 1, parts: 2..<4, playlists: &playlists)
         #expect(try text(await part).segments.count == 1)
         #expect(try text(await segment).segments.count == 1)
-        #expect(await hinted == .ok(Array("seg_000001.2.m4s".utf8)))
+        #expect(await hinted == .ok(Array("part_000003.m4s".utf8)))
         // Part 4 of a complete 4-part segment is part 0 of the next (bis §6.2.5.2).
         async let rolled = store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives(sequence: 1, part: 4))
         try await Task.sleep(for: .milliseconds(100))
@@ -158,9 +163,9 @@ import Testing
             waited
                 == .unavailable(
                     "_HLS_msn=2&_HLS_part=6: not published within 300 ms (three target durations); the input may have stalled"))
-        #expect(await store.part(rendition: "source", uri: "seg_000002.1.m4s") == .unavailable, "the hinted part never came")
-        #expect(await store.part(rendition: "source", uri: "seg_000002.2.m4s") == .notFound, "not the next part")
-        #expect(await store.part(rendition: "source", uri: "seg_000002.0.m4s") == .ok(Array("seg_000002.0.m4s".utf8)))
+        #expect(await store.part(rendition: "source", uri: "part_000006.m4s") == .unavailable, "the hinted part never came")
+        #expect(await store.part(rendition: "source", uri: "part_000007.m4s") == .notFound, "not the next part")
+        #expect(await store.part(rendition: "source", uri: "part_000005.m4s") == .ok(Array("part_000005.m4s".utf8)))
         #expect(store.metrics.blockingRequests[400] == 2 && store.metrics.blockingRequests[503] == 1)
     }
 
@@ -171,9 +176,10 @@ import Testing
         let playlist = try text(await store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives()))
         // 2 s segments, target 2: parts of the last 3 segments (6 s) are listed.
         #expect(playlist.segments.map { $0.parts.count } == [0, 0, 0, 0, 0, 0, 0, 4, 4, 4])
-        #expect(await store.part(rendition: "source", uri: "seg_000005.3.m4s") == .ok(Array("seg_000005.3.m4s".utf8)))
-        #expect(await store.part(rendition: "source", uri: "seg_000004.3.m4s") == .notFound, "older than six target durations")
-        #expect(await store.part(rendition: "source", uri: "seg_000010.9.m4s") == .notFound)
+        #expect(await store.part(rendition: "source", uri: "part_000020.m4s") == .ok(Array("part_000020.m4s".utf8)))
+        #expect(await store.part(rendition: "source", uri: "part_000016.m4s") == .notFound, "older than six target durations")
+        #expect(await store.part(rendition: "source", uri: "part_000099.m4s") == .notFound, "far ahead")
+        #expect(await store.part(rendition: "source", uri: "part_.m4s") == .notFound)
         #expect(await store.part(rendition: "source", uri: "junk.m4s") == .notFound)
     }
 
@@ -187,14 +193,15 @@ import Testing
         let full = try text(await store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives()))
         let keep = try text(await store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives(skip: .segments)))
         // Skip Boundary 12 s; 1 s of open parts: segments ending 12 s or more before the end are skipped.
-        #expect(keep.skip == PlaylistSkip(skippedSegments: 5))
-        #expect(keep.segments.first?.uri == "seg_000006.m4s")
+        // Segment 5 ends 11 s before the end (kept); segment 4, 13 s (skipped).
+        #expect(keep.skip == PlaylistSkip(skippedSegments: 4))
+        #expect(keep.segments.first?.uri == "seg_000005.m4s")
         #expect(keep.segments.first?.map == MediaInitializationSection(uri: "init.mp4"))
         #expect(keep.segments.first?.dateRanges.map(\.id) == ["p-1"], "YES keeps every date range")
-        #expect(keep.segments.dropFirst() == full.segments.dropFirst(6))
+        #expect(keep.segments.dropFirst() == full.segments.dropFirst(5))
         #expect(keep.openSegment == full.openSegment && keep.preloadHints == full.preloadHints)
         let drop = try text(await store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives(skip: .segmentsAndDateRanges)))
-        #expect(drop.skip == PlaylistSkip(skippedSegments: 5))
+        #expect(drop.skip == PlaylistSkip(skippedSegments: 4))
         #expect(drop.segments.flatMap(\.dateRanges).isEmpty, "v2 drops the skipped segments' date ranges")
     }
 
@@ -211,6 +218,6 @@ import Testing
             #expect(playlist.preloadHints.isEmpty && playlist.openSegment == nil && playlist.serverControl == nil)
             #expect(playlist.segments.allSatisfy { $0.parts.isEmpty })
         }
-        #expect(await store.part(rendition: "source", uri: "seg_000001.0.m4s") == .notFound)
+        #expect(await store.part(rendition: "source", uri: "part_000001.m4s") == .notFound)
     }
 }
