@@ -167,14 +167,16 @@ struct MediaPlaylistParser {
             playlist.skip = try PlaylistSkip(attributes: &list)
             try list.finish()
             guard playlist.serverControl?.canSkipUntilMilliseconds != nil else {
-                throw PlaylistParseError(line: line, message: "EXT-X-SKIP needs EXT-X-SERVER-CONTROL with CAN-SKIP-UNTIL before it")
+                throw PlaylistParseError(
+                    line: line, message: "EXT-X-SKIP needs EXT-X-SERVER-CONTROL with CAN-SKIP-UNTIL before it")
             }
         case "EXT-X-PRELOAD-HINT":
             var list = try AttributeList(parsing: requireValue(name, value, line), tag: name, line: line)
             let hint = try PreloadHint(attributes: &list)
             try list.finish()
             if playlist.preloadHints.contains(where: { $0.type == hint.type }) {
-                throw PlaylistParseError(line: line, message: "a second EXT-X-PRELOAD-HINT of TYPE=\(hint.type.rawValue)")
+                throw PlaylistParseError(
+                    line: line, message: "a second EXT-X-PRELOAD-HINT of TYPE=\(hint.type.rawValue)")
             }
             playlist.preloadHints.append(hint)
             preloadHintLines.append(line)

@@ -32,11 +32,15 @@ public struct PartialSegment: Hashable, Sendable {
     }
 
     init(attributes list: inout AttributeList) throws(PlaylistParseError) {
-        guard let duration = try list.thousandths("DURATION") else { throw list.error("EXT-X-PART needs the DURATION attribute") }
+        guard let duration = try list.thousandths("DURATION") else {
+            throw list.error("EXT-X-PART needs the DURATION attribute")
+        }
         let uri = try list.requiredQuotedString("URI")
         var independent = false
         if let value = try list.plain("INDEPENDENT") {
-            guard value == "YES" || value == "NO" else { throw list.error("EXT-X-PART attribute INDEPENDENT must be YES or NO") }
+            guard value == "YES" || value == "NO" else {
+                throw list.error("EXT-X-PART attribute INDEPENDENT must be YES or NO")
+            }
             independent = value == "YES"
         }
         self.init(uri: uri, durationMilliseconds: duration, independent: independent)

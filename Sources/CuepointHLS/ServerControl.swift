@@ -58,7 +58,9 @@ public struct ServerControl: Hashable, Sendable {
 
     static func yes(_ name: String, _ list: inout AttributeList) throws(PlaylistParseError) -> Bool {
         guard let value = try list.plain(name) else { return false }
-        guard value == "YES" || value == "NO" else { throw list.error("\(list.tag) attribute \(name) must be YES or NO") }
+        guard value == "YES" || value == "NO" else {
+            throw list.error("\(list.tag) attribute \(name) must be YES or NO")
+        }
         return value == "YES"
     }
 }

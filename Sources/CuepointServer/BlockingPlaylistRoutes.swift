@@ -56,7 +56,8 @@ struct LowLatencyMiddleware<Context: RequestContext>: RouterMiddleware {
             var headers = HTTPFields()
             headers[.contentType] = DirectoryServer.segmentType.description
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
-        case .notFound: return Self.text(.notFound, "\(file): no such part in memory (parts are kept for a few segments)")
+        case .notFound:
+            return Self.text(.notFound, "\(file): no such part in memory (parts are kept for a few segments)")
         case .unavailable: return Self.text(.serviceUnavailable, "\(file): not complete within three target durations")
         }
     }
@@ -73,6 +74,7 @@ struct LowLatencyMiddleware<Context: RequestContext>: RouterMiddleware {
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: message + "\n")))
+        return Response(
+            status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: message + "\n")))
     }
 }

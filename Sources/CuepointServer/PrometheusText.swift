@@ -112,11 +112,14 @@ enum PrometheusText {
             "cuepoint_llhls_blocking_requests_total", "counter",
             "Blocking playlist requests (_HLS_msn) by status: 200, 400, 503.")
         for code in [200, 400, 503] {
-            text.sample("cuepoint_llhls_blocking_requests_total", [("code", String(code))], String(metrics.blockingRequests[code] ?? 0))
+            text.sample(
+                "cuepoint_llhls_blocking_requests_total", [("code", String(code))],
+                String(metrics.blockingRequests[code] ?? 0))
         }
         text.family("cuepoint_llhls_part_requests_total", "counter", "Part requests by status: 200, 404, 503.")
         for code in [200, 404, 503] {
-            text.sample("cuepoint_llhls_part_requests_total", [("code", String(code))], String(metrics.partRequests[code] ?? 0))
+            text.sample(
+                "cuepoint_llhls_part_requests_total", [("code", String(code))], String(metrics.partRequests[code] ?? 0))
         }
         text.family(
             "cuepoint_llhls_part_to_response_seconds", "histogram",

@@ -65,7 +65,8 @@ extension CuepointCommand {
 
         @Option(
             help: ArgumentHelp(
-                "LL-HLS: cut segments into parts of this duration (e.g. 1s or 500ms; fmp4 only, shorter than --segment), served with blocking reload by --serve.",
+                "LL-HLS: cut segments into parts of this duration (e.g. 1s or 500ms; fmp4 only, shorter than "
+                    + "--segment), served with blocking reload by --serve.",
                 valueName: "duration"))
         var part: String?
 
@@ -107,10 +108,12 @@ extension CuepointCommand {
                 guard let duration = DurationText.parse(part) else {
                     throw ValidationError("--part: expected a duration such as \"1s\" or \"500ms\", got \"\(part)\"")
                 }
-                var output = OutputSpec(container: Container(rawValue: container)!, segmentDuration: DurationText.parse(segment)!)
+                var output = OutputSpec(
+                    container: Container(rawValue: container)!, segmentDuration: DurationText.parse(segment)!)
                 output.partDuration = duration
                 if let problem = output.partProblem {
-                    throw ValidationError("--part: \(problem.replacingOccurrences(of: "`container: fmp4`", with: "--container fmp4"))")
+                    let option = problem.replacingOccurrences(of: "`container: fmp4`", with: "--container fmp4")
+                    throw ValidationError("--part: \(option)")
                 }
             }
             if let serve, ListenAddress(serve) == nil {

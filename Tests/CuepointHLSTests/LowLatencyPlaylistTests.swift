@@ -20,7 +20,9 @@ struct LowLatencyPlaylistTests {
     }
 
     static func parts(_ sequence: Int, count: Int = 4) -> [PartialSegment] {
-        (0..<count).map { PartialSegment(uri: "seg_00000\(sequence).\($0).m4s", durationMilliseconds: 500, independent: $0 == 0) }
+        (0..<count).map {
+            PartialSegment(uri: "seg_00000\(sequence).\($0).m4s", durationMilliseconds: 500, independent: $0 == 0)
+        }
     }
 
     static var live: MediaPlaylist {
@@ -28,7 +30,8 @@ struct LowLatencyPlaylistTests {
             targetDuration: 2, mediaSequence: 1, playlistType: .event,
             segments: [segment(1, seconds: 0, dateRanges: [product]), segment(2, seconds: 2, parts: parts(2))])
         playlist.serverControl = ServerControl(
-            canBlockReload: true, canSkipUntilMilliseconds: 12_000, canSkipDateRanges: true, partHoldBackMilliseconds: 1_500)
+            canBlockReload: true, canSkipUntilMilliseconds: 12_000, canSkipDateRanges: true,
+            partHoldBackMilliseconds: 1_500)
         playlist.partTargetMilliseconds = 500
         playlist.openSegment = OpenSegment(
             map: map, programDateTime: date("2025-03-14T18:00:04Z"), parts: parts(3, count: 2))
@@ -115,7 +118,8 @@ struct LowLatencyPlaylistTests {
     }
 
     static let header = "#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-TARGETDURATION:2\n"
-    static let control = "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.500\n#EXT-X-PART-INF:PART-TARGET=0.500\n"
+    static let control =
+        "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.500\n#EXT-X-PART-INF:PART-TARGET=0.500\n"
 
     static let errorCases: [ErrorCase] = [
         ErrorCase(
@@ -135,7 +139,8 @@ struct LowLatencyPlaylistTests {
             text: header + control + "#EXT-X-SKIP:SKIPPED-SEGMENTS=3\n#EXTINF:1.000,\na.m4s\n", line: 6,
             message: "EXT-X-SKIP needs EXT-X-SERVER-CONTROL with CAN-SKIP-UNTIL before it"),
         ErrorCase(
-            text: header + control + "#EXTINF:1.000,\na.m4s\n#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"b.0.m4s\"\n#EXT-X-ENDLIST\n",
+            text: header + control
+                + "#EXTINF:1.000,\na.m4s\n#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"b.0.m4s\"\n#EXT-X-ENDLIST\n",
             line: 8, message: "EXT-X-PRELOAD-HINT in a playlist with EXT-X-ENDLIST"),
         ErrorCase(
             text: header + control + "#EXTINF:1.000,\na.m4s\n#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"b.0.m4s\"\n"

@@ -45,7 +45,8 @@ public struct OutputSpec: Sendable, Equatable {
             return "LL-HLS parts need `container: fmp4` (each part is one fMP4 fragment), got `\(container.rawValue)`"
         }
         if part < OutputSpec.minimumPartDuration {
-            return "must be at least \(DurationText.format(OutputSpec.minimumPartDuration)), got \(DurationText.format(part))"
+            let minimum = DurationText.format(OutputSpec.minimumPartDuration)
+            return "must be at least \(minimum), got \(DurationText.format(part))"
         }
         if part >= segmentDuration {
             return "must be shorter than the segment duration (\(DurationText.format(segmentDuration))), got "

@@ -39,7 +39,8 @@ enum LowLatencyPlaylist {
         let rendition = renditions[index]
         var playlist =
             kind == .live
-            ? rendition.playlists.livePlaylist(finished: finished) : rendition.playlists.indexPlaylist(finished: finished)
+            ? rendition.playlists.livePlaylist(finished: finished)
+            : rendition.playlists.indexPlaylist(finished: finished)
         // The recording ended: the final playlist, as on disk (no parts, no hints, ENDLIST).
         guard !finished else { return playlist }
         let control = serverControl(
@@ -69,7 +70,9 @@ enum LowLatencyPlaylist {
         }
 
         if let skip, let boundary = control.canSkipUntilMilliseconds {
-            applySkip(skip, boundary: boundary, openMilliseconds: openParts.reduce(0) { $0 + $1.durationMilliseconds }, to: &playlist)
+            applySkip(
+                skip, boundary: boundary, openMilliseconds: openParts.reduce(0) { $0 + $1.durationMilliseconds },
+                to: &playlist)
         }
         return playlist
     }

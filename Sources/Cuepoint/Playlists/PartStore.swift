@@ -265,7 +265,9 @@ public final class PartStore: Sendable {
     private func answerPlaylist(rendition: String, kind: PlaylistKind, directives: DeliveryDirectives) async
         -> PlaylistResponse
     {
-        guard let index = state.withLock({ $0.renditions.firstIndex { $0.name == rendition } }) else { return .notFound }
+        guard let index = state.withLock({ $0.renditions.firstIndex { $0.name == rendition } }) else {
+            return .notFound
+        }
         if directives.skip != nil {
             let canSkip = state.withLock { state in
                 LowLatencyPlaylist.serverControl(
@@ -282,7 +284,8 @@ public final class PartStore: Sendable {
             let part = directives.part
             let limit = advancePartLimit
             let readiness = state.withLock { state -> Readiness in
-                state.finished ? .ready : Self.readiness(sequence: sequence, part: part, in: state.renditions[index], limit: limit)
+                state.finished
+                    ? .ready : Self.readiness(sequence: sequence, part: part, in: state.renditions[index], limit: limit)
             }
             switch readiness {
             case .tooFar(let message): return .badRequest(message)
@@ -334,7 +337,9 @@ public final class PartStore: Sendable {
                 Self.lookup(number, in: rendition, finished: finished) != .next
             }
             guard satisfied else { return .unavailable }
-            if case .found(let bytes) = state.withLock({ Self.lookup(number, in: $0.renditions[index], finished: $0.finished) }) {
+            if case .found(let bytes) = state.withLock({
+                Self.lookup(number, in: $0.renditions[index], finished: $0.finished)
+            }) {
                 return .ok(bytes)
             }
             return .notFound

@@ -296,9 +296,10 @@ final class RecordingSession {
         for output in outputs { try output.openSegment(sequence: nextSequence) }
         if let parts, let epoch {
             let offset = (start - epoch.origin).milliseconds
+            let decodeOffset = ((decodeStart ?? start) - epoch.origin).milliseconds
             parts.segmentOpened(
-                sequence: nextSequence, start: offset, decodeStart: ((decodeStart ?? start) - epoch.origin).milliseconds,
-                outputs: outputs, discontinuity: pendingDiscontinuity && epochCount > 1,
+                sequence: nextSequence, start: offset, decodeStart: decodeOffset, outputs: outputs,
+                discontinuity: pendingDiscontinuity && epochCount > 1,
                 programDateTime: epoch.wallClock.advanced(by: .milliseconds(offset)))
         }
         segmentOpen = true

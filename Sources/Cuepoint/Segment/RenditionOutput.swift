@@ -195,7 +195,8 @@ final class RenditionOutput {
         guard container == .fmp4, let muxer, let file = segmentFile else { return [] }
         if let initSink {
             try muxer.flush()
-            let initSection = carriesTimedMetadata ? RenditionOutput.addingBrand("aid3", to: initSink.bytes) : initSink.bytes
+            let bytes = initSink.bytes
+            let initSection = carriesTimedMetadata ? RenditionOutput.addingBrand("aid3", to: bytes) : bytes
             try store.writeAtomically(initSection, to: "\(name)/\(initURI!)")
             self.initSink = nil
         }

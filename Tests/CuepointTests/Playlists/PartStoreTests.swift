@@ -13,7 +13,9 @@ import Testing
     static func segmentURI(_ sequence: Int64) -> String { "seg_" + String(format: "%06lld", sequence) + ".m4s" }
 
     /// The URI of part `index` of segment `sequence` when every segment has four parts.
-    static func partURI(_ sequence: Int64, _ index: Int) -> String { PartStore.partURI(number: (sequence - 1) * 4 + Int64(index) + 1) }
+    static func partURI(_ sequence: Int64, _ index: Int) -> String {
+        PartStore.partURI(number: (sequence - 1) * 4 + Int64(index) + 1)
+    }
 
     /// A store for one or two renditions of 2 s segments in 0.5 s parts.
     static func store(renditions: [String] = ["source"], timeout: Int64 = 300, window: Int = 6) -> PartStore {
@@ -45,7 +47,8 @@ import Testing
                 store.partCompleted(
                     rendition: name,
                     PartStore.Part(
-                        sequence: sequence, index: index, number: (sequence - 1) * 4 + Int64(index) + 1, uri: uri, durationMilliseconds: 500, independent: index == 0,
+                        sequence: sequence, index: index, number: (sequence - 1) * 4 + Int64(index) + 1, uri: uri,
+                        durationMilliseconds: 500, independent: index == 0,
                         bytes: Array(uri.utf8), completedAt: DispatchTime.now().uptimeNanoseconds))
             }
         }
@@ -82,7 +85,9 @@ import Testing
     }
 
     @Test func directivesAreReadStrictly() throws {
-        #expect(try DeliveryDirectives(query: [("_HLS_msn", "7"), ("_HLS_part", "2")]) == DeliveryDirectives(sequence: 7, part: 2))
+        #expect(
+            try DeliveryDirectives(query: [("_HLS_msn", "7"), ("_HLS_part", "2")])
+                == DeliveryDirectives(sequence: 7, part: 2))
         #expect(try DeliveryDirectives(query: [("_HLS_skip", "v2"), ("other", "x")]).skip == .segmentsAndDateRanges)
         #expect(throws: DirectiveError("_HLS_part needs _HLS_msn (RFC 8216bis §6.2.5.2)")) {
             try DeliveryDirectives(query: [("_HLS_part", "1")])
@@ -100,7 +105,8 @@ import Testing
         var playlists = Self.emptyPlaylists(store)
         Self.publish(store, sequence: 1, parts: 0..<4, playlists: &playlists)
         Self.publish(store, sequence: 2, parts: 0..<2, playlists: &playlists)
-        let playlist = try text(await store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives()))
+        let playlist = try text(
+            await store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives()))
         #expect(playlist.serverControl?.canBlockReload == true)
         #expect(playlist.serverControl?.partHoldBackMilliseconds == 1500, "three part targets")
         #expect(playlist.serverControl?.canSkipUntilMilliseconds == 12_000, "six target durations")
@@ -109,7 +115,10 @@ import Testing
         #expect(playlist.segments[0].parts.map(\.independent) == [true, false, false, false])
         #expect(playlist.openSegment?.parts.map(\.uri) == ["part_000005.m4s", "part_000006.m4s"])
         #expect(playlist.preloadHints == [PreloadHint(type: .part, uri: "part_000007.m4s")])
-        #expect(playlist.renditionReports == [PlaylistRenditionReport(uri: "../low/index.m3u8", lastSequence: 2, lastPart: 1)])
+        #expect(
+            playlist.renditionReports == [
+                PlaylistRenditionReport(uri: "../low/index.m3u8", lastSequence: 2, lastPart: 1)
+            ])
         // live.m3u8 with a 6-segment window offers no delta updates.
         let live = try text(await store.playlist(rendition: "source", kind: .live, directives: DeliveryDirectives()))
         #expect(live.serverControl?.canSkipUntilMilliseconds == nil)
@@ -125,11 +134,15 @@ import Testing
         var playlists = Self.emptyPlaylists(store)
         Self.publish(store, sequence: 1, parts: 0..<2, playlists: &playlists)
         // Already there: at once.
-        let ready = try text(await store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives(sequence: 1, part: 1)))
+        let ready = try text(
+            await store.playlist(
+                rendition: "source", kind: .index, directives: DeliveryDirectives(sequence: 1, part: 1)))
         #expect(ready.openSegment?.parts.count == 2)
         // Part 2 of segment 1 and the whole of segment 1: wait until published.
-        async let part = store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives(sequence: 1, part: 2))
-        async let segment = store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives(sequence: 1))
+        async let part = store.playlist(
+            rendition: "source", kind: .index, directives: DeliveryDirectives(sequence: 1, part: 2))
+        async let segment = store.playlist(
+            rendition: "source", kind: .index, directives: DeliveryDirectives(sequence: 1))
         async let hinted = store.part(rendition: "source", uri: "part_000003.m4s")
         try await Task.sleep(for: .milliseconds(100))
         Self.publish(store, sequence: 1, parts: 2..<4, playlists: &playlists)
@@ -137,7 +150,8 @@ import Testing
         #expect(try text(await segment).segments.count == 1)
         #expect(await hinted == .ok(Array("part_000003.m4s".utf8)))
         // Part 4 of a complete 4-part segment is part 0 of the next (bis §6.2.5.2).
-        async let rolled = store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives(sequence: 1, part: 4))
+        async let rolled = store.playlist(
+            rendition: "source", kind: .index, directives: DeliveryDirectives(sequence: 1, part: 4))
         try await Task.sleep(for: .milliseconds(100))
         Self.publish(store, sequence: 2, parts: 0..<1, playlists: &playlists)
         #expect(try text(await rolled).openSegment?.parts.count == 1)
@@ -156,14 +170,19 @@ import Testing
                 == .badRequest("_HLS_msn=4 is more than two segments beyond the last one (1)"))
         // Advance Part Limit for 0.5 s parts: 3 / 0.5 = 6 parts past the last one (part 0 of segment 2).
         #expect(
-            await store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives(sequence: 2, part: 7))
-                == .badRequest("_HLS_part=7 of segment 2 is more than the Advance Part Limit (6 parts) beyond the last part"))
-        let waited = await store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives(sequence: 2, part: 6))
+            await store.playlist(
+                rendition: "source", kind: .index, directives: DeliveryDirectives(sequence: 2, part: 7))
+                == .badRequest(
+                    "_HLS_part=7 of segment 2 is more than the Advance Part Limit (6 parts) beyond the last part"))
+        let waited = await store.playlist(
+            rendition: "source", kind: .index, directives: DeliveryDirectives(sequence: 2, part: 6))
         #expect(
             waited
                 == .unavailable(
-                    "_HLS_msn=2&_HLS_part=6: not published within 300 ms (three target durations); the input may have stalled"))
-        #expect(await store.part(rendition: "source", uri: "part_000006.m4s") == .unavailable, "the hinted part never came")
+                    "_HLS_msn=2&_HLS_part=6: not published within 300 ms (three target durations); the input may have stalled"
+                ))
+        #expect(
+            await store.part(rendition: "source", uri: "part_000006.m4s") == .unavailable, "the hinted part never came")
         #expect(await store.part(rendition: "source", uri: "part_000007.m4s") == .notFound, "not the next part")
         #expect(await store.part(rendition: "source", uri: "part_000005.m4s") == .ok(Array("part_000005.m4s".utf8)))
         #expect(store.metrics.blockingRequests[400] == 2 && store.metrics.blockingRequests[503] == 1)
@@ -173,11 +192,14 @@ import Testing
         let store = Self.store()
         var playlists = Self.emptyPlaylists(store)
         for sequence in Int64(1)...10 { Self.publish(store, sequence: sequence, parts: 0..<4, playlists: &playlists) }
-        let playlist = try text(await store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives()))
+        let playlist = try text(
+            await store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives()))
         // 2 s segments, target 2: parts of the last 3 segments (6 s) are listed.
         #expect(playlist.segments.map { $0.parts.count } == [0, 0, 0, 0, 0, 0, 0, 4, 4, 4])
         #expect(await store.part(rendition: "source", uri: "part_000020.m4s") == .ok(Array("part_000020.m4s".utf8)))
-        #expect(await store.part(rendition: "source", uri: "part_000016.m4s") == .notFound, "older than six target durations")
+        #expect(
+            await store.part(rendition: "source", uri: "part_000016.m4s") == .notFound,
+            "older than six target durations")
         #expect(await store.part(rendition: "source", uri: "part_000099.m4s") == .notFound, "far ahead")
         #expect(await store.part(rendition: "source", uri: "part_.m4s") == .notFound)
         #expect(await store.part(rendition: "source", uri: "junk.m4s") == .notFound)
@@ -186,12 +208,14 @@ import Testing
     @Test func deltaUpdatesSkipOldSegmentsAndKeepOrDropTheirDateRanges() async throws {
         let store = Self.store()
         var playlists = Self.emptyPlaylists(store)
-        let marker = DateRange(id: "p-1", classAttribute: "com.cuepoint.product", startDate: Self.start.advanced(by: .milliseconds(500)))
+        let marker = DateRange(
+            id: "p-1", classAttribute: "com.cuepoint.product", startDate: Self.start.advanced(by: .milliseconds(500)))
         Self.publish(store, sequence: 1, parts: 0..<4, playlists: &playlists, dateRanges: [marker])
         for sequence in Int64(2)...10 { Self.publish(store, sequence: sequence, parts: 0..<4, playlists: &playlists) }
         Self.publish(store, sequence: 11, parts: 0..<2, playlists: &playlists)
         let full = try text(await store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives()))
-        let keep = try text(await store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives(skip: .segments)))
+        let keep = try text(
+            await store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives(skip: .segments)))
         // Skip Boundary 12 s; 1 s of open parts: segments ending 12 s or more before the end are skipped.
         // Segment 5 ends 11 s before the end (kept); segment 4, 13 s (skipped).
         #expect(keep.skip == PlaylistSkip(skippedSegments: 4))
@@ -200,7 +224,9 @@ import Testing
         #expect(keep.segments.first?.dateRanges.map(\.id) == ["p-1"], "YES keeps every date range")
         #expect(keep.segments.dropFirst() == full.segments.dropFirst(5))
         #expect(keep.openSegment == full.openSegment && keep.preloadHints == full.preloadHints)
-        let drop = try text(await store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives(skip: .segmentsAndDateRanges)))
+        let drop = try text(
+            await store.playlist(
+                rendition: "source", kind: .index, directives: DeliveryDirectives(skip: .segmentsAndDateRanges)))
         #expect(drop.skip == PlaylistSkip(skippedSegments: 4))
         #expect(drop.segments.flatMap(\.dateRanges).isEmpty, "v2 drops the skipped segments' date ranges")
     }
@@ -209,10 +235,14 @@ import Testing
         let store = Self.store()
         var playlists = Self.emptyPlaylists(store)
         Self.publish(store, sequence: 1, parts: 0..<4, playlists: &playlists)
-        async let waiting = store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives(sequence: 3))
+        async let waiting = store.playlist(
+            rendition: "source", kind: .index, directives: DeliveryDirectives(sequence: 3))
         try await Task.sleep(for: .milliseconds(50))
         store.finish(store.renditionNames.map { ($0, playlists[$0]!) })
-        for response in [await waiting, await store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives(sequence: 2))] {
+        for response in [
+            await waiting,
+            await store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives(sequence: 2)),
+        ] {
             let playlist = try text(response)
             #expect(playlist.endList)
             #expect(playlist.preloadHints.isEmpty && playlist.openSegment == nil && playlist.serverControl == nil)

@@ -13,7 +13,9 @@ import Testing
         var boundaries: [Int64] = [0]
         var time = frame
         while time < segmentEnd {
-            if case .cut(let end) = cutter.feed(start: time, end: time + frame, isCandidate: true) { boundaries.append(end) }
+            if case .cut(let end) = cutter.feed(start: time, end: time + frame, isCandidate: true) {
+                boundaries.append(end)
+            }
             time += frame
         }
         let last = cutter.segmentClosing()
