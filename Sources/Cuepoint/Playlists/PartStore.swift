@@ -227,7 +227,7 @@ public final class PartStore: Sendable {
         case badRequest(String)
         /// 503: what was asked for did not appear within the block timeout.
         case unavailable(String)
-        /// 404: no such rendition.
+        /// 404: no such rendition, or it does not write this playlist (`output.playlists`).
         case notFound
     }
 
@@ -265,9 +265,11 @@ public final class PartStore: Sendable {
     private func answerPlaylist(rendition: String, kind: PlaylistKind, directives: DeliveryDirectives) async
         -> PlaylistResponse
     {
-        guard let index = state.withLock({ $0.renditions.firstIndex { $0.name == rendition } }) else {
-            return .notFound
-        }
+        guard
+            let index = state.withLock({ state in
+                state.renditions.firstIndex { $0.name == rendition && $0.playlists.kinds.contains(kind) }
+            })
+        else { return .notFound }
         if directives.skip != nil {
             let canSkip = state.withLock { state in
                 LowLatencyPlaylist.serverControl(

@@ -129,6 +129,19 @@ import Testing
         #expect(await store.playlist(rendition: "nope", kind: .index, directives: DeliveryDirectives()) == .notFound)
     }
 
+    @Test func aPlaylistTheRecordingDoesNotWriteIsNotServed() async {
+        let store = PartStore(
+            renditions: [
+                (
+                    "source",
+                    RenditionPlaylists(
+                        kinds: [.index], windowSize: 6, finishAsVOD: false, targetMilliseconds: 2000, firstSequence: 1)
+                )
+            ], partTargetMilliseconds: 500)
+        #expect(await store.playlist(rendition: "source", kind: .live, directives: DeliveryDirectives()) == .notFound)
+        #expect(await store.playlist(rendition: "source", kind: .index, directives: DeliveryDirectives()) != .notFound)
+    }
+
     @Test func blockingRequestsWaitForThePartAndAnswerWhenItIsPublished() async throws {
         let store = Self.store(timeout: 10_000)
         var playlists = Self.emptyPlaylists(store)
