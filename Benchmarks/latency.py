@@ -27,8 +27,8 @@ over a video frame only when the next frame's PES begins (one frame later, 33 ms
     python3 Benchmarks/latency.py --cuepoint .build-release/release/cuepoint   # 60 s of input
     python3 Benchmarks/latency.py --seconds 120 --part 1s --json results/latency.json
 
-Python 3 standard library only; Linux; `ffmpeg` and `ffprobe` on PATH (to loop the sample into a
-long input once, and to read its first timestamps). Without --cuepoint it builds the release
+Python 3 standard library only; Linux; `ffmpeg` and `ffprobe` on PATH (to make the input once, and
+to read its first timestamps). Without --cuepoint it builds the release
 binary (`swift build -c release --product cuepoint --scratch-path .build-release`).
 """
 
@@ -292,15 +292,21 @@ class Feeder(threading.Thread):
             os.close(descriptor)
 
 
-def long_input(ffmpeg, source, seconds):
-    """The sample looped to `seconds` (timestamps continue across loops), cached in /tmp."""
-    cache = os.path.join(tempfile.gettempdir(), "cuepoint-bench")
+def bench_input(ffmpeg, seconds):
+    """A live-like MPEG-TS of at least `seconds` + 10 s: `SampleMedia/generate.sh --bench` (1280x720
+    30 fps H.264 High with B-frames and closed 2 s GOPs, ~3 Mbit/s, AAC 128 kbit/s) remuxed to
+    MPEG-TS, cached in /tmp/cuepoint-latency. (Looping SampleMedia/sample.ts with
+    `ffmpeg -stream_loop` makes a file whose loop points the mov muxer refuses.)"""
+    cache = os.path.join(tempfile.gettempdir(), "cuepoint-latency")
     os.makedirs(cache, exist_ok=True)
-    path = os.path.join(cache, f"latency-{os.path.basename(source)}-{seconds}s.ts")
+    minutes = -(-(seconds + 10) // 60)
+    mp4 = os.path.join(cache, f"bench-{minutes}min.mp4")
+    path = os.path.join(cache, f"bench-{minutes}min.ts")
     if not os.path.exists(path):
-        subprocess.run(
-            [ffmpeg, "-v", "error", "-y", "-stream_loop", "-1", "-i", source, "-t", str(seconds + 10), "-c", "copy",
-             "-f", "mpegts", path + ".tmp"], check=True)
+        if not os.path.exists(mp4):
+            log(f"generating {mp4} (once)")
+            subprocess.run([os.path.join(REPO, "SampleMedia", "generate.sh"), "--bench", cache, str(minutes)], check=True)
+        subprocess.run([ffmpeg, "-v", "error", "-y", "-i", mp4, "-c", "copy", "-f", "mpegts", path + ".tmp"], check=True)
         os.rename(path + ".tmp", path)
     return path
 
@@ -375,8 +381,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cuepoint", help="the cuepoint binary (default: build the release one)")
     parser.add_argument("--ffmpeg", default=shutil.which("ffmpeg") or "ffmpeg")
-    parser.add_argument("--input", default=os.path.join(REPO, "SampleMedia", "sample.ts"),
-                        help="looped as needed (default: SampleMedia/sample.ts, 30 fps, 2 s GOPs, B-frames)")
+    parser.add_argument("--input", help="an MPEG-TS at least --seconds long (default: the 720p bench input, "
+                        "generated once with SampleMedia/generate.sh --bench)")
     parser.add_argument("--seconds", type=int, default=60, help="seconds of live input (default 60)")
     parser.add_argument("--segment", type=parse_duration, default=2.0)
     parser.add_argument("--part", type=parse_duration, default=0.5)
@@ -385,7 +391,7 @@ def main():
 
     binary = args.cuepoint or build_release()
     ffprobe = shutil.which("ffprobe") or "ffprobe"
-    source = long_input(args.ffmpeg, args.input, args.seconds)
+    source = args.input or bench_input(args.ffmpeg, args.seconds)
     keyframe_pts, keyframe_dts = first_keyframe(ffprobe, source)
     work = tempfile.mkdtemp(prefix="cuepoint-latency-")
     fifo = os.path.join(work, "input.ts")
@@ -398,7 +404,7 @@ def main():
     log(f"date: {datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')}")
     log(f"machine: {os.cpu_count()} CPUs, {platform.platform()}")
     log(f"load average before: {loadavg()}")
-    log(f"input: {source} ({args.seconds} s of it), paced by this script")
+    log(f"input: {source} (its first {args.seconds} s), paced by this script")
     log(f"server: {shlex.join(server_argv)}")
 
     server = subprocess.Popen(server_argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -422,6 +428,9 @@ def main():
         thread.start()
     # The job is stopped after --seconds, as a live show is.
     time.sleep(args.seconds)
+    if server.poll() is not None:
+        stop.set()
+        sys.exit(f"cuepoint ended early (exit {server.returncode}): {server.stderr.read()}")
     metrics = Client(port).get("/metrics")[1].decode()
     stop.set()
     server.send_signal(signal.SIGINT)
