@@ -21,8 +21,10 @@ It reports medians and p99 (nearest rank) of four latencies, and never asserts t
   part, client      from the frame after the part being written into the FIFO to the blocking
                     response listing the part arriving.
 
-The client figures include what the input format imposes: libavformat's MPEG-TS demuxer hands
-over a video frame only when the next frame's PES begins (one frame later, 33 ms at 30 fps).
+The client figures include what the input format imposes: libavformat's MPEG-TS demuxer completes
+a video PES only when the next one begins, and its H.264 parser returns a frame only when it has
+seen the start of the next, so a frame reaches the segmenter about two frame durations after it was
+written (67 ms at 30 fps); the server's own share is the two histogram rows.
 
     python3 Benchmarks/latency.py --cuepoint .build-release/release/cuepoint   # 60 s of input
     python3 Benchmarks/latency.py --seconds 120 --part 1s --json results/latency.json
@@ -301,12 +303,16 @@ def bench_input(ffmpeg, seconds):
     os.makedirs(cache, exist_ok=True)
     minutes = -(-(seconds + 10) // 60)
     mp4 = os.path.join(cache, f"bench-{minutes}min.mp4")
-    path = os.path.join(cache, f"bench-{minutes}min.ts")
+    path = os.path.join(cache, f"bench-{minutes}min-live.ts")
     if not os.path.exists(path):
         if not os.path.exists(mp4):
             log(f"generating {mp4} (once)")
             subprocess.run([os.path.join(REPO, "SampleMedia", "generate.sh"), "--bench", cache, str(minutes)], check=True)
-        subprocess.run([ffmpeg, "-v", "error", "-y", "-i", mp4, "-c", "copy", "-f", "mpegts", path + ".tmp"], check=True)
+        # -muxdelay 0: PES in dts order, as a live encoder sends them (the default 0.7 s lets the
+        # muxer place PES early, which a feeder pacing on dts would then hold back).
+        subprocess.run(
+            [ffmpeg, "-v", "error", "-y", "-i", mp4, "-c", "copy", "-muxdelay", "0", "-muxpreload", "0", "-f", "mpegts",
+             path + ".tmp"], check=True)
         os.rename(path + ".tmp", path)
     return path
 
