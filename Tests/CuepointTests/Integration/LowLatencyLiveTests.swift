@@ -109,6 +109,8 @@ extension Integration {
             var goneAfterEviction: Int?
             var exitedAfterInterrupt = false
             var lastPlaylistText = ""
+            /// A delta update (`_HLS_skip=YES`) and the full playlist fetched just before it.
+            var delta: (full: String, status: Int?, text: String)?
         }
 
         /// The last listed part of a playlist (open segment first), as (msn, part index).
@@ -198,6 +200,11 @@ extension Integration {
                 seen.playlists.append(parsed)
                 current = parsed
             }
+
+            // A delta update once the playlist is longer than the Skip Boundary (12 s).
+            let full = text(get(playlistURL).body)
+            let delta = get(playlistURL + "?_HLS_skip=YES")
+            seen.delta = (full, delta.status, text(delta.body))
 
             // A stalled input: the next part never comes, and the request is answered 503 after
             // three target durations.
@@ -327,6 +334,42 @@ extension Integration {
                     #expect(!playlist.endList)
                 }
 
+                // A delta update: the old segments become EXT-X-SKIP; the rest is the full playlist's.
+                let delta = try #require(seen.delta)
+                #expect(delta.status == 200, "\(delta.text)")
+                let skipped = try MediaPlaylist(parsing: delta.text)
+                let whole = try MediaPlaylist(parsing: delta.full)
+                let skippedCount = Int(try #require(skipped.skip?.skippedSegments, "\(delta.text)"))
+                #expect(skippedCount > 0)
+                #expect(skipped.mediaSequence == whole.mediaSequence)
+                #expect(skipped.segments.first?.map != nil, "the first listed segment states its EXT-X-MAP")
+                // The live edge may have moved between the two requests: compare what both list.
+                let overlap = skipped.segments.filter { segment in whole.segments.contains { $0.uri == segment.uri } }
+                #expect(overlap.map(\.uri) == whole.segments.dropFirst(skippedCount).prefix(overlap.count).map(\.uri))
+
+                // An independent parser (the `m3u8` package) reads the LL-HLS playlists as ours does.
+                if M3U8Package.isAvailable {
+                    for text in [seen.lastPlaylistText, delta.text] {
+                        let ours = try MediaPlaylist(parsing: text)
+                        let theirs = try M3U8Package.read(text, in: folder)
+                        #expect(theirs.server_control?.can_block_reload == "YES")
+                        #expect(theirs.server_control?.part_hold_back == 1.5)
+                        #expect(theirs.part_target == 0.5)
+                        #expect(theirs.skipped_segments == ours.skip.map { Int($0.skippedSegments) })
+                        #expect(theirs.preload_hint?.uri == ours.preloadHints.first?.uri)
+                        #expect(theirs.segments.map(\.uri) == ours.segments.map(\.uri))
+                        #expect(
+                            theirs.segments.map { $0.parts.map(\.uri) } == ours.segments.map { $0.parts.map(\.uri) })
+                        #expect(
+                            theirs.segments.flatMap { $0.parts.map(\.independent) }
+                                == ours.segments.flatMap { $0.parts.map(\.independent) })
+                        #expect(theirs.trailing_parts.map(\.uri) == (ours.openSegment?.parts ?? []).map(\.uri))
+                        #expect(
+                            theirs.trailing_parts.map { Int64(($0.duration * 1000).rounded()) }
+                                == (ours.openSegment?.parts ?? []).map(\.durationMilliseconds))
+                    }
+                }
+
                 // The stalled input: 503 after three target durations (2 s target → 6 s).
                 let stalled = try #require(seen.stalled, "no stalled request was made")
                 #expect(stalled.status == 503, "\(stalled)")
@@ -390,6 +433,65 @@ extension Integration {
                 partFiles = folder
                 #expect(compared >= 4, "segments compared with their parts: \(compared)")
             }
+        }
+    }
+}
+
+/// Tests/Support/read_llhls.py: an LL-HLS playlist as the `m3u8` package (an independent parser)
+/// reads it.
+enum M3U8Package {
+    struct Part: Decodable {
+        var uri: String
+        var duration: Double
+        var independent: Bool
+    }
+
+    struct Segment: Decodable {
+        var uri: String
+        var duration: Double
+        var parts: [Part]
+    }
+
+    struct ServerControl: Decodable {
+        var can_block_reload: String?
+        var part_hold_back: Double?
+        var can_skip_until: Double?
+        var can_skip_dateranges: String?
+    }
+
+    struct Hint: Decodable {
+        var type: String
+        var uri: String
+    }
+
+    struct Playlist: Decodable {
+        var server_control: ServerControl?
+        var part_target: Double?
+        var preload_hint: Hint?
+        var segments: [Segment]
+        var trailing_parts: [Part]
+        var skipped_segments: Int?
+        var endlist: Bool
+    }
+
+    static var script: URL { TestPaths.repositoryRoot.appendingPathComponent("Tests/Support/read_llhls.py") }
+
+    /// python3 on PATH can import the `m3u8` package (`pip install m3u8`; scripts/setup.sh --test).
+    static let isAvailable: Bool = {
+        guard let python = ExternalProgram.which("python3") else { return false }
+        return (try? ExternalProgram.run(python, ["-c", "import m3u8"]).status) == 0
+    }()
+
+    static func read(_ text: String, in folder: URL) throws -> Playlist {
+        let python = try ExternalProgram.which("python3") ?? { throw ProbeError.notInstalled("python3") }()
+        let file = folder.appendingPathComponent("m3u8-\(UUID().uuidString).m3u8")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let output = try ExternalProgram.run(python, [script.path, file.path])
+        do {
+            return try JSONDecoder().decode(Playlist.self, from: output.stdout)
+        } catch {
+            throw ProbeError.failed(
+                command: "read_llhls.py", status: output.status, stderr: output.stderrText + " (\(error))")
         }
     }
 }
