@@ -19,6 +19,12 @@ if [[ "${1:-}" == "--test" ]] && ! python3 -c "import av, mutagen" 2>/dev/null; 
     python3 -m pip install -q --disable-pip-version-check av mutagen >/dev/null 2>&1 \
         || echo "warning: pip could not install av/mutagen; the ID3 checks will show as skipped" >&2
 fi
+# m3u8, a second playlist parser, reads the LL-HLS playlists in the end-to-end test.
+if [[ "${1:-}" == "--test" ]] && ! python3 -c "import m3u8" 2>/dev/null; then
+    echo "installing: m3u8 (pip)" >&2
+    python3 -m pip install -q --disable-pip-version-check m3u8 >/dev/null 2>&1 \
+        || echo "warning: pip could not install m3u8; the LL-HLS playlist check by it will be left out" >&2
+fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -5,7 +5,7 @@ extension MediaPlaylist {
     /// tags in any order before their URI, and an EXT-X-VERSION higher than needed (which `render()`
     /// then lowers). Rejects, with the line number:
     /// - a byte order mark, control characters, a first line other than `#EXTM3U`;
-    /// - any `#EXT` tag this model does not hold (EXT-X-KEY, EXT-X-PART, …), and unknown attributes
+    /// - any `#EXT` tag this model does not hold (EXT-X-KEY, EXT-X-START, …), and unknown attributes
     ///   of the tags it does hold;
     /// - malformed values: attribute-list syntax, quoted strings, integers, dates, EXTINF durations
     ///   with more than three decimals;
@@ -16,7 +16,12 @@ extension MediaPlaylist {
     /// - a missing EXT-X-TARGETDURATION, an EXTINF that rounds above it;
     /// - a missing EXT-X-VERSION or one lower than `version`;
     /// - an EXT-X-DATERANGE with `validationProblems()`, or in a playlist without
-    ///   EXT-X-PROGRAM-DATE-TIME.
+    ///   EXT-X-PROGRAM-DATE-TIME;
+    /// - low-latency tags out of rule: EXT-X-PART without EXT-X-PART-INF or longer than PART-TARGET,
+    ///   EXT-X-PART-INF without a PART-HOLD-BACK of at least twice PART-TARGET, EXT-X-SKIP without
+    ///   CAN-SKIP-UNTIL, two EXT-X-PRELOAD-HINTs of one type, a preload hint with EXT-X-ENDLIST.
+    ///
+    /// Parts after the last segment URI become `openSegment`.
     ///
     /// Text produced by `render()` from a valid value parses back to an equal value, and renders
     /// to the same bytes.

@@ -36,6 +36,23 @@ public struct MediaPlaylist: Hashable, Sendable {
     /// The segments, in playback order.
     public var segments: [MediaSegment]
 
+    // Low-latency HLS (RFC 8216bis §4.4.3.7–4.4.5.4); see `MediaPlaylist+LowLatency.swift`.
+
+    /// EXT-X-SERVER-CONTROL: what the publishing server can do (blocking reload, delta updates).
+    public var serverControl: ServerControl? = nil
+    /// EXT-X-PART-INF:PART-TARGET, in milliseconds: the longest a part may last. Required when any
+    /// segment (or `openSegment`) has parts.
+    public var partTargetMilliseconds: Int64? = nil
+    /// EXT-X-SKIP: this is a delta update, and the first `skip.skippedSegments` segments (counted
+    /// from `mediaSequence`) are left out; `segments[0]` has sequence `mediaSequence + skippedSegments`.
+    public var skip: PlaylistSkip? = nil
+    /// The segment still being written: its parts so far, after the last complete segment.
+    public var openSegment: OpenSegment? = nil
+    /// EXT-X-PRELOAD-HINT tags: what a client may request before it exists. None with `endList`.
+    public var preloadHints: [PreloadHint] = []
+    /// EXT-X-RENDITION-REPORT tags: the live edge of the other renditions.
+    public var renditionReports: [PlaylistRenditionReport] = []
+
     public init(
         targetDuration: Int,
         mediaSequence: Int64 = 0,
@@ -63,6 +80,12 @@ public struct MediaPlaylist: Hashable, Sendable {
 
     /// The version together with the feature that needs it, for error messages.
     var versionRequirement: (version: Int, reason: String) {
+        if let skip {
+            if !skip.recentlyRemovedDateRanges.isEmpty {
+                return (10, "EXT-X-SKIP with RECENTLY-REMOVED-DATERANGES needs version 10")
+            }
+            return (9, "EXT-X-SKIP needs version 9")
+        }
         if segments.contains(where: { $0.map != nil }) {
             // RFC 8216 §7 asks for version 5 for EXT-X-MAP and 6 only for EXT-X-MAP "in a Media
             // Playlist that does not contain EXT-X-I-FRAMES-ONLY".

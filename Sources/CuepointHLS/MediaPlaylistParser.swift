@@ -12,6 +12,7 @@ struct MediaPlaylistParser {
         var dateRanges: [DateRange] = []
         var byteRange: (range: ByteRange, line: Int)?
         var extinf: (milliseconds: Int64, title: String, line: Int)?
+        var parts: [(part: PartialSegment, line: Int)] = []
     }
 
     private var playlist = MediaPlaylist(targetDuration: 0)
@@ -23,6 +24,9 @@ struct MediaPlaylistParser {
     private var extinfLines: [Int] = []
     private var firstDateRangeLine: Int?
     private var hasProgramDateTime = false
+    private var partLines: [(part: PartialSegment, line: Int)] = []
+    private var partInfLine: Int?
+    private var preloadHintLines: [Int] = []
 
     mutating func parse(_ text: String) throws(PlaylistParseError) -> MediaPlaylist {
         for line in try PlaylistText.lines(of: text).dropFirst() {
@@ -136,6 +140,50 @@ struct MediaPlaylistParser {
                     message: "EXTINF duration is not a non-negative decimal with at most 3 decimals: \(durationText)")
             }
             pending.extinf = (milliseconds, String(title), line)
+        case "EXT-X-SERVER-CONTROL":
+            try once(name, line)
+            var list = try AttributeList(parsing: requireValue(name, value, line), tag: name, line: line)
+            playlist.serverControl = try ServerControl(attributes: &list)
+            try list.finish()
+        case "EXT-X-PART-INF":
+            try once(name, line)
+            var list = try AttributeList(parsing: requireValue(name, value, line), tag: name, line: line)
+            guard let target = try list.thousandths("PART-TARGET"), target > 0 else {
+                throw list.error("\(name) needs a PART-TARGET above 0")
+            }
+            try list.finish()
+            playlist.partTargetMilliseconds = target
+            partInfLine = line
+        case "EXT-X-PART":
+            var list = try AttributeList(parsing: requireValue(name, value, line), tag: name, line: line)
+            let part = try PartialSegment(attributes: &list)
+            try list.finish()
+            pending.parts.append((part, line))
+            partLines.append((part, line))
+        case "EXT-X-SKIP":
+            try once(name, line)
+            try beforeFirstSegment(name, line)
+            var list = try AttributeList(parsing: requireValue(name, value, line), tag: name, line: line)
+            playlist.skip = try PlaylistSkip(attributes: &list)
+            try list.finish()
+            guard playlist.serverControl?.canSkipUntilMilliseconds != nil else {
+                throw PlaylistParseError(
+                    line: line, message: "EXT-X-SKIP needs EXT-X-SERVER-CONTROL with CAN-SKIP-UNTIL before it")
+            }
+        case "EXT-X-PRELOAD-HINT":
+            var list = try AttributeList(parsing: requireValue(name, value, line), tag: name, line: line)
+            let hint = try PreloadHint(attributes: &list)
+            try list.finish()
+            if playlist.preloadHints.contains(where: { $0.type == hint.type }) {
+                throw PlaylistParseError(
+                    line: line, message: "a second EXT-X-PRELOAD-HINT of TYPE=\(hint.type.rawValue)")
+            }
+            playlist.preloadHints.append(hint)
+            preloadHintLines.append(line)
+        case "EXT-X-RENDITION-REPORT":
+            var list = try AttributeList(parsing: requireValue(name, value, line), tag: name, line: line)
+            playlist.renditionReports.append(try PlaylistRenditionReport(attributes: &list))
+            try list.finish()
         case "EXTM3U":
             throw PlaylistParseError(line: line, message: "#EXTM3U may only be the first line")
         default:
@@ -146,6 +194,7 @@ struct MediaPlaylistParser {
 
     private static let segmentTags: Set<String> = [
         "EXT-X-DISCONTINUITY", "EXT-X-MAP", "EXT-X-PROGRAM-DATE-TIME", "EXT-X-DATERANGE", "EXT-X-BYTERANGE", "EXTINF",
+        "EXT-X-PART",
     ]
 
     // MARK: URI lines
@@ -161,7 +210,7 @@ struct MediaPlaylistParser {
                     message: "EXT-X-BYTERANGE without an offset must follow a byte-range segment of the same URI")
             }
         }
-        playlist.segments.append(
+        var segment =
             MediaSegment(
                 uri: uri,
                 durationMilliseconds: extinf.milliseconds,
@@ -170,20 +219,37 @@ struct MediaPlaylistParser {
                 programDateTime: pending.programDateTime?.date,
                 map: currentMap,
                 byteRange: pending.byteRange?.range,
-                dateRanges: pending.dateRanges))
+                dateRanges: pending.dateRanges)
+        segment.parts = pending.parts.map(\.part)
+        playlist.segments.append(segment)
         extinfLines.append(extinf.line)
         pending = PendingSegment()
     }
 
     // MARK: Whole-playlist checks
 
-    private func finish() throws(PlaylistParseError) {
+    private mutating func finish() throws(PlaylistParseError) {
         if let extinf = pending.extinf {
             throw PlaylistParseError(line: extinf.line, message: "EXTINF is not followed by a segment URI")
         }
-        if let (name, line) = pending.firstTag {
+        if !pending.parts.isEmpty {
+            // The segment being written on a low-latency playlist: parts without a URI line yet.
+            if let line = pending.byteRange?.line {
+                throw PlaylistParseError(line: line, message: "EXT-X-BYTERANGE is not followed by a segment")
+            }
+            if let first = pending.dateRanges.first {
+                throw PlaylistParseError(
+                    line: pending.parts[0].line, message: "EXT-X-DATERANGE \(first.id) is not followed by a segment")
+            }
+            playlist.openSegment = OpenSegment(
+                discontinuity: pending.discontinuityLine != nil,
+                map: currentMap,
+                programDateTime: pending.programDateTime?.date, parts: pending.parts.map(\.part))
+            pending = PendingSegment()
+        } else if let (name, line) = pending.firstTag {
             throw PlaylistParseError(line: line, message: "\(name) is not followed by a segment")
         }
+        try checkLowLatency()
         guard hasTargetDuration else {
             throw PlaylistParseError(line: 1, message: "the playlist has no EXT-X-TARGETDURATION")
         }
@@ -256,5 +322,35 @@ struct MediaPlaylistParser {
         let number = try integer(name, value, line)
         guard number >= 1 else { throw PlaylistParseError(line: line, message: "\(name) must be at least 1") }
         return number
+    }
+
+    // MARK: Low-latency checks
+
+    /// RFC 8216bis §4.4.3.7–4.4.5.3: parts need EXT-X-PART-INF and last at most PART-TARGET;
+    /// PART-INF needs PART-HOLD-BACK of at least twice PART-TARGET; no preload hint after ENDLIST.
+    private func checkLowLatency() throws(PlaylistParseError) {
+        if let first = partLines.first, playlist.partTargetMilliseconds == nil {
+            throw PlaylistParseError(line: first.line, message: "EXT-X-PART needs EXT-X-PART-INF in the playlist")
+        }
+        if let target = playlist.partTargetMilliseconds, let partInfLine {
+            for (part, line) in partLines where part.durationMilliseconds > target {
+                throw PlaylistParseError(
+                    line: line,
+                    message: "EXT-X-PART DURATION \(DecimalText.fixedThree(part.durationMilliseconds)) is above "
+                        + "PART-TARGET \(DecimalText.fixedThree(target))")
+            }
+            guard let holdBack = playlist.serverControl?.partHoldBackMilliseconds else {
+                throw PlaylistParseError(
+                    line: partInfLine, message: "EXT-X-PART-INF needs EXT-X-SERVER-CONTROL with PART-HOLD-BACK")
+            }
+            if holdBack < 2 * target {
+                throw PlaylistParseError(
+                    line: partInfLine,
+                    message: "PART-HOLD-BACK \(DecimalText.fixedThree(holdBack)) is below twice PART-TARGET")
+            }
+        }
+        if playlist.endList, let line = preloadHintLines.first {
+            throw PlaylistParseError(line: line, message: "EXT-X-PRELOAD-HINT in a playlist with EXT-X-ENDLIST")
+        }
     }
 }

@@ -4,7 +4,7 @@ public import CuepointTime
 ///
 /// The renderer writes a segment's tags in this order: EXT-X-DISCONTINUITY, EXT-X-MAP (only when
 /// it differs from the previous segment's), EXT-X-PROGRAM-DATE-TIME, EXT-X-DATERANGE…,
-/// EXT-X-BYTERANGE, EXTINF, then the URI.
+/// EXT-X-PART…, EXT-X-BYTERANGE, EXTINF, then the URI.
 public struct MediaSegment: Hashable, Sendable {
     /// The URI line: where the segment is, relative to the playlist. Must be non-empty, must not
     /// start with `#`, and must not contain CR or LF.
@@ -37,6 +37,11 @@ public struct MediaSegment: Hashable, Sendable {
     /// The EXT-X-DATERANGE tags rendered just before this segment's other tags, in order: the
     /// date ranges (product markers) that begin or are updated at this segment.
     public var dateRanges: [DateRange]
+
+    /// The EXT-X-PART tags of a low-latency playlist, rendered after the date ranges and before
+    /// EXTINF: the parts this segment was published as while it was being written. Empty for
+    /// segments whose parts are no longer listed.
+    public var parts: [PartialSegment] = []
 
     public init(
         uri: String,

@@ -6,5 +6,6 @@
 /// gzip for playlists, CORS for web players and `/healthz`; beside a running pipeline, the
 /// marker API (`MarkerAPI`, driving a `MarkerEndpoint` such as `PipelineRunner`) and
 /// `/metrics` (Prometheus text of `PipelineMetrics`). `docs/http-api.md` documents the routes.
-/// Later: live playlists with LL-HLS blocking reload.
+/// With a `PartStore` (LL-HLS, `output.part`): low-latency playlists rendered per request,
+/// blocking playlist reload, delta updates, and parts served from memory (`LowLatencyMiddleware`).
 public enum CuepointServerModule {}

@@ -23,16 +23,19 @@ public struct DirectoryServer: Sendable {
     public var markerAPI: MarkerAPI?
     /// The metrics served at `/metrics`; nil: no `/metrics`.
     public var metrics: PipelineMetrics?
+    /// LL-HLS: low-latency playlists, blocking reload and parts from memory; nil: files only.
+    public var partStore: PartStore?
 
     public init(
         directory: String, host: String = "127.0.0.1", port: Int = 8080, markerAPI: MarkerAPI? = nil,
-        metrics: PipelineMetrics? = nil
+        metrics: PipelineMetrics? = nil, partStore: PartStore? = nil
     ) {
         self.directory = directory
         self.host = host
         self.port = port
         self.markerAPI = markerAPI
         self.metrics = metrics
+        self.partStore = partStore
     }
 
     static let playlistType = MediaType(type: .application, subType: "vnd.apple.mpegurl")
@@ -66,13 +69,15 @@ public struct DirectoryServer: Sendable {
             // Not in Hummingbird's table; WebVTT (chapters.vtt of a replay) is to be served as text/vtt.
             "vtt": DirectoryServer.webVTTType,
         ])
+        if let partStore { router.add(middleware: LowLatencyMiddleware(store: partStore)) }
         router.add(middleware: files)
         router.get("healthz") { _, _ in "ok\n" }
         let markerRoutes = MarkerRoutes(api: markerAPI, metrics: metrics)
         markerRoutes.register(on: router)
         if let metrics {
             router.get("metrics") { _, _ in
-                let text = PrometheusText.render(metrics.snapshot(), apiResponses: markerRoutes.responseCounts)
+                var text = PrometheusText.render(metrics.snapshot(), apiResponses: markerRoutes.responseCounts)
+                if let partStore { text += PrometheusText.render(partStore.metrics) }
                 var headers = HTTPFields()
                 headers[.contentType] = PrometheusText.contentType
                 headers[.cacheControl] = "no-store"
@@ -125,7 +130,11 @@ struct HLSCacheMiddleware<Context: RequestContext>: RouterMiddleware {
         let path = request.uri.path
         if path.hasSuffix(".m3u8") {
             response.headers[.cacheControl] = "max-age=1"
-        } else if path.hasSuffix(".ts") || path.hasSuffix(".m4s") || Self.isInitSection(path) {
+        } else if (path.hasSuffix(".ts") || path.hasSuffix(".m4s") || Self.isInitSection(path))
+            && (200..<400).contains(response.status.code)
+        {
+            // Segments, parts and init sections never change once published; a refusal (an LL-HLS
+            // part that is gone or not complete yet) must not be cached.
             response.headers[.cacheControl] = "public, max-age=86400, immutable"
         } else if response.headers[.cacheControl] == nil {
             response.headers[.cacheControl] = "no-cache"

@@ -104,6 +104,32 @@ enum PrometheusText {
         return escaped
     }
 
+    /// The LL-HLS families: blocking responses and part requests by status, and how long after a
+    /// part was complete the blocking requests waiting for it were answered.
+    static func render(_ metrics: PartStore.Metrics) -> String {
+        var text = Text()
+        text.family(
+            "cuepoint_llhls_blocking_requests_total", "counter",
+            "Blocking playlist requests (_HLS_msn) by status: 200, 400, 503.")
+        for code in [200, 400, 503] {
+            text.sample(
+                "cuepoint_llhls_blocking_requests_total", [("code", String(code))],
+                String(metrics.blockingRequests[code] ?? 0))
+        }
+        text.family("cuepoint_llhls_part_requests_total", "counter", "Part requests by status: 200, 404, 503.")
+        for code in [200, 404, 503] {
+            text.sample(
+                "cuepoint_llhls_part_requests_total", [("code", String(code))], String(metrics.partRequests[code] ?? 0))
+        }
+        text.family(
+            "cuepoint_llhls_part_to_response_seconds", "histogram",
+            "From a part's completion to the response of a blocking playlist request that waited for it.")
+        text.histogram(
+            "cuepoint_llhls_part_to_response_seconds", [], metrics.blockingResponse,
+            bound: { seconds(nanoseconds: $0) }, sum: seconds(nanoseconds: metrics.blockingResponse.sum))
+        return text.output
+    }
+
     private struct Text {
         var output = ""
 

@@ -125,7 +125,8 @@ private func runServing(_ runner: PipelineRunner, _ serving: ServeSettings) asyn
     let host = serving.address.host
     let server = DirectoryServer(
         directory: directory, host: host, port: serving.address.port,
-        markerAPI: serving.token.map { MarkerAPI(token: $0, endpoint: runner) }, metrics: runner.metrics)
+        markerAPI: serving.token.map { MarkerAPI(token: $0, endpoint: runner) }, metrics: runner.metrics,
+        partStore: runner.partStore)
     let (bound, binding) = AsyncStream<Int>.makeStream()
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {

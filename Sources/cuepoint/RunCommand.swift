@@ -107,6 +107,13 @@ extension CuepointCommand {
         @Option(help: "Segment container: ts or fmp4.")
         var container: String = "ts"
 
+        @Option(
+            help: ArgumentHelp(
+                "LL-HLS: cut segments into parts of this duration (e.g. 1s or 500ms; fmp4 only, shorter than "
+                    + "--segment), served with blocking reload by --serve.",
+                valueName: "duration"))
+        var part: String?
+
         @Option(help: "Segments in live.m3u8 for live inputs.")
         var liveWindow: Int = 6
 
@@ -199,6 +206,18 @@ extension CuepointCommand {
                 }
             }
             if let passphraseEnv { _ = try Self.passphrase(from: passphraseEnv) }
+            if let part {
+                guard let duration = DurationText.parse(part) else {
+                    throw ValidationError("--part: expected a duration such as \"1s\" or \"500ms\", got \"\(part)\"")
+                }
+                var output = OutputSpec(
+                    container: Container(rawValue: container)!, segmentDuration: DurationText.parse(segment)!)
+                output.partDuration = duration
+                if let problem = output.partProblem {
+                    let option = problem.replacingOccurrences(of: "`container: fmp4`", with: "--container fmp4")
+                    throw ValidationError("--part: \(option)")
+                }
+            }
             if let serve, ListenAddress(serve) == nil {
                 throw ValidationError("--serve: expected HOST:PORT such as 127.0.0.1:8080, got \"\(serve)\"")
             }
@@ -244,6 +263,7 @@ extension CuepointCommand {
             let wait = reconnectWait.flatMap(DurationText.parse) ?? (listen ? .milliseconds(30_000) : nil)
             spec.input.reconnectWait = wait.flatMap { $0.milliseconds > 0 ? $0 : nil }
             spec.input.passphrase = try passphraseEnv.map(Self.passphrase(from:))
+            spec.output.partDuration = part.flatMap(DurationText.parse)
             if let markers { spec.markers = MarkersSpec(align: alignMarkers, files: [markers]) }
             if let ladder {
                 let rungs = try LadderPreset.parse(ladder).map {

@@ -96,7 +96,7 @@ struct MediaPlaylistParsingTests {
         ErrorCase(text: header + "#EXT-X-KEY:METHOD=NONE\n", line: 4, message: "unsupported tag EXT-X-KEY"),
         ErrorCase(
             text: header + "#EXTINF:6.000,\n#EXT-X-PART:URI=\"p\"\nx.ts\n", line: 5,
-            message: "unsupported tag EXT-X-PART"),
+            message: "EXT-X-PART needs the DURATION attribute"),
         ErrorCase(
             text: header + "#EXT-X-TARGETDURATION:6\n", line: 4,
             message: "EXT-X-TARGETDURATION appears twice (first on line 3)"),

@@ -30,6 +30,30 @@ public struct OutputSpec: Sendable, Equatable {
     /// The media playlists to write (`playlists:`); nil to choose from the input
     /// (see ``PipelineSpec/playlists``).
     public var playlists: Set<PlaylistKind>?
+    /// LL-HLS (`part:`): the part target duration; nil for no parts. Parts need `fmp4`, and are at
+    /// least ``minimumPartDuration`` and shorter than ``segmentDuration``. See ``partProblem``.
+    public var partDuration: MediaTime? = nil
+
+    /// The shortest `part:` accepted: 100 ms.
+    public static let minimumPartDuration = MediaTime.milliseconds(100)
+
+    /// Why ``partDuration`` cannot be used with the rest of this output, or nil when it can (or
+    /// is not set): the pipeline decoder, the command line and ``PipelineRunner`` all ask this.
+    public var partProblem: String? {
+        guard let part = partDuration else { return nil }
+        if container != .fmp4 {
+            return "LL-HLS parts need `container: fmp4` (each part is one fMP4 fragment), got `\(container.rawValue)`"
+        }
+        if part < OutputSpec.minimumPartDuration {
+            let minimum = DurationText.format(OutputSpec.minimumPartDuration)
+            return "must be at least \(minimum), got \(DurationText.format(part))"
+        }
+        if part >= segmentDuration {
+            return "must be shorter than the segment duration (\(DurationText.format(segmentDuration))), got "
+                + DurationText.format(part)
+        }
+        return nil
+    }
 
     public init(
         directory: String = OutputSpec.defaultDirectory,

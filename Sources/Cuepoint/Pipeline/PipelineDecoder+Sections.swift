@@ -41,6 +41,13 @@ extension PipelineDecoder {
                     + "add `index` to output.playlists")
         }
 
+        if output.partDuration != nil, renditions.contains(where: \.transcodes), let entry = fields.entries["renditions"] {
+            report(
+                entry.key, "renditions",
+                "LL-HLS parts (`output.part`) are cut for copy renditions only; leave out `output.part`, or make every "
+                    + "rendition `copy: true`")
+        }
+
         guard problems.isEmpty, let input else { return nil }
         return PipelineSpec(
             name: name, input: input, output: output, renditions: renditions, markers: markers, replay: replay,
@@ -177,6 +184,19 @@ extension PipelineDecoder {
         }
         if let node = optional("playlists", in: fields) {
             output.playlists = decodePlaylists(node, "output.playlists")
+        }
+        if let node = optional("part", in: fields),
+            let value = text(node, "output.part", expected: "a duration such as \"1s\" or \"500ms\"")
+        {
+            if let duration = DurationText.parse(value) {
+                output.partDuration = duration
+                if let problem = output.partProblem {
+                    report(node, "output.part", problem)
+                    output.partDuration = nil
+                }
+            } else {
+                report(node, "output.part", "expected a duration such as \"1s\" or \"500ms\", got \(quote(value))")
+            }
         }
         return output
     }

@@ -29,7 +29,7 @@ struct PipelineDecoder {
         "url", "format", "options", "start_date", "live", "listen", "timeout", "passphrase", "reconnect",
     ]
     /// The keys of `output:`.
-    static let outputKeys = ["directory", "container", "segment", "live_window", "playlists"]
+    static let outputKeys = ["directory", "container", "segment", "part", "live_window", "playlists"]
     /// The keys of each `renditions:` entry.
     static let renditionKeys = ["name", "copy", "video", "audio", "preset"]
 
@@ -38,9 +38,7 @@ struct PipelineDecoder {
     /// `input:` keys of later versions.
     static let reservedInputKeys: [String: String] = [:]
     /// `output:` keys of later versions.
-    static let reservedOutputKeys: [String: String] = [
-        "part": "`part` (LL-HLS) is not supported by this version of cuepoint"
-    ]
+    static let reservedOutputKeys: [String: String] = [:]
     /// Rendition keys of later versions.
     static let reservedRenditionKeys: [String: String] = [:]
 

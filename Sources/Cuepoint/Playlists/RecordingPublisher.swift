@@ -91,6 +91,8 @@ final class RecordingPublisher {
     func setDescription(_ description: VariantDescription, rendition index: Int) {
         renditions[index].description = description
     }
+    /// Each rendition's playlists, for the LL-HLS part store (which renders them with parts).
+    var lowLatencyState: [(name: String, playlists: RenditionPlaylists)] { renditions.map { ($0.name, $0.playlists) } }
 
     /// Adds date ranges (closing tags at the end of a recording) to every rendition's last segment.
     func appendToLastSegment(_ dateRanges: [DateRange]) {

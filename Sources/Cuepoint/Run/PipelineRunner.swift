@@ -74,12 +74,16 @@ public final class PipelineRunner: Sendable {
     private let fallBehind = FallBehindWarning()
     /// What the run has done so far: segments, markers, ingest, latency (`/metrics`).
     public let metrics = PipelineMetrics()
+    /// LL-HLS (`output.part`): the recent parts and playlist state the server answers low-latency
+    /// and blocking requests from; nil without parts.
+    public let partStore: PartStore?
 
     public init(spec: PipelineSpec, directory: URL? = nil, options: RunOptions = RunOptions()) {
         self.spec = spec
         self.directory =
             directory ?? URL(fileURLWithPath: spec.recordingDirectory)
         self.options = options
+        self.partStore = PartStore(spec: spec)
     }
 
     /// Asks a running pipeline to finish: the blocked read returns, the open segment closes,
@@ -163,6 +167,14 @@ public final class PipelineRunner: Sendable {
             try ReplayStaging.check(destination: replayDirectory(replay), recording: directory, force: replay.options.force)
         }
         let input = spec.input
+        if let problem = spec.output.partProblem {
+            throw CuepointError(subject: "output.part", message: problem)
+        }
+        if spec.output.partDuration != nil, spec.renditions.contains(where: \.transcodes) {
+            throw CuepointError(
+                subject: "output.part", message: "LL-HLS parts are cut for copy renditions only; this pipeline transcodes",
+                fix: "leave out `output.part` (--part), or make every rendition `copy: true`")
+        }
         let warnings = WarningCollector(report: options.warning)
         let live = LiveInput.applies(to: input) ? LiveInput(spec: input) : nil
         // Before any input is read: resume an unfinished live recording, or refuse to touch one.
@@ -264,6 +276,7 @@ public final class PipelineRunner: Sendable {
                 mediaEndMilliseconds: resumed.mediaEndMilliseconds)
         }
         if live != nil { session.inputStarted(arrivedAt: arrivalTime(of: demuxer)) }
+        if let partStore { session.parts = PartSegmenter(store: partStore) }
         var followers: [MarkerFileFollower] = []
         recordingZero.withLock { $0 = nil }
         session.onEpoch = { [self] start in recordingZero.withLock { $0 = start } }

@@ -56,6 +56,13 @@ final class RecordingSession {
     }
     /// Segments published per rendition so far (any thread).
     var publishedSegments: Int { barrier.publishedSegments }
+    /// LL-HLS: cuts parts inside segments for the part store; nil without `output.part` (fMP4 only,
+    /// copy renditions only). The part store learns of each publication from the barrier.
+    var parts: PartSegmenter? {
+        didSet {
+            barrier.afterPublishing = parts.map { parts in { publisher in parts.store.segmentsPublished(publisher.lowLatencyState) } }
+        }
+    }
     private var epochs: [Epoch] = []
     /// The media time of the last in-band tag in this epoch: tags must not go back in time.
     private var lastTagTime: MediaTime?
@@ -168,12 +175,16 @@ final class RecordingSession {
                 return
             case .open:
                 beginEpoch(origin: pts)
-                try openSegment(start: pts)
+                try openSegment(start: pts, decodeStart: dts)
             case .cut:
                 try closeSegment(end: pts)
-                try openSegment(start: pts)
+                try openSegment(start: pts, decodeStart: dts)
             case .append:
-                break
+                if let parts, let epoch {
+                    try parts.frame(
+                        decodeStart: (dts - epoch.origin).milliseconds, duration: duration.milliseconds,
+                        isKeyframe: packet.isKeyframe || stream.mediaType == .audio, outputs: outputs)
+                }
             }
             if let epoch, markers?.carriesInBand == true {
                 try writeDueMarkers(at: pts, epoch: epoch)
@@ -232,6 +243,7 @@ final class RecordingSession {
         try barrier.withPublisher { (publisher: RecordingPublisher) throws -> Void in
             do {
                 try publisher.publishAll(finished: true)
+                parts?.store.finish(publisher.lowLatencyState)
                 try publisher.writeRecordingState(complete: complete)
             } catch {
                 throw error as any Error
@@ -246,6 +258,7 @@ final class RecordingSession {
         for output in outputs { output.abandon() }
         segmentOpen = false
         try? publisher.publishAll(finished: true)
+        parts?.store.finish(publisher.lowLatencyState)
         try? publisher.writeRecordingState(complete: false)
     }
 
@@ -442,9 +455,17 @@ final class RecordingSession {
         }
     }
 
-    private func openSegment(start: MediaTime) throws {
+    private func openSegment(start: MediaTime, decodeStart: MediaTime? = nil) throws {
         for output in outputs { try output.openSegment(sequence: nextSequence) }
         transcoder?.announce(boundary: start, sequence: nextSequence, forceKeyframe: !cutsOnFrames)
+        if let parts, let epoch {
+            let offset = (start - epoch.origin).milliseconds
+            let decodeOffset = ((decodeStart ?? start) - epoch.origin).milliseconds
+            parts.segmentOpened(
+                sequence: nextSequence, start: offset, decodeStart: decodeOffset, outputs: outputs,
+                discontinuity: pendingDiscontinuity && epochCount > 1,
+                programDateTime: epoch.wallClock.advanced(by: .milliseconds(offset)))
+        }
         segmentOpen = true
         segmentStart = start
         segmentEnd = nil
@@ -464,6 +485,7 @@ final class RecordingSession {
         pendingDiscontinuity = false
         geometryBreak = false
         let sequence = nextSequence
+        try parts?.segmentClosing(end: endOffset, outputs: outputs)
         for (output, position) in zip(outputs, outputPositions) {
             let bytes = try output.closeSegment()
             try barrier.add(

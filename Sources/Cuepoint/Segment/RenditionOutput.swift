@@ -201,6 +201,37 @@ final class RenditionOutput {
             + bytes[4..<size] + Array(brand.utf8) + bytes[size...]
     }
 
+    // MARK: LL-HLS parts
+
+    /// Completes the open part of the open fMP4 segment: flushes the muxer's buffered samples of
+    /// every track as one `moof`+`mdat` fragment (preceded by the part's pending `emsg` boxes),
+    /// appends those bytes to the segment file and returns them. The segment file is thus the
+    /// concatenation of its parts, byte for byte; `closeSegment()` after the last part adds
+    /// nothing (the muxer has no samples left) and gives the file its name.
+    ///
+    /// The first part of an epoch first writes the init section (`delay_moov`: the first flush
+    /// writes only `ftyp`+`moov`), so the init section exists before any part is listed.
+    ///
+    /// - Returns: the part's bytes; empty for MPEG-TS or when no segment is open.
+    func cutPart() throws -> [UInt8] {
+        guard container == .fmp4, let muxer, let file = segmentFile else { return [] }
+        if let initSink {
+            try muxer.flush()
+            let bytes = initSink.bytes
+            let initSection = carriesTimedMetadata ? RenditionOutput.addingBrand("aid3", to: bytes) : bytes
+            try store.writeAtomically(initSection, to: "\(name)/\(initURI!)")
+            self.initSink = nil
+        }
+        let part = MemorySink()
+        muxer.sink = part
+        for box in pendingEventMessages { try box.withUnsafeBytes { try part.write($0) } }
+        pendingEventMessages = []
+        try muxer.flush()
+        muxer.sink = file
+        try part.bytes.withUnsafeBytes { try file.write($0) }
+        return part.bytes
+    }
+
     private func startMuxer(firstSink: FileSink) throws {
         let muxer = try Muxer(formatName: container == .ts ? "mpegts" : "mp4")
         outputIndex = [:]

@@ -47,6 +47,8 @@ final class SegmentBarrier: @unchecked Sendable {
     private var segments: [Int64: Segment] = [:]
     private var files: [Int64: [Int: File]] = [:]
     private var published = 0
+    /// Called after each publication, under the lock, with the publisher (the LL-HLS part store).
+    var afterPublishing: ((RecordingPublisher) -> Void)?
     /// Called after each publication, under the lock, with the records and the latency.
     var onPublished: ((_ records: [SegmentRecord], _ latencyNanoseconds: UInt64) -> Void)?
 
@@ -114,6 +116,7 @@ final class SegmentBarrier: @unchecked Sendable {
             }
             try publisher.add(records, initURIs: initURIs, dateRanges: segment.dateRanges, now: clock.now())
             published += 1
+            afterPublishing?(publisher)
             onPublished?(records, DispatchTime.now().uptimeNanoseconds - segment.completedAt)
         }
     }

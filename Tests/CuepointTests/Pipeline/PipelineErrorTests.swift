@@ -38,7 +38,7 @@ import Testing
                 "p.yaml:4:20: output.segment_duration: unknown key; did you mean `segment`?",
                 "p.yaml:4:42: output.livewindow: unknown key; did you mean `live_window`?",
                 "p.yaml:4:57: output.zzz: unknown key; expected one of `directory`, `container`, `segment`, "
-                    + "`live_window`, `playlists`",
+                    + "`part`, `live_window`, `playlists`",
             ])
     }
 
@@ -48,10 +48,25 @@ import Testing
             + "output: { part: 1s }\nmarkers:\n  from:\n    - api: {}\n"
         #expect(
             Support.lines(text) == [
-                "p.yaml:5:11: output.part: `part` (LL-HLS) is not supported by this version of cuepoint",
+                "p.yaml:5:17: output.part: LL-HLS parts need `container: fmp4` (each part is one fMP4 fragment), got `ts`",
                 "p.yaml:8:7: markers.from[0].api: `api` (the HTTP marker API) is not supported by this version "
                     + "of cuepoint",
             ])
+    }
+
+    @Test func partDurationsThatCannotBeUsedAreReported() {
+        let base = "version: 1\nname: x\ninput: { url: a.mp4 }\noutput: { container: fmp4, segment: 2s, part: "
+        #expect(
+            Support.lines(base + "50ms }\n") == ["p.yaml:4:47: output.part: must be at least 100ms, got 50ms"])
+        #expect(
+            Support.lines(base + "2s }\n") == [
+                "p.yaml:4:47: output.part: must be shorter than the segment duration (2s), got 2s"
+            ])
+        #expect(
+            Support.lines(base + "soon }\n") == [
+                "p.yaml:4:47: output.part: expected a duration such as \"1s\" or \"500ms\", got \"soon\""
+            ])
+        #expect(Support.problems(base + "500ms }\n") == [])
     }
 
     @Test func missingRequiredKeysPointAtTheirParentMapping() {

@@ -1,0 +1,461 @@
+import CuepointHLS
+import CuepointTime
+import Dispatch
+import Synchronization
+
+/// The LL-HLS side of a running recording, in memory: each rendition's recent parts (their
+/// bytes) and playlist state, from which the built-in server renders low-latency playlists per
+/// request and answers blocking playlist reloads (RFC 8216bis §6.2.5).
+///
+/// The pipeline thread writes (``segmentOpened``, ``partCompleted``, ``segmentsPublished``,
+/// ``finish``); the server's tasks read and wait. A waiting request never holds a thread: it is a
+/// continuation kept here, resumed by the pipeline thread when what it waits for is published, or
+/// by a timer task when its deadline passes.
+///
+/// Retention (bis §6.2.2): the playlists list the parts of the segments that end within three
+/// target durations of the live edge (and of the open segment); the bytes stay requestable for
+/// three target durations more (six from the edge, counted in media time, which a live input
+/// delivers in real time). The recording's files on disk never hold parts: a segment file is its
+/// parts concatenated, written as they complete.
+public final class PartStore: Sendable {
+    /// One completed part.
+    public struct Part: Sendable, Equatable {
+        /// The media sequence number of its segment.
+        public var sequence: Int64
+        /// Its index in the segment, from 0.
+        public var index: Int
+        /// Its number, counted across segments from 1: its URI (`part_000042.m4s`).
+        public var number: Int64
+        public var uri: String
+        public var durationMilliseconds: Int64
+        public var independent: Bool
+        public var bytes: [UInt8]
+        /// When it was complete, in nanoseconds of the monotonic clock (`DispatchTime`).
+        public var completedAt: UInt64
+    }
+
+    /// The segment being written in one rendition.
+    struct OpenState: Sendable {
+        var sequence: Int64
+        var discontinuity: Bool
+        var map: MediaInitializationSection?
+        var programDateTime: WallClockTime
+    }
+
+    struct RenditionState: Sendable {
+        var name: String
+        var playlists: RenditionPlaylists
+        /// Completed parts by media sequence number (closed segments and the open one).
+        var parts: [Int64: [Part]] = [:]
+        var open: OpenState?
+
+        /// The sequence number of the last complete segment (one less than the first when none).
+        var lastComplete: Int64 { playlists.firstSequence + Int64(playlists.segments.count) - 1 }
+        /// The parts of the open segment so far.
+        var openParts: [Part] { open.flatMap { parts[$0.sequence] } ?? [] }
+        /// The number of the next part (the preload hint).
+        var nextPartNumber: Int64 = 1
+    }
+
+    struct State: Sendable {
+        var renditions: [RenditionState]
+        var finished = false
+        var waiters: [UInt64: Waiter] = [:]
+        var nextWaiter: UInt64 = 0
+        var metrics = Metrics()
+    }
+
+    /// A request waiting for something to be published.
+    struct Waiter: Sendable {
+        var rendition: Int
+        var isSatisfied: @Sendable (RenditionState, Bool) -> Bool
+        var continuation: CheckedContinuation<Bool, Never>
+    }
+
+    /// What the server measured, for `/metrics` and `Benchmarks/latency.py`.
+    public struct Metrics: Sendable, Equatable {
+        /// Upper bounds of the histograms, in nanoseconds (0.1 ms to 5 s).
+        public static let bounds: [Int64] = [
+            100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000, 25_000_000, 50_000_000,
+            100_000_000, 250_000_000, 500_000_000, 1_000_000_000, 5_000_000_000,
+        ]
+        /// From a part's completion to the response of a blocking playlist request that waited for
+        /// it (answered by the pipeline thread's wake-up), in nanoseconds.
+        public var blockingResponse = PipelineMetrics.Histogram(bounds: Metrics.bounds)
+        /// Blocking playlist responses by outcome: `200`, `400`, `503`.
+        public var blockingRequests: [Int: Int] = [:]
+        /// Part requests by outcome: `200`, `404`, `503`.
+        public var partRequests: [Int: Int] = [:]
+    }
+
+    /// PART-TARGET, in milliseconds.
+    public let partTargetMilliseconds: Int64
+    /// How long a blocking request or a preload-hinted part waits before 503: three target durations.
+    public let blockTimeoutMilliseconds: Int64
+    /// Target duration in seconds (EXT-X-TARGETDURATION of every rendition at the start).
+    let targetSeconds: Int
+    private let state: Mutex<State>
+
+    /// - Parameters:
+    ///   - renditions: each rendition's name and (empty) playlists, in the order of the master playlist.
+    ///   - partTargetMilliseconds: `output.part`.
+    ///   - blockTimeoutMilliseconds: how long requests may block; nil: three target durations.
+    init(
+        renditions: [(name: String, playlists: RenditionPlaylists)], partTargetMilliseconds: Int64,
+        blockTimeoutMilliseconds: Int64? = nil
+    ) {
+        self.partTargetMilliseconds = partTargetMilliseconds
+        let target = renditions.first?.playlists.targetDuration ?? 1
+        targetSeconds = target
+        self.blockTimeoutMilliseconds = blockTimeoutMilliseconds ?? Int64(3 * target) * 1000
+        state = Mutex(State(renditions: renditions.map { RenditionState(name: $0.name, playlists: $0.playlists) }))
+    }
+
+    /// The renditions' names.
+    public var renditionNames: [String] { state.withLock { $0.renditions.map(\.name) } }
+
+    /// The server's measurements so far.
+    public var metrics: Metrics { state.withLock { $0.metrics } }
+
+    /// The URI of part `number`: `part_000042.m4s`. Parts are numbered across segments, so the
+    /// URI of the next part is known before the segment it belongs to is (a segment ends at a
+    /// keyframe nobody can predict), and the preload hint always names a part that will exist.
+    public static func partURI(number: Int64) -> String {
+        let digits = String(number)
+        return "part_" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + ".m4s"
+    }
+
+    /// The number of the part at `uri` (`part_000042.m4s` → 42); nil for any other name.
+    public static func partNumber(_ uri: String) -> Int64? {
+        guard uri.hasPrefix("part_"), uri.hasSuffix(".m4s") else { return nil }
+        let digits = uri.dropFirst(5).dropLast(4)
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
+        return Int64(digits)
+    }
+
+    // MARK: Publishing (the pipeline thread)
+
+    /// A segment opened in `rendition`: its parts will follow.
+    func segmentOpened(
+        rendition: String, sequence: Int64, discontinuity: Bool, map: MediaInitializationSection?,
+        programDateTime: WallClockTime
+    ) {
+        update { state in
+            guard let index = state.renditions.firstIndex(where: { $0.name == rendition }) else { return }
+            state.renditions[index].open = OpenState(
+                sequence: sequence, discontinuity: discontinuity, map: map, programDateTime: programDateTime)
+        }
+    }
+
+    /// A part of the open segment is complete.
+    func partCompleted(rendition: String, _ part: Part) {
+        update { state in
+            guard let index = state.renditions.firstIndex(where: { $0.name == rendition }) else { return }
+            state.renditions[index].parts[part.sequence, default: []].append(part)
+            state.renditions[index].nextPartNumber = part.number + 1
+        }
+    }
+
+    /// Segments closed and were published: the playlists as they are now. Drops the bytes of parts
+    /// that are no longer requestable.
+    func segmentsPublished(_ renditions: [(name: String, playlists: RenditionPlaylists)]) {
+        update { state in
+            for (name, playlists) in renditions {
+                guard let index = state.renditions.firstIndex(where: { $0.name == name }) else { continue }
+                state.renditions[index].playlists = playlists
+                if state.renditions[index].open.map({ $0.sequence <= state.renditions[index].lastComplete }) == true {
+                    state.renditions[index].open = nil
+                }
+                let keep = retainedSequences(state.renditions[index], targetDurations: 6)
+                state.renditions[index].parts = state.renditions[index].parts.filter { keep($0.key) }
+            }
+        }
+    }
+
+    /// The recording ended: playlists are final (no parts, ENDLIST), parts are gone, and every
+    /// waiting request is answered.
+    func finish(_ renditions: [(name: String, playlists: RenditionPlaylists)]) {
+        update { state in
+            for (name, playlists) in renditions {
+                guard let index = state.renditions.firstIndex(where: { $0.name == name }) else { continue }
+                state.renditions[index].playlists = playlists
+                state.renditions[index].open = nil
+                state.renditions[index].parts = [:]
+            }
+            state.finished = true
+        }
+    }
+
+    /// Applies a change and wakes the requests it satisfies (outside the lock).
+    private func update(_ change: (inout State) -> Void) {
+        let woken: [CheckedContinuation<Bool, Never>] = state.withLock { state in
+            change(&state)
+            var ready: [CheckedContinuation<Bool, Never>] = []
+            for (id, waiter) in state.waiters
+            where waiter.isSatisfied(state.renditions[waiter.rendition], state.finished) {
+                state.waiters[id] = nil
+                ready.append(waiter.continuation)
+            }
+            return ready
+        }
+        for continuation in woken { continuation.resume(returning: true) }
+    }
+
+    /// Which sequence numbers' parts are kept: segments ending within `targetDurations` target
+    /// durations of the live edge (the end of the last complete segment plus the open parts), and
+    /// the open segment.
+    private func retainedSequences(_ rendition: RenditionState, targetDurations: Int64) -> (Int64) -> Bool {
+        let horizon = targetDurations * Int64(targetSeconds) * 1000
+        let segments = rendition.playlists.segments
+        let openMilliseconds = rendition.openParts.reduce(0) { $0 + $1.durationMilliseconds }
+        var fromEnd = openMilliseconds
+        var oldest = rendition.lastComplete + 1
+        for segment in segments.reversed() {
+            if fromEnd >= horizon { break }
+            fromEnd += segment.durationMilliseconds
+            oldest -= 1
+        }
+        return { $0 >= oldest }
+    }
+
+    // MARK: Serving (the server's tasks)
+
+    /// A playlist request's outcome.
+    public enum PlaylistResponse: Sendable, Equatable {
+        case ok(String)
+        /// 400: the directives break a rule of bis §6.2.5; the text says which.
+        case badRequest(String)
+        /// 503: what was asked for did not appear within the block timeout.
+        case unavailable(String)
+        /// 404: no such rendition, or it does not write this playlist (`output.playlists`).
+        case notFound
+    }
+
+    /// A part request's outcome.
+    public enum PartResponse: Sendable, Equatable {
+        case ok([UInt8])
+        /// 404: not a part of this recording, no longer held, or not the next one.
+        case notFound
+        /// 503: the hinted part did not complete within the block timeout.
+        case unavailable
+    }
+
+    /// The low-latency playlist `kind` of `rendition`, after waiting for what `directives` ask.
+    ///
+    /// Rules (bis §6.2.5.2): `_HLS_part` without `_HLS_msn` is 400; an `_HLS_msn` more than two
+    /// beyond the last segment, or an `_HLS_part` more than the Advance Part Limit beyond the last
+    /// part, is 400; a part index past a complete segment's last part means part 0 of the next
+    /// segment; a request still unanswered after ``blockTimeoutMilliseconds`` is 503; with
+    /// ENDLIST the directives are ignored. `_HLS_skip` on a playlist without CAN-SKIP-UNTIL is 400.
+    public func playlist(rendition: String, kind: PlaylistKind, directives: DeliveryDirectives) async
+        -> PlaylistResponse
+    {
+        let response = await answerPlaylist(rendition: rendition, kind: kind, directives: directives)
+        let code: Int? =
+            switch response {
+            case .ok: directives.sequence == nil ? nil : 200
+            case .badRequest: 400
+            case .unavailable: 503
+            case .notFound: nil
+            }
+        if let code { state.withLock { $0.metrics.blockingRequests[code, default: 0] += 1 } }
+        return response
+    }
+
+    private func answerPlaylist(rendition: String, kind: PlaylistKind, directives: DeliveryDirectives) async
+        -> PlaylistResponse
+    {
+        guard
+            let index = state.withLock({ state in
+                state.renditions.firstIndex { $0.name == rendition && $0.playlists.kinds.contains(kind) }
+            })
+        else { return .notFound }
+        if directives.skip != nil {
+            let canSkip = state.withLock { state in
+                LowLatencyPlaylist.serverControl(
+                    kind: kind, rendition: state.renditions[index], targetSeconds: targetSeconds,
+                    partTargetMilliseconds: partTargetMilliseconds
+                ).canSkipUntilMilliseconds != nil
+            }
+            if !canSkip {
+                return .badRequest(
+                    "_HLS_skip: this playlist offers no delta updates (no CAN-SKIP-UNTIL in its EXT-X-SERVER-CONTROL)")
+            }
+        }
+        if let sequence = directives.sequence {
+            let part = directives.part
+            let limit = advancePartLimit
+            let readiness = state.withLock { state -> Readiness in
+                state.finished
+                    ? .ready : Self.readiness(sequence: sequence, part: part, in: state.renditions[index], limit: limit)
+            }
+            switch readiness {
+            case .tooFar(let message): return .badRequest(message)
+            case .ready: break
+            case .wait:
+                let started = DispatchTime.now().uptimeNanoseconds
+                let satisfied = await wait(rendition: index) { rendition, finished in
+                    finished || Self.readiness(sequence: sequence, part: part, in: rendition, limit: limit) == .ready
+                }
+                guard satisfied else {
+                    return .unavailable(
+                        "_HLS_msn=\(sequence)\(part.map { "&_HLS_part=\($0)" } ?? ""): not published within "
+                            + "\(blockTimeoutMilliseconds) ms (three target durations); the input may have stalled")
+                }
+                recordBlockingLatency(rendition: index, since: started)
+            }
+        }
+        let text = state.withLock { state in
+            LowLatencyPlaylist.playlist(
+                kind: kind, index: index, renditions: state.renditions, finished: state.finished,
+                targetSeconds: targetSeconds, partTargetMilliseconds: partTargetMilliseconds, skip: directives.skip
+            ).render()
+        }
+        return .ok(text)
+    }
+
+    /// The bytes of the part at `uri` of `rendition`; the preload-hinted part is waited for.
+    public func part(rendition: String, uri: String) async -> PartResponse {
+        let response = await answerPart(rendition: rendition, uri: uri)
+        let code =
+            switch response {
+            case .ok: 200
+            case .notFound: 404
+            case .unavailable: 503
+            }
+        state.withLock { $0.metrics.partRequests[code, default: 0] += 1 }
+        return response
+    }
+
+    private func answerPart(rendition: String, uri: String) async -> PartResponse {
+        guard let number = Self.partNumber(uri),
+            let index = state.withLock({ $0.renditions.firstIndex { $0.name == rendition } })
+        else { return .notFound }
+        switch state.withLock({ Self.lookup(number, in: $0.renditions[index], finished: $0.finished) }) {
+        case .found(let bytes): return .ok(bytes)
+        case .gone: return .notFound
+        case .next:
+            let satisfied = await wait(rendition: index) { rendition, finished in
+                Self.lookup(number, in: rendition, finished: finished) != .next
+            }
+            guard satisfied else { return .unavailable }
+            if case .found(let bytes) = state.withLock({
+                Self.lookup(number, in: $0.renditions[index], finished: $0.finished)
+            }) {
+                return .ok(bytes)
+            }
+            return .notFound
+        }
+    }
+
+    enum Lookup: Equatable {
+        case found([UInt8])
+        /// The preload-hinted part: the next one to be cut.
+        case next
+        case gone
+    }
+
+    static func lookup(_ number: Int64, in rendition: RenditionState, finished: Bool) -> Lookup {
+        for parts in rendition.parts.values {
+            if let part = parts.first(where: { $0.number == number }) { return .found(part.bytes) }
+        }
+        if finished { return .gone }
+        return number == rendition.nextPartNumber ? .next : .gone
+    }
+
+    // MARK: Blocking
+
+    enum Readiness: Equatable {
+        case ready
+        case wait
+        case tooFar(String)
+    }
+
+    /// The Advance Part Limit of bis §6.2.5.2, in parts: three divided by PART-TARGET in seconds
+    /// when it is below one second, else three.
+    var advancePartLimit: Int64 {
+        partTargetMilliseconds < 1000 ? (3000 + partTargetMilliseconds - 1) / partTargetMilliseconds : 3
+    }
+
+    /// Whether segment `sequence` (part `part`) of `rendition` is published.
+    static func readiness(sequence: Int64, part: Int64?, in rendition: RenditionState, limit: Int64) -> Readiness {
+        let last = rendition.lastComplete
+        if sequence > last + 2 {
+            return .tooFar("_HLS_msn=\(sequence) is more than two segments beyond the last one (\(last))")
+        }
+        guard let requestedPart = part else { return sequence <= last ? .ready : .wait }
+        var sequence = sequence
+        var part = requestedPart
+        if sequence <= last {
+            // A part past the last part of a complete segment is part 0 of the next one (bis §6.2.5.2).
+            guard let parts = rendition.parts[sequence], part >= Int64(parts.count) else { return .ready }
+            sequence += 1
+            part = 0
+            if sequence <= last { return .ready }
+        }
+        let openSequence = rendition.open?.sequence ?? last + 1
+        let published = sequence == openSequence ? Int64(rendition.openParts.count) : 0
+        let lastPart = sequence == openSequence ? published - 1 : -1
+        if part - lastPart > limit {
+            return .tooFar(
+                "_HLS_part=\(part) of segment \(sequence) is more than the Advance Part Limit (\(limit) parts) "
+                    + "beyond the last part")
+        }
+        return part < published ? .ready : .wait
+    }
+
+    /// Waits until `isSatisfied` holds after some update, or the block timeout passes.
+    /// - Returns: false on timeout.
+    private func wait(rendition: Int, until isSatisfied: @escaping @Sendable (RenditionState, Bool) -> Bool) async
+        -> Bool
+    {
+        let timeout = blockTimeoutMilliseconds
+        return await withCheckedContinuation { continuation in
+            let id: UInt64? = state.withLock { state in
+                if isSatisfied(state.renditions[rendition], state.finished) { return nil }
+                let id = state.nextWaiter
+                state.nextWaiter += 1
+                state.waiters[id] = Waiter(rendition: rendition, isSatisfied: isSatisfied, continuation: continuation)
+                return id
+            }
+            guard let id else {
+                continuation.resume(returning: true)
+                return
+            }
+            Task { [self] in
+                try? await Task.sleep(for: .milliseconds(timeout))
+                let expired = state.withLock { $0.waiters.removeValue(forKey: id) }
+                expired?.continuation.resume(returning: false)
+            }
+        }
+    }
+
+    /// Records, for a blocking request that was woken, the time since the newest part of the
+    /// rendition was complete (the part whose completion answered it).
+    private func recordBlockingLatency(rendition: Int, since started: UInt64) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        state.withLock { state in
+            let newest = state.renditions[rendition].parts.values.compactMap { $0.last?.completedAt }.max()
+            guard let newest, newest >= started, now >= newest else { return }
+            state.metrics.blockingResponse.observe(Int64(now - newest))
+        }
+    }
+}
+
+extension PartStore {
+    /// The store for a pipeline with `output.part`, its renditions' playlists as the run starts
+    /// them; nil without parts (or with a part duration the run will refuse).
+    convenience init?(spec: PipelineSpec) {
+        guard let part = spec.output.partDuration, spec.output.partProblem == nil else { return nil }
+        let kinds = spec.playlists
+        self.init(
+            renditions: spec.renditions.map {
+                (
+                    $0.name,
+                    RenditionPlaylists(
+                        kinds: kinds, windowSize: spec.output.liveWindow, finishAsVOD: !spec.input.isLive,
+                        targetMilliseconds: spec.output.segmentDuration.milliseconds, firstSequence: 1)
+                )
+            }, partTargetMilliseconds: part.milliseconds)
+    }
+}

@@ -1,0 +1,80 @@
+import Cuepoint
+import Hummingbird
+import NIOCore
+
+/// LL-HLS in front of the files: a rendition's `index.m3u8` and `live.m3u8` rendered from the
+/// ``PartStore`` with parts, preload hint and rendition reports (and EXT-X-SKIP for delta
+/// updates), blocking until `_HLS_msn`/`_HLS_part` exist; and parts (`part_000042.m4s`) served
+/// from memory. Everything else goes on to the files.
+///
+/// | request | answer |
+/// |---|---|
+/// | playlist, no directives | 200, the low-latency playlist now |
+/// | `_HLS_msn=M[&_HLS_part=P]` | 200 once segment M (part P) is published |
+/// | `_HLS_part` alone, a non-integer, M more than two segments ahead, P beyond the Advance Part Limit | 400 |
+/// | `_HLS_skip=YES\|v2` on a playlist without CAN-SKIP-UNTIL, or another value | 400 |
+/// | not published after three target durations | 503 |
+/// | a part in memory | 200 |
+/// | the preload-hinted part | 200 when complete; 503 after three target durations |
+/// | any other part (older than what is kept, or not the next one) | 404 |
+///
+/// Waiting requests hold no thread: they are continuations in the store, resumed by the pipeline.
+struct LowLatencyMiddleware<Context: RequestContext>: RouterMiddleware {
+    let store: PartStore
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        guard request.method == .get || request.method == .head else { return try await next(request, context) }
+        let components = request.uri.path.split(separator: "/", omittingEmptySubsequences: true)
+        guard components.count == 2, store.renditionNames.contains(String(components[0])) else {
+            return try await next(request, context)
+        }
+        let rendition = String(components[0])
+        let file = String(components[1])
+        if let kind = Self.playlistKind(file) {
+            let directives: DeliveryDirectives
+            do {
+                directives = try DeliveryDirectives(
+                    query: request.uri.queryParameters.map { (String($0.key), String($0.value)) })
+            } catch {
+                return Self.text(.badRequest, error.description)
+            }
+            switch await store.playlist(rendition: rendition, kind: kind, directives: directives) {
+            case .ok(let text):
+                var headers = HTTPFields()
+                headers[.contentType] = DirectoryServer.playlistType.description
+                return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            case .badRequest(let message): return Self.text(.badRequest, message)
+            case .unavailable(let message): return Self.text(.serviceUnavailable, message)
+            case .notFound: return try await next(request, context)
+            }
+        }
+        guard PartStore.partNumber(file) != nil else { return try await next(request, context) }
+        switch await store.part(rendition: rendition, uri: file) {
+        case .ok(let bytes):
+            var headers = HTTPFields()
+            headers[.contentType] = DirectoryServer.segmentType.description
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        case .notFound:
+            return Self.text(.notFound, "\(file): no such part in memory (parts are kept for a few segments)")
+        case .unavailable: return Self.text(.serviceUnavailable, "\(file): not complete within three target durations")
+        }
+    }
+
+    static func playlistKind(_ file: String) -> PlaylistKind? {
+        switch file {
+        case "index.m3u8": .index
+        case "live.m3u8": .live
+        default: nil
+        }
+    }
+
+    static func text(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(
+            status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: message + "\n")))
+    }
+}
