@@ -240,6 +240,8 @@ final class RecordingSession {
                 subject: "segment \(waiting.sequence)",
                 message: "was not completed by rendition(s) \(waiting.missing.joined(separator: ", "))")
         }
+        // An untyped closure: Swift 6.3 crashes compiling a `throws(StorageError)` closure passed
+        // to the generic `withPublisher` (SIL ownership assertion).
         try barrier.withPublisher { (publisher: RecordingPublisher) throws -> Void in
             do {
                 try publisher.publishAll(finished: true)

@@ -146,8 +146,7 @@ final class TranscodeLane: @unchecked Sendable {
         let limit = lock.withLock { decidedUpTo }
         var count = 0
         for packet in undecided {
-            let time = MediaTime(ticks: packet.packet.pts ?? packet.packet.dts ?? 0, timeBase: packet.timeBase)
-            guard all || limit.map({ time <= $0 }) == true else { break }
+            guard all || limit.map({ presentationTime(of: packet) <= $0 }) == true else { break }
             try place(packet)
             count += 1
         }
@@ -209,11 +208,15 @@ final class TranscodeLane: @unchecked Sendable {
         MediaTime(ticks: packet.packet.dts ?? packet.packet.pts ?? 0, timeBase: packet.timeBase)
     }
 
+    private func presentationTime(of packet: RenditionEncoder.EncodedPacket) -> MediaTime {
+        MediaTime(ticks: packet.packet.pts ?? packet.packet.dts ?? 0, timeBase: packet.timeBase)
+    }
+
     private func place(_ encoded: RenditionEncoder.EncodedPacket) throws {
         let packet = encoded.packet
         let isVideo = encoded.mediaType == .video
         let isCutStream = isVideo || !hasVideo
-        let time = MediaTime(ticks: packet.pts ?? packet.dts ?? 0, timeBase: encoded.timeBase)
+        let time = presentationTime(of: encoded)
         if isCutStream {
             if isVideo && packet.isKeyframe && descriptionChanged, description.codecs.first?.hasPrefix("avc1") != true,
                 let codec = CodecString.h264(configuration: packet.bytes)
@@ -255,6 +258,7 @@ final class TranscodeLane: @unchecked Sendable {
 
     private func writeDueTags(upTo time: MediaTime) throws {
         let due: [(tag: [UInt8], time: MediaTime, eventID: UInt32)] = lock.withLock {
+            guard !tags.isEmpty else { return [] }  // the usual case, on every packet
             let ready = tags.filter { $0.time <= time }
             tags.removeAll { $0.time <= time }
             return ready

@@ -56,7 +56,7 @@ final class Transcoder {
         inputName: String
     ) throws(CuepointError) {
         do {
-            decoder = try SourceDecoder(streams: streams, threadCount: options.deterministic ? 2 : nil)
+            decoder = try Self.decoder(for: streams, options: options)
         } catch {
             throw CuepointError(
                 subject: inputName, message: "cannot decode the input for transcoding (\(error.message))",
@@ -142,7 +142,7 @@ final class Transcoder {
     func replaceInput(streams: [StreamInfo]) throws(CuepointError) {
         precondition(encoders.isEmpty, "replaceInput(streams:) before finishEpoch()")
         do {
-            decoder = try SourceDecoder(streams: streams, threadCount: options.deterministic ? 2 : nil)
+            decoder = try Self.decoder(for: streams, options: options)
         } catch {
             throw CuepointError(subject: inputName, message: "cannot decode the reconnected input (\(error.message))")
         }
@@ -156,6 +156,14 @@ final class Transcoder {
         for encoder in encoders { _ = try? encoder.finish() }
         encoders = []
         for rendition in renditions { rendition.lane.abandon() }
+    }
+
+    /// The input's decoder: FFmpeg's choice of frame threads, or two in deterministic mode (the
+    /// decoded pictures do not depend on the thread count; the wall-clock speed does).
+    private static func decoder(for streams: [StreamInfo], options: RenditionEncoder.Options) throws(FFmpegError)
+        -> SourceDecoder
+    {
+        try SourceDecoder(streams: streams, threadCount: options.deterministic ? 2 : nil)
     }
 
     private func startEncoders() throws(CuepointError) {

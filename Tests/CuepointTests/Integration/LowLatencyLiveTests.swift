@@ -264,41 +264,18 @@ extension Integration {
                 }
 
                 let output = folder.appendingPathComponent("recording")
-                let stdoutURL = folder.appendingPathComponent("stdout"),
-                    stderrURL = folder.appendingPathComponent("stderr")
-                _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-                _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-                let out = try FileHandle(forWritingTo: stdoutURL), err = try FileHandle(forWritingTo: stderrURL)
-                defer { try? out.close(); try? err.close() }
-                let server = Process()
-                server.executableURL = try CuepointCLI.executable()
-                server.arguments = [
-                    "segment", "file://" + fifo.path, "-o", output.path, "--live", "--container", "fmp4",
-                    "--segment", "2s", "--part", "0.5s", "--serve", "127.0.0.1:0",
-                ]
-                server.standardInput = FileHandle.nullDevice
-                server.standardOutput = out
-                server.standardError = err
-                try server.run()
-                defer {
-                    if server.isRunning { server.terminate() }
-                    server.waitUntilExit()
-                }
-                @Sendable func printed() -> String {
-                    let text = (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? ""
-                    let errors = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
-                    return "--- stdout\n\(text)--- stderr\n\(errors)"
-                }
+                // The job's output goes to files, read while it runs (LiveIngest.Job).
+                let job = try LiveIngest.cuepoint(
+                    [
+                        "segment", "file://" + fifo.path, "-o", output.path, "--live", "--container", "fmp4",
+                        "--segment", "2s", "--part", "0.5s", "--serve", "127.0.0.1:0",
+                    ], folder: folder)
+                let server = job.process  // ended (terminated if need be) when `job` goes
 
                 let seen = await withCheckedContinuation { continuation in
                     Thread {
                         var seen = Observations()
-                        let deadline = Date().addingTimeInterval(30)
-                        while Date() < deadline, seen.root == nil {
-                            let text = (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? ""
-                            seen.root = text.firstMatch(of: /on (http:\/\/127\.0\.0\.1:[0-9]+)\//).map { String($0.1) }
-                            if seen.root == nil { Thread.sleep(forTimeInterval: 0.1) }
-                        }
+                        seen.root = job.servedRoot(within: 30)
                         if let root = seen.root {
                             Self.follow(root: root, feeder: feeder, server: server, untilSequence: 8, seen: &seen)
                         } else {
@@ -307,7 +284,7 @@ extension Integration {
                         continuation.resume(returning: seen)
                     }.start()
                 }
-                if let problem = seen.problem { Issue.record(Comment(rawValue: "\(problem)\n\(printed())")) }
+                if let problem = seen.problem { Issue.record(Comment(rawValue: "\(problem)\n\(job.printed)")) }
                 guard seen.problem == nil else { return }
 
                 // The 400s of RFC 8216bis §6.2.5.2, and _HLS_skip where no delta updates are offered.
@@ -377,8 +354,8 @@ extension Integration {
                 #expect(seen.goneAfterEviction == 404, "a part of segment 1 after the edge moved 12 s on")
 
                 // SIGINT: exit 0; the final playlists on disk have no parts, no hints, and ENDLIST.
-                try #require(seen.exitedAfterInterrupt, "the job did not end within 30 s of SIGINT:\n\(printed())")
-                #expect(server.terminationStatus == 0, "\(printed())")
+                try #require(seen.exitedAfterInterrupt, "the job did not end within 30 s of SIGINT:\n\(job.printed)")
+                #expect(server.terminationStatus == 0, "\(job.printed)")
                 let rendition = output.appendingPathComponent("source")
                 let finalText = try String(contentsOf: rendition.appendingPathComponent("index.m3u8"), encoding: .utf8)
                 let final = try MediaPlaylist(parsing: finalText)

@@ -160,20 +160,7 @@ extension Integration {
         @Test func aResolutionChangeKeepsTheSizesAndMarksADiscontinuity() async throws {
             try await offThePool { try withTemporaryDirectoryBlocking(label: "ladder-resize") { directory in
                 // 640x360 for 4 s, then 320x240 for 4 s, joined without re-encoding, timestamps continuing.
-                for (name, size) in [("wide", "640x360"), ("narrow", "320x240")] {
-                    try TranscodeHarness.ffmpeg(
-                        [
-                            "-f", "lavfi", "-i", "testsrc2=size=\(size):rate=30:duration=4",
-                            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=4",
-                            "-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-c:a", "aac",
-                            directory.appendingPathComponent("\(name).ts").path,
-                        ], in: directory)
-                }
-                let list = directory.appendingPathComponent("list.txt")
-                try "file '\(directory.path)/wide.ts'\nfile '\(directory.path)/narrow.ts'\n".write(
-                    to: list, atomically: true, encoding: .utf8)
-                let input = directory.appendingPathComponent("joined.ts").path
-                try TranscodeHarness.ffmpeg(["-f", "concat", "-safe", "0", "-i", list.path, "-c", "copy", input], in: directory)
+                let input = try TranscodeHarness.resolutionChangeInput(in: directory)
 
                 let out = directory.appendingPathComponent("out")
                 let renditions = [

@@ -128,22 +128,7 @@ struct RenditionEncoderTests {
     @Test func aResolutionChangeMidStreamKeepsTheOutputSize() throws {
         let directory = try TestPaths.temporaryDirectory(label: "resize")
         defer { try? FileManager.default.removeItem(at: directory) }
-        // Two MPEG-TS parts, 640x360 then 320x240, joined by the concat demuxer without re-encoding.
-        for (name, size) in [("wide", "640x360"), ("narrow", "320x240")] {
-            try TranscodeHarness.ffmpeg(
-                [
-                    "-f", "lavfi", "-i", "testsrc2=size=\(size):rate=30:duration=4",
-                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=4",
-                    "-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-c:a", "aac",
-                    directory.appendingPathComponent("\(name).ts").path,
-                ], in: directory)
-        }
-        let list = directory.appendingPathComponent("list.txt")
-        try "file '\(directory.path)/wide.ts'\nfile '\(directory.path)/narrow.ts'\n".write(
-            to: list, atomically: true, encoding: .utf8)
-        let input = directory.appendingPathComponent("joined.ts").path
-        try TranscodeHarness.ffmpeg(
-            ["-f", "concat", "-safe", "0", "-i", list.path, "-c", "copy", input], in: directory)
+        let input = try TranscodeHarness.resolutionChangeInput(in: directory)
 
         let outputs = try TranscodeHarness.run(
             input: input,

@@ -80,6 +80,28 @@ enum TranscodeHarness {
         }
     }
 
+    /// Two MPEG-TS parts, 640x360 then 320x240 (4 s each, 30 fps, with audio), joined by the
+    /// concat demuxer without re-encoding: an input whose picture size changes mid-stream.
+    ///
+    /// - Returns: the path of the joined file in `directory`.
+    static func resolutionChangeInput(in directory: URL) throws -> String {
+        for (name, size) in [("wide", "640x360"), ("narrow", "320x240")] {
+            try ffmpeg(
+                [
+                    "-f", "lavfi", "-i", "testsrc2=size=\(size):rate=30:duration=4",
+                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=4",
+                    "-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-c:a", "aac",
+                    directory.appendingPathComponent("\(name).ts").path,
+                ], in: directory)
+        }
+        let list = directory.appendingPathComponent("list.txt")
+        try "file '\(directory.path)/wide.ts'\nfile '\(directory.path)/narrow.ts'\n".write(
+            to: list, atomically: true, encoding: .utf8)
+        let input = directory.appendingPathComponent("joined.ts").path
+        try ffmpeg(["-f", "concat", "-safe", "0", "-i", list.path, "-c", "copy", input], in: directory)
+        return input
+    }
+
     static var ffmpegInstalled: Bool { ExternalProgram.which("ffmpeg") != nil && FFprobe.isInstalled }
 
     /// The presentation times of the keyframes of `path`'s video, in milliseconds, and its packet count.
