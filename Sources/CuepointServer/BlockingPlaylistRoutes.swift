@@ -32,7 +32,7 @@ struct LowLatencyMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         let rendition = String(components[0])
         let file = String(components[1])
-        if let kind = Self.playlistKind(file) {
+        if let kind = RecordingLayout.playlistKind(named: file) {
             let directives: DeliveryDirectives
             do {
                 directives = try DeliveryDirectives(
@@ -50,7 +50,7 @@ struct LowLatencyMiddleware<Context: RequestContext>: RouterMiddleware {
             case .notFound: return try await next(request, context)
             }
         }
-        guard PartStore.partNumber(file) != nil else { return try await next(request, context) }
+        guard RecordingLayout.partNumber(file) != nil else { return try await next(request, context) }
         switch await store.part(rendition: rendition, uri: file) {
         case .ok(let bytes):
             var headers = HTTPFields()
@@ -59,14 +59,6 @@ struct LowLatencyMiddleware<Context: RequestContext>: RouterMiddleware {
         case .notFound:
             return Self.text(.notFound, "\(file): no such part in memory (parts are kept for a few segments)")
         case .unavailable: return Self.text(.serviceUnavailable, "\(file): not complete within three target durations")
-        }
-    }
-
-    static func playlistKind(_ file: String) -> PlaylistKind? {
-        switch file {
-        case "index.m3u8": .index
-        case "live.m3u8": .live
-        default: nil
         }
     }
 

@@ -54,7 +54,7 @@ func execute(spec: PipelineSpec, directory: URL?, reporting: ReportingOptions, s
         print("stopped before any input arrived; nothing was recorded")
         return
     }
-    let master = summary.directory.appendingPathComponent("master.m3u8").path
+    let master = summary.directory.appendingPathComponent(RecordingLayout.multivariantPlaylist).path
     if summary.renditions.contains(where: \.transcoded) {
         print(SummaryTable.render(summary.renditions), terminator: "")
     } else {

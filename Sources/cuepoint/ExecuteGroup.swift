@@ -79,7 +79,7 @@ func executeGroup(files: [String], outputDirectory: String?, reporting: Reportin
                             Double(rendition.byteCount) / 1e6)
                         + " → \(summary.directory.appendingPathComponent(rendition.playlist).path)")
             }
-            let master = summary.directory.appendingPathComponent("master.m3u8").path
+            let master = summary.directory.appendingPathComponent(RecordingLayout.multivariantPlaylist).path
             print("  master playlist: \(master)\(summary.stopped ? " (stopped early)" : "")")
         }
     }

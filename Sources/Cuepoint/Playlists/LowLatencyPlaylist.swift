@@ -64,7 +64,7 @@ enum LowLatencyPlaylist {
                 discontinuity: open.discontinuity, map: open.map, programDateTime: open.programDateTime,
                 parts: openParts.map(partialSegment))
         }
-        playlist.preloadHints = [PreloadHint(type: .part, uri: PartStore.partURI(number: rendition.nextPartNumber))]
+        playlist.preloadHints = [PreloadHint(type: .part, uri: RecordingLayout.part(number: rendition.nextPartNumber))]
         playlist.renditionReports = renditions.indices.filter { $0 != index }.compactMap { other in
             report(renditions[other], kind: kind)
         }
@@ -104,7 +104,7 @@ enum LowLatencyPlaylist {
 
     /// The EXT-X-RENDITION-REPORT for `rendition` as seen from a sibling's `kind` playlist.
     static func report(_ rendition: PartStore.RenditionState, kind: PlaylistKind) -> PlaylistRenditionReport? {
-        let uri = "../\(rendition.name)/\(kind == .live ? "live.m3u8" : "index.m3u8")"
+        let uri = "../" + RecordingLayout.playlistPath(kind, in: rendition.name)
         let openParts = rendition.openParts
         if let open = rendition.open, !openParts.isEmpty {
             return PlaylistRenditionReport(uri: uri, lastSequence: open.sequence, lastPart: Int64(openParts.count - 1))

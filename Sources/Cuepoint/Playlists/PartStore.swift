@@ -117,22 +117,6 @@ public final class PartStore: Sendable {
     /// The server's measurements so far.
     public var metrics: Metrics { state.withLock { $0.metrics } }
 
-    /// The URI of part `number`: `part_000042.m4s`. Parts are numbered across segments, so the
-    /// URI of the next part is known before the segment it belongs to is (a segment ends at a
-    /// keyframe nobody can predict), and the preload hint always names a part that will exist.
-    public static func partURI(number: Int64) -> String {
-        let digits = String(number)
-        return "part_" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + ".m4s"
-    }
-
-    /// The number of the part at `uri` (`part_000042.m4s` → 42); nil for any other name.
-    public static func partNumber(_ uri: String) -> Int64? {
-        guard uri.hasPrefix("part_"), uri.hasSuffix(".m4s") else { return nil }
-        let digits = uri.dropFirst(5).dropLast(4)
-        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
-        return Int64(digits)
-    }
-
     // MARK: Publishing (the pipeline thread)
 
     /// A segment opened in `rendition`: its parts will follow.
@@ -328,7 +312,7 @@ public final class PartStore: Sendable {
     }
 
     private func answerPart(rendition: String, uri: String) async -> PartResponse {
-        guard let number = Self.partNumber(uri),
+        guard let number = RecordingLayout.partNumber(uri),
             let index = state.withLock({ $0.renditions.firstIndex { $0.name == rendition } })
         else { return .notFound }
         switch state.withLock({ Self.lookup(number, in: $0.renditions[index], finished: $0.finished) }) {

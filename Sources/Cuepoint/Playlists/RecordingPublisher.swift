@@ -20,7 +20,7 @@ final class RecordingPublisher {
         var kind: String? = nil
     }
 
-    let store: DirectoryStore
+    let store: any Store
     let recordingName: String
     let container: Container
     let segmentDuration: MediaTime
@@ -34,7 +34,7 @@ final class RecordingPublisher {
     private var warnedTargetDuration = false
 
     init(
-        store: DirectoryStore, recordingName: String, container: Container, segmentDuration: MediaTime, isLive: Bool,
+        store: any Store, recordingName: String, container: Container, segmentDuration: MediaTime, isLive: Bool,
         renditions: [Rendition], warnings: WarningCollector
     ) {
         self.store = store
@@ -75,7 +75,7 @@ final class RecordingPublisher {
                     let longestPlaylist = windowMilliseconds + segment.durationMilliseconds
                     let availability = segment.durationMilliseconds + longestPlaylist
                     pendingDeletions.append(
-                        (now.advanced(by: .milliseconds(availability)), "\(renditions[index].name)/\(segment.uri)"))
+                        (now.advanced(by: .milliseconds(availability)), RecordingLayout.path(segment.uri, in: renditions[index].name)))
                 }
             }
         }
@@ -104,7 +104,7 @@ final class RecordingPublisher {
     func publishAll(finished: Bool) throws(StorageError) {
         for rendition in renditions where !rendition.playlists.segments.isEmpty {
             for file in rendition.playlists.rendered(finished: finished) {
-                try store.writeAtomically(text: file.text, to: "\(rendition.name)/\(file.name)")
+                try store.replace(RecordingLayout.path(file.name, in: rendition.name), text: file.text)
             }
         }
         // The multivariant playlist is fetched once by players: publish it with the first segment,
@@ -113,7 +113,7 @@ final class RecordingPublisher {
         guard !playlist.variants.isEmpty else { return }
         let outgrown = zip(playlist.variants, lastMaster?.variants ?? []).contains { $0.bandwidth * 10 > $1.bandwidth * 11 }
         if lastMaster == nil || outgrown || (finished && playlist != lastMaster) {
-            try store.writeAtomically(text: playlist.render(), to: "master.m3u8")
+            try store.replace(RecordingLayout.multivariantPlaylist, text: playlist.render())
             lastMaster = playlist
         }
     }
@@ -123,9 +123,8 @@ final class RecordingPublisher {
     func multivariantPlaylist() -> MultivariantPlaylist {
         var variants: [VariantStream] = []
         for rendition in renditions where !rendition.segmentSizes.isEmpty {
-            let mediaPlaylist = rendition.playlists.kinds.contains(.index) ? "index.m3u8" : "live.m3u8"
             var variant = VariantStream(
-                uri: "\(rendition.name)/\(mediaPlaylist)",
+                uri: RecordingLayout.playlistPath(rendition.playlists.mainKind, in: rendition.name),
                 bandwidth: BitrateMeasurement.peak(
                     segments: rendition.segmentSizes, targetDuration: rendition.playlists.targetDuration))
             variant.averageBandwidth = BitrateMeasurement.average(segments: rendition.segmentSizes)
@@ -153,38 +152,13 @@ final class RecordingPublisher {
                     durationMilliseconds: rendition.playlists.segments.reduce(0) { $0 + $1.durationMilliseconds },
                     codecs: rendition.description.codecs, kind: rendition.kind)
             })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(state)) ?? Data()
-        try store.writeAtomically(Array(data) + [10], to: "recording.json")
+        try store.replace(RecordingLayout.state, with: state.encoded())
     }
 
     private func deleteExpired(now: WallClockTime) throws(StorageError) {
         while let first = pendingDeletions.first, first.due <= now {
-            try store.remove(first.path)
+            try store.remove([first.path])
             pendingDeletions.removeFirst()
         }
     }
-}
-
-/// The content of `recording.json`.
-struct RecordingState: Codable, Equatable {
-    struct Rendition: Codable, Equatable {
-        var name: String
-        var segments: Int
-        var lastSequence: Int64?
-        var durationMilliseconds: Int64
-        var codecs: [String]
-        /// What the rendition is (``RecordingPublisher/Rendition/kind``); nil in files written before it was kept.
-        var kind: String? = nil
-    }
-
-    var version: Int
-    var name: String
-    var container: String
-    var segmentDurationMilliseconds: Int64
-    var live: Bool
-    var complete: Bool
-    var startDate: String?
-    var renditions: [Rendition]
 }

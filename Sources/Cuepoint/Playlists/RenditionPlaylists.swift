@@ -108,10 +108,16 @@ struct RenditionPlaylists {
     /// The playlists to publish now, by file name.
     func rendered(finished: Bool) -> [(name: String, text: String)] {
         var files: [(String, String)] = []
-        if kinds.contains(.index) { files.append(("index.m3u8", indexPlaylist(finished: finished).render())) }
-        if kinds.contains(.live) { files.append(("live.m3u8", livePlaylist(finished: finished).render())) }
+        if kinds.contains(.index) {
+            files.append((RecordingLayout.playlist(.index), indexPlaylist(finished: finished).render()))
+        }
+        if kinds.contains(.live) { files.append((RecordingLayout.playlist(.live), livePlaylist(finished: finished).render())) }
         return files
     }
+
+    /// The playlist that holds the whole recording when it is written (`index.m3u8`), else the
+    /// window (`live.m3u8`): the one `master.m3u8` lists and a resumed run reads back.
+    var mainKind: PlaylistKind { kinds.contains(.index) ? .index : .live }
 
     /// The total duration of the live window in milliseconds (for the availability rule).
     var windowMilliseconds: Int64 { segments[windowStart...].reduce(0) { $0 + $1.durationMilliseconds } }

@@ -61,20 +61,27 @@ extension ReplaySource {
                 subject: path, message: "no such recording directory",
                 fix: "pass the folder a recording wrote (it holds master.m3u8 and markers.jsonl)")
         }
-        let state = readState(directory)
+        let store = DirectoryStore(root: directory)
         var notes: [String] = []
-        var renditions = try readRenditions(directory, notes: &notes)
+        var state: RecordingState?
+        switch RecordingState.load(from: store) {
+        case .missing: break
+        case .unreadable(let reason):
+            notes.append("\(path)/\(RecordingLayout.state) cannot be read (\(reason)); the folder's name names the replay")
+        case .state(let loaded): state = loaded
+        }
+        var renditions = try readRenditions(store, notes: &notes)
         guard !renditions.isEmpty else {
             throw CuepointError(
                 subject: path, message: "not a recording: no <rendition>/index.m3u8 found",
                 fix: "pass the folder a recording wrote (it holds master.m3u8 and one folder per rendition)")
         }
         let container: Container =
-            state?.container.flatMap(Container.init(rawValue:))
+            state.flatMap { Container(rawValue: $0.container) }
             ?? (renditions[0].playlist.segments.first?.map != nil ? .fmp4 : .ts)
         for index in renditions.indices where !renditions[index].playlist.endList {
             notes.append(
-                "\(renditions[index].name)/index.m3u8 has no EXT-X-ENDLIST: the recording did not finish; the replay uses the \(renditions[index].playlist.segments.count) segments it published")
+                "\(RecordingLayout.playlistPath(.index, in: renditions[index].name)) has no EXT-X-ENDLIST: the recording did not finish; the replay uses the \(renditions[index].playlist.segments.count) segments it published")
             renditions[index].playlist.endList = true
         }
         let slots = checkSegments(renditions, container: container, notes: &notes)
@@ -83,10 +90,10 @@ extension ReplaySource {
                 subject: path, message: "the recording has no whole segment to replay",
                 fix: "record again; see the notes above for what was damaged")
         }
-        let log = MarkerLog.read(path: directory.appendingPathComponent("markers.jsonl").path)
+        let log = MarkerLog.read(path: store.absolute(RecordingLayout.markerLog))
         for problem in log.problems { notes.append("\(problem.description); the line is skipped") }
-        if !FileManager.default.fileExists(atPath: directory.appendingPathComponent("markers.jsonl").path) {
-            notes.append("\(path)/markers.jsonl is missing: the replay has no product chapters")
+        if !store.exists(RecordingLayout.markerLog) {
+            notes.append("\(path)/\(RecordingLayout.markerLog) is missing: the replay has no product chapters")
         }
         let markerClass =
             renditions.lazy.flatMap(\.playlist.segments).flatMap(\.dateRanges).compactMap(\.classAttribute).first
@@ -96,22 +103,13 @@ extension ReplaySource {
             renditions: renditions, slots: slots, markers: log.markers, markerClass: markerClass, notes: notes)
     }
 
-    private struct State: Decodable {
-        var name: String?
-        var container: String?
-    }
-
-    private static func readState(_ directory: URL) -> State? {
-        guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent("recording.json").path)
-        else { return nil }
-        return try? JSONDecoder().decode(State.self, from: data)
-    }
-
     /// The renditions in `master.m3u8` order, or every subfolder with an `index.m3u8`.
-    private static func readRenditions(_ directory: URL, notes: inout [String]) throws(CuepointError) -> [Rendition] {
+    private static func readRenditions(_ store: DirectoryStore, notes: inout [String]) throws(CuepointError)
+        -> [Rendition]
+    {
         var entries: [(name: String, variant: VariantStream?)] = []
-        let masterPath = directory.appendingPathComponent("master.m3u8").path
-        if let data = FileManager.default.contents(atPath: masterPath) {
+        let masterPath = store.absolute(RecordingLayout.multivariantPlaylist)
+        if let data = try? store.read(RecordingLayout.multivariantPlaylist) {
             do {
                 let master = try MultivariantPlaylist(parsing: String(decoding: data, as: UTF8.self))
                 for variant in master.variants {
@@ -124,19 +122,16 @@ extension ReplaySource {
             }
         }
         if entries.isEmpty {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-            for name in names.sorted()
-            where FileManager.default.fileExists(
-                atPath: directory.appendingPathComponent(name).appendingPathComponent("index.m3u8").path)
-            {
-                entries.append((name, nil))
+            let folders = ((try? store.list("")) ?? []).filter(\.isFolder)
+            for folder in folders where store.exists(RecordingLayout.playlistPath(.index, in: folder.name)) {
+                entries.append((folder.name, nil))
             }
         }
         var renditions: [Rendition] = []
         for entry in entries {
-            let folder = directory.appendingPathComponent(entry.name)
-            let playlistPath = folder.appendingPathComponent("index.m3u8").path
-            guard let data = FileManager.default.contents(atPath: playlistPath) else {
+            let folder = store.root.appendingPathComponent(entry.name)
+            let playlistPath = store.absolute(RecordingLayout.playlistPath(.index, in: entry.name))
+            guard let data = try? store.read(RecordingLayout.playlistPath(.index, in: entry.name)) else {
                 notes.append("\(playlistPath) is missing; rendition \(entry.name) is left out")
                 continue
             }
@@ -191,7 +186,7 @@ extension ReplaySource {
         }
         for rendition in renditions {
             let leftovers = ((try? FileManager.default.contentsOfDirectory(atPath: rendition.directory.path)) ?? [])
-                .filter { $0.hasSuffix(".tmp") }.sorted()
+                .filter(RecordingLayout.isTemporary).sorted()
             for leftover in leftovers {
                 notes.append(
                     "\(rendition.name)/\(leftover) is a segment an interrupted recording never finished; it is not part of the replay")

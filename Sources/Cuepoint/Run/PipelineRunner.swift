@@ -178,7 +178,8 @@ public final class PipelineRunner: Sendable {
         let warnings = WarningCollector(report: options.warning)
         let live = LiveInput.applies(to: input) ? LiveInput(spec: input) : nil
         // Before any input is read: resume an unfinished live recording, or refuse to touch one.
-        let resumed = try resumeOrClear(warnings: warnings)
+        let store = DirectoryStore(root: directory)
+        let resumed = try resumeOrClear(store: store, warnings: warnings)
         let demuxer: Demuxer
         if let live {
             guard let opened = try openLive(live, warnings: warnings) else {
@@ -199,9 +200,8 @@ public final class PipelineRunner: Sendable {
         let kinds = spec.playlists
         let plan = try TranscodePlan(spec: spec, streams: selection.streams, inputName: input.url)
         for note in plan.notes { warnings.add(note) }
-        let store = DirectoryStore(root: directory)
         do {
-            try store.prepare(subdirectories: plan.renditions.map(\.name))
+            try store.prepare(folders: plan.renditions.map(\.name))
         } catch {
             throw CuepointError(subject: error.path, message: "cannot write the output: \(error.reason)", fix: error.fix)
         }
@@ -333,7 +333,7 @@ public final class PipelineRunner: Sendable {
                     name: rendition.name, segments: rendition.playlists.segments.count,
                     durationMilliseconds: rendition.playlists.segments.reduce(0) { $0 + $1.durationMilliseconds },
                     byteCount: bytes,
-                    playlist: "\(rendition.name)/\(kinds.contains(.index) ? "index.m3u8" : "live.m3u8")",
+                    playlist: RecordingLayout.playlistPath(rendition.playlists.mainKind, in: rendition.name),
                     transcoded: !planned.copy,
                     resolution: rendition.description.resolution.map { "\($0.width)x\($0.height)" },
                     averageBitrate: rendition.segmentSizes.isEmpty
@@ -454,7 +454,7 @@ public final class PipelineRunner: Sendable {
         store: DirectoryStore, startDate: WallClockTime?, duration: MediaTime?, resumed: RecordingResume?,
         warnings: WarningCollector
     ) throws(CuepointError) -> MarkerDesk {
-        let path = store.root.appendingPathComponent("markers.jsonl").path
+        let path = store.absolute(RecordingLayout.markerLog)
         // A new recording starts a new log; a resumed one appends to its own, and its ids stay taken.
         var knownIDs: Set<String> = []
         if resumed != nil {
@@ -462,7 +462,7 @@ public final class PipelineRunner: Sendable {
             knownIDs = Set(logged.markers.map(\.id))
             for problem in logged.problems { warnings.add("markers.jsonl of the resumed recording: \(problem)") }
         } else {
-            try? store.remove("markers.jsonl")
+            try? store.remove([RecordingLayout.markerLog])
         }
         let log: MarkerLog
         do {

@@ -53,18 +53,22 @@ public enum RecordingMarkers {
     }
 
     static func logPath(_ directory: String) -> String {
-        URL(fileURLWithPath: directory).appendingPathComponent("markers.jsonl").path
+        DirectoryStore(root: URL(fileURLWithPath: directory)).absolute(RecordingLayout.markerLog)
     }
 
     private static func recordingState(_ directory: String) throws(CuepointError) -> RecordingState {
-        let path = URL(fileURLWithPath: directory).appendingPathComponent("recording.json").path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CuepointError(subject: directory, message: "is not a recording (no recording.json)", fix: "name a directory written by cuepoint")
+        let store = DirectoryStore(root: URL(fileURLWithPath: directory))
+        switch RecordingState.load(from: store) {
+        case .missing:
+            throw CuepointError(
+                subject: directory, message: "is not a recording (no \(RecordingLayout.state))",
+                fix: "name a directory written by cuepoint")
+        case .unreadable:
+            throw CuepointError(
+                subject: store.absolute(RecordingLayout.state), message: "cannot be read as a recording state")
+        case .state(let state):
+            return state
         }
-        guard let state = try? JSONDecoder().decode(RecordingState.self, from: data) else {
-            throw CuepointError(subject: path, message: "cannot be read as a recording state")
-        }
-        return state
     }
 
     private static func context(_ state: RecordingState, existing: [PlacedMarker], clock: any WallClock)

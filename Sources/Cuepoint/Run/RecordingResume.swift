@@ -27,7 +27,7 @@ import Foundation
 // init sections and temporary files a previous run left in its renditions' folders.
 
 /// What a restarted live job continues from: the published segments of every rendition and
-/// where numbering and recording time go on. Made by ``inspect(directory:spec:)``.
+/// where numbering and recording time go on. Made by ``inspect(store:spec:warnings:)``.
 struct RecordingResume {
     /// One rendition as published before the restart.
     struct Rendition {
@@ -44,7 +44,8 @@ struct RecordingResume {
         var initNumber: Int
     }
 
-    var directory: URL
+    /// Where the recording is (for messages).
+    var location: String
     var renditions: [Rendition]
     /// `recording.json`'s `startDate`: the first segment's PROGRAM-DATE-TIME.
     var startDate: WallClockTime?
@@ -57,7 +58,7 @@ struct RecordingResume {
     /// The latest presentation end in the last published segment, in ms of media time (the
     /// new input's timestamps continue after it); nil when it could not be read.
     var mediaEndMilliseconds: Int64?
-    /// Temporary files a crash left, removed (paths relative to `directory`).
+    /// Temporary files a crash left, removed (paths relative to the store).
     var removedTemporaryFiles: [String] = []
     /// Segment files and init sections that no playlist lists (kept, never reused).
     var unlistedFiles: [String] = []
@@ -79,11 +80,12 @@ struct RecordingResume {
     ///
     /// - Throws: `CuepointError` naming `recording.json` (or the directory), what prevents the
     ///   resume, and the fix, when the directory holds a recording this job must not touch.
-    static func inspect(directory: URL, spec: PipelineSpec, warnings: WarningCollector) throws(CuepointError)
+    static func inspect(store: any Store, spec: PipelineSpec, warnings: WarningCollector) throws(CuepointError)
         -> RecordingResume?
     {
-        let files = OutputFiles(directory: directory)
-        let statePath = directory.appendingPathComponent("recording.json").path
+        let files = try OutputFiles.listing(store)
+        let location = store.location
+        let statePath = "\(location)/\(RecordingLayout.state)"
         let otherJob = "give this job another `name` or `-o`, or move the old recording away"
         func refuse(_ message: String, fix: String = otherJob) -> CuepointError {
             CuepointError(subject: statePath, message: message, fix: fix)
@@ -94,24 +96,27 @@ struct RecordingResume {
             report(files.removeTemporaryFiles(), warnings: warnings)
             return nil
         }
-        guard let data = FileManager.default.contents(atPath: statePath) else {
+        let state: RecordingState
+        switch RecordingState.load(from: store) {
+        case .missing:
             throw refuse(
-                "missing, but \(directory.path) holds \(files.segments.count) segment file(s) of an earlier recording;"
+                "missing, but \(location) holds \(files.segments.count) segment file(s) of an earlier recording;"
                     + " a live recording is resumed only from its recording.json, and segments are never overwritten")
-        }
-        guard let state = try? JSONDecoder().decode(RecordingState.self, from: data) else {
+        case .unreadable:
             throw refuse(
-                "unreadable (not the JSON cuepoint writes), and \(directory.path) holds \(files.segments.count) segment"
+                "unreadable (not the JSON cuepoint writes), and \(location) holds \(files.segments.count) segment"
                     + " file(s); the recording cannot be resumed and segments are never overwritten")
+        case .state(let loaded):
+            state = loaded
         }
         guard state.live else {
             throw refuse(
-                "the recording in \(directory.path) was made from a file (\"live\": false); only an unfinished live"
+                "the recording in \(location) was made from a file (\"live\": false); only an unfinished live"
                     + " recording is resumed")
         }
         guard !state.complete else {
             throw refuse(
-                "the live recording in \(directory.path) is complete (\"complete\": true); cuepoint does not append to"
+                "the live recording in \(location) is complete (\"complete\": true); cuepoint does not append to"
                     + " a finished event", fix: "give the new show another `name` or `-o`, or move the old recording away")
         }
         var differences: [String] = []
@@ -136,11 +141,11 @@ struct RecordingResume {
         }
         guard differences.isEmpty else {
             throw refuse(
-                "the unfinished recording in \(directory.path) has other settings (\(differences.joined(separator: "; ")));"
+                "the unfinished recording in \(location) has other settings (\(differences.joined(separator: "; ")));"
                     + " it can be resumed only with the same container, segment duration and renditions",
                 fix: "run it with its own settings to resume it, or \(otherJob)")
         }
-        var resume = try read(state: state, directory: directory, files: files, kinds: spec.playlists, refuse: refuse)
+        var resume = try read(state: state, store: store, files: files, kinds: spec.playlists, refuse: refuse)
         resume.removedTemporaryFiles = files.removeTemporaryFiles()
         report(resume.removedTemporaryFiles, warnings: warnings)
         return resume
@@ -148,15 +153,15 @@ struct RecordingResume {
 
     /// Reads the published playlists back and works out where the recording continues.
     private static func read(
-        state: RecordingState, directory: URL, files: OutputFiles, kinds: Set<PlaylistKind>,
+        state: RecordingState, store: any Store, files: OutputFiles, kinds: Set<PlaylistKind>,
         refuse: (String, String) -> CuepointError
     ) throws(CuepointError) -> RecordingResume {
         let fix = "move the damaged recording away and start a new one"
-        let playlistName = kinds.contains(.index) ? "index.m3u8" : "live.m3u8"
+        let playlistName = RecordingLayout.playlist(kinds.contains(.index) ? .index : .live)
         var renditions: [Rendition] = []
         for rendition in state.renditions {
-            let path = directory.appendingPathComponent("\(rendition.name)/\(playlistName)").path
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            let path = RecordingLayout.path(playlistName, in: rendition.name)
+            guard let bytes = try? store.read(path), let text = String(validating: bytes, as: UTF8.self) else {
                 throw refuse("the unfinished recording has no readable \(rendition.name)/\(playlistName)", fix)
             }
             let playlist: MediaPlaylist
@@ -170,15 +175,12 @@ struct RecordingResume {
                     "\(rendition.name)/\(playlistName) is finished (EXT-X-ENDLIST): the recording ended, so it is not"
                         + " resumed", "give the new show another `name` or `-o`, or move the old recording away")
             }
-            let folder = directory.appendingPathComponent(rendition.name)
             renditions.append(
                 Rendition(
                     name: rendition.name, segments: playlist.segments, firstSequence: playlist.mediaSequence,
                     discontinuitySequence: kinds.contains(.index) ? 0 : playlist.discontinuitySequence,
                     sizes: playlist.segments.map { segment in
-                        let size = (try? FileManager.default.attributesOfItem(
-                            atPath: folder.appendingPathComponent(segment.uri).path)[.size] as? NSNumber)?.int64Value
-                        return (size ?? 0, segment.durationMilliseconds)
+                        (files.sizes[RecordingLayout.path(segment.uri, in: rendition.name)] ?? 0, segment.durationMilliseconds)
                     },
                     initNumber: files.highestInitNumber(in: rendition.name)))
         }
@@ -205,13 +207,13 @@ struct RecordingResume {
         let offset = recorded - last.durationMilliseconds
         let startDate = state.startDate.flatMap(WallClockTime.init(iso8601:))
         let lastDate = last.programDateTime ?? startDate?.advanced(by: .milliseconds(offset)) ?? WallClockTime(millisecondsSince1970: 0)
-        let lastFile = directory.appendingPathComponent("\(reference.name)/\(last.uri)").path
-        let initFile = last.map.map { directory.appendingPathComponent("\(reference.name)/\($0.uri)").path }
+        let lastFile = RecordingLayout.path(last.uri, in: reference.name)
+        let initFile = last.map.map { RecordingLayout.path($0.uri, in: reference.name) }
         var resume = RecordingResume(
-            directory: directory, renditions: renditions, startDate: startDate,
+            location: store.location, renditions: renditions, startDate: startDate,
             nextSequence: max(files.highestSegmentNumber, reference.firstSequence + Int64(common) - 1) + 1,
             recordedMilliseconds: recorded, lastSegment: (lastDate, offset),
-            mediaEndMilliseconds: mediaEnd(of: lastFile, initSection: initFile))
+            mediaEndMilliseconds: mediaEnd(of: lastFile, initSection: initFile, in: store))
         resume.unlistedFiles = files.segments.filter { !listed.contains($0) }.sorted()
         return resume
     }
@@ -223,19 +225,25 @@ struct RecordingResume {
     }
 
     /// The latest presentation end (pts + duration) of any packet in a segment, in ms of media
-    /// time, read with libavformat; an fMP4 segment is read behind its init section. Nil when
-    /// the segment cannot be read.
-    static func mediaEnd(of segment: String, initSection: String?) -> Int64? {
-        var path = segment
+    /// time, read with libavformat; an fMP4 segment is read behind its init section (both copied
+    /// into one scratch file, as is a segment of a store that is not local). Nil when the segment
+    /// cannot be read.
+    static func mediaEnd(of segment: String, initSection: String?, in store: any Store) -> Int64? {
+        var path: String
         var scratch: String?
-        if let initSection {
-            guard let head = FileManager.default.contents(atPath: initSection),
-                let body = FileManager.default.contents(atPath: segment)
-            else { return nil }
-            let joined = NSTemporaryDirectory() + "cuepoint-resume-\(UUID().uuidString).mp4"
-            guard FileManager.default.createFile(atPath: joined, contents: head + body) else { return nil }
-            path = joined
-            scratch = joined
+        if initSection == nil, let local = store.localPath(of: segment) {
+            path = local
+        } else {
+            guard let body = try? store.read(segment) else { return nil }
+            var joined: [UInt8] = []
+            if let initSection {
+                guard let head = try? store.read(initSection) else { return nil }
+                joined = head
+            }
+            joined += body
+            path = NSTemporaryDirectory() + "cuepoint-resume-\(UUID().uuidString).\(initSection == nil ? "ts" : "mp4")"
+            guard FileManager.default.createFile(atPath: path, contents: Data(joined)) else { return nil }
+            scratch = path
         }
         defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
         guard let demuxer = try? InputOpener.open(url: path, format: nil, options: [:], interrupt: InterruptPolicy())
@@ -257,75 +265,70 @@ struct RecordingResume {
     ///
     /// - Returns: how many files were removed.
     @discardableResult
-    static func clearForRerun(directory: URL, renditions: [String]) -> Int {
-        let files = OutputFiles(directory: directory, only: Set(renditions))
+    static func clearForRerun(store: any Store, renditions: [String]) -> Int {
+        guard let files = try? OutputFiles.listing(store, only: Set(renditions)) else { return 0 }
         var removed = files.removeTemporaryFiles().count
-        for file in files.segments + files.initSections {
-            if unlink(directory.appendingPathComponent(file).path) == 0 { removed += 1 }
-        }
+        let media = files.segments + files.initSections
+        if (try? store.remove(media)) != nil { removed += media.count }
         return removed
     }
 }
 
-/// The files of an output directory that resuming cares about, by path relative to it:
-/// segment files and init sections in rendition folders, and temporary files anywhere in the
-/// directory and its folders.
+/// The files of a recording that resuming cares about, by path relative to its store: segment
+/// files and init sections in rendition folders, and temporary files at the top and in the
+/// folders.
 struct OutputFiles {
-    let directory: URL
+    let store: any Store
     private(set) var segments: [String] = []
     private(set) var initSections: [String] = []
     private(set) var temporary: [String] = []
+    /// The size of every segment file and init section, by path.
+    private(set) var sizes: [String: Int64] = [:]
 
+    /// Lists `store`.
+    ///
     /// - Parameter only: the rendition folders to look at; nil for every folder.
-    init(directory: URL, only: Set<String>? = nil) {
-        self.directory = directory
-        let manager = FileManager.default
-        let top = (try? manager.contentsOfDirectory(atPath: directory.path)) ?? []
-        temporary = top.filter { $0.hasSuffix(".tmp") }
-        for folder in top.sorted() where only?.contains(folder) ?? true {
-            var isDirectory: ObjCBool = false
-            let path = directory.appendingPathComponent(folder).path
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
-            for name in ((try? manager.contentsOfDirectory(atPath: path)) ?? []).sorted() {
-                let relative = "\(folder)/\(name)"
-                if name.hasSuffix(".tmp") {
-                    temporary.append(relative)
-                } else if Self.segmentNumber(name) != nil {
-                    segments.append(relative)
-                } else if Self.initNumber(name) != nil {
-                    initSections.append(relative)
+    static func listing(_ store: any Store, only: Set<String>? = nil) throws(CuepointError) -> OutputFiles {
+        var files = OutputFiles(store: store)
+        do {
+            let top = try store.list("")
+            files.temporary = top.filter { !$0.isFolder && RecordingLayout.isTemporary($0.name) }.map(\.name)
+            for folder in top where folder.isFolder && (only?.contains(folder.name) ?? true) {
+                for entry in try store.list(folder.name) where !entry.isFolder {
+                    let relative = RecordingLayout.path(entry.name, in: folder.name)
+                    if RecordingLayout.isTemporary(entry.name) {
+                        files.temporary.append(relative)
+                    } else if RecordingLayout.segmentNumber(entry.name) != nil {
+                        files.segments.append(relative)
+                        files.sizes[relative] = entry.byteCount
+                    } else if RecordingLayout.initNumber(entry.name) != nil {
+                        files.initSections.append(relative)
+                        files.sizes[relative] = entry.byteCount
+                    }
                 }
             }
+        } catch {
+            throw CuepointError(subject: error.path, message: "cannot \(error.operation): \(error.reason)", fix: error.fix)
         }
+        return files
     }
 
-    /// The number in a segment file name (`seg_000042.ts`, `seg_000042.m4s`, with or without `.tmp`).
-    static func segmentNumber(_ name: String) -> Int64? {
-        guard let match = name.wholeMatch(of: /seg_([0-9]+)\.(ts|m4s)(\.tmp)?/) else { return nil }
-        return Int64(match.1)
-    }
-
-    /// The number of an init section: `init.mp4` is 1, `init_N.mp4` is N.
-    static func initNumber(_ name: String) -> Int? {
-        if name == "init.mp4" { return 1 }
-        guard let match = name.wholeMatch(of: /init_([0-9]+)\.mp4/) else { return nil }
-        return Int(match.1)
-    }
+    private init(store: any Store) { self.store = store }
 
     /// The highest segment number of any segment file, temporary ones included (0 without).
     var highestSegmentNumber: Int64 {
-        (segments + temporary).compactMap { Self.segmentNumber(($0 as NSString).lastPathComponent) }.max() ?? 0
+        (segments + temporary).compactMap { RecordingLayout.segmentNumber(($0 as NSString).lastPathComponent) }.max() ?? 0
     }
 
     /// The highest init section number in a rendition folder (0 without).
     func highestInitNumber(in rendition: String) -> Int {
         initSections.filter { $0.hasPrefix("\(rendition)/") }
-            .compactMap { Self.initNumber(($0 as NSString).lastPathComponent) }.max() ?? 0
+            .compactMap { RecordingLayout.initNumber(($0 as NSString).lastPathComponent) }.max() ?? 0
     }
 
     /// Removes the temporary files; returns their paths.
     func removeTemporaryFiles() -> [String] {
-        temporary.filter { unlink(directory.appendingPathComponent($0).path) == 0 }
+        temporary.filter { (try? store.remove([$0])) != nil }
     }
 }
 
@@ -355,16 +358,16 @@ extension PipelineRunner {
     /// Before any input is read: a live job resumes the unfinished recording in its directory
     /// (or refuses one it must not touch); a file job clears what an earlier run left, to start
     /// afresh. See ``RecordingResume``.
-    func resumeOrClear(warnings: WarningCollector) throws(CuepointError) -> RecordingResume? {
+    func resumeOrClear(store: any Store, warnings: WarningCollector) throws(CuepointError) -> RecordingResume? {
         guard spec.input.isLive else {
-            RecordingResume.clearForRerun(directory: directory, renditions: spec.renditions.map(\.name))
+            RecordingResume.clearForRerun(store: store, renditions: spec.renditions.map(\.name))
             return nil
         }
-        guard let resume = try RecordingResume.inspect(directory: directory, spec: spec, warnings: warnings) else {
+        guard let resume = try RecordingResume.inspect(store: store, spec: spec, warnings: warnings) else {
             return nil
         }
         warnings.add(
-            "resuming the unfinished recording in \(directory.path) (recording.json) after media sequence number"
+            "resuming the unfinished recording in \(store.location) (\(RecordingLayout.state)) after media sequence number"
                 + " \(resume.lastMediaSequence); it continues after EXT-X-DISCONTINUITY")
         if !resume.unlistedFiles.isEmpty {
             warnings.add(

@@ -84,7 +84,7 @@ final class PartSegmenter {
             store.partCompleted(
                 rendition: output.name,
                 PartStore.Part(
-                    sequence: sequence, index: index, number: number, uri: PartStore.partURI(number: number),
+                    sequence: sequence, index: index, number: number, uri: RecordingLayout.part(number: number),
                     durationMilliseconds: duration, independent: openIsIndependent, bytes: bytes,
                     completedAt: DispatchTime.now().uptimeNanoseconds))
         }

@@ -18,7 +18,9 @@ import Foundation
 final class RenditionOutput {
     let name: String
     let container: Container
-    let store: DirectoryStore
+    let store: any Store
+    /// The names of the rendition's files.
+    let layout: RecordingLayout
     /// The input streams this rendition carries, in output order.
     private(set) var streams: [StreamInfo]
     /// A transcoded rendition's encoders, by the key its packets are written with (set for each
@@ -38,7 +40,7 @@ final class RenditionOutput {
 
     private var muxer: Muxer?
     private var outputIndex: [Int: Int] = [:]
-    private var segmentFile: FileSink?
+    private var segmentFile: (any StoreFile)?
     private var initSink: MemorySink?
     /// The number of the latest init section (`init.mp4` is 1, `init_N.mp4` is N). A resumed
     /// recording sets it to the highest on disk, so the next epoch's section gets a new name.
@@ -56,12 +58,13 @@ final class RenditionOutput {
     private var pendingEventMessages: [[UInt8]] = []
 
     init(
-        name: String, container: Container, store: DirectoryStore, streams: [StreamInfo],
+        name: String, container: Container, store: any Store, streams: [StreamInfo],
         carriesTimedMetadata: Bool = false, metadataTimeBase: Rational = .mpegTS, bitexact: Bool = false
     ) {
         self.bitexact = bitexact
         self.name = name
         self.container = container
+        self.layout = RecordingLayout(container: container)
         self.store = store
         self.streams = streams
         self.carriesTimedMetadata = carriesTimedMetadata
@@ -88,8 +91,6 @@ final class RenditionOutput {
         }
     }
 
-    var segmentExtension: String { container == .ts ? "ts" : "m4s" }
-
     /// A new input continues the recording (a live publisher reconnected): the next epoch's
     /// muxer carries its streams. Call between epochs (after ``endEpoch()``).
     func replaceStreams(_ streams: [StreamInfo], metadataTimeBase: Rational) {
@@ -100,14 +101,11 @@ final class RenditionOutput {
     }
 
     /// The file name of segment `sequence`, relative to the rendition directory.
-    func segmentName(_ sequence: Int64) -> String {
-        let digits = String(sequence)
-        return "seg_" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + "." + segmentExtension
-    }
+    func segmentName(_ sequence: Int64) -> String { layout.segment(sequence: sequence) }
 
     /// Starts writing segment `sequence`; creates the epoch's muxer when none is running.
     func openSegment(sequence: Int64) throws {
-        let file = try store.openFile("\(name)/\(segmentName(sequence))")
+        let file = try store.openNew(RecordingLayout.path(segmentName(sequence), in: name))
         segmentFile = file
         if muxer == nil {
             try startMuxer(firstSink: file)
@@ -154,7 +152,7 @@ final class RenditionOutput {
                 // delay_moov: the first flush writes only ftyp+moov.
                 try muxer.flush()
                 let initSection = carriesTimedMetadata ? RenditionOutput.addingBrand("aid3", to: initSink.bytes) : initSink.bytes
-                try store.writeNew(initSection, to: "\(name)/\(initURI!)")
+                try store.create(RecordingLayout.path(initURI!, in: name), with: initSection)
                 self.initSink = nil
             }
             muxer.sink = file
@@ -219,7 +217,7 @@ final class RenditionOutput {
             try muxer.flush()
             let bytes = initSink.bytes
             let initSection = carriesTimedMetadata ? RenditionOutput.addingBrand("aid3", to: bytes) : bytes
-            try store.writeAtomically(initSection, to: "\(name)/\(initURI!)")
+            try store.create(RecordingLayout.path(initURI!, in: name), with: initSection)
             self.initSink = nil
         }
         let part = MemorySink()
@@ -232,7 +230,7 @@ final class RenditionOutput {
         return part.bytes
     }
 
-    private func startMuxer(firstSink: FileSink) throws {
+    private func startMuxer(firstSink: any StoreFile) throws {
         let muxer = try Muxer(formatName: container == .ts ? "mpegts" : "mp4")
         outputIndex = [:]
         adtsFilters = [:]
@@ -260,7 +258,7 @@ final class RenditionOutput {
             try muxer.writeHeader(options: options)
         case .fmp4:
             initNumber += 1
-            initURI = initNumber == 1 ? "init.mp4" : "init_\(initNumber).mp4"
+            initURI = RecordingLayout.initSection(number: initNumber)
             let sink = MemorySink()
             initSink = sink
             muxer.sink = sink

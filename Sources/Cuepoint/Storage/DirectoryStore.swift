@@ -1,13 +1,17 @@
 import CuepointFFmpeg
 import Foundation
 
-/// The output directory of a recording. Every file appears under its final name only when
-/// complete: playlists and small files are written to a temporary name and renamed, and a
-/// segment is written to `<name>.tmp` while it is being muxed and renamed when it closes,
-/// so a reader (a player, a CDN pull, a crashed run) never sees a half-written file.
+/// A recording in a local directory: the embedded default ``Store`` and the durable spool that
+/// replicas (object stores, HTTP origins) are fed from.
 ///
-/// Owned by the muxing thread of its pipeline.
-public final class DirectoryStore: Sendable {
+/// Every file appears under its final name only when complete: documents are written to
+/// `<name>.tmp` and renamed over the old file (`rename(2)` is atomic), and a segment is written
+/// to `<name>.tmp` while it is muxed and linked to its final name when it closes (`link(2)`
+/// fails rather than replace a file), so a reader (a player, a CDN pull, a crashed run) never
+/// sees a half-written file and a published segment is never overwritten.
+///
+/// Owned by the muxing thread of its pipeline; the replay reads through it too.
+public final class DirectoryStore: Store {
     /// The directory all relative paths are resolved against.
     public let root: URL
     /// Whether to `fsync` files before renaming them (slower; survives power loss).
@@ -18,76 +22,84 @@ public final class DirectoryStore: Sendable {
         self.durable = durable
     }
 
-    /// Creates the root (and a subdirectory) if needed and proves it is writable.
-    public func prepare(subdirectories: [String] = []) throws(StorageError) {
-        for path in [root.path] + subdirectories.map({ root.appendingPathComponent($0).path }) {
+    public var location: String { root.path }
+
+    /// The absolute path of `path`.
+    func absolute(_ path: String) -> String { root.appendingPathComponent(path).path }
+
+    public func prepare(folders: [String] = []) throws(StorageError) {
+        for path in [root.path] + folders.map(absolute) {
             try createDirectory(path)
         }
-        let probe = root.appendingPathComponent(".cuepoint-write-test").path
+        let probe = absolute(".cuepoint-write-test")
         let descriptor = open(probe, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         if descriptor < 0 { throw StorageError(path: root.path, operation: "write to", code: errno) }
         close(descriptor)
         unlink(probe)
     }
 
-    /// Writes `bytes` to `relativePath` atomically (temporary file, then rename).
-    public func writeAtomically(_ bytes: some Collection<UInt8>, to relativePath: String) throws(StorageError) {
-        let sink = try FileSink(store: self, relativePath: relativePath)
-        do {
-            try Array(bytes).withUnsafeBytes { buffer in try sink.write(buffer) }
-        } catch let error as StorageError {
-            sink.discard()
-            throw error
-        } catch {
-            sink.discard()
-            throw StorageError(path: sink.finalPath, operation: "write", code: EIO)
+    public func replace(_ path: String, with bytes: [UInt8]) throws(StorageError) {
+        try write(bytes, to: path, replacing: true)
+    }
+
+    public func create(_ path: String, with bytes: [UInt8]) throws(StorageError) {
+        try write(bytes, to: path, replacing: false)
+    }
+
+    public func openNew(_ path: String) throws(StorageError) -> any StoreFile {
+        try FileSink(store: self, relativePath: path, replacing: false)
+    }
+
+    public func list(_ folder: String) throws(StorageError) -> [StoreEntry] {
+        let path = folder.isEmpty ? root.path : absolute(folder)
+        guard let directory = opendir(path) else {
+            if errno == ENOENT || errno == ENOTDIR { return [] }
+            throw StorageError(path: path, operation: "list", code: errno)
         }
-        try sink.commit()
+        defer { closedir(directory) }
+        var entries: [StoreEntry] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name == "." || name == ".." { continue }
+            var status = stat()
+            guard stat(path + "/" + name, &status) == 0 else { continue }  // removed meanwhile
+            let isFolder = (status.st_mode & S_IFMT) == S_IFDIR
+            entries.append(StoreEntry(name: name, byteCount: isFolder ? nil : Int64(status.st_size)))
+        }
+        return entries.sorted { $0.name < $1.name }
     }
 
-    /// Writes UTF-8 `text` atomically.
-    public func writeAtomically(text: String, to relativePath: String) throws(StorageError) {
-        try writeAtomically(Array(text.utf8), to: relativePath)
+    public func read(_ path: String) throws(StorageError) -> [UInt8]? {
+        let absolute = absolute(path)
+        guard FileManager.default.fileExists(atPath: absolute) else { return nil }
+        guard let data = FileManager.default.contents(atPath: absolute) else {
+            throw StorageError(path: absolute, operation: "read", code: access(absolute, R_OK) != 0 ? errno : EIO)
+        }
+        return Array(data)
     }
 
-    /// Opens a new file (a segment) that becomes visible under `relativePath` on `commit()`.
-    ///
-    /// A file that already exists there is never replaced: a segment, once published, keeps its
-    /// bytes (a resumed recording must not overwrite one, whatever its numbering says).
-    ///
-    /// - Throws: ``StorageError`` with `EEXIST` naming the path when the file exists, at open or
-    ///   (if it appeared meanwhile) at `commit()`.
-    public func openFile(_ relativePath: String) throws(StorageError) -> FileSink {
-        try FileSink(store: self, relativePath: relativePath, replacing: false)
+    public func exists(_ path: String) -> Bool {
+        FileManager.default.fileExists(atPath: absolute(path))
     }
 
-    /// Writes `bytes` to a new file at `relativePath` (an init section), like ``openFile(_:)``
-    /// never replacing an existing one.
-    public func writeNew(_ bytes: some Collection<UInt8>, to relativePath: String) throws(StorageError) {
-        let sink = try FileSink(store: self, relativePath: relativePath, replacing: false)
+    public func remove(_ paths: [String]) throws(StorageError) {
+        for path in paths {
+            let absolute = absolute(path)
+            if unlink(absolute) != 0 && errno != ENOENT { throw StorageError(path: absolute, operation: "remove", code: errno) }
+        }
+    }
+
+    public func localPath(of path: String) -> String? { absolute(path) }
+
+    private func write(_ bytes: [UInt8], to path: String, replacing: Bool) throws(StorageError) {
+        let sink = try FileSink(store: self, relativePath: path, replacing: replacing)
         do {
-            try Array(bytes).withUnsafeBytes { buffer in try sink.write(buffer) }
+            try bytes.withUnsafeBytes { buffer in try sink.write(buffer) }
         } catch {
             sink.discard()
             throw (error as? StorageError) ?? StorageError(path: sink.finalPath, operation: "write", code: EIO)
         }
         try sink.commit()
-    }
-
-    /// Removes a file; a file already gone is not an error.
-    public func remove(_ relativePath: String) throws(StorageError) {
-        let path = root.appendingPathComponent(relativePath).path
-        if unlink(path) != 0 && errno != ENOENT { throw StorageError(path: path, operation: "remove", code: errno) }
-    }
-
-    /// Whether a file exists at `relativePath`.
-    public func exists(_ relativePath: String) -> Bool {
-        FileManager.default.fileExists(atPath: root.appendingPathComponent(relativePath).path)
-    }
-
-    /// Reads a whole file, nil when it does not exist.
-    public func read(_ relativePath: String) -> Data? {
-        FileManager.default.contents(atPath: root.appendingPathComponent(relativePath).path)
     }
 
     private func createDirectory(_ path: String) throws(StorageError) {
@@ -105,7 +117,7 @@ public final class DirectoryStore: Sendable {
 }
 
 /// A file being written under a temporary name; `commit()` renames it to its final name.
-public final class FileSink: ByteSink {
+public final class FileSink: StoreFile {
     /// The name the file gets on commit.
     public let finalPath: String
     /// The name while it is written.
@@ -118,8 +130,8 @@ public final class FileSink: ByteSink {
     private let replacing: Bool
 
     init(store: DirectoryStore, relativePath: String, replacing: Bool = true) throws(StorageError) {
-        finalPath = store.root.appendingPathComponent(relativePath).path
-        temporaryPath = finalPath + ".tmp"
+        finalPath = store.absolute(relativePath)
+        temporaryPath = RecordingLayout.temporary(finalPath)
         durable = store.durable
         self.replacing = replacing
         if !replacing && FileManager.default.fileExists(atPath: finalPath) {

@@ -14,7 +14,7 @@ import Testing
 
     /// The URI of part `index` of segment `sequence` when every segment has four parts.
     static func partURI(_ sequence: Int64, _ index: Int) -> String {
-        PartStore.partURI(number: (sequence - 1) * 4 + Int64(index) + 1)
+        RecordingLayout.part(number: (sequence - 1) * 4 + Int64(index) + 1)
     }
 
     /// A store for one or two renditions of 2 s segments in 0.5 s parts.
