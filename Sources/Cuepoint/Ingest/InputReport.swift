@@ -41,7 +41,7 @@ public struct InputReport: Sendable {
 
     /// The report as text, one stream per line, then the CODECS attribute.
     public var text: String {
-        var lines = ["\(url): \(formatName)" + (durationMilliseconds.map { ", " + formatSeconds(.milliseconds($0)) } ?? "")]
+        var lines = ["\(url): \(formatName)" + (durationMilliseconds.map { ", " + SecondsText.format(milliseconds: $0) } ?? "")]
         for stream in streams {
             lines.append("  stream \(stream.index): \(stream.mediaType) \(stream.codec) [\(stream.codecString ?? "no CODECS")] \(stream.detail)")
         }

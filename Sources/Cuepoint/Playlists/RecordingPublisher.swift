@@ -63,7 +63,7 @@ final class RecordingPublisher {
             if renditions[index].playlists.targetDuration > before && !warnedTargetDuration {
                 warnedTargetDuration = true
                 warnings.add(
-                    "segment \(record.uri) of \(record.rendition) lasts \(formatSeconds(.milliseconds(record.durationMilliseconds)))"
+                    "segment \(record.uri) of \(record.rendition) lasts \(SecondsText.format(milliseconds: record.durationMilliseconds))"
                         + ", longer than the target; EXT-X-TARGETDURATION rises to \(renditions[index].playlists.targetDuration)"
                         + " (the input's keyframes are too far apart for the segment length)")
             }

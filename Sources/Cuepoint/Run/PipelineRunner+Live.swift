@@ -55,7 +55,7 @@ extension PipelineRunner {
                 reading.dropped = nil
                 return reading
             }
-            let after = formatSeconds(.milliseconds(session.latestMediaMilliseconds))
+            let after = SecondsText.format(milliseconds: session.latestMediaMilliseconds)
             let cause = reading.failure ?? reading.dropped.map { "\($0.message)" } ?? "end of stream"
             do {
                 try session.inputEnded()

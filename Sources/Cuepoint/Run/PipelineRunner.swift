@@ -68,8 +68,6 @@ public final class PipelineRunner: Sendable {
     let options: RunOptions
     let interrupt = InterruptPolicy()
     private let markerDesk = Mutex<MarkerDesk?>(nil)
-    /// The wall clock of recording time 0 in the current epoch (for the fall-behind gauge).
-    private let recordingZero = Mutex<WallClockTime?>(nil)
     /// Says once per run when a live input is processed too slowly (transcoding that cannot keep up).
     private let fallBehind = FallBehindWarning()
     /// What the run has done so far: segments, markers, ingest, latency (`/metrics`).
@@ -278,8 +276,6 @@ public final class PipelineRunner: Sendable {
         if live != nil { session.inputStarted(arrivedAt: arrivalTime(of: demuxer)) }
         if let partStore { session.parts = PartSegmenter(store: partStore) }
         var followers: [MarkerFileFollower] = []
-        recordingZero.withLock { $0 = nil }
-        session.onEpoch = { [self] start in recordingZero.withLock { $0 = start } }
         session.onSegmentsPublished = { [metrics] records, latency in
             metrics.recordSegments(
                 records.map { ($0.rendition, $0.durationMilliseconds) }, publishLatencyNanoseconds: latency)
@@ -290,10 +286,6 @@ public final class PipelineRunner: Sendable {
             let desk = try openMarkerDesk(
                 store: store, startDate: startDate, duration: isLive ? nil : demuxer.duration, resumed: resumed,
                 warnings: warnings)
-            session.onEpoch = { [self] start in
-                recordingZero.withLock { $0 = start }
-                desk.setRecordingStart(start)
-            }
             try loadMarkers(markersSpec, into: desk, live: isLive, followers: &followers, warnings: warnings)
             for command in desk.drain() { apply(command, to: session) }
             markerDesk.withLock { $0 = desk }
@@ -378,6 +370,7 @@ public final class PipelineRunner: Sendable {
         warnings: WarningCollector
     ) throws(CuepointError) -> Reading {
         let desk = markerDesk.withLock { $0 }
+        var epochsSeen = session.timeline.epochs.count
         var lastFollow = DispatchTime.now().uptimeNanoseconds
         let packet = Packet()
         var reading = Reading()
@@ -403,7 +396,7 @@ public final class PipelineRunner: Sendable {
                 readErrors += 1
                 if consecutiveErrors >= 32 || error.code == .inputOutput || error.code == .timedOut {
                     reading.failure =
-                        "the input is damaged after \(formatSeconds(.milliseconds(session.latestMediaMilliseconds))) (\(error.message))"
+                        "the input is damaged after \(SecondsText.format(milliseconds: session.latestMediaMilliseconds)) (\(error.message))"
                     break
                 }
                 warnings.count("unreadable data in the input was skipped")
@@ -420,6 +413,11 @@ public final class PipelineRunner: Sendable {
             }
             do {
                 try session.handle(packet)
+                // A new epoch moves the wall-clock mapping: markers given as dates or "now" follow it.
+                if let desk, session.timeline.epochs.count != epochsSeen {
+                    epochsSeen = session.timeline.epochs.count
+                    if let zero = session.timeline.current?.recordingZero { desk.setRecordingStart(zero) }
+                }
             } catch {
                 session.salvage()
                 throw describeOutputFailure(error, input: inputName)
@@ -443,7 +441,7 @@ public final class PipelineRunner: Sendable {
             let reached = session.latestMediaMilliseconds
             if reached < total - max(1000, total / 50) {
                 reading.failure =
-                    "the input ends at \(formatSeconds(.milliseconds(reached))) but declares \(formatSeconds(.milliseconds(total)))"
+                    "the input ends at \(SecondsText.format(milliseconds: reached)) but declares \(SecondsText.format(milliseconds: total))"
                     + " (truncated file?)"
             }
         }
@@ -521,7 +519,7 @@ public final class PipelineRunner: Sendable {
     private func sampleMetrics(session: RecordingSession, uptimeNanoseconds: UInt64, warnings: WarningCollector) {
         let media = session.latestMediaMilliseconds
         var lag: Int64?
-        if spec.input.isLive, let zero = recordingZero.withLock({ $0 }) {
+        if spec.input.isLive, let zero = session.timeline.current?.recordingZero {
             lag = options.clock.now().millisecondsSince1970 - zero.millisecondsSince1970 - media
         }
         metrics.sample(mediaMilliseconds: media, fallBehindMilliseconds: lag, uptimeNanoseconds: uptimeNanoseconds)

@@ -3,23 +3,25 @@ import CuepointHLS
 import CuepointTime
 import Foundation
 
-/// Turns the packets of one input into segments and playlists for every rendition: the
-/// per-packet loop of a copy pipeline. Owned by the thread that reads the input.
+/// Turns the packets of one input into segments for every rendition: the per-packet loop of a
+/// pipeline. Owned by the thread that reads the input.
 ///
-/// For each packet: the `TimestampGuard` accepts it, drops it, or declares a discontinuity
-/// (a new epoch: a new muxer, EXT-X-DISCONTINUITY, PROGRAM-DATE-TIME continuing); on the
-/// cut stream the `SegmentCutter` decides whether it opens or cuts a segment; then the
-/// packet is written to every rendition. After each segment, every playlist is published.
+/// For each packet:
+///
+///     packet ─► shift (restarted input) ─► TimestampGuard ─┬─ drop
+///                                                         ├─ discontinuity: end the epoch
+///                                                         └─ accept
+///        cut stream ─► SegmentCutter ─► open / cut / append ─► MarkerPlacement (in-band tags)
+///                                              │                 PartSegmenter (LL-HLS parts)
+///        every stream ─► each copy rendition's muxer; the transcoder's decoder
+///
+/// The session owns the ``Timeline`` (epochs and the mapping of recording time to media time and
+/// wall clock) and decides every boundary: on the input's keyframes when a rendition copies,
+/// or on the decoded frames when every rendition is encoded (`RecordingSession+DecodedFrames`,
+/// beside the transcoder). Each closed segment is described to the ``SegmentBarrier``, which
+/// publishes segment N once every rendition has closed it. Markers are placed by
+/// ``MarkerPlacement``; LL-HLS parts are cut by ``PartSegmenter``, both as steps of this loop.
 final class RecordingSession {
-    struct Epoch {
-        /// Media time of the epoch's first segment start (its grid origin).
-        var origin: MediaTime
-        /// Wall-clock time of `origin`.
-        var wallClock: WallClockTime
-        /// Recording time (ms since the recording started) of `origin`.
-        var recordingOffsetMilliseconds: Int64
-    }
-
     /// The copy renditions' outputs.
     let outputs: [RenditionOutput]
     /// Each copy output's position among the publisher's renditions.
@@ -35,17 +37,21 @@ final class RecordingSession {
     let barrier: SegmentBarrier
     private(set) var cutStream: Int
     private(set) var streams: [Int: StreamInfo]
-    let isLive: Bool
+    /// The wall clock, read when an epoch starts and for date ranges.
     let clock: any WallClock
-    let startDate: WallClockTime?
     let warnings: WarningCollector
 
-    /// Product markers: what to put in playlists and in-band; nil when the pipeline has none.
-    private var markers: MarkerSchedule?
-    private let markerClass: String
-    private let alignToMarkers: Bool
-    /// Called with the wall clock of recording time 0 of each new epoch (for the marker desk).
-    var onEpoch: ((_ wallClockOfRecordingZero: WallClockTime) -> Void)?
+    /// Epochs and the mapping between recording time, media time and wall-clock time.
+    private(set) var timeline: Timeline
+    /// Product markers: date ranges and in-band tags; nil when the pipeline has none.
+    private var markers: MarkerPlacement?
+    /// LL-HLS: cuts parts inside segments for the part store; nil without `output.part` (fMP4 only,
+    /// copy renditions only). The part store learns of each publication from the barrier.
+    var parts: PartSegmenter? {
+        didSet {
+            barrier.afterPublishing = parts.map { parts in { publisher in parts.store.segmentsPublished(publisher.lowLatencyState) } }
+        }
+    }
     /// Called after each segment's playlists are published, with its records (one per
     /// rendition) and the publish latency: from the packet that completed the segment (the
     /// cut, or the end of the input) to the playlists written, in nanoseconds of the monotonic
@@ -56,47 +62,26 @@ final class RecordingSession {
     }
     /// Segments published per rendition so far (any thread).
     var publishedSegments: Int { barrier.publishedSegments }
-    /// LL-HLS: cuts parts inside segments for the part store; nil without `output.part` (fMP4 only,
-    /// copy renditions only). The part store learns of each publication from the barrier.
-    var parts: PartSegmenter? {
-        didSet {
-            barrier.afterPublishing = parts.map { parts in { publisher in parts.store.segmentsPublished(publisher.lowLatencyState) } }
-        }
-    }
-    private var epochs: [Epoch] = []
-    /// The media time of the last in-band tag in this epoch: tags must not go back in time.
-    private var lastTagTime: MediaTime?
 
-    private var cutter: SegmentCutter
+    var cutter: SegmentCutter
     private var timestampGuard = TimestampGuard()
-    private var epoch: Epoch?
-    private var epochCount = 0
-    /// Whether the input's timestamps jumped at least once.
-    var hadDiscontinuity: Bool { epochCount > 1 || pendingDiscontinuity }
-    private var pendingDiscontinuity = false
-    /// The picture size of the last decoded frame (when cutting on frames).
-    private var frameGeometry: String?
-    /// The segment being opened follows a change of the input's picture size: EXT-X-DISCONTINUITY.
-    private var geometryBreak = false
-    /// A picture size change was seen; the next cut carries the discontinuity.
-    private var geometryBreakPending = false
-    private var segmentOpen = false
-    private var segmentStart: MediaTime?
-    /// The end (pts + duration) of the latest cut-stream packet of the open segment.
-    private var segmentEnd: MediaTime?
+    /// The open segment; nil between segments.
+    private(set) var openSegment: OpenSegment?
     private var nextSequence: Int64
-    private(set) var latestMediaMilliseconds: Int64 = 0
-    /// The end of the last closed segment, in recording time: where the next epoch starts.
-    private var recordedMilliseconds: Int64 = 0
-    /// Live inputs: when the input's first packet arrived, and its media time once seen; the
-    /// next epoch's PROGRAM-DATE-TIME is derived from it (see ``inputStarted(arrivedAt:)``).
-    private var arrival: (wallClock: WallClockTime, firstMediaMilliseconds: Int64?)?
-    /// The latest presentation end written, in ms of media time (where a new input continues).
-    private var writtenEndMilliseconds: Int64?
-    /// A restarted input's timestamps are moved to continue after ``writtenEndMilliseconds``,
-    /// so the recording's media timeline never goes back across a reconnect (players and FFmpeg
-    /// handle EXT-X-DISCONTINUITY better with monotonic timestamps); set at its first packet.
-    private var inputShift: (pending: Bool, milliseconds: Int64) = (false, 0)
+    /// The next segment closed is the first after a break (timestamps that jumped, a reconnect,
+    /// a resume): it carries EXT-X-DISCONTINUITY once the recording has an earlier epoch.
+    private var pendingDiscontinuity = false
+    /// Cutting on frames: the segment being opened follows a change of the input's picture size.
+    var geometryBreak = false
+    /// Cutting on frames: the picture size of the last decoded frame and the break it announced.
+    var frameGeometry = FrameGeometry()
+
+    /// The segment being written.
+    struct OpenSegment {
+        var start: MediaTime
+        /// The end (pts + duration) of the latest cut-stream frame written into it.
+        var end: MediaTime?
+    }
 
     init(
         outputs: [RenditionOutput], publisher: RecordingPublisher, cutStream: Int, streams: [StreamInfo],
@@ -109,18 +94,13 @@ final class RecordingSession {
         self.barrier = barrier ?? SegmentBarrier(publisher: publisher, clock: clock)
         let videoStream = streams.first { $0.index == cutStream && $0.mediaType == .video }
         self.cutsOnFrames = transcoder != nil && outputs.isEmpty && videoStream != nil
-        self.markers = markers.map {
-            MarkerSchedule(carriesDateRanges: $0.carry.contains(.daterange), carriesInBand: $0.carry.contains(.id3))
-        }
-        self.markerClass = markers?.className ?? MarkersSpec.defaultClassName
-        self.alignToMarkers = markers?.align ?? false
+        self.markers = markers.map(MarkerPlacement.init(spec:))
         self.outputs = outputs
         self.publisher = publisher
         self.cutStream = cutStream
         self.streams = Dictionary(uniqueKeysWithValues: streams.map { ($0.index, $0) })
-        self.isLive = isLive
+        self.timeline = Timeline(isLive: isLive, startDate: startDate)
         self.clock = clock
-        self.startDate = startDate
         self.warnings = warnings
         self.cutter = SegmentCutter(target: target)
         self.nextSequence = firstSequence
@@ -132,10 +112,16 @@ final class RecordingSession {
         }
     }
 
+    /// Media reached since the recording started, in milliseconds of recording time.
+    var latestMediaMilliseconds: Int64 { timeline.reachedMilliseconds }
+
+    /// Whether the input's timestamps jumped at least once.
+    var hadDiscontinuity: Bool { timeline.hasEarlierEpoch || pendingDiscontinuity }
+
     /// Handles one packet read from the input.
     func handle(_ packet: Packet) throws {
         guard let stream = streams[packet.streamIndex] else { return }
-        if inputShift.pending || inputShift.milliseconds != 0 { shiftRestartedInput(packet, stream: stream) }
+        shiftRestartedInput(packet, stream: stream)
         guard let ptsTicks = packet.pts ?? packet.dts, let dtsTicks = packet.dts ?? packet.pts else {
             warnings.count("packets without timestamps were dropped")
             return
@@ -145,7 +131,7 @@ final class RecordingSession {
         let dts = MediaTime(ticks: dtsTicks, timeBase: base)
         let duration = MediaTime(ticks: packet.duration > 0 ? packet.duration : defaultDuration(stream), timeBase: base)
         let isCut = stream.index == cutStream
-        if arrival != nil, arrival?.firstMediaMilliseconds == nil { arrival?.firstMediaMilliseconds = dts.milliseconds }
+        timeline.sawPacket(at: dts)
 
         switch timestampGuard.judge(stream: stream.index, dts: dts, duration: duration, isCutStream: isCut) {
         case .drop(let reason):
@@ -153,8 +139,8 @@ final class RecordingSession {
             return
         case .discontinuity(let jump):
             warnings.add(
-                "timestamps jump by \(formatSeconds(jump)) after \(formatSeconds(.milliseconds(latestMediaMilliseconds)))"
-                    + " of media; continuing with EXT-X-DISCONTINUITY")
+                "timestamps jump by \(SecondsText.format(jump)) after "
+                    + "\(SecondsText.format(milliseconds: latestMediaMilliseconds)) of media; continuing with EXT-X-DISCONTINUITY")
             try endEpoch()
             cutter.startNewEpoch()
             pendingDiscontinuity = true
@@ -175,21 +161,19 @@ final class RecordingSession {
                 return
             case .open:
                 beginEpoch(origin: pts)
-                try openSegment(start: pts, decodeStart: dts)
+                try open(start: pts, decodeStart: dts)
             case .cut:
-                try closeSegment(end: pts)
-                try openSegment(start: pts, decodeStart: dts)
+                try close(end: pts)
+                try open(start: pts, decodeStart: dts)
             case .append:
-                if let parts, let epoch {
+                if let parts, let epoch = timeline.current {
                     try parts.frame(
                         decodeStart: (dts - epoch.origin).milliseconds, duration: duration.milliseconds,
                         isKeyframe: packet.isKeyframe || stream.mediaType == .audio, outputs: outputs)
                 }
             }
-            if let epoch, markers?.carriesInBand == true {
-                try writeDueMarkers(at: pts, epoch: epoch)
-            }
-        } else if !segmentOpen {
+            try writeDueMarkers(at: pts)
+        } else if openSegment == nil {
             return  // before the first keyframe of the epoch: no segment to put it in
         }
         if let transcoder {
@@ -201,15 +185,10 @@ final class RecordingSession {
         // Only a frame that was written extends the segment (a damaged one may be dropped).
         let written = outputs.isEmpty ? true : try write(packet)
         guard written else { return }
-        writtenEndMilliseconds = max(writtenEndMilliseconds ?? .min, (pts + duration).milliseconds)
+        timeline.wrote(until: pts + duration)
         guard isCut else { return }
-        let end = pts + duration
-        if segmentEnd.map({ end > $0 }) ?? true { segmentEnd = end }
-        if let epoch {
-            // With B-frames the newest packet in decoding order is not the latest in presentation.
-            latestMediaMilliseconds = max(
-                latestMediaMilliseconds, epoch.recordingOffsetMilliseconds + (end - epoch.origin).milliseconds)
-        }
+        // With B-frames the newest packet in decoding order is not the latest in presentation.
+        extendSegment(to: pts + duration)
     }
 
     /// Closes the open segment and publishes final playlists.
@@ -217,22 +196,20 @@ final class RecordingSession {
     @discardableResult
     func finish(complete: Bool) throws -> [(id: String, durationMilliseconds: Int64)] {
         // Markers that start inside the last frame: the cut stream never reached their start.
-        if segmentOpen, let epoch, let end = segmentEnd, markers?.carriesInBand == true {
-            try writeDueMarkers(at: end - .milliseconds(1), epoch: epoch)
-        }
+        if let end = openSegment?.end { try writeDueMarkers(at: end - .milliseconds(1)) }
         try endEpoch()
         var closedAtEnd: [(id: String, durationMilliseconds: Int64)] = []
-        if var schedule = markers {
+        if var placement = markers {
             // Markers still open end with the recording; markers that start after it cannot be placed.
-            let (closed, unplaced) = schedule.finish(recordingEnd: recordedMilliseconds)
-            markers = schedule
-            let ranges = closed.map { closingRange($0.0, duration: $0.1) }
+            let recordingEnd = timeline.recordedMilliseconds
+            let (ranges, closed, unplaced) = placement.finish(recordingEnd: recordingEnd, on: timeline, now: clock.now())
+            markers = placement
             barrier.withPublisher { $0.appendToLastSegment(ranges) }
-            closedAtEnd = closed.map { ($0.0.id, $0.1) }
+            closedAtEnd = closed
             for marker in unplaced {
                 warnings.add(
-                    "marker \(marker.id) starts at \(formatSeconds(.milliseconds(marker.startMilliseconds))), after the"
-                        + " recording ends (\(formatSeconds(.milliseconds(recordedMilliseconds)))); it was not placed")
+                    "marker \(marker.id) starts at \(SecondsText.format(milliseconds: marker.startMilliseconds)), after the"
+                        + " recording ends (\(SecondsText.format(milliseconds: recordingEnd))); it was not placed")
             }
         }
         if let waiting = barrier.incomplete.first {
@@ -258,7 +235,7 @@ final class RecordingSession {
     func salvage() {
         transcoder?.abandon()
         for output in outputs { output.abandon() }
-        segmentOpen = false
+        openSegment = nil
         try? publisher.publishAll(finished: true)
         parts?.store.finish(publisher.lowLatencyState)
         try? publisher.writeRecordingState(complete: false)
@@ -267,10 +244,9 @@ final class RecordingSession {
     // MARK: Live inputs
 
     /// A live input's first packet arrived at `wallClock` (before the demuxer buffered its
-    /// stream parameters): the next epoch's PROGRAM-DATE-TIME is taken from it, so "now" on the
-    /// wall clock maps to the media the viewer saw at that moment.
+    /// stream parameters): the next epoch's PROGRAM-DATE-TIME is taken from it.
     func inputStarted(arrivedAt wallClock: WallClockTime) {
-        arrival = (wallClock, nil)
+        timeline.inputArrived(at: wallClock)
     }
 
     /// The live input dropped but the recording goes on: the open segment closes and the epoch
@@ -293,8 +269,7 @@ final class RecordingSession {
         timestampGuard = TimestampGuard()
         cutter.startNewEpoch()
         pendingDiscontinuity = true
-        arrival = (wallClock, nil)
-        inputShift = (writtenEndMilliseconds != nil, 0)
+        timeline.inputRestarted(arrivedAt: wallClock)
     }
 
     /// Continues a live recording that an earlier process left unfinished (``RecordingResume``),
@@ -312,27 +287,18 @@ final class RecordingSession {
         lastEpoch: (wallClock: WallClockTime, recordingOffsetMilliseconds: Int64), mediaEndMilliseconds: Int64?
     ) {
         self.nextSequence = nextSequence
-        self.recordedMilliseconds = recordedMilliseconds
-        latestMediaMilliseconds = recordedMilliseconds
-        let previous = Epoch(
-            origin: .zero(), wallClock: lastEpoch.wallClock, recordingOffsetMilliseconds: lastEpoch.recordingOffsetMilliseconds)
-        epoch = previous
-        epochs = [previous]
-        epochCount = 1
+        timeline.resume(
+            recordedMilliseconds: recordedMilliseconds, lastSegment: (lastEpoch.wallClock, lastEpoch.recordingOffsetMilliseconds),
+            mediaEndMilliseconds: mediaEndMilliseconds)
         pendingDiscontinuity = true
-        writtenEndMilliseconds = mediaEndMilliseconds
-        inputShift = (mediaEndMilliseconds != nil, 0)
     }
 
-    /// Moves a restarted input's timestamps past what was written (see ``inputShift``): its first
-    /// packet's DTS goes 100 ms after the latest end written, which covers other streams that
-    /// start slightly earlier than the first packet.
+    /// Moves a restarted input's timestamps past what was written (see ``Timeline``).
     private func shiftRestartedInput(_ packet: Packet, stream: StreamInfo) {
-        if inputShift.pending, let first = packet.dts ?? packet.pts, let end = writtenEndMilliseconds {
-            inputShift = (false, end + 100 - MediaTime(ticks: first, timeBase: stream.timeBase).milliseconds)
-        }
-        guard inputShift.milliseconds != 0 else { return }
-        let ticks = MediaTime.milliseconds(inputShift.milliseconds).rescaled(to: stream.timeBase).ticks
+        let first = (packet.dts ?? packet.pts).map { MediaTime(ticks: $0, timeBase: stream.timeBase) }
+        let shift = timeline.shiftMilliseconds(forPacketAt: first)
+        guard shift != 0 else { return }
+        let ticks = MediaTime.milliseconds(shift).rescaled(to: stream.timeBase).ticks
         packet.pts = packet.pts.map { $0 + ticks }
         packet.dts = packet.dts.map { $0 + ticks }
     }
@@ -341,10 +307,7 @@ final class RecordingSession {
 
     /// Places an accepted marker on the recording.
     func add(_ marker: PlacedMarker) {
-        markers?.add(marker)
-        if alignToMarkers, let epoch, marker.startMilliseconds >= epoch.recordingOffsetMilliseconds {
-            cutter.requestBoundary(at: mediaTime(ofRecording: marker.startMilliseconds, in: epoch))
-        }
+        if let boundary = markers?.add(marker, on: timeline) { cutter.requestBoundary(at: boundary) }
     }
 
     /// Closes an open marker; false when no open marker has this ID.
@@ -352,57 +315,14 @@ final class RecordingSession {
         markers?.close(id: id, durationMilliseconds: durationMilliseconds) ?? false
     }
 
-    /// Writes the ID3 tags of the markers whose start the cut stream has reached at `pts`.
-    private func writeDueMarkers(at pts: MediaTime, epoch: Epoch) throws {
-        let now = epoch.recordingOffsetMilliseconds + (pts - epoch.origin).milliseconds
-        guard let due = markers?.dueInBand(at: now), !due.isEmpty else { return }
-        for item in due {
-            let placed = item.marker
-            let inThisEpoch = placed.startMilliseconds >= epoch.recordingOffsetMilliseconds
-            var time = item.late || !inThisEpoch ? pts : mediaTime(ofRecording: placed.startMilliseconds, in: epoch)
-            // With B-frames the packet that triggers a late tag may present after an on-time
-            // tag's start; the timed-ID3 stream's timestamps must still increase.
-            if let last = lastTagTime, time <= last { time = last + .milliseconds(1) }
-            lastTagTime = time
-            if item.late {
-                warnings.add(
-                    "marker \(placed.id) arrived after its start (\(formatSeconds(.milliseconds(placed.startMilliseconds))))"
-                        + " was published; its in-band tag is late, at \(formatSeconds(.milliseconds(now)))")
-            }
-            let tag = try ID3Tag(frames: [
-                .userText(description: "com.cuepoint.marker", value: String(decoding: placed.cardJSON, as: UTF8.self)),
-                .privateData(owner: "com.cuepoint.marker", data: Array(placed.id.utf8)),
-            ]).encoded()
-            for output in outputs { try output.writeTimedMetadata(tag, at: time, eventID: item.eventID) }
-            transcoder?.enqueueTimedMetadata(tag, at: time, eventID: item.eventID)
+    /// Writes the in-band tags of the markers whose start the cut stream has reached at `pts`.
+    func writeDueMarkers(at pts: MediaTime) throws {
+        guard markers?.carriesInBand == true, let epoch = timeline.current else { return }
+        for tag in try markers!.dueTags(at: pts, in: epoch) {
+            if let notice = tag.lateNotice { warnings.add(notice) }
+            for output in outputs { try output.writeTimedMetadata(tag.bytes, at: tag.time, eventID: tag.eventID) }
+            transcoder?.enqueueTimedMetadata(tag.bytes, at: tag.time, eventID: tag.eventID)
         }
-    }
-
-    /// The date ranges published with a segment that ends at recording time `end`.
-    private func dateRanges(forSegmentEndingAt end: Int64) -> [DateRange] {
-        guard markers != nil else { return [] }
-        let (opened, closed) = markers!.forSegment(endingAt: end)
-        return opened.map { $0.dateRange(className: markerClass, recordingStart: wallClockOfRecordingZero(for: $0.startMilliseconds)) }
-            + closed.map { closingRange($0.0, duration: $0.1) }
-    }
-
-    private func closingRange(_ marker: PlacedMarker, duration: Int64) -> DateRange {
-        marker.closingDateRange(
-            className: markerClass, recordingStart: wallClockOfRecordingZero(for: marker.startMilliseconds),
-            durationMilliseconds: duration)
-    }
-
-    /// The wall clock that recording time 0 has in the epoch holding recording time `time`, so
-    /// that `start + time` is the PROGRAM-DATE-TIME timeline of the segment holding it.
-    private func wallClockOfRecordingZero(for time: Int64) -> WallClockTime {
-        let epoch = epochs.last { $0.recordingOffsetMilliseconds <= time } ?? epochs.first
-        guard let epoch else { return startDate ?? clock.now() }
-        return epoch.wallClock.advanced(by: .milliseconds(-epoch.recordingOffsetMilliseconds))
-    }
-
-    /// The media time (cut-stream timeline) of recording time `time` within `epoch`.
-    private func mediaTime(ofRecording time: Int64, in epoch: Epoch) -> MediaTime {
-        epoch.origin + .milliseconds(time - epoch.recordingOffsetMilliseconds)
     }
 
     // MARK: Steps
@@ -425,65 +345,47 @@ final class RecordingSession {
         return written
     }
 
-    private func beginEpoch(origin: MediaTime) {
-        var wallClock: WallClockTime
-        let offset: Int64
-        if let previous = epoch {
-            offset = recordedMilliseconds
-            wallClock = isLive ? clock.now() : previous.wallClock.advanced(by: .milliseconds(offset - previous.recordingOffsetMilliseconds))
-        } else {
-            offset = 0
-            wallClock = startDate ?? clock.now()
-        }
-        if isLive, let arrival {
-            // The input's first packet arrived at `arrival.wallClock`; the origin (a keyframe) is
-            // that far into its media.
-            wallClock = arrival.wallClock.advanced(
-                by: .milliseconds(max(0, origin.milliseconds - (arrival.firstMediaMilliseconds ?? origin.milliseconds))))
-            self.arrival = nil
-        }
-        if let previous = epochs.last, wallClock < previous.wallClock.advanced(by: .milliseconds(offset - previous.recordingOffsetMilliseconds)) {
-            // PROGRAM-DATE-TIME never goes back (a fast publisher, a resumed recording).
-            wallClock = previous.wallClock.advanced(by: .milliseconds(offset - previous.recordingOffsetMilliseconds))
-        }
-        let epoch = Epoch(origin: origin, wallClock: wallClock, recordingOffsetMilliseconds: offset)
-        self.epoch = epoch
-        epochs.append(epoch)
-        lastTagTime = nil
-        epochCount += 1
-        onEpoch?(wallClock.advanced(by: .milliseconds(-offset)))
-        if alignToMarkers, let starts = markers?.upcomingStarts {
-            for start in starts where start > offset { cutter.requestBoundary(at: mediaTime(ofRecording: start, in: epoch)) }
-        }
+    /// A frame or packet that presents until `end` was written (any stream).
+    func wrote(until end: MediaTime) { timeline.wrote(until: end) }
+
+    /// The cut stream reached `end` (the presentation end of a frame written into the open segment).
+    func extendSegment(to end: MediaTime) {
+        if openSegment?.end.map({ end > $0 }) ?? true { openSegment?.end = end }
+        timeline.reached(end)
     }
 
-    private func openSegment(start: MediaTime, decodeStart: MediaTime? = nil) throws {
+    /// Starts an epoch whose first segment starts at `origin` (see ``Timeline/beginEpoch(origin:now:)``).
+    func beginEpoch(origin: MediaTime) {
+        let epoch = timeline.beginEpoch(origin: origin, now: clock.now())
+        for boundary in markers?.epochBegan(epoch) ?? [] { cutter.requestBoundary(at: boundary) }
+    }
+
+    /// Opens segment `nextSequence` at `start` in every rendition.
+    func open(start: MediaTime, decodeStart: MediaTime? = nil) throws {
         for output in outputs { try output.openSegment(sequence: nextSequence) }
         transcoder?.announce(boundary: start, sequence: nextSequence, forceKeyframe: !cutsOnFrames)
-        if let parts, let epoch {
+        if let parts, let epoch = timeline.current {
             let offset = (start - epoch.origin).milliseconds
             let decodeOffset = ((decodeStart ?? start) - epoch.origin).milliseconds
             parts.segmentOpened(
                 sequence: nextSequence, start: offset, decodeStart: decodeOffset, outputs: outputs,
-                discontinuity: pendingDiscontinuity && epochCount > 1,
-                programDateTime: epoch.wallClock.advanced(by: .milliseconds(offset)))
+                discontinuity: pendingDiscontinuity && timeline.hasEarlierEpoch,
+                programDateTime: epoch.wallClock(atOffset: offset))
         }
-        segmentOpen = true
-        segmentStart = start
-        segmentEnd = nil
+        openSegment = OpenSegment(start: start, end: nil)
     }
 
     /// Closes the open segment, which ends at `end` (the next segment's start, or the end of
-    /// its last frame), and publishes the playlists.
+    /// its last frame), and hands it to the barrier, which publishes the playlists.
     ///
     /// EXTINF is the difference of the two boundaries each rounded to milliseconds from the
     /// epoch's origin, so the durations of an epoch add up exactly to its rounded length.
-    private func closeSegment(end: MediaTime) throws {
-        guard segmentOpen, let start = segmentStart, let epoch else { return }
+    func close(end: MediaTime) throws {
+        guard let segment = openSegment, let epoch = timeline.current else { return }
         let completedAt = DispatchTime.now().uptimeNanoseconds
-        let startOffset = (start - epoch.origin).milliseconds
+        let startOffset = (segment.start - epoch.origin).milliseconds
         let endOffset = max((end - epoch.origin).milliseconds, startOffset + 1)
-        let discontinuity = (pendingDiscontinuity && epochCount > 1) || geometryBreak
+        let discontinuity = (pendingDiscontinuity && timeline.hasEarlierEpoch) || geometryBreak
         pendingDiscontinuity = false
         geometryBreak = false
         let sequence = nextSequence
@@ -494,88 +396,33 @@ final class RecordingSession {
                 SegmentBarrier.File(uri: output.segmentName(sequence), byteCount: bytes, initURI: output.initURI),
                 rendition: position, sequence: sequence)
         }
-        segmentOpen = false
+        openSegment = nil
         nextSequence += 1
-        recordedMilliseconds = epoch.recordingOffsetMilliseconds + endOffset
+        timeline.segmentClosed(endOffsetMilliseconds: endOffset)
+        let dateRanges =
+            markers?.dateRanges(forSegmentEndingAt: timeline.recordedMilliseconds, on: timeline, now: clock.now()) ?? []
         // Transcoded renditions add their files when their encoders reach the cut; the barrier
         // publishes segment N when all are there.
         try barrier.add(
             SegmentBarrier.Segment(
                 sequence: sequence, durationMilliseconds: endOffset - startOffset, discontinuity: discontinuity,
-                programDateTime: epoch.wallClock.advanced(by: .milliseconds(startOffset)),
+                programDateTime: epoch.wallClock(atOffset: startOffset),
                 mediaStartMilliseconds: epoch.recordingOffsetMilliseconds + startOffset,
-                dateRanges: dateRanges(forSegmentEndingAt: recordedMilliseconds), completedAt: completedAt))
+                dateRanges: dateRanges, completedAt: completedAt))
     }
 
     private func endEpoch() throws {
         // The decoder's last frames may still extend (or, cutting on frames, cut) the segment.
         try transcoder?.drainDecoder()
-        if segmentOpen { try closeSegment(end: segmentEnd ?? segmentStart!) }
+        if let segment = openSegment { try close(end: segment.end ?? segment.start) }
         try transcoder?.finishEpoch()
         for output in outputs { try output.endEpoch() }
     }
 
-    /// Cutting on decoded frames: the cut rule applied to each frame in presentation order
-    /// (every frame may start a segment); returns whether the frame must be an IDR picture.
-    /// A change of the picture size starts a new segment there, marked EXT-X-DISCONTINUITY.
-    private func cut(on frame: Frame, stream: StreamInfo) throws -> SourceDecoder.FrameDecision {
-        guard let ticks = frame.pts ?? frame.bestEffortTimestamp else {
-            warnings.count("decoded frames without timestamps were dropped")
-            return .skip
-        }
-        let pts = MediaTime(ticks: ticks, timeBase: stream.timeBase)
-        let geometry = "\(frame.width)x\(frame.height)"
-        if let previous = frameGeometry, previous != geometry, segmentOpen {
-            warnings.add(
-                "the input's pictures change from \(previous) to \(geometry) at \(formatSeconds(.milliseconds(latestMediaMilliseconds)))"
-                    + "; the transcoded renditions keep their sizes and start a segment there with EXT-X-DISCONTINUITY")
-            cutter.requestBoundary(at: pts)
-            geometryBreakPending = true
-        }
-        frameGeometry = geometry
-        var forced = false
-        switch cutter.feed(time: pts, isCutCandidate: true) {
-        case .drop:
-            return .skip
-        case .open:
-            beginEpoch(origin: pts)
-            try openSegment(start: pts)
-            forced = true
-        case .cut:
-            try closeSegment(end: pts)
-            geometryBreak = geometryBreakPending
-            geometryBreakPending = false
-            try openSegment(start: pts)
-            forced = true
-        case .append:
-            // Not later than the segment's start (a repeated timestamp): the encoder drops it.
-            break
-        }
-        if let epoch, markers?.carriesInBand == true { try writeDueMarkers(at: pts, epoch: epoch) }
-        transcoder?.advance(to: pts)
-        let duration = MediaTime(ticks: frame.duration > 0 ? frame.duration : defaultDuration(stream), timeBase: stream.timeBase)
-        let end = pts + duration
-        if segmentEnd.map({ end > $0 }) ?? true { segmentEnd = end }
-        writtenEndMilliseconds = max(writtenEndMilliseconds ?? .min, end.milliseconds)
-        if let epoch {
-            latestMediaMilliseconds = max(
-                latestMediaMilliseconds, epoch.recordingOffsetMilliseconds + (end - epoch.origin).milliseconds)
-        }
-        return .encode(forceKeyframe: forced)
-    }
-
-    private func defaultDuration(_ stream: StreamInfo) -> Int64 {
+    func defaultDuration(_ stream: StreamInfo) -> Int64 {
         if stream.mediaType == .video, let rate = stream.frameRate, rate.isValid {
             return MediaTime(ticks: rate.denominator, timeBase: Rational(1, rate.numerator)).rescaled(to: stream.timeBase).ticks
         }
         return 0
     }
-}
-
-func formatSeconds(_ time: MediaTime) -> String {
-    let millis = time.milliseconds
-    let sign = millis < 0 ? "-" : ""
-    let value = abs(millis)
-    let fraction = String(value % 1000)
-    return "\(sign)\(value / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction) s"
 }

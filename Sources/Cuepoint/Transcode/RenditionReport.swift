@@ -11,7 +11,7 @@ struct RenditionReport: Sendable, Equatable {
         var from: String
         var to: String
 
-        var description: String { "\(from) → \(to) at \(formatSeconds(time))" }
+        var description: String { "\(from) → \(to) at \(SecondsText.format(time))" }
     }
 
     /// Video frames sent to the encoder.

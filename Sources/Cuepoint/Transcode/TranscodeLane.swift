@@ -234,7 +234,7 @@ final class TranscodeLane: @unchecked Sendable {
                         guard due.count == 1 else {
                             throw CuepointError(
                                 subject: "rendition \(name)",
-                                message: "lost segment alignment: segment \(open) reached \(formatSeconds(time)) "
+                                message: "lost segment alignment: segment \(open) reached \(SecondsText.format(time)) "
                                     + "past \(due.count) boundaries (its encoder dropped the frame a segment starts on)")
                         }
                         try closeSegment()
