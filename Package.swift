@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "Cuepoint", targets: ["Cuepoint"]),
         .library(name: "CuepointHLS", targets: ["CuepointHLS"]),
+        .library(name: "CuepointJSON", targets: ["CuepointJSON"]),
         .executable(name: "cuepoint", targets: ["cuepoint"]),
     ],
     dependencies: [
@@ -39,16 +40,18 @@ let package = Package(
         // (macros) into functions. Only CuepointServer imports this module.
         .systemLibrary(name: "CCuepointZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CuepointTime", swiftSettings: strictSettings),
+        // The strict JSON reader and writer every module shares (markers, chapters, documents).
+        .target(name: "CuepointJSON", swiftSettings: strictSettings),
         .target(
             name: "CuepointFFmpeg",
             dependencies: ["CCuepointFFmpeg", "CuepointTime"],
             swiftSettings: strictSettings
         ),
-        .target(name: "CuepointHLS", dependencies: ["CuepointTime"], swiftSettings: strictSettings),
+        .target(name: "CuepointHLS", dependencies: ["CuepointTime", "CuepointJSON"], swiftSettings: strictSettings),
         .target(
             name: "Cuepoint",
             dependencies: [
-                "CuepointTime", "CuepointFFmpeg", "CuepointHLS",
+                "CuepointTime", "CuepointFFmpeg", "CuepointHLS", "CuepointJSON",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -75,7 +78,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "CuepointTimeTests", dependencies: ["CuepointTime"], swiftSettings: strictSettings),
-        .testTarget(name: "CuepointHLSTests", dependencies: ["CuepointHLS"], swiftSettings: strictSettings),
+        .testTarget(name: "CuepointHLSTests", dependencies: ["CuepointHLS", "CuepointJSON"], swiftSettings: strictSettings),
+        .testTarget(name: "CuepointJSONTests", dependencies: ["CuepointJSON"], swiftSettings: strictSettings),
         .testTarget(
             name: "CuepointFFmpegTests",
             dependencies: ["CuepointFFmpeg"],
@@ -91,7 +95,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CuepointTests",
-            dependencies: ["Cuepoint", "CuepointHLS", "CuepointFFmpeg"],
+            dependencies: ["Cuepoint", "CuepointHLS", "CuepointFFmpeg", "CuepointJSON"],
             swiftSettings: strictSettings
         ),
     ]

@@ -1,3 +1,5 @@
+import CuepointTime
+
 /// One entry of a `ChapterDocument`: a named span of the presentation, with titles in several
 /// languages, images and metadata (hls-reference §5).
 ///
@@ -105,6 +107,6 @@ public enum ChapterMetadataValue: Hashable, Sendable {
     /// A number of seconds from milliseconds, written with as few decimals as needed:
     /// `seconds(milliseconds: 4200)` is `.number("4.2")`.
     public static func seconds(milliseconds: Int64) -> ChapterMetadataValue {
-        .number(DecimalText.shortestSeconds(milliseconds))
+        .number(SecondsText.shortest(milliseconds: milliseconds))
     }
 }

@@ -1,7 +1,8 @@
+import CuepointJSON
 extension ChapterDocument {
     /// Reads a chapter document, strictly.
     ///
-    /// The text must be RFC 8259 JSON (see `JSONParser`): an array of chapter objects with exactly
+    /// The text must be RFC 8259 JSON (see ``JSONParser``): an array of chapter objects with exactly
     /// the keys `encoded()` writes. Accepts any whitespace and key order, and empty `titles`,
     /// `images` or `metadata` arrays (read as empty, so not written again). Rejects, with the line
     /// number: a missing `chapter`, `start-time`, title `language` or `title`, image field, metadata
@@ -20,7 +21,12 @@ extension ChapterDocument {
     ///
     /// - Throws: `ChapterParseError` for the first problem found.
     public static func parse(_ text: String) throws(ChapterParseError) -> ChapterDocument {
-        let root = try JSONParser.parse(text)
+        let root: JSONValue
+        do {
+            root = try JSONParser.parse(text)
+        } catch {
+            throw ChapterParseError(line: error.line, message: error.message)
+        }
         guard case .array(let entries) = root.kind else {
             throw ChapterParseError(
                 line: root.line, message: "the document must be a JSON array of chapters, not \(root.typeName)")
@@ -75,7 +81,7 @@ private struct JSONObjectReader {
     /// Names the object in messages: `entry 2 image 1`.
     private let context: String
     private let line: Int
-    private let members: [JSONValue.Member]
+    private let members: [JSONMember]
     private var taken: Set<String> = []
 
     init(_ value: JSONValue, context: String) throws(ChapterParseError) {
@@ -113,11 +119,11 @@ private struct JSONObjectReader {
         return integer
     }
 
-    /// A JSON number of seconds, in milliseconds (see `DecimalText.milliseconds(fromSeconds:)`).
+    /// A JSON number of seconds, in milliseconds (read exactly, see ``JSONNumber``).
     mutating func milliseconds(_ key: String) throws(ChapterParseError) -> Int64 {
         let value = try required(key)
         guard case .number(let text) = value.kind else { throw typeError(key, value, expected: "a number") }
-        guard let milliseconds = DecimalText.milliseconds(fromSeconds: text) else {
+        guard let milliseconds = JSONNumber(text)?.scaled(by: 3) else {
             throw ChapterParseError(line: value.line, message: "\(context) \"\(key)\" \(text) is out of range")
         }
         return milliseconds
@@ -149,7 +155,7 @@ private struct JSONObjectReader {
     func finish() throws(ChapterParseError) {
         if let unknown = members.first(where: { !taken.contains($0.key) }) {
             throw ChapterParseError(
-                line: unknown.line, message: "\(context) has an unsupported key \(JSONValue.quoted(unknown.key))")
+                line: unknown.line, message: "\(context) has an unsupported key \(JSONWriter.quoted(unknown.key))")
         }
     }
 

@@ -1,3 +1,6 @@
+import CuepointJSON
+import CuepointTime
+
 extension ChapterDocument {
     /// Everything that breaks the rules of the chapter format (hls-reference §5), as sentences
     /// naming the entry by its 1-based position; empty when the document is valid.
@@ -53,12 +56,12 @@ extension ChapterDocument {
             for (metadataIndex, item) in chapter.metadata.enumerated() {
                 let name = "\(entry) metadata \(metadataIndex + 1)"
                 if !ChapterDocument.isReverseDNS(item.key) {
-                    problems.append("\(name): key \(JSONValue.quoted(item.key)) is not a reverse-DNS name")
+                    problems.append("\(name): key \(JSONWriter.quoted(item.key)) is not a reverse-DNS name")
                 }
                 if !seen.insert(MetadataKey(key: item.key, language: item.language)).inserted {
-                    let language = item.language.map { "language \(JSONValue.quoted($0))" } ?? "no language"
+                    let language = item.language.map { "language \(JSONWriter.quoted($0))" } ?? "no language"
                     problems.append(
-                        "\(name): key \(JSONValue.quoted(item.key)) with \(language) appears twice in the chapter")
+                        "\(name): key \(JSONWriter.quoted(item.key)) with \(language) appears twice in the chapter")
                 }
                 if case .number(let text) = item.value, !ChapterDocument.isJSONNumber(text) {
                     problems.append("\(name): value \(text) is not a JSON number")
@@ -136,7 +139,7 @@ extension ChapterDocument {
     }
 
     private func seconds(_ milliseconds: Int64) -> String {
-        DecimalText.shortestSeconds(milliseconds)
+        SecondsText.shortest(milliseconds: milliseconds)
     }
 }
 

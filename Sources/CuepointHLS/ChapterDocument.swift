@@ -1,3 +1,6 @@
+import CuepointJSON
+import CuepointTime
+
 /// Apple's HLS JSON chapters: the document an `EXT-X-SESSION-DATA` tag with DATA-ID
 /// `com.apple.hls.chapters` points at (`SessionData.appleChaptersDataID`), as a value
 /// (hls-reference §5). AVFoundation presents its chapters as `AVTimedMetadataGroup`s.
@@ -34,7 +37,7 @@ public struct ChapterDocument: Hashable, Sendable {
     /// Encoding does not validate: a `ChapterMetadataValue.number` whose text is not a JSON number
     /// produces text `parse(_:)` rejects, and other `validationProblems()` are written as they are.
     public func encoded() -> String {
-        JSONValue(.array(chapters.map(\.json))).prettyPrinted()
+        JSONWriter.prettyPrinted(JSONValue(.array(chapters.map(\.json))))
     }
 }
 
@@ -43,27 +46,27 @@ extension Chapter {
     var json: JSONValue {
         var members: [(String, JSONValue)] = [
             ("chapter", JSONValue(.number(String(number)))),
-            ("start-time", JSONValue(.number(DecimalText.shortestSeconds(startMilliseconds)))),
+            ("start-time", JSONValue(.number(SecondsText.shortest(milliseconds: startMilliseconds)))),
         ]
         if let durationMilliseconds {
-            members.append(("duration", JSONValue(.number(DecimalText.shortestSeconds(durationMilliseconds)))))
+            members.append(("duration", JSONValue(.number(SecondsText.shortest(milliseconds: durationMilliseconds)))))
         }
         if !titles.isEmpty { members.append(("titles", JSONValue(.array(titles.map(\.json))))) }
         if !images.isEmpty { members.append(("images", JSONValue(.array(images.map(\.json))))) }
         if !metadata.isEmpty { members.append(("metadata", JSONValue(.array(metadata.map(\.json))))) }
-        return .object(members)
+        return .object(pairs: members)
     }
 }
 
 extension ChapterTitle {
     var json: JSONValue {
-        .object([("language", JSONValue(.string(language))), ("title", JSONValue(.string(title)))])
+        .object(pairs: [("language", JSONValue(.string(language))), ("title", JSONValue(.string(title)))])
     }
 }
 
 extension ChapterImage {
     var json: JSONValue {
-        .object([
+        .object(pairs: [
             ("image-category", JSONValue(.string(category))),
             ("pixel-width", JSONValue(.number(String(pixelWidth)))),
             ("pixel-height", JSONValue(.number(String(pixelHeight)))),
@@ -76,7 +79,7 @@ extension ChapterMetadata {
     var json: JSONValue {
         var members: [(String, JSONValue)] = [("key", JSONValue(.string(key))), ("value", value.json)]
         if let language { members.append(("language", JSONValue(.string(language)))) }
-        return .object(members)
+        return .object(pairs: members)
     }
 }
 

@@ -20,7 +20,7 @@
 //
 // Everything here is pure Swift over values: no FFmpeg, no I/O, no Foundation, no `Double`
 // (durations are integer milliseconds, rendered with exactly three decimals in playlists and as
-// shortest decimal seconds in JSON; `JSONValue` and `JSONParser` replace JSONSerialization). The
+// shortest decimal seconds in JSON, through the shared `CuepointJSON` reader and writer). The
 // strict parsers (`MediaPlaylist(parsing:)`, `MultivariantPlaylist(parsing:)`,
 // `ChapterDocument.parse(_:)`, `WebVTTChapters.parse(_:)`) exist so tests and tools can read our
 // own output back; they reject anything this model cannot represent instead of dropping it.

@@ -8,9 +8,9 @@ extension DateRange {
         if let classAttribute { list.append("CLASS", quoted: classAttribute) }
         list.append("START-DATE", quoted: startDate.iso8601)
         if let endDate { list.append("END-DATE", quoted: endDate.iso8601) }
-        if let durationMilliseconds { list.append("DURATION", plain: DecimalText.fixedThree(durationMilliseconds)) }
+        if let durationMilliseconds { list.append("DURATION", plain: SecondsText.fixed(milliseconds: durationMilliseconds)) }
         if let plannedDurationMilliseconds {
-            list.append("PLANNED-DURATION", plain: DecimalText.fixedThree(plannedDurationMilliseconds))
+            list.append("PLANNED-DURATION", plain: SecondsText.fixed(milliseconds: plannedDurationMilliseconds))
         }
         if endOnNext { list.append("END-ON-NEXT", plain: "YES") }
         for attribute in clientAttributes {

@@ -1,3 +1,5 @@
+import CuepointTime
+
 /// The decimal number formats of playlist text, parsed and written exactly with integers.
 ///
 /// Durations are integer milliseconds everywhere in the model; they become text only here, with
@@ -35,14 +37,8 @@ enum DecimalText {
         return sum
     }
 
-    /// Thousandths written with exactly three decimals: 6006 → `6.006`, 500 → `0.500`, -1500 → `-1.500`.
-    static func fixedThree(_ thousandths: Int64) -> String {
-        let negative = thousandths < 0
-        let magnitude = thousandths.magnitude
-        let fraction = String(magnitude % 1000)
-        let padded = String(repeating: "0", count: 3 - fraction.count) + fraction
-        return (negative ? "-" : "") + "\(magnitude / 1000).\(padded)"
-    }
+    /// Thousandths written with exactly three decimals, as seconds are: 29970 → `29.970`.
+    static func fixedThree(_ thousandths: Int64) -> String { SecondsText.fixed(milliseconds: thousandths) }
 
     /// A rational rounded to the nearest thousandth, halves away from zero: 30000/1001 → 29970.
     /// The denominator must be positive.

@@ -21,7 +21,7 @@ extension MediaPlaylist {
         ]
         if let serverControl { lines.append("#EXT-X-SERVER-CONTROL:\(serverControl.attributeList.text)") }
         if let partTargetMilliseconds {
-            lines.append("#EXT-X-PART-INF:PART-TARGET=\(DecimalText.fixedThree(partTargetMilliseconds))")
+            lines.append("#EXT-X-PART-INF:PART-TARGET=\(SecondsText.fixed(milliseconds: partTargetMilliseconds))")
         }
         lines.append("#EXT-X-MEDIA-SEQUENCE:\(mediaSequence)")
         if discontinuitySequence != 0 { lines.append("#EXT-X-DISCONTINUITY-SEQUENCE:\(discontinuitySequence)") }
@@ -38,7 +38,7 @@ extension MediaPlaylist {
             for range in segment.dateRanges { lines.append("#EXT-X-DATERANGE:\(range.attributeList.text)") }
             for part in segment.parts { lines.append("#EXT-X-PART:\(part.attributeList.text)") }
             if let byteRange = segment.byteRange { lines.append("#EXT-X-BYTERANGE:\(byteRange.text)") }
-            lines.append("#EXTINF:\(DecimalText.fixedThree(segment.durationMilliseconds)),\(segment.title)")
+            lines.append("#EXTINF:\(SecondsText.fixed(milliseconds: segment.durationMilliseconds)),\(segment.title)")
             lines.append(segment.uri)
         }
         if let openSegment {

@@ -258,7 +258,7 @@ struct MediaPlaylistParser {
             if rounded > playlist.targetDuration {
                 throw PlaylistParseError(
                     line: line,
-                    message: "EXTINF \(DecimalText.fixedThree(segment.durationMilliseconds)) rounds to \(rounded), "
+                    message: "EXTINF \(SecondsText.fixed(milliseconds: segment.durationMilliseconds)) rounds to \(rounded), "
                         + "above EXT-X-TARGETDURATION \(playlist.targetDuration)")
             }
         }
@@ -336,8 +336,8 @@ struct MediaPlaylistParser {
             for (part, line) in partLines where part.durationMilliseconds > target {
                 throw PlaylistParseError(
                     line: line,
-                    message: "EXT-X-PART DURATION \(DecimalText.fixedThree(part.durationMilliseconds)) is above "
-                        + "PART-TARGET \(DecimalText.fixedThree(target))")
+                    message: "EXT-X-PART DURATION \(SecondsText.fixed(milliseconds: part.durationMilliseconds)) is above "
+                        + "PART-TARGET \(SecondsText.fixed(milliseconds: target))")
             }
             guard let holdBack = playlist.serverControl?.partHoldBackMilliseconds else {
                 throw PlaylistParseError(
@@ -346,7 +346,7 @@ struct MediaPlaylistParser {
             if holdBack < 2 * target {
                 throw PlaylistParseError(
                     line: partInfLine,
-                    message: "PART-HOLD-BACK \(DecimalText.fixedThree(holdBack)) is below twice PART-TARGET")
+                    message: "PART-HOLD-BACK \(SecondsText.fixed(milliseconds: holdBack)) is below twice PART-TARGET")
             }
         }
         if playlist.endList, let line = preloadHintLines.first {

@@ -1,3 +1,5 @@
+import CuepointTime
+
 public import CuepointTime
 
 /// One partial segment of a low-latency playlist (LL-HLS, RFC 8216bis §4.4.4.9): a piece of a
@@ -25,7 +27,7 @@ public struct PartialSegment: Hashable, Sendable {
     /// The attribute list written after `#EXT-X-PART:`.
     var attributeList: AttributeList {
         var list = AttributeList()
-        list.append("DURATION", plain: DecimalText.fixedThree(durationMilliseconds))
+        list.append("DURATION", plain: SecondsText.fixed(milliseconds: durationMilliseconds))
         list.append("URI", quoted: uri)
         if independent { list.append("INDEPENDENT", plain: "YES") }
         return list

@@ -1,3 +1,5 @@
+import CuepointTime
+
 /// EXT-X-SERVER-CONTROL: what the server that publishes a live playlist can do (RFC 8216bis
 /// §4.4.3.8), e.g. `#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.500,CAN-SKIP-UNTIL=12.000`.
 ///
@@ -33,12 +35,12 @@ public struct ServerControl: Hashable, Sendable {
     var attributeList: AttributeList {
         var list = AttributeList()
         if canBlockReload { list.append("CAN-BLOCK-RELOAD", plain: "YES") }
-        if let holdBackMilliseconds { list.append("HOLD-BACK", plain: DecimalText.fixedThree(holdBackMilliseconds)) }
+        if let holdBackMilliseconds { list.append("HOLD-BACK", plain: SecondsText.fixed(milliseconds: holdBackMilliseconds)) }
         if let partHoldBackMilliseconds {
-            list.append("PART-HOLD-BACK", plain: DecimalText.fixedThree(partHoldBackMilliseconds))
+            list.append("PART-HOLD-BACK", plain: SecondsText.fixed(milliseconds: partHoldBackMilliseconds))
         }
         if let canSkipUntilMilliseconds {
-            list.append("CAN-SKIP-UNTIL", plain: DecimalText.fixedThree(canSkipUntilMilliseconds))
+            list.append("CAN-SKIP-UNTIL", plain: SecondsText.fixed(milliseconds: canSkipUntilMilliseconds))
         }
         if canSkipDateRanges { list.append("CAN-SKIP-DATERANGES", plain: "YES") }
         return list

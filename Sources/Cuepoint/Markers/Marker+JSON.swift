@@ -1,3 +1,4 @@
+import CuepointJSON
 import CuepointTime
 
 /// A marker written as JSON: the input format (for the log and for re-checking a marker built in
@@ -6,39 +7,39 @@ extension Marker {
     /// The marker as a JSON-lines object: every field it has, `product` always, `attributes` when
     /// not empty, and its times as given (`start` in seconds, a date, or `"now"`; `duration` in
     /// seconds or `end`).
-    func jsonValue() -> MarkerJSON.Value {
+    func jsonValue() -> JSONValue {
         var members = cardMembers()
-        members.append(MarkerJSON.Member(key: "start", value: Self.jsonValue(start)))
+        members.append(JSONMember(key: "start", value: Self.jsonValue(start)))
         switch end {
         case nil: break
         case .duration(let milliseconds):
             members.append(
-                MarkerJSON.Member(
-                    key: "duration", value: .number(MarkerJSON.seconds(fromMilliseconds: milliseconds))))
+                JSONMember(
+                    key: "duration", value: .number(SecondsText.shortest(milliseconds: milliseconds))))
         case .time(let time):
-            members.append(MarkerJSON.Member(key: "end", value: Self.jsonValue(time)))
+            members.append(JSONMember(key: "end", value: Self.jsonValue(time)))
         }
         return .object(members)
     }
 
     /// The card: `id`, `product`, `title` (exactly as given), and `url`, `price` (a number),
     /// `currency`, `image` and `attributes` when present, in documentation order.
-    func cardMembers() -> [MarkerJSON.Member] {
-        var members: [MarkerJSON.Member] = [
-            MarkerJSON.Member(key: "id", value: .string(id)),
-            MarkerJSON.Member(key: "product", value: .string(product)),
-            MarkerJSON.Member(key: "title", value: .string(title)),
+    func cardMembers() -> [JSONMember] {
+        var members: [JSONMember] = [
+            JSONMember(key: "id", value: .string(id)),
+            JSONMember(key: "product", value: .string(product)),
+            JSONMember(key: "title", value: .string(title)),
         ]
-        if let url { members.append(MarkerJSON.Member(key: "url", value: .string(url))) }
-        if let price { members.append(MarkerJSON.Member(key: "price", value: .number(price))) }
-        if let currency { members.append(MarkerJSON.Member(key: "currency", value: .string(currency))) }
-        if let image { members.append(MarkerJSON.Member(key: "image", value: .string(image))) }
+        if let url { members.append(JSONMember(key: "url", value: .string(url))) }
+        if let price { members.append(JSONMember(key: "price", value: .number(price))) }
+        if let currency { members.append(JSONMember(key: "currency", value: .string(currency))) }
+        if let image { members.append(JSONMember(key: "image", value: .string(image))) }
         if !attributes.isEmpty {
             let sorted = attributes.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             members.append(
-                MarkerJSON.Member(
+                JSONMember(
                     key: "attributes",
-                    value: .object(sorted.map { MarkerJSON.Member(key: $0, value: .string(attributes[$0] ?? "")) })))
+                    value: .object(sorted.map { JSONMember(key: $0, value: .string(attributes[$0] ?? "")) })))
         }
         return members
     }
@@ -47,12 +48,12 @@ extension Marker {
     /// `\` and control characters escaped), in UTF-8: the payload of the DATERANGE card
     /// attribute (base64url) and of the ID3 TXXX frame.
     public var cardJSON: [UInt8] {
-        Array(MarkerJSON.encode(.object(cardMembers()), sortedKeys: true).utf8)
+        Array(JSONWriter.compact(.object(cardMembers()), sortedKeys: true).utf8)
     }
 
-    static func jsonValue(_ time: MarkerTime) -> MarkerJSON.Value {
+    static func jsonValue(_ time: MarkerTime) -> JSONValue {
         switch time {
-        case .offset(let milliseconds): return .number(MarkerJSON.seconds(fromMilliseconds: milliseconds))
+        case .offset(let milliseconds): return .number(SecondsText.shortest(milliseconds: milliseconds))
         case .date(let date): return .string(date.iso8601)
         case .now: return .string("now")
         }

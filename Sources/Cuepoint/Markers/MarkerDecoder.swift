@@ -1,3 +1,4 @@
+import CuepointJSON
 import CuepointTime
 import Foundation
 
@@ -38,7 +39,7 @@ public enum MarkerDecoder {
         source: String = "api",
         line: Int? = nil
     ) -> Result<Marker, MarkerProblems> {
-        guard let value = MarkerJSON.value(from: jsonObject) else {
+        guard let value = JSONValue(foundationObject: jsonObject) else {
             return .failure(
                 MarkerProblems([
                     MarkerProblem(
@@ -60,7 +61,7 @@ public enum MarkerDecoder {
 
     /// Decodes a marker from a parsed JSON (or converted YAML) value.
     static func decode(
-        _ value: MarkerJSON.Value,
+        _ value: JSONValue,
         options: Options,
         source: String,
         line: Int?
@@ -75,8 +76,8 @@ public enum MarkerDecoder {
     /// FNV-1a hash of the object in canonical JSON (sorted keys, no white space). The same
     /// object always gets the same id; ``MarkerValidator`` suffixes `-2`, `-3`, … when two
     /// markers of one recording get the same one.
-    static func generatedID(for members: [MarkerJSON.Member]) -> String {
-        let canonical = MarkerJSON.encode(.object(members), sortedKeys: true)
+    static func generatedID(for members: [JSONMember]) -> String {
+        let canonical = JSONWriter.compact(.object(members), sortedKeys: true)
         var hash: UInt32 = 0x811C_9DC5
         for byte in canonical.utf8 {
             hash ^= UInt32(byte)
@@ -119,7 +120,7 @@ public enum MarkerDecoder {
 
     /// `text` in double quotes, with `"`, `\` and control characters escaped as JSON does.
     static func quote(_ text: String) -> String {
-        MarkerJSON.encode(.string(text))
+        JSONWriter.compact(.string(text))
     }
 }
 
@@ -144,12 +145,12 @@ private struct FieldReader {
                 source: source, line: line, id: id, field: field, message: message, suggestion: suggestion))
     }
 
-    mutating func marker(_ value: MarkerJSON.Value) -> Marker? {
-        guard case .object(let members) = value else {
+    mutating func marker(_ value: JSONValue) -> Marker? {
+        guard case .object(let members) = value.kind else {
             report(nil, "expected a JSON object of marker fields, got \(describe(value))")
             return nil
         }
-        var fields: [String: MarkerJSON.Value] = [:]
+        var fields: [String: JSONValue] = [:]
         for member in members {
             if MarkerDecoder.fieldNames.contains(member.key) {
                 if member.value != .null { fields[member.key] = member.value }
@@ -161,7 +162,7 @@ private struct FieldReader {
             }
         }
         if options.limitSize {
-            let size = MarkerJSON.encode(value).utf8.count
+            let size = JSONWriter.compact(value).utf8.count
             if size > MarkerDecoder.maximumBytes {
                 report(nil, "the marker is \(size) bytes as compact JSON; at most \(MarkerDecoder.maximumBytes)")
             }
@@ -217,8 +218,8 @@ private struct FieldReader {
     static func endProblem(start: MarkerTime, end: MarkerTime) -> String? {
         switch (start, end) {
         case (.offset(let from), .offset(let to)) where to < from:
-            return "\(MarkerJSON.seconds(fromMilliseconds: to)) s is before the start "
-                + "(\(MarkerJSON.seconds(fromMilliseconds: from)) s)"
+            return "\(SecondsText.shortest(milliseconds: to)) s is before the start "
+                + "(\(SecondsText.shortest(milliseconds: from)) s)"
         case (.date(let from), .date(let to)) where to < from:
             return "\(to.iso8601) is before the start (\(from.iso8601))"
         default:
@@ -228,7 +229,7 @@ private struct FieldReader {
 
     // MARK: - Fields
 
-    mutating func required(_ field: String, in fields: [String: MarkerJSON.Value]) -> MarkerJSON.Value? {
+    mutating func required(_ field: String, in fields: [String: JSONValue]) -> JSONValue? {
         guard let value = fields[field] else {
             report(field, "required field is missing")
             return nil
@@ -236,8 +237,8 @@ private struct FieldReader {
         return value
     }
 
-    mutating func text(_ field: String, _ value: MarkerJSON.Value, expected: String = "a string") -> String? {
-        switch value {
+    mutating func text(_ field: String, _ value: JSONValue, expected: String = "a string") -> String? {
+        switch value.kind {
         case .string(let text), .untyped(let text): return text
         default:
             report(field, "expected \(expected), got \(describe(value))")
@@ -245,7 +246,7 @@ private struct FieldReader {
         }
     }
 
-    mutating func identifier(_ value: MarkerJSON.Value) -> String? {
+    mutating func identifier(_ value: JSONValue) -> String? {
         guard let id = text("id", value) else { return nil }
         guard Marker.isValidID(id) else {
             report(
@@ -262,7 +263,7 @@ private struct FieldReader {
         return id
     }
 
-    mutating func limitedText(_ field: String, _ value: MarkerJSON.Value, maximum: Int) -> String? {
+    mutating func limitedText(_ field: String, _ value: JSONValue, maximum: Int) -> String? {
         guard let text = text(field, value) else { return nil }
         if text.allSatisfy({ $0.isWhitespace }) {
             report(field, text.isEmpty ? "must not be empty" : "must not be only white space")
@@ -275,7 +276,7 @@ private struct FieldReader {
         return text
     }
 
-    mutating func link(_ field: String, _ value: MarkerJSON.Value) -> String? {
+    mutating func link(_ field: String, _ value: JSONValue) -> String? {
         guard let url = text(field, value, expected: "an http or https URL") else { return nil }
         if let problem = MarkerDecoder.urlProblem(url) {
             report(field, problem)
@@ -285,16 +286,16 @@ private struct FieldReader {
     }
 
     /// A price: a number, or a string holding one, matching `[0-9]+(\.[0-9]{1,4})?`.
-    mutating func decimalPrice(_ value: MarkerJSON.Value) -> String? {
+    mutating func decimalPrice(_ value: JSONValue) -> String? {
         let text: String
-        switch value {
+        switch value.kind {
         case .number(let number): text = number
         case .string(let string), .untyped(let string): text = string.trimmingCharacters(in: .whitespaces)
         default:
             report("price", "expected a number ≥ 0, got \(describe(value))")
             return nil
         }
-        guard let decimal = MarkerJSON.decimal(text) else {
+        guard let decimal = JSONNumber(text) else {
             report("price", "expected a number ≥ 0, got \(describe(value))")
             return nil
         }
@@ -318,7 +319,7 @@ private struct FieldReader {
         return text
     }
 
-    mutating func currencyCode(_ value: MarkerJSON.Value) -> String? {
+    mutating func currencyCode(_ value: JSONValue) -> String? {
         guard let code = text("currency", value) else { return nil }
         func isCode(_ text: String) -> Bool {
             text.utf8.count == 3 && text.utf8.allSatisfy { (0x41...0x5A).contains($0) }
@@ -333,8 +334,8 @@ private struct FieldReader {
         return code
     }
 
-    mutating func attributeMap(_ value: MarkerJSON.Value) -> [String: String] {
-        guard case .object(let members) = value else {
+    mutating func attributeMap(_ value: JSONValue) -> [String: String] {
+        guard case .object(let members) = value.kind else {
             report("attributes", "expected an object of string values, got \(describe(value))")
             return [:]
         }
@@ -363,14 +364,14 @@ private struct FieldReader {
     // MARK: - Times
 
     /// `start` or `end`: seconds (a number), a duration text, an ISO 8601 date-time, or `"now"`.
-    mutating func time(_ field: String, _ value: MarkerJSON.Value) -> MarkerTime? {
+    mutating func time(_ field: String, _ value: JSONValue) -> MarkerTime? {
         let expected =
             "expected seconds from the recording start (12.5 or \"12.5s\") or an ISO 8601 date-time with a "
             + "time zone (\"2025-03-14T18:00:04Z\")"
-        switch value {
+        switch value.kind {
         case .number(let number):
             return seconds(field, number).map { .offset(milliseconds: $0) }
-        case .untyped(let text) where MarkerJSON.decimal(text) != nil:
+        case .untyped(let text) where JSONNumber(text) != nil:
             return seconds(field, text).map { .offset(milliseconds: $0) }
         case .string(let raw), .untyped(let raw):
             let text = raw.trimmingCharacters(in: .whitespaces)
@@ -390,12 +391,12 @@ private struct FieldReader {
     }
 
     /// `duration`: seconds (a number) or a duration text; in milliseconds.
-    mutating func duration(_ value: MarkerJSON.Value) -> Int64? {
+    mutating func duration(_ value: JSONValue) -> Int64? {
         let expected = "expected a duration in seconds (30 or \"30s\")"
-        switch value {
+        switch value.kind {
         case .number(let number):
             return seconds("duration", number)
-        case .untyped(let text) where MarkerJSON.decimal(text) != nil:
+        case .untyped(let text) where JSONNumber(text) != nil:
             return seconds("duration", text)
         case .string(let raw), .untyped(let raw):
             let text = raw.trimmingCharacters(in: .whitespaces)
@@ -414,8 +415,8 @@ private struct FieldReader {
 
     /// A number of seconds ≥ 0 as milliseconds.
     mutating func seconds(_ field: String, _ text: String) -> Int64? {
-        if let milliseconds = MarkerJSON.milliseconds(fromSeconds: text) { return milliseconds }
-        if MarkerJSON.decimal(text)?.negative == true {
+        if let milliseconds = Marker.milliseconds(fromSeconds: text) { return milliseconds }
+        if JSONNumber(text)?.negative == true {
             report(field, "expected a number of seconds ≥ 0, got \(text)")
         } else {
             report(field, "expected a number of seconds below 10^12, got \(text)")
@@ -423,8 +424,8 @@ private struct FieldReader {
         return nil
     }
 
-    func describe(_ value: MarkerJSON.Value) -> String {
-        switch value {
+    func describe(_ value: JSONValue) -> String {
+        switch value.kind {
         case .null: return "null"
         case .bool(let flag): return flag ? "true" : "false"
         case .number(let text): return text

@@ -1,3 +1,4 @@
+import CuepointJSON
 import Foundation
 
 /// Reads markers from JSON lines (`*.jsonl`): one JSON object per line.
@@ -102,9 +103,9 @@ public enum MarkerFile {
         guard size <= MarkerDecoder.maximumBytes else {
             return failure("the line is \(size) bytes; a marker takes at most \(MarkerDecoder.maximumBytes)")
         }
-        let value: MarkerJSON.Value
+        let value: JSONValue
         do {
-            value = try MarkerJSON.parse(String(line))
+            value = try Marker.parseJSON(String(line))
         } catch {
             return failure("malformed JSON at column \(error.column): \(error.message)")
         }

@@ -1,3 +1,4 @@
+import CuepointJSON
 import CuepointTime
 import Foundation
 
@@ -162,23 +163,23 @@ private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ cou
 enum MarkerLogRecord {
     /// `{"event":"add","received":…,"marker":{…}}`.
     static func add(_ placed: PlacedMarker, received: WallClockTime) -> String {
-        MarkerJSON.encode(
+        JSONWriter.compact(
             .object([
-                MarkerJSON.Member(key: "event", value: .string("add")),
-                MarkerJSON.Member(key: "received", value: .string(received.iso8601)),
-                MarkerJSON.Member(key: "marker", value: placed.marker.jsonValue()),
+                JSONMember(key: "event", value: .string("add")),
+                JSONMember(key: "received", value: .string(received.iso8601)),
+                JSONMember(key: "marker", value: placed.marker.jsonValue()),
             ]))
     }
 
     /// `{"event":"close","id":…,"duration":…,"received":…}`.
     static func close(id: String, durationMilliseconds: Int64, received: WallClockTime) -> String {
-        MarkerJSON.encode(
+        JSONWriter.compact(
             .object([
-                MarkerJSON.Member(key: "event", value: .string("close")),
-                MarkerJSON.Member(key: "id", value: .string(id)),
-                MarkerJSON.Member(
-                    key: "duration", value: .number(MarkerJSON.seconds(fromMilliseconds: durationMilliseconds))),
-                MarkerJSON.Member(key: "received", value: .string(received.iso8601)),
+                JSONMember(key: "event", value: .string("close")),
+                JSONMember(key: "id", value: .string(id)),
+                JSONMember(
+                    key: "duration", value: .number(SecondsText.shortest(milliseconds: durationMilliseconds))),
+                JSONMember(key: "received", value: .string(received.iso8601)),
             ]))
     }
 
@@ -193,9 +194,9 @@ enum MarkerLogRecord {
                 problems.append(MarkerProblem(source: source, line: number, id: id, message: message))
             }
             guard !line.allSatisfy({ $0 == " " || $0 == "\t" }) else { continue }
-            let fields: [String: MarkerJSON.Value]
-            do {
-                guard case .object(let members) = try MarkerJSON.parse(String(line)) else {
+            let fields: [String: JSONValue]
+            do throws(JSONSyntaxError) {
+                guard case .object(let members) = try Marker.parseJSON(String(line)).kind else {
                     report("expected a JSON object")
                     continue
                 }
@@ -204,7 +205,7 @@ enum MarkerLogRecord {
                 report("malformed JSON at column \(error.column): \(error.message) (a line torn by a crash?)")
                 continue
             }
-            switch fields["event"] {
+            switch fields["event"]?.kind {
             case .string("add"):
                 guard let value = fields["marker"] else {
                     report("an \"add\" record without \"marker\"")
@@ -230,12 +231,12 @@ enum MarkerLogRecord {
                         PlacedMarker(marker: marker, startMilliseconds: start, durationMilliseconds: duration))
                 }
             case .string("close"):
-                guard case .string(let id) = fields["id"] else {
+                guard case .string(let id) = fields["id"]?.kind else {
                     report("a \"close\" record without an \"id\" string")
                     continue
                 }
-                guard case .number(let text) = fields["duration"],
-                    let duration = MarkerJSON.milliseconds(fromSeconds: text)
+                guard case .number(let text) = fields["duration"]?.kind,
+                    let duration = Marker.milliseconds(fromSeconds: text)
                 else {
                     report("a \"close\" record without a \"duration\" of seconds ≥ 0", id: id)
                     continue

@@ -1,3 +1,4 @@
+import CuepointJSON
 import CuepointTime
 
 /// The bodies of the live marker API's requests, read by the same parser and decoder as marker
@@ -28,9 +29,9 @@ public enum MarkerRequestBody {
     ///   - text: The request body.
     ///   - source: What problems name as the marker's source.
     public static func marker(from text: String, source: String = "api") -> Result<Marker, Failure> {
-        let value: MarkerJSON.Value
+        let value: JSONValue
         do {
-            value = try MarkerJSON.parse(text)
+            value = try Marker.parseJSON(text)
         } catch {
             return .failure(.malformed("malformed JSON at column \(error.column): \(error.message)"))
         }
@@ -51,9 +52,9 @@ public enum MarkerRequestBody {
     public static func end(from text: String, closing id: String, source: String = "api") -> Result<MarkerEnd?, Failure>
     {
         if text.allSatisfy(\.isWhitespace) { return .success(nil) }
-        let value: MarkerJSON.Value
+        let value: JSONValue
         do {
-            value = try MarkerJSON.parse(text)
+            value = try Marker.parseJSON(text)
         } catch {
             return .failure(.malformed("malformed JSON at column \(error.column): \(error.message)"))
         }
@@ -64,7 +65,7 @@ public enum MarkerRequestBody {
                         MarkerProblem(source: source, id: id, field: field, message: message, suggestion: suggestion)
                     ])))
         }
-        guard case .object(let members) = value else {
+        guard case .object(let members) = value.kind else {
             return problem(nil, "expected a JSON object such as {\"end\": \"now\"} or {\"duration\": 30}")
         }
         let given = members.filter { $0.value != .null }
@@ -80,11 +81,11 @@ public enum MarkerRequestBody {
         }
         // The field's value is read exactly as in a marker object: decode a stand-in marker that
         // starts now and ends as asked, and keep only what concerns that field.
-        let standIn = MarkerJSON.Value.object([
-            MarkerJSON.Member(key: "id", value: .string(Marker.isValidID(id) ? id : "closing")),
-            MarkerJSON.Member(key: "title", value: .string("closing")),
-            MarkerJSON.Member(key: "url", value: .string("https://closing.invalid/")),
-            MarkerJSON.Member(key: "start", value: .string("now")),
+        let standIn = JSONValue.object([
+            JSONMember(key: "id", value: .string(Marker.isValidID(id) ? id : "closing")),
+            JSONMember(key: "title", value: .string("closing")),
+            JSONMember(key: "url", value: .string("https://closing.invalid/")),
+            JSONMember(key: "start", value: .string("now")),
             member,
         ])
         switch MarkerDecoder.decode(
@@ -113,6 +114,6 @@ extension PlacedMarker {
     /// field it has, `product` always, `start` in seconds from media time 0 and `duration` in
     /// seconds when it is closed (no `duration`: open).
     public var jsonText: String {
-        MarkerJSON.encode(marker.jsonValue())
+        JSONWriter.compact(marker.jsonValue())
     }
 }

@@ -1,3 +1,4 @@
+import CuepointJSON
 import CuepointTime
 
 /// What a marker is checked against: the recording it is placed on.
@@ -190,7 +191,7 @@ public enum MarkerValidator {
     }
 
     private static func seconds(_ milliseconds: Int64) -> String {
-        MarkerJSON.seconds(fromMilliseconds: milliseconds)
+        SecondsText.shortest(milliseconds: milliseconds)
     }
 
     private static func describe(_ time: MarkerTime, _ context: MarkerContext) -> String {

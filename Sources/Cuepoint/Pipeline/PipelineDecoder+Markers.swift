@@ -1,3 +1,4 @@
+import CuepointJSON
 internal import Yams
 
 /// The `markers:` section: where product markers come from and how they are carried.
@@ -159,14 +160,14 @@ extension PipelineDecoder {
         _ path: String,
         relative: String,
         places: inout [String: (key: Node, value: Node)]
-    ) -> MarkerJSON.Value? {
+    ) -> JSONValue? {
         switch node {
         case .scalar(let scalar):
             if isNull(node) { return .null }
             guard let text = text(node, path) else { return nil }
             return scalar.style == .plain || scalar.style == .any ? .untyped(text) : .string(text)
         case .mapping(let mapping):
-            var members: [MarkerJSON.Member] = []
+            var members: [JSONMember] = []
             var failed = false
             for (keyNode, valueNode) in mapping {
                 guard case .scalar(let key) = keyNode, !isNull(keyNode) else {
@@ -177,14 +178,14 @@ extension PipelineDecoder {
                 let child = relative.isEmpty ? key.string : relative + "." + key.string
                 places[child] = (keyNode, valueNode)
                 if let value = markerValue(valueNode, join(path, key.string), relative: child, places: &places) {
-                    members.append(MarkerJSON.Member(key: key.string, value: value))
+                    members.append(JSONMember(key: key.string, value: value))
                 } else {
                     failed = true
                 }
             }
             return failed ? nil : .object(members)
         case .sequence(let sequence):
-            var elements: [MarkerJSON.Value] = []
+            var elements: [JSONValue] = []
             var failed = false
             for (offset, element) in sequence.enumerated() {
                 let child = "\(relative)[\(offset)]"

@@ -1,4 +1,6 @@
+import CuepointJSON
 import CuepointHLS
+import CuepointTime
 import Foundation
 
 /// The text files of a replay package: `chapters.json` (Apple's HLS JSON chapters),
@@ -65,33 +67,33 @@ struct ReplayDocuments {
         let products = order.map { index -> String in
             let product = plan.products[index]
             let marker = product.marker.marker
-            var members: [MarkerJSON.Member] = [
-                .init(key: "id", value: .string(marker.id)),
-                .init(key: "product", value: .string(marker.product)),
-                .init(key: "title", value: .string(marker.title)),
+            var members: [JSONMember] = [
+                JSONMember(key: "id", value: .string(marker.id)),
+                JSONMember(key: "product", value: .string(marker.product)),
+                JSONMember(key: "title", value: .string(marker.title)),
             ]
-            if let url = marker.url { members.append(.init(key: "url", value: .string(url))) }
-            if let price = marker.price { members.append(.init(key: "price", value: .string(price))) }
-            if let currency = marker.currency { members.append(.init(key: "currency", value: .string(currency))) }
-            if let image = marker.image { members.append(.init(key: "image", value: .string(image))) }
-            members.append(.init(key: "start", value: .number(MarkerJSON.seconds(fromMilliseconds: product.startMilliseconds))))
-            members.append(.init(key: "end", value: .number(MarkerJSON.seconds(fromMilliseconds: product.endMilliseconds))))
-            if let clip = clips[index] { members.append(.init(key: "clip", value: .string(clip))) }
-            if let thumbnail = thumbnails[index] { members.append(.init(key: "thumbnail", value: .string(thumbnail.path))) }
+            if let url = marker.url { members.append(JSONMember(key: "url", value: .string(url))) }
+            if let price = marker.price { members.append(JSONMember(key: "price", value: .string(price))) }
+            if let currency = marker.currency { members.append(JSONMember(key: "currency", value: .string(currency))) }
+            if let image = marker.image { members.append(JSONMember(key: "image", value: .string(image))) }
+            members.append(JSONMember(key: "start", value: .number(SecondsText.shortest(milliseconds: product.startMilliseconds))))
+            members.append(JSONMember(key: "end", value: .number(SecondsText.shortest(milliseconds: product.endMilliseconds))))
+            if let clip = clips[index] { members.append(JSONMember(key: "clip", value: .string(clip))) }
+            if let thumbnail = thumbnails[index] { members.append(JSONMember(key: "thumbnail", value: .string(thumbnail.path))) }
             if !marker.attributes.isEmpty {
                 let keys = marker.attributes.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
                 members.append(
                     .init(
                         key: "attributes",
-                        value: .object(keys.map { .init(key: $0, value: .string(marker.attributes[$0] ?? "")) })))
+                        value: .object(keys.map { JSONMember(key: $0, value: .string(marker.attributes[$0] ?? "")) })))
             }
-            return "    " + MarkerJSON.encode(.object(members))
+            return "    " + JSONWriter.compact(.object(members))
         }
         let header = [
             "{",
             "  \"version\": 1,",
-            "  \"title\": \(MarkerJSON.encode(.string(build.source.name))),",
-            "  \"duration\": \(MarkerJSON.seconds(fromMilliseconds: build.timeline.durationMilliseconds)),",
+            "  \"title\": \(JSONWriter.compact(.string(build.source.name))),",
+            "  \"duration\": \(SecondsText.shortest(milliseconds: build.timeline.durationMilliseconds)),",
         ]
         let list = products.isEmpty ? ["  \"products\": []"] : ["  \"products\": ["] + [products.joined(separator: ",\n")] + ["  ]"]
         return (header + list + ["}"]).joined(separator: "\n") + "\n"
@@ -99,20 +101,20 @@ struct ReplayDocuments {
 
     /// `replay.json`: the source, the counts and the notes of the export.
     func manifest(notes: [String], copiedSegments: Bool) -> String {
-        let value = MarkerJSON.Value.object([
-            .init(key: "version", value: .number("1")),
-            .init(key: "name", value: .string(build.source.name)),
-            .init(key: "recording", value: .string(build.source.directory.path)),
-            .init(key: "duration", value: .number(MarkerJSON.seconds(fromMilliseconds: build.timeline.durationMilliseconds))),
-            .init(key: "renditions", value: .array(build.source.renditions.map { .string($0.name) })),
-            .init(key: "segments", value: .number(String(build.timeline.entries.count))),
-            .init(key: "segmentsCopied", value: .bool(copiedSegments)),
-            .init(key: "chapters", value: .number(String(plan.chapters.count))),
-            .init(key: "products", value: .number(String(plan.products.count))),
-            .init(key: "clips", value: .number(String(clips.count))),
-            .init(key: "thumbnails", value: .number(String(thumbnails.count))),
-            .init(key: "notes", value: .array(notes.map { .string($0) })),
+        let value = JSONValue.object([
+            JSONMember(key: "version", value: .number("1")),
+            JSONMember(key: "name", value: .string(build.source.name)),
+            JSONMember(key: "recording", value: .string(build.source.directory.path)),
+            JSONMember(key: "duration", value: .number(SecondsText.shortest(milliseconds: build.timeline.durationMilliseconds))),
+            JSONMember(key: "renditions", value: .array(build.source.renditions.map { .string($0.name) })),
+            JSONMember(key: "segments", value: .number(String(build.timeline.entries.count))),
+            JSONMember(key: "segmentsCopied", value: .bool(copiedSegments)),
+            JSONMember(key: "chapters", value: .number(String(plan.chapters.count))),
+            JSONMember(key: "products", value: .number(String(plan.products.count))),
+            JSONMember(key: "clips", value: .number(String(clips.count))),
+            JSONMember(key: "thumbnails", value: .number(String(thumbnails.count))),
+            JSONMember(key: "notes", value: .array(notes.map { .string($0) })),
         ])
-        return MarkerJSON.encode(value) + "\n"
+        return JSONWriter.compact(value) + "\n"
     }
 }

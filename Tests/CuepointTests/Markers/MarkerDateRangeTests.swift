@@ -1,3 +1,4 @@
+import CuepointJSON
 import CuepointHLS
 import CuepointTime
 import Foundation
@@ -120,7 +121,7 @@ import Testing
         #expect(Self.attribute(MarkerAttribute.url, of: range) == .string("https://shop.example/mug?a=1&b=2"))
         #expect(Self.attribute(MarkerAttribute.price, of: range) == .number("24.50"))
         #expect(Self.attribute(MarkerAttribute.currency, of: range) == .string("USD"))
-        let card = MarkerJSON.encode(.object(marker.cardMembers()), sortedKeys: true)
+        let card = JSONWriter.compact(.object(marker.cardMembers()), sortedKeys: true)
         #expect(
             card
                 == #"{"attributes":{"color":"blue"},"currency":"USD","id":"p-0001","#

@@ -26,7 +26,7 @@ import Testing
         #expect(markers.map(\.marker.id) == ["p-1", "p-3", "p-5"])
         #expect(
             problems.map(\.description) == [
-                "products.jsonl:2: malformed JSON at column 64: expected `,` or `}`, found the end of the line",
+                "products.jsonl:2: malformed JSON at column 64: expected `,` or `}`, found the end of the text",
                 "products.jsonl:5: malformed JSON at column 1: expected a value, found `n`",
                 "products.jsonl:6: malformed JSON at column 66: expected a field name in double quotes, found `}`",
             ])

@@ -1,3 +1,4 @@
+import CuepointJSON
 import CuepointHLS
 import CuepointTime
 import Foundation
@@ -27,9 +28,9 @@ enum MarkerTestSupport {
             knownIDs: knownIDs)
     }
 
-    /// A JSON line with the given fields, in order (values written with `MarkerJSON`).
-    static func line(_ fields: KeyValuePairs<String, MarkerJSON.Value>) -> String {
-        MarkerJSON.encode(.object(fields.map { MarkerJSON.Member(key: $0.key, value: $0.value) }))
+    /// A JSON line with the given fields, in order (values written with `JSONWriter`).
+    static func line(_ fields: KeyValuePairs<String, JSONValue>) -> String {
+        JSONWriter.compact(.object(fields.map { JSONMember(key: $0.key, value: $0.value) }))
     }
 
     /// A valid marker line (id `p-1`, 4.2 s for 10 s) with the given title.
