@@ -1,3 +1,4 @@
+import CuepointTime
 import Cuepoint
 import Foundation
 import Hummingbird
@@ -273,7 +274,7 @@ final class MarkerRoutes: Sendable {
     }
 
     static func alreadyClosed(_ marker: PlacedMarker) -> Response {
-        let seconds = String(format: "%.3f", Double(marker.durationMilliseconds ?? 0) / 1000)
+        let seconds = SecondsText.fixed(milliseconds: marker.durationMilliseconds ?? 0)
         return error(
             .conflict, "api: marker \"\(marker.id)\" is already closed (after \(seconds) s)",
             fix: "a marker is closed once; add a new marker for a new appearance")

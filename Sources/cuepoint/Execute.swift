@@ -1,3 +1,4 @@
+import CuepointTime
 import Cuepoint
 import CuepointFFmpeg
 import CuepointServer
@@ -74,7 +75,8 @@ private func printRenditionLines(_ summary: RunSummary) {
     for rendition in summary.renditions {
         print(
             "\(rendition.name): \(rendition.segments) segments, "
-                + String(format: "%.3f s, %.1f MB", Double(rendition.durationMilliseconds) / 1000, Double(rendition.byteCount) / 1e6)
+                + SecondsText.format(milliseconds: rendition.durationMilliseconds)
+                + String(format: ", %.1f MB", Double(rendition.byteCount) / 1e6)
                 + " → \(summary.directory.appendingPathComponent(rendition.playlist).path)")
     }
 }
@@ -88,7 +90,7 @@ enum SummaryTable {
                 rendition.name, rendition.transcoded ? "encoded" : "copy", rendition.resolution ?? "audio",
                 rendition.averageBitrate.map { String(format: "%.0f kb/s", Double($0) / 1000) } ?? "-",
                 String(format: "%.1f MB", Double(rendition.byteCount) / 1e6), String(rendition.segments),
-                String(format: "%.3f s", Double(rendition.durationMilliseconds) / 1000),
+                SecondsText.format(milliseconds: rendition.durationMilliseconds),
             ]
         }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }

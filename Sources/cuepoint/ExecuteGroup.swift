@@ -1,3 +1,4 @@
+import CuepointTime
 import Cuepoint
 import CuepointFFmpeg
 import Foundation
@@ -74,9 +75,8 @@ func executeGroup(files: [String], outputDirectory: String?, reporting: Reportin
             for rendition in summary.renditions {
                 print(
                     "  \(rendition.name): \(rendition.segments) segments, "
-                        + String(
-                            format: "%.3f s, %.1f MB", Double(rendition.durationMilliseconds) / 1000,
-                            Double(rendition.byteCount) / 1e6)
+                        + SecondsText.format(milliseconds: rendition.durationMilliseconds)
+                        + String(format: ", %.1f MB", Double(rendition.byteCount) / 1e6)
                         + " → \(summary.directory.appendingPathComponent(rendition.playlist).path)")
             }
             let master = summary.directory.appendingPathComponent(RecordingLayout.multivariantPlaylist).path

@@ -31,9 +31,9 @@ extension CuepointCommand {
                         print(String(decoding: placed.cardJSON, as: UTF8.self))
                         continue
                     }
-                    let start = String(format: "%9.3f", Double(placed.startMilliseconds) / 1000)
+                    let start = padded(SecondsText.fixed(milliseconds: placed.startMilliseconds), 9)
                     let duration =
-                        placed.durationMilliseconds.map { String(format: "%8.3f s", Double($0) / 1000) } ?? "    open  "
+                        placed.durationMilliseconds.map { padded(SecondsText.fixed(milliseconds: $0), 8) + " s" } ?? "    open  "
                     print("\(placed.id)\t\(start) s\t\(duration)\t\(placed.marker.product)\t\(placed.marker.title)")
                 }
             }
@@ -76,7 +76,7 @@ extension CuepointCommand {
                 }
                 do {
                     let placed = try RecordingMarkers.add(json: marker ?? "", directory: directory ?? "")
-                    print("added \(placed.id) at \(String(format: "%.3f", Double(placed.startMilliseconds) / 1000)) s")
+                    print("added \(placed.id) at \(SecondsText.format(milliseconds: placed.startMilliseconds))")
                 } catch {
                     throw CommandFailure.runtime(error)
                 }
@@ -144,7 +144,7 @@ extension CuepointCommand {
                 do {
                     let closed = try RecordingMarkers.close(id: id ?? "", end: markerEnd, directory: directory ?? "")
                     print(
-                        "closed \(closed.id) after \(String(format: "%.3f", Double(closed.durationMilliseconds ?? 0) / 1000)) s"
+                        "closed \(closed.id) after \(SecondsText.format(milliseconds: closed.durationMilliseconds ?? 0))"
                     )
                 } catch {
                     throw CommandFailure.runtime(error)
@@ -189,4 +189,9 @@ struct RemoteOptions: ParsableArguments {
         }
         return MarkerAPIClient(base: base, token: token)
     }
+}
+
+/// `text` right-aligned in `width` columns.
+private func padded(_ text: String, _ width: Int) -> String {
+    String(repeating: " ", count: max(0, width - text.count)) + text
 }

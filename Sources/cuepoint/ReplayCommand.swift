@@ -1,3 +1,4 @@
+import CuepointTime
 import ArgumentParser
 import Cuepoint
 import CuepointFFmpeg
@@ -74,7 +75,7 @@ extension CuepointCommand {
                 FileHandle.standardError.write(Data("cuepoint: note: \(note)\n".utf8))
             }
             print(
-                "replay: \(String(format: "%.3f", Double(result.durationMilliseconds) / 1000)) s, "
+                "replay: \(SecondsText.format(milliseconds: result.durationMilliseconds)), "
                     + "\(result.renditions.count) rendition(s), \(result.products) product(s), \(result.chapters) chapter(s), "
                     + "\(result.clips) clip(s), \(result.thumbnails) thumbnail(s)"
                     + (result.copiedSegments ? " (segments copied: the output is on another file system)" : ""))

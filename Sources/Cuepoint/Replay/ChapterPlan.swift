@@ -1,3 +1,4 @@
+import CuepointTime
 /// Where each product and chapter sits on the replay's timeline: a pure function of the
 /// markers, the replay's duration and the options.
 ///
@@ -164,8 +165,6 @@ public struct ChapterPlan: Sendable, Equatable {
     }
 
     static func seconds(_ milliseconds: Int64) -> String {
-        let sign = milliseconds < 0 ? "-" : ""
-        let value = milliseconds.magnitude
-        return "\(sign)\(value / 1000).\(String(value % 1000 + 1000).dropFirst())s"
+        SecondsText.fixed(milliseconds: milliseconds) + "s"
     }
 }
