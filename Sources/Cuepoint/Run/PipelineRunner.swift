@@ -1,3 +1,4 @@
+import CoreMetrics
 import CuepointFFmpeg
 import CuepointHLS
 import CuepointTime
@@ -12,6 +13,10 @@ public struct RunOptions: Sendable {
     public var warning: @Sendable (String) -> Void = { _ in }
     /// Called a few times a second with the run's progress.
     public var progress: (@Sendable (RunProgress) -> Void)? = nil
+    /// Where the run's metrics are recorded (``PipelineMetrics``); nil: `MetricsSystem.factory`.
+    public var metricsFactory: (any MetricsFactory)? = nil
+    /// Labels put first on every metric of the run, e.g. `[("show", "spring-sale")]`.
+    public var metricsDimensions: [(String, String)] = []
 
     public init() {}
 }
@@ -73,7 +78,7 @@ public final class PipelineRunner: Sendable {
     /// Says once per run when a live input is processed too slowly (transcoding that cannot keep up).
     private let fallBehind = FallBehindWarning()
     /// What the run has done so far: segments, markers, ingest, latency (`/metrics`).
-    public let metrics = PipelineMetrics()
+    public let metrics: PipelineMetrics
     /// LL-HLS (`output.part`): the recent parts and playlist state the server answers low-latency
     /// and blocking requests from; nil without parts.
     public let partStore: PartStore?
@@ -83,6 +88,8 @@ public final class PipelineRunner: Sendable {
         self.directory =
             directory ?? URL(fileURLWithPath: spec.recordingDirectory)
         self.options = options
+        self.metrics = PipelineMetrics(
+            factory: options.metricsFactory, dimensions: options.metricsDimensions, clock: options.clock)
         self.partStore = PartStore(spec: spec)
     }
 
@@ -279,19 +286,26 @@ public final class PipelineRunner: Sendable {
         if let partStore { session.parts = PartSegmenter(store: partStore) }
         var followers: [MarkerFileFollower] = []
         recordingZero.withLock { $0 = nil }
-        session.onEpoch = { [self] start in recordingZero.withLock { $0 = start } }
+        session.onEpoch = { [self] start in
+            recordingZero.withLock { $0 = start }
+            metrics.recordingStarted(at: start)
+        }
         session.onSegmentsPublished = { [metrics] records, latency in
             metrics.recordSegments(
                 records.map { ($0.rendition, $0.durationMilliseconds) }, publishLatencyNanoseconds: latency)
         }
         metrics.setRunning(true, isLive: isLive)
-        defer { metrics.setRunning(false, isLive: isLive) }
+        defer {
+            metrics.mediaReached(milliseconds: session.latestMediaMilliseconds)
+            metrics.setRunning(false, isLive: isLive)
+        }
         if let markersSpec = spec.markers {
             let desk = try openMarkerDesk(
                 store: store, startDate: startDate, duration: isLive ? nil : demuxer.duration, resumed: resumed,
                 warnings: warnings)
             session.onEpoch = { [self] start in
                 recordingZero.withLock { $0 = start }
+                metrics.recordingStarted(at: start)
                 desk.setRecordingStart(start)
             }
             try loadMarkers(markersSpec, into: desk, live: isLive, followers: &followers, warnings: warnings)
@@ -515,16 +529,17 @@ public final class PipelineRunner: Sendable {
         metrics.markersRejected(Set(rejected.map { $0.line.map { "line \($0)" } ?? "id \($0.id ?? "?")" }).count, from: label)
     }
 
-    /// Updates the metrics' gauges: media time, the ingest bitrate and, for a live input, how far
-    /// the media lags the wall clock (wall time elapsed since recording time 0 of the epoch,
-    /// minus the media time reached).
+    /// Tells the metrics the media time reached (they derive the bitrate and the fall-behind on
+    /// their own timer, which runs while the read loop is blocked) and warns, once, when a live
+    /// transcoding run lags the wall clock (wall time elapsed since recording time 0 of the
+    /// epoch, minus the media time reached).
     private func sampleMetrics(session: RecordingSession, uptimeNanoseconds: UInt64, warnings: WarningCollector) {
         let media = session.latestMediaMilliseconds
+        metrics.mediaReached(milliseconds: media)
         var lag: Int64?
         if spec.input.isLive, let zero = recordingZero.withLock({ $0 }) {
             lag = options.clock.now().millisecondsSince1970 - zero.millisecondsSince1970 - media
         }
-        metrics.sample(mediaMilliseconds: media, fallBehindMilliseconds: lag, uptimeNanoseconds: uptimeNanoseconds)
         if let lag, session.transcoder != nil {
             fallBehind.warnIfNeeded(
                 lagMilliseconds: lag, segmentMilliseconds: spec.output.segmentDuration.milliseconds, warnings: warnings)
