@@ -117,9 +117,14 @@ public enum MarkerDecoder {
         return "`\(scalar)`"
     }
 
-    /// `text` in double quotes, with `"`, `\` and control characters escaped as JSON does.
+    /// `text` in double quotes, with `"`, `\` and control characters escaped as JSON does;
+    /// past ``EchoedText/valueLimit`` characters, its start and its size (a marker line may be
+    /// huge, and every message repeats the id).
     static func quote(_ text: String) -> String {
-        MarkerJSON.encode(.string(text))
+        guard let cut = EchoedText.truncated(text, limit: EchoedText.valueLimit) else {
+            return MarkerJSON.encode(.string(text))
+        }
+        return MarkerJSON.encode(.string(String(text[..<cut]) + "…")) + " (\(text.utf8.count) bytes)"
     }
 }
 
