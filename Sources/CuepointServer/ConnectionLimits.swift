@@ -32,7 +32,8 @@ public struct ConnectionLimits: Sendable, Equatable {
     public static var defaultMaximumConnections: Int {
         var limit = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 512 }
-        let soft = limit.rlim_cur == RLIM_INFINITY ? UInt64(8192) : UInt64(limit.rlim_cur)
+        // RLIM_INFINITY (all ones) does not import as a constant; any value past 8192 gives 4096.
+        let soft = UInt64(limit.rlim_cur)
         return Int(min(4096, max(64, soft / 2)))
     }
 }

@@ -1,6 +1,7 @@
 import Cuepoint
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import Prometheus

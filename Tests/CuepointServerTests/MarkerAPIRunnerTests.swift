@@ -4,6 +4,7 @@ import CuepointServer
 import CuepointTime
 import Foundation
 import Hummingbird
+import Prometheus
 import HummingbirdTesting
 import Synchronization
 import Testing

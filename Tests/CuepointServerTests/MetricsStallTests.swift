@@ -1,4 +1,5 @@
 import Cuepoint
+import CuepointTime
 import Foundation
 import Hummingbird
 import HummingbirdTesting

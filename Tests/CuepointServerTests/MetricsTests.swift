@@ -20,10 +20,10 @@ import Testing
         func advance(milliseconds delta: Int64) { milliseconds.withLock { $0 += delta } }
     }
 
-    /// Pipeline metrics recording into a fresh export.
+    /// Pipeline metrics recording into a fresh export; refreshed only when the test says so.
     static func pipeline(clock: any WallClock = SystemWallClock()) -> (PipelineMetrics, PrometheusExport) {
         let export = PrometheusExport()
-        return (PipelineMetrics(factory: export.factory, clock: clock), export)
+        return (PipelineMetrics(factory: export.factory, clock: clock, refreshInterval: nil), export)
     }
 
     static func recorded() -> (PipelineMetrics, PrometheusExport) {
@@ -111,8 +111,10 @@ import Testing
         metrics.setRunning(true, isLive: true)
         defer { metrics.setRunning(false, isLive: true) }
         metrics.recordingStarted(at: clock.now())
+        // The monotonic clock of the test, ahead of the refreshes `setRunning` makes.
+        let start = DispatchTime.now().uptimeNanoseconds + 3_600 * second
         func scrape(at seconds: UInt64) -> Exposition {
-            metrics.refresh(uptimeNanoseconds: 100 * second + seconds * second)
+            metrics.refresh(uptimeNanoseconds: start + seconds * second)
             return Exposition(export.registry.emitToString())
         }
         #expect(scrape(at: 0).samples["cuepoint_ingest_bits_per_second"] == 0, "no rate before a second has passed")
@@ -204,11 +206,14 @@ struct Exposition {
     /// Lines that are not the format.
     var problems: [String] = []
 
-    static let help = #/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* \S.*$/#
-    static let type = #/^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/#
-    static let sample =
+    static var help: Regex<Substring> { #/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* \S.*$/# }
+    static var type: Regex<(Substring, Substring, Substring)> {
+        #/^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/#
+    }
+    static var sample: Regex<(Substring, Substring, Substring?, Substring)> {
         #/^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*"(?:,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*")*\})? (-?[0-9]+(?:\.[0-9]+)?(?:e[-+]?[0-9]+)?|\+Inf|-Inf|NaN)$/#
-    static let labelName = #/([a-zA-Z_][a-zA-Z0-9_]*)="(?:[^"\\\n]|\\.)*"/#
+    }
+    static var labelName: Regex<(Substring, Substring)> { #/([a-zA-Z_][a-zA-Z0-9_]*)="(?:[^"\\\n]|\\.)*"/# }
 
     init(_ text: String) {
         if !text.isEmpty, !text.hasSuffix("\n") { problems.append("no line feed at the end") }

@@ -13,8 +13,9 @@ import Synchronization
 /// pipeline's metrics from another's when several share a backend (a show server adds
 /// `("show", NAME)`), then its own label (`rendition`, `source`).
 ///
-/// The pipeline updates the metrics at its edges. The one per-packet update,
-/// ``addIngestBytes(_:)``, is a relaxed atomic add. The derived gauges (ingest bitrate, media
+/// The pipeline updates the metrics at its edges. The per-packet updates,
+/// ``addIngestBytes(_:)`` and ``mediaReached(milliseconds:)``, are a relaxed atomic add and a
+/// relaxed atomic store. The derived gauges (ingest bitrate, media
 /// time, fall-behind) and the ingest byte counter are brought up to date by ``refresh(uptimeNanoseconds:)``,
 /// which a timer calls four times a second while the pipeline runs and a scrape calls before it
 /// reads: they move with the wall clock even while the read loop is blocked on an input that
@@ -55,8 +56,8 @@ public final class PipelineMetrics: Sendable {
 
     /// How far back the ingest bitrate looks, in nanoseconds of the monotonic clock.
     static let bitrateWindowNanoseconds: UInt64 = 5_000_000_000
-    /// How often the derived gauges are refreshed while the pipeline runs, in milliseconds.
-    static let refreshIntervalMilliseconds = 250
+    /// How often the derived gauges are refreshed while the pipeline runs, by default.
+    public static let defaultRefreshInterval = Duration.milliseconds(250)
 
     /// Where a marker came from, as the metrics label it (a bounded set: never a file's path).
     public enum MarkerSource: String, Sendable, CaseIterable {
@@ -93,7 +94,10 @@ public final class PipelineMetrics: Sendable {
     }
 
     private let clock: any WallClock
+    private let refreshInterval: Duration?
     private let ingestBytes = Atomic<Int64>(0)
+    /// The media time reached, in milliseconds from the recording's start.
+    private let mediaMilliseconds = Atomic<Int64>(0)
     private let state = Mutex(State())
     private let sampler = Mutex<(any DispatchSourceTimer)?>(nil)
 
@@ -105,8 +109,6 @@ public final class PipelineMetrics: Sendable {
         var lagMilliseconds: Int64 = 0
         /// The wall clock of recording time 0 in the current epoch (live inputs).
         var recordingZero: WallClockTime?
-        /// The media time reached, in milliseconds from the recording's start.
-        var mediaMilliseconds: Int64 = 0
         /// Ingest bytes already added to the counter.
         var countedBytes: Int64 = 0
         /// (monotonic nanoseconds, ingest bytes) at each refresh of the last window, oldest first.
@@ -118,13 +120,18 @@ public final class PipelineMetrics: Sendable {
     ///     bootstrapped) when nil.
     ///   - dimensions: Labels put first on every metric, e.g. `[("show", "spring-sale")]`.
     ///   - clock: The wall clock the fall-behind of a live input is measured against.
+    ///   - refreshInterval: How often a timer refreshes the derived gauges while the pipeline
+    ///     runs; nil: no timer (the caller calls ``refresh(uptimeNanoseconds:)``, as a test
+    ///     with a manual clock does).
     public init(
-        factory: (any MetricsFactory)? = nil, dimensions: [(String, String)] = [], clock: any WallClock = SystemWallClock()
+        factory: (any MetricsFactory)? = nil, dimensions: [(String, String)] = [], clock: any WallClock = SystemWallClock(),
+        refreshInterval: Duration? = PipelineMetrics.defaultRefreshInterval
     ) {
         let factory = factory ?? MetricsSystem.factory
         self.factory = factory
         self.dimensions = dimensions
         self.clock = clock
+        self.refreshInterval = refreshInterval
         func gauge(_ name: String) -> Gauge { Gauge(label: name, dimensions: dimensions, factory: factory) }
         func counters(_ name: String) -> [MarkerSource: Counter] {
             Dictionary(
@@ -233,10 +240,10 @@ public final class PipelineMetrics: Sendable {
         state.withLock { $0.recordingZero = start }
     }
 
-    /// The media time reached, in milliseconds from the recording's start; the pipeline says
-    /// so a few times a second while packets arrive.
+    /// The media time reached, in milliseconds from the recording's start: a per-packet
+    /// update, one relaxed atomic store (the gauge follows at the next refresh).
     public func mediaReached(milliseconds: Int64) {
-        state.withLock { $0.mediaMilliseconds = milliseconds }
+        mediaMilliseconds.store(milliseconds, ordering: .relaxed)
     }
 
     // MARK: Derived gauges
@@ -253,10 +260,13 @@ public final class PipelineMetrics: Sendable {
     ///   arrives); once the pipeline stops it keeps its last value; 0 for files.
     public func refresh(uptimeNanoseconds: UInt64) {
         let bytes = ingestBytes.load(ordering: .relaxed)
+        let media = mediaMilliseconds.load(ordering: .relaxed)
         let now = clock.now()
-        let (newBytes, bitrate, media, lag) = state.withLock { state in
+        let (newBytes, bitrate, lag) = state.withLock { state in
             let newBytes = bytes - state.countedBytes
             state.countedBytes = bytes
+            // Refreshes from the timer and from scrapes may arrive out of order by a hair.
+            let uptimeNanoseconds = max(uptimeNanoseconds, state.ingestSamples.last?.nanoseconds ?? 0)
             state.ingestSamples.append((uptimeNanoseconds, bytes))
             while let first = state.ingestSamples.first, state.ingestSamples.count > 2,
                 uptimeNanoseconds &- first.nanoseconds > Self.bitrateWindowNanoseconds
@@ -271,9 +281,9 @@ public final class PipelineMetrics: Sendable {
                 bitrate = (bytes - first.bytes) * 8_000 / elapsedMilliseconds
             }
             if state.isRunning, state.isLive, let zero = state.recordingZero {
-                state.lagMilliseconds = now.millisecondsSince1970 - zero.millisecondsSince1970 - state.mediaMilliseconds
+                state.lagMilliseconds = now.millisecondsSince1970 - zero.millisecondsSince1970 - media
             }
-            return (newBytes, bitrate, state.mediaMilliseconds, state.lagMilliseconds)
+            return (newBytes, bitrate, state.lagMilliseconds)
         }
         if newBytes > 0 { ingestBytesCounter.increment(by: newBytes) }
         ingestBitrate.record(bitrate)
@@ -284,10 +294,12 @@ public final class PipelineMetrics: Sendable {
     /// Starts the timer that refreshes the gauges while the pipeline runs, on a queue of its own
     /// (not the cooperative pool, and not the pipeline thread, which may be blocked reading).
     private func startSampling() {
+        guard let refreshInterval else { return }
+        let (seconds, attoseconds) = refreshInterval.components
+        let interval = DispatchTimeInterval.milliseconds(Int(seconds * 1_000 + attoseconds / 1_000_000_000_000_000))
         sampler.withLock { timer in
             guard timer == nil else { return }
             let source = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "cuepoint.metrics"))
-            let interval = DispatchTimeInterval.milliseconds(Self.refreshIntervalMilliseconds)
             source.schedule(deadline: .now() + interval, repeating: interval)
             source.setEventHandler { [weak self] in
                 self?.refresh(uptimeNanoseconds: DispatchTime.now().uptimeNanoseconds)

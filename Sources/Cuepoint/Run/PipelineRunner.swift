@@ -438,6 +438,7 @@ public final class PipelineRunner: Sendable {
                 session.salvage()
                 throw describeOutputFailure(error, input: inputName)
             }
+            metrics.mediaReached(milliseconds: session.latestMediaMilliseconds)
             packetsSinceCheck += 1
             if packetsSinceCheck >= 64 {
                 packetsSinceCheck = 0
@@ -529,13 +530,11 @@ public final class PipelineRunner: Sendable {
         metrics.markersRejected(Set(rejected.map { $0.line.map { "line \($0)" } ?? "id \($0.id ?? "?")" }).count, from: label)
     }
 
-    /// Tells the metrics the media time reached (they derive the bitrate and the fall-behind on
-    /// their own timer, which runs while the read loop is blocked) and warns, once, when a live
-    /// transcoding run lags the wall clock (wall time elapsed since recording time 0 of the
-    /// epoch, minus the media time reached).
+    /// Warns, once, when a live transcoding run lags the wall clock (wall time elapsed since
+    /// recording time 0 of the epoch, minus the media time reached). The metrics derive their
+    /// own fall-behind and bitrate on a timer, which runs while the read loop is blocked.
     private func sampleMetrics(session: RecordingSession, uptimeNanoseconds: UInt64, warnings: WarningCollector) {
         let media = session.latestMediaMilliseconds
-        metrics.mediaReached(milliseconds: media)
         var lag: Int64?
         if spec.input.isLive, let zero = recordingZero.withLock({ $0 }) {
             lag = options.clock.now().millisecondsSince1970 - zero.millisecondsSince1970 - media

@@ -37,7 +37,8 @@ extension Integration {
             let port: Int
 
             init() throws {
-                descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                self.descriptor = descriptor
                 var address = sockaddr_in()
                 address.sin_family = sa_family_t(AF_INET)
                 address.sin_port = 0
