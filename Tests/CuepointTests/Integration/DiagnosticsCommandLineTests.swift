@@ -17,7 +17,7 @@ extension Integration {
                 #expect(result.stderr.utf8.count < 1_000, "stderr holds \(result.stderr.utf8.count) bytes")
                 #expect(result.errorLines.count == 1, "\(result.stderr.prefix(500))")
                 #expect(result.stderr.contains(":2:7: name: expected lowercase letters"), "\(result.stderr.prefix(500))")
-                #expect(result.stderr.contains("… (52428800 bytes)"), "\(result.stderr.prefix(500))")
+                #expect(result.stderr.contains("…\" (52428800 bytes)"), "\(result.stderr.prefix(500))")
                 #expect(!result.stderr.contains("did you mean"), "no suggestion copies the value")
             }
         }

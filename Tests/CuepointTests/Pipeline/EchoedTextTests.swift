@@ -26,14 +26,16 @@ import Testing
     /// Each kind of place a pipeline file's text reaches a message, with a value of 1 MB.
     @Test(arguments: [
         "name: NAME_TEXT\ninput: {url: a.mp4}\n",  // an invalid name (and no slug of it suggested)
-        "name: x\ninput: {url: a.mp4}\nNAME_TEXT: 1\n",  // an unknown key
+        // Keys past 1024 characters need YAML's explicit form (`? KEY`); libyaml refuses them as
+        // simple keys, with a short syntax error.
+        "name: x\ninput: {url: a.mp4}\n? NAME_TEXT\n: 1\n",  // an unknown key
         "name: x\ninput: {url: a.mp4}\noutput: {container: NAME_TEXT}\n",  // a wrong choice
         "name: x\ninput: {url: 'NAME_TEXT://host/x'}\n",  // an unknown URL scheme
-        "name: x\ninput: {url: a.mp4, options: {NAME_TEXT: }}\n",  // an option without a value
+        "name: x\ninput:\n  url: a.mp4\n  options:\n    ? NAME_TEXT\n    :\n",  // an option without a value
         "name: x\ninput: {url: '${NAME_TEXT}'}\n",  // an undefined environment variable
         "name: x\ninput: {url: a.mp4}\nrenditions: [{name: NAME_TEXT, copy: true}]\n",  // a rendition name
         "name: x\ninput: {url: a.mp4}\nmarkers: {from: [{list: [{id: NAME_TEXT, title: t, url: 'https://a.b/c'}]}]}\n",
-        "name: x\nNAME_TEXT: 1\ninput: {url: a.mp4}\nNAME_TEXT: 2\n",  // a duplicated key
+        "name: x\n? NAME_TEXT\n: 1\ninput: {url: a.mp4}\n? NAME_TEXT\n: 2\n",  // a duplicated key
     ])
     func hugeValuesGiveShortLines(template: String) throws {
         let huge = "Q" + String(repeating: "x", count: 1 << 20)
@@ -44,6 +46,12 @@ import Testing
             #expect(line.utf8.count < 1_000, "\(line.prefix(300))…")
         }
         #expect(lines.contains { $0.contains("(\(huge.utf8.count) bytes)") }, "the size is said: \(lines)")
+    }
+
+    @Test("a simple key past libyaml's 1024 characters is a short syntax error")
+    func hugeSimpleKey() {
+        let lines = Support.lines("version: 1\nname: x\n" + String(repeating: "k", count: 1 << 20) + ": 1\n")
+        #expect(lines.count == 1 && lines[0].utf8.count < 300, "\(lines.map { $0.prefix(300) })")
     }
 
     @Test("no suggestion is searched for a word longer than any key")
