@@ -22,18 +22,25 @@ public struct ConnectionLimits: Sendable, Equatable {
     /// Connections held at once.
     public var maximumConnections: Int
 
-    public init(idleTimeout: Duration = .seconds(30), maximumConnections: Int = ConnectionLimits.defaultMaximumConnections) {
+    public init(
+        idleTimeout: Duration = .seconds(30), maximumConnections: Int = ConnectionLimits.defaultMaximumConnections
+    ) {
         self.idleTimeout = idleTimeout
         self.maximumConnections = maximumConnections
     }
 
-    /// Half the process's descriptor limit (`RLIMIT_NOFILE`), between 64 and 4096: the other
-    /// half stays for the recording's segments, playlists, logs and inputs.
+    /// Descriptors kept for the pipeline (segments, playlists, logs, inputs, marker files) out
+    /// of the process's limit.
+    public static let reservedDescriptors: UInt64 = 256
+
+    /// The process's descriptor limit (`RLIMIT_NOFILE`) less ``reservedDescriptors``, between 64
+    /// and 16384: 768 under the usual limit of 1024, enough for hundreds of players each
+    /// holding a blocking playlist request.
     public static var defaultMaximumConnections: Int {
         var limit = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 512 }
-        // RLIM_INFINITY (all ones) does not import as a constant; any value past 8192 gives 4096.
+        // RLIM_INFINITY (all ones) does not import as a constant; it gives the cap.
         let soft = UInt64(limit.rlim_cur)
-        return Int(min(4096, max(64, soft / 2)))
+        return Int(min(16_384, max(64, soft > reservedDescriptors ? soft - reservedDescriptors : 0)))
     }
 }

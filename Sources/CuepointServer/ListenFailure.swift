@@ -28,7 +28,8 @@ public enum ListenFailure: Equatable, Sendable {
     public func message(host: String, port: Int, fix: String) -> String {
         switch self {
         case .portInUse: "port \(port) on \(host) is in use; choose another with \(fix)"
-        case .permissionDenied: "port \(port) on \(host) needs privileges this process does not have; choose one above 1023 with \(fix)"
+        case .permissionDenied:
+            "port \(port) on \(host) needs privileges this process does not have; choose one above 1023 with \(fix)"
         case .addressNotAvailable: "\(host) is not an address of this machine; choose another with \(fix)"
         }
     }

@@ -30,7 +30,8 @@ struct RangeMiddleware<Context: RequestContext>: RouterMiddleware {
         guard file.status == .ok, let length = file.headers[.contentLength].flatMap(Int.init) else {
             return try await next(wholeRequest, context)
         }
-        if let ifRange = request.headers[.ifRange], ifRange != file.headers[.eTag], ifRange != file.headers[.lastModified]
+        if let ifRange = request.headers[.ifRange], ifRange != file.headers[.eTag],
+            ifRange != file.headers[.lastModified]
         {
             return try await next(wholeRequest, context)
         }

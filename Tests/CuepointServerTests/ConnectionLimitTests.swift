@@ -116,7 +116,8 @@ import Testing
         var answeredAfter = false
     }
 
-    @Test("40 idle connections and a client trickling its header are closed after the idle timeout; requests still work")
+    @Test(
+        "40 idle connections and a client trickling its header are closed after the idle timeout; requests still work")
     func idleAndSlowConnectionsAreClosed() async throws {
         try await Self.withServer(ConnectionLimits(idleTimeout: .seconds(1), maximumConnections: 64)) { port in
             let outcome = try await Self.onThread { () throws -> IdleOutcome in
@@ -136,7 +137,9 @@ import Testing
                 // Each connection is waited for in turn; all share the same 30 s.
                 let deadline = Date().addingTimeInterval(30)
                 for connection in idle + [slow] {
-                    if connection.receive(within: max(0.1, deadline.timeIntervalSinceNow)).closed { outcome.closed += 1 }
+                    if connection.receive(within: max(0.1, deadline.timeIntervalSinceNow)).closed {
+                        outcome.closed += 1
+                    }
                 }
                 outcome.trickled = slow.trickled.load(ordering: .relaxed)
                 outcome.answeredAfter = try Self.answered(port: port)
@@ -176,7 +179,9 @@ import Testing
                 return outcome
             }
             for text in outcome.held { #expect(text.hasPrefix("HTTP/1.1 200"), "\(text)") }
-            #expect(outcome.early.text.isEmpty && !outcome.early.closed, "not accepted while four are held: \(outcome.early.text)")
+            #expect(
+                outcome.early.text.isEmpty && !outcome.early.closed,
+                "not accepted while four are held: \(outcome.early.text)")
             #expect(outcome.late.hasPrefix("HTTP/1.1 200"), "answered once a connection closed: \(outcome.late)")
         }
     }

@@ -48,7 +48,8 @@ import Testing
         var output = OutputSpec(container: .fmp4, segmentDuration: .milliseconds(2_000), liveWindow: 3)
         output.partDuration = .milliseconds(500)
         return PipelineRunner(
-            spec: PipelineSpec(name: "metrics-doc", input: InputSpec(url: "pipe:0"), output: output, markers: MarkersSpec()),
+            spec: PipelineSpec(
+                name: "metrics-doc", input: InputSpec(url: "pipe:0"), output: output, markers: MarkersSpec()),
             directory: URL(fileURLWithPath: NSTemporaryDirectory() + "cuepoint-metrics-doc-\(UUID().uuidString)"),
             options: options)
     }
@@ -80,7 +81,10 @@ import Testing
                     ($0.key, Documented(type: $0.value, labels: exposition.labels[$0.key] ?? []))
                 })
             for (name, family) in exposed.sorted(by: { $0.key < $1.key }) {
-                #expect(documented[name] == family, "\(name) is exposed as \(family); docs/http-api.md says \(documented[name].map(\.description) ?? "nothing")")
+                #expect(
+                    documented[name] == family,
+                    "\(name) is exposed as \(family); docs/http-api.md says \(documented[name].map(\.description) ?? "nothing")"
+                )
             }
             for name in documented.keys.sorted() where exposed[name] == nil {
                 Issue.record("\(name) is documented in docs/http-api.md but /metrics does not expose it")

@@ -11,7 +11,8 @@ import Testing
 /// and sends nothing, so the read loop is blocked in `av_read_frame`), scraped over HTTP while
 /// it is stalled. The bitrate and the fall-behind used to keep the values of the last packet.
 @Suite struct MetricsStallTests {
-    @Test("/metrics during a stalled live input: the bitrate falls to 0, the fall-behind grows", .timeLimit(.minutes(3)))
+    @Test(
+        "/metrics during a stalled live input: the bitrate falls to 0, the fall-behind grows", .timeLimit(.minutes(3)))
     func stalledInput() async throws {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory() + "cuepoint-stall-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -45,7 +45,9 @@ import Testing
         try Data().write(to: URL(fileURLWithPath: directory + "/empty.mp4"))
         try await DirectoryServer(directory: directory, host: "127.0.0.1", port: 0).application().test(.live) {
             client in
-            func get(_ range: String, _ extra: HTTPFields = [:], uri: String = "/replay.mp4") async throws -> TestResponse {
+            func get(_ range: String, _ extra: HTTPFields = [:], uri: String = "/replay.mp4") async throws
+                -> TestResponse
+            {
                 var headers = extra
                 headers[.range] = range
                 return try await client.execute(uri: uri, method: .get, headers: headers)

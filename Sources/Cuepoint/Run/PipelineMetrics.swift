@@ -124,7 +124,8 @@ public final class PipelineMetrics: Sendable {
     ///     runs; nil: no timer (the caller calls ``refresh(uptimeNanoseconds:)``, as a test
     ///     with a manual clock does).
     public init(
-        factory: (any MetricsFactory)? = nil, dimensions: [(String, String)] = [], clock: any WallClock = SystemWallClock(),
+        factory: (any MetricsFactory)? = nil, dimensions: [(String, String)] = [],
+        clock: any WallClock = SystemWallClock(),
         refreshInterval: Duration? = PipelineMetrics.defaultRefreshInterval
     ) {
         let factory = factory ?? MetricsSystem.factory

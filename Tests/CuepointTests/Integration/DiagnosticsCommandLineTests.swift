@@ -16,7 +16,8 @@ extension Integration {
                 #expect(result.status == 2)
                 #expect(result.stderr.utf8.count < 1_000, "stderr holds \(result.stderr.utf8.count) bytes")
                 #expect(result.errorLines.count == 1, "\(result.stderr.prefix(500))")
-                #expect(result.stderr.contains(":2:7: name: expected lowercase letters"), "\(result.stderr.prefix(500))")
+                #expect(
+                    result.stderr.contains(":2:7: name: expected lowercase letters"), "\(result.stderr.prefix(500))")
                 #expect(result.stderr.contains("…\" (52428800 bytes)"), "\(result.stderr.prefix(500))")
                 #expect(!result.stderr.contains("did you mean"), "no suggestion copies the value")
             }
@@ -68,7 +69,9 @@ extension Integration {
                 #expect(result.status == 1, "\(result)")
                 #expect(
                     result.errorLines
-                        == ["cuepoint: port \(held.port) on 127.0.0.1 is in use; choose another with --serve HOST:PORT"],
+                        == [
+                            "cuepoint: port \(held.port) on 127.0.0.1 is in use; choose another with --serve HOST:PORT"
+                        ],
                     "\(result)")
                 #expect(!FileManager.default.fileExists(atPath: output.path), "nothing is created")
             }

@@ -14,8 +14,10 @@ import Testing
         #expect(EchoedText.value("spring-sale") == "spring-sale")
         let long = String(repeating: "A", count: 1_000) + "Z"
         #expect(EchoedText.value(long) == String(repeating: "A", count: 80) + "… (1001 bytes)")
-        #expect(EchoedText.value(String(repeating: "é", count: 81)) == String(repeating: "é", count: 80) + "… (162 bytes)")
-        #expect(EchoedText.value(String(repeating: "é", count: 80)) == String(repeating: "é", count: 80), "80 characters")
+        #expect(
+            EchoedText.value(String(repeating: "é", count: 81)) == String(repeating: "é", count: 80) + "… (162 bytes)")
+        #expect(
+            EchoedText.value(String(repeating: "é", count: 80)) == String(repeating: "é", count: 80), "80 characters")
         let path = "/" + String(repeating: "deep/", count: 100) + "spring.yaml"
         let shown = EchoedText.path(path)
         #expect(shown.hasPrefix("…") && shown.hasSuffix("/spring.yaml (512 bytes)"), "\(shown)")
