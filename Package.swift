@@ -25,6 +25,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
         // Also Hummingbird's; named to stop the server gracefully when a job ends.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
+        // Metrics: the library records through swift-metrics (any backend an application bootstraps);
+        // the server exports them in Prometheus's text format with swift-prometheus.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // gzip for playlists, on NIO's ByteBuffer.
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         // FFmpeg's C libraries, found through pkg-config; the shim header turns the macros
@@ -36,9 +42,6 @@ let package = Package(
                 .apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])
             ]
         ),
-        // zlib, for gzip-compressed playlists; the shim header turns deflateInit2/inflateInit2
-        // (macros) into functions. Only CuepointServer imports this module.
-        .systemLibrary(name: "CCuepointZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CuepointTime", swiftSettings: strictSettings),
         // The strict JSON reader and writer every module shares (markers, chapters, documents).
         .target(name: "CuepointJSON", swiftSettings: strictSettings),
@@ -54,14 +57,20 @@ let package = Package(
                 "CuepointTime", "CuepointFFmpeg", "CuepointHLS", "CuepointJSON",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings
         ),
         .target(
             name: "CuepointServer",
             dependencies: [
-                "Cuepoint", "CCuepointZlib",
+                "Cuepoint",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // HTTP1Channel's idle timeout and MaximumAvailableConnections (ConnectionLimits).
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,8 +97,10 @@ let package = Package(
         .testTarget(
             name: "CuepointServerTests",
             dependencies: [
-                "CuepointServer", "Cuepoint", "CuepointHLS", "CuepointTime", "CCuepointZlib",
+                "CuepointServer", "Cuepoint", "CuepointHLS", "CuepointTime",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,7 +1,10 @@
 import Cuepoint
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
+import Prometheus
 import ServiceLifecycle
 
 /// Serves a directory of HLS output over HTTP, and, beside the files of a running recording,
@@ -11,7 +14,7 @@ import ServiceLifecycle
 /// |---|---|---|
 /// | `/…` | the files: playlists (gzip on request), segments, init sections | none |
 /// | `/healthz` | `ok` | none |
-/// | `/metrics` | Prometheus text (with ``metrics``) | none |
+/// | `/metrics` | Prometheus text (with ``metricsRegistry``) | none |
 /// | `/v1/markers…` | the marker API (with ``markerAPI``; else 404) | bearer token |
 public struct DirectoryServer: Sendable {
     /// The directory to serve.
@@ -21,21 +24,30 @@ public struct DirectoryServer: Sendable {
     public var port: Int
     /// The marker API; nil leaves it off (404).
     public var markerAPI: MarkerAPI?
-    /// The metrics served at `/metrics`; nil: no `/metrics`.
+    /// The pipeline's metrics: brought up to date before each scrape, and the factory and
+    /// dimensions the server's own metrics (marker API and LL-HLS responses) are made with; nil:
+    /// the server's go to `MetricsSystem.factory`.
     public var metrics: PipelineMetrics?
+    /// The registry `/metrics` renders (``PrometheusExport/registry``); nil: no `/metrics`.
+    public var metricsRegistry: PrometheusCollectorRegistry?
     /// LL-HLS: low-latency playlists, blocking reload and parts from memory; nil: files only.
     public var partStore: PartStore?
+    /// The idle (and header read) timeout and the connection limit.
+    public var limits: ConnectionLimits
 
     public init(
         directory: String, host: String = "127.0.0.1", port: Int = 8080, markerAPI: MarkerAPI? = nil,
-        metrics: PipelineMetrics? = nil, partStore: PartStore? = nil
+        metrics: PipelineMetrics? = nil, metricsRegistry: PrometheusCollectorRegistry? = nil,
+        partStore: PartStore? = nil, limits: ConnectionLimits = ConnectionLimits()
     ) {
         self.directory = directory
         self.host = host
         self.port = port
         self.markerAPI = markerAPI
         self.metrics = metrics
+        self.metricsRegistry = metricsRegistry
         self.partStore = partStore
+        self.limits = limits
     }
 
     static let playlistType = MediaType(type: .application, subType: "vnd.apple.mpegurl")
@@ -69,24 +81,35 @@ public struct DirectoryServer: Sendable {
             // Not in Hummingbird's table; WebVTT (chapters.vtt of a replay) is to be served as text/vtt.
             "vtt": DirectoryServer.webVTTType,
         ])
-        if let partStore { router.add(middleware: LowLatencyMiddleware(store: partStore)) }
+        let serverMetrics = ServerMetrics(
+            factory: metrics?.factory, dimensions: metrics?.dimensions ?? [], lowLatency: partStore != nil)
+        if let partStore { router.add(middleware: LowLatencyMiddleware(store: partStore, metrics: serverMetrics)) }
+        router.add(middleware: RangeMiddleware())
         router.add(middleware: files)
         router.get("healthz") { _, _ in "ok\n" }
-        let markerRoutes = MarkerRoutes(api: markerAPI, metrics: metrics)
+        let markerRoutes = MarkerRoutes(api: markerAPI, metrics: metrics, serverMetrics: serverMetrics)
         markerRoutes.register(on: router)
-        if let metrics {
-            router.get("metrics") { _, _ in
-                var text = PrometheusText.render(metrics.snapshot(), apiResponses: markerRoutes.responseCounts)
-                if let partStore { text += PrometheusText.render(partStore.metrics) }
+        if let metricsRegistry {
+            router.get("metrics") { [metrics] _, _ in
+                // The gauges that follow the wall clock (bitrate, fall-behind) are as of now.
+                metrics?.refresh(uptimeNanoseconds: DispatchTime.now().uptimeNanoseconds)
                 var headers = HTTPFields()
-                headers[.contentType] = PrometheusText.contentType
+                headers[.contentType] = PrometheusExport.contentType
                 headers[.cacheControl] = "no-store"
-                return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+                return Response(
+                    status: .ok, headers: headers,
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: metricsRegistry.emitToBuffer())))
             }
         }
+        let timeout = limits.idleTimeout.components
         return Application(
             router: router,
-            configuration: .init(address: .hostname(host, port: port), serverName: "cuepoint"),
+            server: .http1(
+                configuration: HTTP1Channel.Configuration(
+                    idleTimeout: .nanoseconds(timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000))),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port), serverName: "cuepoint",
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.maximumConnections)),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: quietLogger)
     }

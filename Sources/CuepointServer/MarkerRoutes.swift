@@ -23,19 +23,20 @@ final class MarkerRoutes: Sendable {
     let api: MarkerAPI?
     private let token: BearerToken?
     private let metrics: PipelineMetrics?
+    private let serverMetrics: ServerMetrics
     private let rateLimit: Mutex<ClientRateLimit>
-    private let responses = Mutex<[Int: Int]>([:])
     private let queue = DispatchQueue(label: "cuepoint.server.markers")
 
-    init(api: MarkerAPI?, metrics: PipelineMetrics?) {
+    /// - Parameters:
+    ///   - metrics: The pipeline's metrics: refused marker requests are counted there.
+    ///   - serverMetrics: Where every response is counted by status code.
+    init(api: MarkerAPI?, metrics: PipelineMetrics?, serverMetrics: ServerMetrics) {
         self.api = api
         self.token = api.flatMap { BearerToken($0.token) }
         self.metrics = metrics
+        self.serverMetrics = serverMetrics
         self.rateLimit = Mutex(ClientRateLimit(rate: api?.requestsPerSecond ?? 1, burst: api?.burst ?? 1))
     }
-
-    /// Responses of the API so far, by status code (for `/metrics`).
-    var responseCounts: [Int: Int] { responses.withLock { $0 } }
 
     func register(on router: Router<ServerRequestContext>) {
         let markers = router.group("v1/markers")
@@ -171,8 +172,7 @@ final class MarkerRoutes: Sendable {
             response = Self.disabled()
         }
         response.headers[.cacheControl] = "no-store"
-        let code = response.status.code
-        responses.withLock { $0[code, default: 0] += 1 }
+        serverMetrics.markerAPIResponded(response.status.code)
         return response
     }
 

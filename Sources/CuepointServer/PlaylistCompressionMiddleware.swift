@@ -49,14 +49,14 @@ struct PlaylistCompressionMiddleware<Context: RequestContext>: RouterMiddleware 
         if let length = response.body.contentLength, length > Self.maximumBytes { return response }
         let collector = BodyCollector()
         try await response.body.write(collector)
-        guard collector.bytes.count <= Self.maximumBytes else {
-            response.body = ResponseBody(byteBuffer: ByteBuffer(bytes: collector.bytes))
+        guard collector.bytes.readableBytes <= Self.maximumBytes else {
+            response.body = ResponseBody(byteBuffer: collector.bytes)
             return response
         }
         let compressed = try Gzip.compress(collector.bytes)
-        response.body = ResponseBody(byteBuffer: ByteBuffer(bytes: compressed))
+        response.body = ResponseBody(byteBuffer: compressed)
         response.headers[.contentEncoding] = "gzip"
-        response.headers[.contentLength] = String(compressed.count)
+        response.headers[.contentLength] = String(compressed.readableBytes)
         response.headers[.eTag] = response.headers[.eTag].map(Self.compressedETag)
         // Byte ranges would address the compressed bytes; playlists are small: whole only.
         response.headers[.acceptRanges] = "none"
@@ -74,10 +74,11 @@ struct PlaylistCompressionMiddleware<Context: RequestContext>: RouterMiddleware 
 ///
 /// A class so the bytes survive the writer being consumed by `finish`; used by one task.
 private final class BodyCollector: ResponseBodyWriter {
-    private(set) var bytes: [UInt8] = []
+    private(set) var bytes = ByteBuffer()
 
     func write(_ buffer: ByteBuffer) async throws {
-        bytes.append(contentsOf: buffer.readableBytesView)
+        var buffer = buffer
+        bytes.writeBuffer(&buffer)
     }
 
     func finish(_ trailingHeaders: HTTPFields?) async throws {}

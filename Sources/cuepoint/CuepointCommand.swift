@@ -32,7 +32,9 @@ struct CuepointCommand: AsyncParsableCommand {
             // Usage errors: one line, exit code 2 (ArgumentParser's default would be 64).
             let text = message(for: error).replacingOccurrences(of: "Error: ", with: "")
                 .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
-            FileHandle.standardError.write(Data("cuepoint: \(text) (see 'cuepoint --help')\n".utf8))
+            // An argument's value may be huge (a file's contents pasted in): the line stays short.
+            FileHandle.standardError.write(
+                Data("cuepoint: \(EchoedText.value(text, limit: 2_000)) (see 'cuepoint --help')\n".utf8))
             Foundation.exit(code == .failure ? 1 : 2)
         }
     }
@@ -43,7 +45,15 @@ struct CommandFailure: Error {
     var message: String
     var exitCode: Int32
 
-    static func runtime(_ error: CuepointError) -> CommandFailure { CommandFailure(message: error.description, exitCode: 1) }
+    /// A failure of the job, on one line whatever the sizes of what it names: the subject (a
+    /// path, an input URL) keeps its end, the message and fix their start (``EchoedText``).
+    static func runtime(_ error: CuepointError) -> CommandFailure {
+        var bounded = error
+        bounded.subject = EchoedText.path(error.subject)
+        bounded.message = EchoedText.value(error.message, limit: 2_000)
+        bounded.fix = error.fix.map { EchoedText.value($0, limit: 2_000) }
+        return CommandFailure(message: bounded.description, exitCode: 1)
+    }
 
     static func pipeline(_ error: PipelineFileError) -> CommandFailure {
         CommandFailure(message: error.description, exitCode: 2)

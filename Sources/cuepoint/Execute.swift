@@ -24,6 +24,9 @@ func execute(spec: PipelineSpec, directory: URL?, reporting: ReportingOptions, s
         FileHandle.standardError.write(Data("cuepoint: warning: \(message)\n".utf8))
     }
     if terminal { options.progress = { progressLine.show($0) } }
+    // The server's /metrics renders a registry of its own, which the pipeline records into.
+    let export = serving.map { _ in PrometheusExport() }
+    options.metricsFactory = export?.factory
     let runner = PipelineRunner(spec: spec, directory: directory, options: options)
 
     // SIGINT/SIGTERM: finish the open segment and publish final playlists, then exit 0.
@@ -39,8 +42,8 @@ func execute(spec: PipelineSpec, directory: URL?, reporting: ReportingOptions, s
     defer { sources.forEach { $0.cancel() } }
 
     let outcome: Result<RunSummary, CuepointError>
-    if let serving {
-        outcome = try await runServing(runner, serving)
+    if let serving, let export {
+        outcome = try await runServing(runner, serving, export: export)
     } else {
         outcome = await runner.result()
     }
@@ -118,17 +121,17 @@ struct ServeSettings {
 ///
 /// - Returns: how the pipeline ended.
 /// - Throws: `CommandFailure` when the server cannot listen.
-private func runServing(_ runner: PipelineRunner, _ serving: ServeSettings) async throws
+private func runServing(_ runner: PipelineRunner, _ serving: ServeSettings, export: PrometheusExport) async throws
     -> Result<RunSummary, CuepointError>
 {
+    // The server starts before the pipeline creates the directory (files appear as it writes
+    // them); nothing is created before the address is bound.
     let directory = runner.directory.path
-    // The server starts before the pipeline creates the directory.
-    try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let host = serving.address.host
     let server = DirectoryServer(
         directory: directory, host: host, port: serving.address.port,
         markerAPI: serving.token.map { MarkerAPI(token: $0, endpoint: runner) }, metrics: runner.metrics,
-        partStore: runner.partStore)
+        metricsRegistry: export.registry, partStore: runner.partStore)
     let (bound, binding) = AsyncStream<Int>.makeStream()
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
@@ -139,7 +142,16 @@ private func runServing(_ runner: PipelineRunner, _ serving: ServeSettings) asyn
         guard let port = await ports.next() else {
             // The server ended before it listened: its error says why.
             var reason = "the server stopped"
-            do { try await group.next() } catch { reason = "\(error)" }
+            do {
+                try await group.next()
+            } catch {
+                if let failure = ListenFailure(error) {
+                    throw CommandFailure(
+                        message: failure.message(host: host, port: serving.address.port, fix: "--serve HOST:PORT"),
+                        exitCode: 1)
+                }
+                reason = "\(error)"
+            }
             throw CommandFailure(message: "cannot serve on \(host):\(serving.address.port): \(reason)", exitCode: 1)
         }
         let api = serving.token == nil ? "off" : "on, /v1/markers"

@@ -84,7 +84,9 @@ extension CuepointCommand {
         func run() throws {
             do {
                 let spec = try PipelineFile.load(path: pipeline)
-                print("\(pipeline): valid (pipeline \"\(spec.name)\", \(spec.renditions.count) rendition(s), input \(spec.input.url))")
+                print(
+                    "\(EchoedText.path(pipeline)): valid (pipeline \"\(EchoedText.value(spec.name))\", "
+                        + "\(spec.renditions.count) rendition(s), input \(EchoedText.path(spec.input.url)))")
             } catch {
                 throw CommandFailure.pipeline(error)
             }

@@ -100,4 +100,44 @@ import Testing
             #expect(!PathGuardMiddleware<ServerRequestContext>.isSafe("/a/%2e%2E/b"))
         }
     }
+
+    /// Issue 16, defect 6: the marker log was served to anyone, while `GET /v1/markers` needs
+    /// the token, and it holds markers not yet published. It is never served now.
+    @Test("markers.jsonl is not served, in any spelling or folder; the marker API still needs its token")
+    func markerLogIsPrivate() async throws {
+        let directory = try makeDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let log = #"{"event":"add","id":"embargoed","title":"Not yet","url":"https://shop.example/soon","start":3600}"#
+        try (log + "\n").write(toFile: directory + "/markers.jsonl", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: directory + "/show", withIntermediateDirectories: true)
+        try (log + "\n").write(toFile: directory + "/show/markers.jsonl", atomically: true, encoding: .utf8)
+        let app = DirectoryServer(
+            directory: directory, host: "127.0.0.1", port: 0,
+            markerAPI: MarkerAPI(token: "t0ken", endpoint: RecordingEndpoint())
+        ).application()
+        try await app.test(.live) { client in
+            for uri in [
+                "/markers.jsonl", "/markers%2Ejsonl", "/markers%2ejsonl", "/%6Darkers.jsonl", "/MARKERS.JSONL",
+                "/show/markers.jsonl", "/./markers.jsonl", "//markers.jsonl",
+            ] {
+                for method: HTTPRequest.Method in [.get, .head] {
+                    for headers: HTTPFields in [[:], [.acceptEncoding: "gzip"], [.range: "bytes=0-10"]] {
+                        let response = try await client.execute(uri: uri, method: method, headers: headers)
+                        #expect(response.status == .notFound, "\(method) \(uri) \(headers)")
+                        #expect(!String(buffer: response.body).contains("embargoed"), "\(uri)")
+                    }
+                }
+            }
+            let anonymous = try await client.execute(uri: "/v1/markers", method: .get)
+            #expect(anonymous.status == .unauthorized)
+            let listed = try await client.execute(
+                uri: "/v1/markers", method: .get, headers: [.authorization: "Bearer t0ken"])
+            #expect(listed.status == .ok)
+            // The rest of the directory is served as before.
+            let master = try await client.execute(uri: "/master.m3u8", method: .get)
+            #expect(master.status == .ok)
+        }
+        #expect(!PathGuardMiddleware<ServerRequestContext>.isSafe("/markers.jsonl"))
+        #expect(PathGuardMiddleware<ServerRequestContext>.isSafe("/markers.jsonl.m3u8"), "a name that starts alike")
+    }
 }

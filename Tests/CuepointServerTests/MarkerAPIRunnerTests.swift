@@ -4,6 +4,7 @@ import CuepointServer
 import CuepointTime
 import Foundation
 import Hummingbird
+import Prometheus
 import HummingbirdTesting
 import Synchronization
 import Testing
@@ -28,7 +29,10 @@ import Testing
             name: "api-runner", input: InputSpec(url: "file://" + fifo.path, live: true),
             output: OutputSpec(container: .ts, segmentDuration: .milliseconds(2_000), liveWindow: 3),
             markers: MarkersSpec())
-        let runner = PipelineRunner(spec: spec, directory: directory)
+        let export = PrometheusExport()
+        var options = RunOptions()
+        options.metricsFactory = export.factory
+        let runner = PipelineRunner(spec: spec, directory: directory, options: options)
 
         // The feeder writes the first half of the file, waits to be released, then the rest:
         // the pipeline is running (blocked on the FIFO) while the request is made.
@@ -51,7 +55,8 @@ import Testing
 
         let app = DirectoryServer(
             directory: directory.path, host: "127.0.0.1", port: 0,
-            markerAPI: MarkerAPI(token: "t0ken", endpoint: runner), metrics: runner.metrics
+            markerAPI: MarkerAPI(token: "t0ken", endpoint: runner), metrics: runner.metrics,
+            metricsRegistry: export.registry
         ).application()
         try await app.test(.live) { client in
             let deadline = Date().addingTimeInterval(20)
@@ -82,10 +87,13 @@ import Testing
         let playlist = try MediaPlaylist(parsing: index)
         #expect(
             playlist.segments.flatMap(\.dateRanges).map(\.id) == ["live-1"], "the marker is published:\n\(index)")
-        let snapshot = runner.metrics.snapshot()
-        #expect(snapshot.markersAccepted[.api] == 1 && snapshot.markersRejected[.api] == 1)
-        #expect(snapshot.segments["source"] == summary.renditions.first?.segments)
-        #expect(snapshot.publishLatency.count == summary.renditions.first?.segments)
-        #expect(snapshot.ingestBytes > 0 && !snapshot.running)
+        let samples = Exposition(export.registry.emitToString()).samples
+        #expect(samples[#"cuepoint_markers_accepted_total{source="api"}"#] == 1)
+        #expect(samples[#"cuepoint_markers_rejected_total{source="api"}"#] == 1)
+        let segments = Double(try #require(summary.renditions.first?.segments))
+        #expect(samples[#"cuepoint_segments_total{rendition="source"}"#] == segments)
+        #expect(samples["cuepoint_publish_latency_seconds_count"] == segments)
+        #expect((samples["cuepoint_ingest_bytes_total"] ?? 0) > 0)
+        #expect(samples["cuepoint_pipeline_running"] == 0)
     }
 }

@@ -20,15 +20,18 @@ import Testing
         return directory
     }
 
-    /// Runs `body` with a live server whose marker API has `api` (nil: off).
+    /// Runs `body` with a live server whose marker API has `api` (nil: off), with `/metrics`
+    /// when `export` is given.
     func withServer(
-        _ api: MarkerAPI?, metrics: PipelineMetrics? = nil,
+        _ api: MarkerAPI?, metrics: PipelineMetrics? = nil, export: PrometheusExport? = nil,
         _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         let directory = try makeDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let app = DirectoryServer(directory: directory, host: "127.0.0.1", port: 0, markerAPI: api, metrics: metrics)
-            .application()
+        let app = DirectoryServer(
+            directory: directory, host: "127.0.0.1", port: 0, markerAPI: api, metrics: metrics,
+            metricsRegistry: export?.registry
+        ).application()
         try await app.test(.live, body)
     }
 
@@ -123,8 +126,10 @@ import Testing
     @Test("malformed JSON is 400 with the parser's message; bad fields are 422 naming the field")
     func badBodies() async throws {
         let endpoint = RecordingEndpoint()
-        let metrics = PipelineMetrics()
-        try await withServer(MarkerAPI(token: Self.token, endpoint: endpoint), metrics: metrics) { client in
+        let export = PrometheusExport()
+        let metrics = PipelineMetrics(factory: export.factory)
+        try await withServer(MarkerAPI(token: Self.token, endpoint: endpoint), metrics: metrics, export: export) {
+            client in
             let malformed: [(String, String)] = [
                 (#"{"title":"Mug","url":"https://shop.example/mug""#, "malformed JSON at column"),
                 ("", "malformed JSON at column 1"),
@@ -180,7 +185,16 @@ import Testing
             #expect(endpoint.markers.map(\.id) == ["p-1"])
             // Rejected before the endpoint: counted by the server (a runner counts its own, such as
             // the start before the recording, which only the endpoint can judge, and the 409).
-            #expect(metrics.snapshot().markersRejected[.api] == malformed.count + 1 + invalid.count - 1)
+            let samples = Exposition(String(buffer: try await client.execute(uri: "/metrics", method: .get).body))
+                .samples
+            #expect(
+                samples[#"cuepoint_markers_rejected_total{source="api"}"#]
+                    == Double(malformed.count + 1 + invalid.count - 1))
+            // Every response of the API, by status.
+            #expect(samples[#"cuepoint_marker_api_responses_total{code="400"}"#] == Double(malformed.count + 1))
+            #expect(samples[#"cuepoint_marker_api_responses_total{code="422"}"#] == Double(invalid.count))
+            #expect(samples[#"cuepoint_marker_api_responses_total{code="201"}"#] == 1)
+            #expect(samples[#"cuepoint_marker_api_responses_total{code="409"}"#] == 1)
         }
     }
 

@@ -1,6 +1,5 @@
 import CuepointHLS
 import CuepointTime
-import Dispatch
 import Synchronization
 
 /// The LL-HLS side of a running recording, in memory: each rendition's recent parts (their
@@ -62,7 +61,6 @@ public final class PartStore: Sendable {
         var finished = false
         var waiters: [UInt64: Waiter] = [:]
         var nextWaiter: UInt64 = 0
-        var metrics = Metrics()
     }
 
     /// A request waiting for something to be published.
@@ -70,22 +68,6 @@ public final class PartStore: Sendable {
         var rendition: Int
         var isSatisfied: @Sendable (RenditionState, Bool) -> Bool
         var continuation: CheckedContinuation<Bool, Never>
-    }
-
-    /// What the server measured, for `/metrics` and `Benchmarks/latency.py`.
-    public struct Metrics: Sendable, Equatable {
-        /// Upper bounds of the histograms, in nanoseconds (0.1 ms to 5 s).
-        public static let bounds: [Int64] = [
-            100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000, 25_000_000, 50_000_000,
-            100_000_000, 250_000_000, 500_000_000, 1_000_000_000, 5_000_000_000,
-        ]
-        /// From a part's completion to the response of a blocking playlist request that waited for
-        /// it (answered by the pipeline thread's wake-up), in nanoseconds.
-        public var blockingResponse = PipelineMetrics.Histogram(bounds: Metrics.bounds)
-        /// Blocking playlist responses by outcome: `200`, `400`, `503`.
-        public var blockingRequests: [Int: Int] = [:]
-        /// Part requests by outcome: `200`, `404`, `503`.
-        public var partRequests: [Int: Int] = [:]
     }
 
     /// PART-TARGET, in milliseconds.
@@ -114,8 +96,14 @@ public final class PartStore: Sendable {
     /// The renditions' names.
     public var renditionNames: [String] { state.withLock { $0.renditions.map(\.name) } }
 
-    /// The server's measurements so far.
-    public var metrics: Metrics { state.withLock { $0.metrics } }
+    /// When the newest part of `rendition` was complete, in nanoseconds of the monotonic clock
+    /// (`DispatchTime`); nil before its first part. The server measures from it how soon a
+    /// blocking request that waited for a part was answered.
+    public func newestPartCompletedAt(rendition: String) -> UInt64? {
+        state.withLock { state in
+            state.renditions.first { $0.name == rendition }?.parts.values.compactMap { $0.last?.completedAt }.max()
+        }
+    }
 
     // MARK: Publishing (the pipeline thread)
 
@@ -234,21 +222,6 @@ public final class PartStore: Sendable {
     public func playlist(rendition: String, kind: PlaylistKind, directives: DeliveryDirectives) async
         -> PlaylistResponse
     {
-        let response = await answerPlaylist(rendition: rendition, kind: kind, directives: directives)
-        let code: Int? =
-            switch response {
-            case .ok: directives.sequence == nil ? nil : 200
-            case .badRequest: 400
-            case .unavailable: 503
-            case .notFound: nil
-            }
-        if let code { state.withLock { $0.metrics.blockingRequests[code, default: 0] += 1 } }
-        return response
-    }
-
-    private func answerPlaylist(rendition: String, kind: PlaylistKind, directives: DeliveryDirectives) async
-        -> PlaylistResponse
-    {
         guard
             let index = state.withLock({ state in
                 state.renditions.firstIndex { $0.name == rendition && $0.playlists.kinds.contains(kind) }
@@ -277,7 +250,6 @@ public final class PartStore: Sendable {
             case .tooFar(let message): return .badRequest(message)
             case .ready: break
             case .wait:
-                let started = DispatchTime.now().uptimeNanoseconds
                 let satisfied = await wait(rendition: index) { rendition, finished in
                     finished || Self.readiness(sequence: sequence, part: part, in: rendition, limit: limit) == .ready
                 }
@@ -286,7 +258,6 @@ public final class PartStore: Sendable {
                         "_HLS_msn=\(sequence)\(part.map { "&_HLS_part=\($0)" } ?? ""): not published within "
                             + "\(blockTimeoutMilliseconds) ms (three target durations); the input may have stalled")
                 }
-                recordBlockingLatency(rendition: index, since: started)
             }
         }
         let text = state.withLock { state in
@@ -300,18 +271,6 @@ public final class PartStore: Sendable {
 
     /// The bytes of the part at `uri` of `rendition`; the preload-hinted part is waited for.
     public func part(rendition: String, uri: String) async -> PartResponse {
-        let response = await answerPart(rendition: rendition, uri: uri)
-        let code =
-            switch response {
-            case .ok: 200
-            case .notFound: 404
-            case .unavailable: 503
-            }
-        state.withLock { $0.metrics.partRequests[code, default: 0] += 1 }
-        return response
-    }
-
-    private func answerPart(rendition: String, uri: String) async -> PartResponse {
         guard let number = RecordingLayout.partNumber(uri),
             let index = state.withLock({ $0.renditions.firstIndex { $0.name == rendition } })
         else { return .notFound }
@@ -411,17 +370,6 @@ public final class PartStore: Sendable {
                 let expired = state.withLock { $0.waiters.removeValue(forKey: id) }
                 expired?.continuation.resume(returning: false)
             }
-        }
-    }
-
-    /// Records, for a blocking request that was woken, the time since the newest part of the
-    /// rendition was complete (the part whose completion answered it).
-    private func recordBlockingLatency(rendition: Int, since started: UInt64) {
-        let now = DispatchTime.now().uptimeNanoseconds
-        state.withLock { state in
-            let newest = state.renditions[rendition].parts.values.compactMap { $0.last?.completedAt }.max()
-            guard let newest, newest >= started, now >= newest else { return }
-            state.metrics.blockingResponse.observe(Int64(now - newest))
         }
     }
 }

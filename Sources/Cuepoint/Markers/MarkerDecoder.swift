@@ -118,9 +118,14 @@ public enum MarkerDecoder {
         return "`\(scalar)`"
     }
 
-    /// `text` in double quotes, with `"`, `\` and control characters escaped as JSON does.
+    /// `text` in double quotes, with `"`, `\` and control characters escaped as JSON does;
+    /// past ``EchoedText/valueLimit`` characters, its start and its size (a marker line may be
+    /// huge, and every message repeats the id).
     static func quote(_ text: String) -> String {
-        JSONWriter.compact(.string(text))
+        guard let cut = EchoedText.truncated(text, limit: EchoedText.valueLimit) else {
+            return JSONWriter.compact(.string(text))
+        }
+        return JSONWriter.compact(.string(String(text[..<cut]) + "…")) + " (\(text.utf8.count) bytes)"
     }
 }
 

@@ -3,6 +3,9 @@ import Foundation
 /// Finds the word a person most likely meant: the valid key for a misspelt one (`sgement` →
 /// `segment`), the valid value for a wrong one (`mp4` → `fmp4`).
 enum KeySuggestion {
+    /// The longest word a suggestion is searched for, in characters.
+    static let longestWord = 64
+
     /// The candidate closest to `word`, or nil when none is close.
     ///
     /// Comparison ignores case and treats `-` as `_`. A candidate is close when its edit
@@ -11,7 +14,11 @@ enum KeySuggestion {
     /// the shorter of the two, if that is 3 characters or more): `dir` → `directory`,
     /// `segment_duration` → `segment`. Among close candidates the smallest distance wins, then
     /// the longest shared prefix, then the earlier candidate.
+    ///
+    /// A word longer than ``longestWord`` characters is not a slip of the fingers, and gets no
+    /// suggestion (the search costs the product of the lengths).
     static func closest(to word: String, among candidates: [String]) -> String? {
+        guard !EchoedText.isLong(word, limit: longestWord) else { return nil }
         let normalized = normalize(word)
         guard !normalized.isEmpty else { return nil }
         var best: (candidate: String, distance: Int, prefix: Int)?

@@ -127,7 +127,7 @@ extension PipelineDecoder {
                     if let earlier = firstUse[marker.id] {
                         report(
                             places["id"]?.value ?? item, itemPath + ".id",
-                            "`\(marker.id)` is already the id of \(earlier)")
+                            "`\(EchoedText.value(marker.id))` is already the id of \(earlier)")
                         continue
                     }
                     firstUse[marker.id] = itemPath

@@ -54,7 +54,8 @@ extension PipelineDecoder {
             transcode: transcode, server: server)
     }
 
-    /// A name as `name:` and renditions take it: `[a-z0-9][a-z0-9._-]*`.
+    /// A name as `name:` and renditions take it: `[a-z0-9][a-z0-9._-]*`. A name too long to be
+    /// a typing slip (past ``KeySuggestion/longestWord`` characters) gets no suggestion.
     mutating func decodeName(_ node: Node, _ path: String) -> String? {
         guard let name = nonEmptyText(node, path) else { return nil }
         guard Self.isValidName(name) else {
@@ -62,7 +63,7 @@ extension PipelineDecoder {
                 node, path,
                 "expected lowercase letters, digits, `.`, `_` and `-`, starting with a letter or digit, "
                     + "got \(quote(name))",
-                suggestion: KeySuggestion.slug(name))
+                suggestion: EchoedText.isLong(name, limit: KeySuggestion.longestWord) ? nil : KeySuggestion.slug(name))
             return nil
         }
         return name
@@ -113,7 +114,7 @@ extension PipelineDecoder {
             let known = (InputSpec.liveSchemes.union(InputSpec.recordedSchemes)).sorted()
             report(
                 node, path,
-                "unsupported URL scheme `\(scheme)`; expected a file path, `pipe:0`, or one of "
+                "unsupported URL scheme `\(EchoedText.value(scheme))`; expected a file path, `pipe:0`, or one of "
                     + known.filter { $0 != "pipe" }.map { "`\($0)`" }.joined(separator: ", "),
                 suggestion: KeySuggestion.closest(to: scheme, among: known))
             return nil
@@ -133,9 +134,10 @@ extension PipelineDecoder {
                 report(keyNode, path, "expected an option name, got \(describe(keyNode))")
                 continue
             }
-            let optionPath = path + "." + key.string
+            let optionPath = path + "." + EchoedText.value(key.string)
             guard !isNull(valueNode) else {
-                report(keyNode, optionPath, "option has no value; write `\(key.string): \"\"` for an empty one")
+                report(
+                    keyNode, optionPath, "option has no value; write `\(EchoedText.value(key.string)): \"\"` for an empty one")
                 continue
             }
             if let value = text(valueNode, optionPath, expected: "a string, number or boolean") {

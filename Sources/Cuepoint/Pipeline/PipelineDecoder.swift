@@ -90,10 +90,10 @@ struct PipelineDecoder {
             } else if let message = reserved[name] {
                 report(keyNode, join(path, name), message)
             } else if let suggestion = KeySuggestion.closest(to: name, among: known) {
-                report(keyNode, join(path, name), "unknown key", suggestion: suggestion)
+                report(keyNode, join(path, EchoedText.value(name)), "unknown key", suggestion: suggestion)
             } else {
                 let list = known.map { "`\($0)`" }.joined(separator: ", ")
-                report(keyNode, join(path, name), "unknown key; expected one of \(list)")
+                report(keyNode, join(path, EchoedText.value(name)), "unknown key; expected one of \(list)")
             }
         }
         return fields
@@ -133,14 +133,14 @@ struct PipelineDecoder {
             case .undefined(let name):
                 report(
                     node, path,
-                    "environment variable `\(name)` is not set; set it, or give a default "
-                        + "with `${\(name):-default}`")
+                    "environment variable `\(EchoedText.value(name))` is not set; set it, or give a default "
+                        + "with `${\(EchoedText.value(name)):-default}`")
             case .unterminated:
                 report(node, path, "`${` without a closing `}`; write `$${` for a literal `${`")
             case .invalidName(let name):
                 report(
                     node, path,
-                    "`${\(name)}` is not a valid variable reference; names are letters, "
+                    "`${\(EchoedText.value(name))}` is not a valid variable reference; names are letters, "
                         + "digits and `_`, not starting with a digit")
             }
         }
@@ -247,10 +247,12 @@ struct PipelineDecoder {
         }
     }
 
-    /// `text` in double quotes, with `"`, `\` and control characters escaped.
+    /// `text` in double quotes, with `"`, `\` and control characters escaped; past
+    /// ``EchoedText/valueLimit`` characters, its start and its size: `"AAAA…" (52428800 bytes)`.
     func quote(_ text: String) -> String {
+        let cut = EchoedText.truncated(text, limit: EchoedText.valueLimit)
         var result = "\""
-        for scalar in text.unicodeScalars {
+        for scalar in text[..<(cut ?? text.endIndex)].unicodeScalars {
             switch scalar {
             case "\"": result += "\\\""
             case "\\": result += "\\\\"
@@ -264,6 +266,6 @@ struct PipelineDecoder {
                 }
             }
         }
-        return result + "\""
+        return result + (cut == nil ? "\"" : "…\" (\(text.utf8.count) bytes)")
     }
 }

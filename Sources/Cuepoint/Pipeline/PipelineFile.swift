@@ -114,7 +114,7 @@ public enum PipelineFile {
             let place = secondOccurrence(of: key, after: first, in: text) ?? first
             return PipelineProblem(
                 file: fileName, line: place.line, column: place.column, keyPath: "",
-                message: "`\(key)` appears twice in the same mapping; each key may be given only once")
+                message: "`\(EchoedText.value(key))` appears twice in the same mapping; each key may be given only once")
         default:
             return problem(nil, "cannot parse the file: \(yamlError)")
         }

@@ -29,13 +29,21 @@ public struct PipelineProblem: Sendable, Equatable, Hashable, CustomStringConver
         self.suggestion = suggestion
     }
 
+    /// The line, each part bounded (``EchoedText``): the file's path, the key path and the
+    /// message as a last guard (the decoder bounds the values it repeats already), so that no
+    /// value of the file, however large, is printed whole.
     public var description: String {
-        var text = file
+        var text = EchoedText.path(file)
         if line > 0 { text += ":\(line):\(column)" }
         text += ": "
-        if !keyPath.isEmpty { text += keyPath + ": " }
-        text += message
-        if let suggestion { text += "; did you mean `\(suggestion)`?" }
+        if !keyPath.isEmpty { text += EchoedText.value(keyPath, limit: Self.keyPathLimit) + ": " }
+        text += EchoedText.value(message, limit: Self.messageLimit)
+        if let suggestion { text += "; did you mean `\(EchoedText.value(suggestion))`?" }
         return text
     }
+
+    /// Characters of a key path printed (a path through nested keys, each bounded already).
+    static let keyPathLimit = 400
+    /// Characters of a message printed (the longest lists every valid key).
+    static let messageLimit = 2_000
 }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import CuepointFFmpeg
 import CuepointHLS
 import CuepointTime
@@ -12,6 +13,10 @@ public struct RunOptions: Sendable {
     public var warning: @Sendable (String) -> Void = { _ in }
     /// Called a few times a second with the run's progress.
     public var progress: (@Sendable (RunProgress) -> Void)? = nil
+    /// Where the run's metrics are recorded (``PipelineMetrics``); nil: `MetricsSystem.factory`.
+    public var metricsFactory: (any MetricsFactory)? = nil
+    /// Labels put first on every metric of the run, e.g. `[("show", "spring-sale")]`.
+    public var metricsDimensions: [(String, String)] = []
 
     public init() {}
 }
@@ -71,7 +76,7 @@ public final class PipelineRunner: Sendable {
     /// Says once per run when a live input is processed too slowly (transcoding that cannot keep up).
     private let fallBehind = FallBehindWarning()
     /// What the run has done so far: segments, markers, ingest, latency (`/metrics`).
-    public let metrics = PipelineMetrics()
+    public let metrics: PipelineMetrics
     /// LL-HLS (`output.part`): the recent parts and playlist state the server answers low-latency
     /// and blocking requests from; nil without parts.
     public let partStore: PartStore?
@@ -81,6 +86,8 @@ public final class PipelineRunner: Sendable {
         self.directory =
             directory ?? URL(fileURLWithPath: spec.recordingDirectory)
         self.options = options
+        self.metrics = PipelineMetrics(
+            factory: options.metricsFactory, dimensions: options.metricsDimensions, clock: options.clock)
         self.partStore = PartStore(spec: spec)
     }
 
@@ -281,7 +288,10 @@ public final class PipelineRunner: Sendable {
                 records.map { ($0.rendition, $0.durationMilliseconds) }, publishLatencyNanoseconds: latency)
         }
         metrics.setRunning(true, isLive: isLive)
-        defer { metrics.setRunning(false, isLive: isLive) }
+        defer {
+            metrics.mediaReached(milliseconds: session.latestMediaMilliseconds)
+            metrics.setRunning(false, isLive: isLive)
+        }
         if let markersSpec = spec.markers {
             let desk = try openMarkerDesk(
                 store: store, startDate: startDate, duration: isLive ? nil : demuxer.duration, resumed: resumed,
@@ -413,15 +423,20 @@ public final class PipelineRunner: Sendable {
             }
             do {
                 try session.handle(packet)
-                // A new epoch moves the wall-clock mapping: markers given as dates or "now" follow it.
-                if let desk, session.timeline.epochs.count != epochsSeen {
+                // A new epoch moves the wall-clock mapping: markers given as dates or "now" follow it,
+                // and so does the fall-behind gauge.
+                if session.timeline.epochs.count != epochsSeen {
                     epochsSeen = session.timeline.epochs.count
-                    if let zero = session.timeline.current?.recordingZero { desk.setRecordingStart(zero) }
+                    if let zero = session.timeline.current?.recordingZero {
+                        desk?.setRecordingStart(zero)
+                        metrics.recordingStarted(at: zero)
+                    }
                 }
             } catch {
                 session.salvage()
                 throw describeOutputFailure(error, input: inputName)
             }
+            metrics.mediaReached(milliseconds: session.latestMediaMilliseconds)
             packetsSinceCheck += 1
             if packetsSinceCheck >= 64 {
                 packetsSinceCheck = 0
@@ -513,16 +528,15 @@ public final class PipelineRunner: Sendable {
         metrics.markersRejected(Set(rejected.map { $0.line.map { "line \($0)" } ?? "id \($0.id ?? "?")" }).count, from: label)
     }
 
-    /// Updates the metrics' gauges: media time, the ingest bitrate and, for a live input, how far
-    /// the media lags the wall clock (wall time elapsed since recording time 0 of the epoch,
-    /// minus the media time reached).
+    /// Warns, once, when a live transcoding run lags the wall clock (wall time elapsed since
+    /// recording time 0 of the epoch, minus the media time reached). The metrics derive their
+    /// own fall-behind and bitrate on a timer, which runs while the read loop is blocked.
     private func sampleMetrics(session: RecordingSession, uptimeNanoseconds: UInt64, warnings: WarningCollector) {
         let media = session.latestMediaMilliseconds
         var lag: Int64?
         if spec.input.isLive, let zero = session.timeline.current?.recordingZero {
             lag = options.clock.now().millisecondsSince1970 - zero.millisecondsSince1970 - media
         }
-        metrics.sample(mediaMilliseconds: media, fallBehindMilliseconds: lag, uptimeNanoseconds: uptimeNanoseconds)
         if let lag, session.transcoder != nil {
             fallBehind.warnIfNeeded(
                 lagMilliseconds: lag, segmentMilliseconds: spec.output.segmentDuration.milliseconds, warnings: warnings)

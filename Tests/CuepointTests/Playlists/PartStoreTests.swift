@@ -171,8 +171,17 @@ import Testing
         try await Task.sleep(for: .milliseconds(100))
         Self.publish(store, sequence: 2, parts: 0..<1, playlists: &playlists)
         #expect(try text(await rolled).openSegment?.parts.count == 1)
-        #expect(store.metrics.blockingRequests[200] == 4)
-        #expect(store.metrics.blockingResponse.count >= 1)
+    }
+
+    @Test func theNewestPartsCompletionTimeIsKeptPerRendition() {
+        let store = Self.store()
+        #expect(store.newestPartCompletedAt(rendition: "source") == nil, "no part yet")
+        var playlists = Self.emptyPlaylists(store)
+        let before = DispatchTime.now().uptimeNanoseconds
+        Self.publish(store, sequence: 1, parts: 0..<2, playlists: &playlists)
+        let newest = store.newestPartCompletedAt(rendition: "source")
+        #expect(newest.map { $0 >= before && $0 <= DispatchTime.now().uptimeNanoseconds } == true)
+        #expect(store.newestPartCompletedAt(rendition: "other") == nil, "no such rendition")
     }
 
     @Test func requestsTooFarAheadAre400AndUnansweredOnesAre503() async throws {
@@ -201,7 +210,6 @@ import Testing
             await store.part(rendition: "source", uri: "part_000006.m4s") == .unavailable, "the hinted part never came")
         #expect(await store.part(rendition: "source", uri: "part_000007.m4s") == .notFound, "not the next part")
         #expect(await store.part(rendition: "source", uri: "part_000005.m4s") == .ok(Array("part_000005.m4s".utf8)))
-        #expect(store.metrics.blockingRequests[400] == 2 && store.metrics.blockingRequests[503] == 1)
     }
 
     @Test func partsAreListedForThreeTargetDurationsAndKeptForSix() async throws {
