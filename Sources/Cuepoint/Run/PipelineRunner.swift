@@ -143,7 +143,20 @@ public final class PipelineRunner: Sendable {
 
     /// Runs on a dedicated thread and resumes when the pipeline ends.
     public func run() async throws(CuepointError) -> RunSummary {
-        let result: Result<RunSummary, CuepointError> = await withCheckedContinuation { continuation in
+        try await runToEnd().get()
+    }
+
+    /// Runs on a dedicated thread and returns how the pipeline ended, without throwing.
+    ///
+    /// Callers that collect outcomes in a task group (``PipelineGroup``) must use this rather
+    /// than wrap ``run()`` in a child task: Swift 6.3.1 at `-O` miscompiles a call to an
+    /// `async throws(CuepointError)` function inside a `withTaskGroup` child closure (with or
+    /// without `do throws(…)` around it), and the parent then reads the child's result from the
+    /// wrong place: a garbage index (the SIGILL of `cuepoint run A.yaml B.yaml …` on SIGINT) or
+    /// a group that reports no result at all. Debug builds are not affected. Calling an async
+    /// function that does not throw, as here, is compiled correctly.
+    public func runToEnd() async -> Result<RunSummary, CuepointError> {
+        await withCheckedContinuation { continuation in
             let thread = Thread { [self] in
                 do throws(CuepointError) {
                     continuation.resume(returning: .success(try runBlocking()))
@@ -154,7 +167,6 @@ public final class PipelineRunner: Sendable {
             thread.name = "cuepoint.pipeline.\(spec.name)"
             thread.start()
         }
-        return try result.get()
     }
 
     /// Runs the pipeline on the calling thread until the input ends or `stop()` is called.
