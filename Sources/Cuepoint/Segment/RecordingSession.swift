@@ -414,8 +414,16 @@ final class RecordingSession {
             // The muxer consumes the payload, so every rendition but the last gets a reference of its own.
             let copy = position == outputs.count - 1 ? packet : try packet.clone()
             do {
-                try output.write(copy, inputStream: packet.streamIndex)
-                written = true
+                switch try output.write(copy, inputStream: packet.streamIndex) {
+                case .written:
+                    written = true
+                case .droppedTimestamps(let reason):
+                    // The guard judged the packet on the input's timeline; the output's time base
+                    // can still make its timestamps unusable (two decoding times one 1/90000 tick
+                    // apart are one tick of a 48 kHz MP4 track). One bad timestamp must not end the
+                    // recording: the muxer drops the packet and it is counted here.
+                    warnings.count("packets dropped: \(reason)")
+                }
             } catch let error as FFmpegError where error.code == .invalidData {
                 // A damaged packet (garbage inside the input, a cut-off last frame) that the muxer
                 // or its bitstream filter cannot parse: the rest of the stream is still usable.

@@ -54,6 +54,19 @@ enum DamagedInputs {
         return target
     }
 
+    /// `sample.ts` played `times` times in a row as one MPEG-TS, as `ffmpeg -stream_loop N -i
+    /// sample.ts -c copy -f mpegts` writes it: the timestamps run on across each loop point, where
+    /// the audio steps by one 1/90000 tick instead of a frame (a repeated AAC frame's time, which
+    /// a 48 kHz MP4 track cannot tell from the one before).
+    static func looped(times: Int, as name: String, in folder: URL) throws -> URL {
+        let target = folder.appendingPathComponent(name)
+        try ffmpeg([
+            "-stream_loop", String(times - 1), "-i", TestPaths.sampleMedia("sample.ts").path, "-c", "copy", "-f", "mpegts",
+            target.path,
+        ])
+        return target
+    }
+
     /// An MP4 whose only stream is a `mov_text` subtitle track made from a small WebVTT file.
     static func subtitlesOnlyMP4(as name: String, in folder: URL) throws -> URL {
         let subtitles = folder.appendingPathComponent("subtitles.vtt")
