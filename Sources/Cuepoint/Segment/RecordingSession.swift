@@ -147,7 +147,7 @@ final class RecordingSession {
         let isCut = stream.index == cutStream
         if arrival != nil, arrival?.firstMediaMilliseconds == nil { arrival?.firstMediaMilliseconds = dts.milliseconds }
 
-        switch timestampGuard.judge(stream: stream.index, dts: dts, duration: duration, isCutStream: isCut) {
+        switch timestampGuard.judge(stream: stream.index, dts: dts, pts: pts, duration: duration, isCutStream: isCut) {
         case .drop(let reason):
             warnings.count("packets dropped: \(reason)")
             return

@@ -225,6 +225,34 @@ extension Integration {
             }
         }
 
+        // MARK: Damaged sample tables
+
+        @Test("an MP4 whose ctts sends two frames 2,048 s away: exit 0, the frames dropped and counted, no segment spans them")
+        func wildCompositionOffsets() async throws {
+            // Before the fix: exit 0 without a warning, and the first segment's frames spanned 2,051 s.
+            try await withTemporaryDirectory(label: "bad-ctts") { folder in
+                let input = try DamagedInputs.cttsCorruptedMP4(as: "ctts.mp4", in: folder)
+                for container in [Container.ts, .fmp4] {
+                    let output = folder.appendingPathComponent("out-\(container.rawValue)")
+                    let result = try CuepointCLI.run(["segment", input.path, "-o", output.path, "--container", container.rawValue])
+                    #expect(result.status == 0, "\(result)")
+                    #expect(
+                        result.warningLines.contains {
+                            $0.contains("packets dropped: presentation time far from the decoding time (2×)")
+                        }, "\(result)")
+                    let rendition = try verifyRecording(directory: output, container: container).rendition
+                    #expect(abs(rendition.totalMilliseconds - 20_000) <= 34, "EXTINF sum \(rendition.totalMilliseconds) ms")
+                    for segment in rendition.segments {
+                        let times = segment.packets.compactMap(\.ptsTime)
+                        let span = (times.max() ?? 0) - (times.min() ?? 0)
+                        #expect(
+                            span <= Double(segment.segment.durationMilliseconds) / 1000 + segment.frameDuration,
+                            "\(container): \(segment.segment.uri) holds frames \(span) s apart")
+                    }
+                }
+            }
+        }
+
         // MARK: Bad output, bad pipeline file, bad usage
 
         @Test("an output directory below a regular file: exit 1, the path and `Not a directory`")
