@@ -306,6 +306,10 @@ public final class PipelineRunner: Sendable {
                 recordingZero.withLock { $0 = start }
                 desk.setRecordingStart(start)
             }
+            if let resumed {
+                // The log's markers continue in the session: open ones can be closed.
+                session.resumeMarkers(desk.markers, published: resumed.publishedDateRanges)
+            }
             try loadMarkers(markersSpec, into: desk, live: isLive, followers: &followers, warnings: warnings)
             for command in desk.drain() { apply(command, to: session) }
             markerDesk.withLock { $0 = desk }
@@ -467,12 +471,16 @@ public final class PipelineRunner: Sendable {
         warnings: WarningCollector
     ) throws(CuepointError) -> MarkerDesk {
         let path = store.root.appendingPathComponent("markers.jsonl").path
-        // A new recording starts a new log; a resumed one appends to its own, and its ids stay taken.
+        // A new recording starts a new log; a resumed one appends to its own, and its markers stay
+        // placed: listed, closable, their ids taken (a desk that knew only the ids answered 404 to
+        // the close of a marker left open by the crash, and 409 to its re-add).
         var knownIDs: Set<String> = []
+        var logged: [PlacedMarker] = []
         if resumed != nil {
-            let logged = MarkerLog.read(path: path)
-            knownIDs = Set(logged.markers.map(\.id))
-            for problem in logged.problems { warnings.add("markers.jsonl of the resumed recording: \(problem)") }
+            let read = MarkerLog.read(path: path)
+            logged = read.markers
+            knownIDs = Set(logged.map(\.id))
+            for problem in read.problems { warnings.add("markers.jsonl of the resumed recording: \(problem)") }
         } else {
             try? store.remove("markers.jsonl")
         }
@@ -487,7 +495,7 @@ public final class PipelineRunner: Sendable {
         let zero = resumed.map { now.advanced(by: .milliseconds(-$0.recordedMilliseconds)) }
         let context = MarkerContext(
             recordingStart: startDate ?? zero ?? now, recordingDuration: duration, now: now, knownIDs: knownIDs)
-        return MarkerDesk(log: log, context: context, clock: options.clock)
+        return MarkerDesk(log: log, context: context, clock: options.clock, placed: logged)
     }
 
     /// Reads the pipeline's marker sources: the inline list and each file (followed for new

@@ -48,6 +48,37 @@ struct MarkerSchedule {
         if marker.durationMilliseconds == nil { open[marker.marker.id] = marker }
     }
 
+    /// Takes over the markers of a recording resumed in a new process: the markers of its log
+    /// (`markers.jsonl`, closes folded in), judged against the date ranges its playlists published
+    /// before the restart. The log is written before a marker is acknowledged, the playlists only
+    /// when a segment closes after it, so a crash can leave the log ahead of the playlists:
+    ///
+    /// - a published marker the log keeps open stays open here, so a close adds its closing tag
+    ///   (and the end of the recording closes it, as any open marker);
+    /// - a published marker whose close was logged but never published gets its closing tag with
+    ///   the next segment;
+    /// - an open marker no published DATERANGE names can still be closed (its tag then comes with
+    ///   its DURATION).
+    ///
+    /// - Parameters:
+    ///   - logged: the log's markers, each with its latest close.
+    ///   - published: the date ranges of the resumed playlists.
+    mutating func resume(logged: [PlacedMarker], published: [DateRange]) {
+        for marker in logged {
+            let id = MarkerText.quotedStringSafe(marker.id)
+            let tags = published.filter { $0.id == id }
+            if tags.isEmpty {
+                if marker.isOpen { open[marker.id] = marker }
+            } else if tags.allSatisfy({ $0.durationMilliseconds == nil }) {
+                if let duration = marker.durationMilliseconds {
+                    closings.append((marker, duration))
+                } else {
+                    open[marker.id] = marker
+                }
+            }
+        }
+    }
+
     /// Closes an open marker: a second tag with the same ID and its duration.
     ///
     /// - Returns: false when no open marker has this ID.

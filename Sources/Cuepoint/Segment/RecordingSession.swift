@@ -347,6 +347,11 @@ final class RecordingSession {
         }
     }
 
+    /// Takes over the markers of a resumed recording's log (see ``MarkerSchedule/resume(logged:published:)``).
+    func resumeMarkers(_ logged: [PlacedMarker], published: [DateRange]) {
+        markers?.resume(logged: logged, published: published)
+    }
+
     /// Closes an open marker; false when no open marker has this ID.
     func close(id: String, durationMilliseconds: Int64) -> Bool {
         markers?.close(id: id, durationMilliseconds: durationMilliseconds) ?? false
