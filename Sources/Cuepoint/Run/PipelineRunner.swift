@@ -307,8 +307,13 @@ public final class PipelineRunner: Sendable {
                 desk.setRecordingStart(start)
             }
             if let resumed {
-                // The log's markers continue in the session: open ones can be closed.
-                session.resumeMarkers(desk.markers, published: resumed.publishedDateRanges)
+                // The log's markers continue in the session: open ones can be closed, and the ones
+                // the crash kept from the playlists are placed again.
+                for marker in session.resumeMarkers(desk.markers, published: resumed.publishedDateRanges) {
+                    warnings.add(
+                        "marker \(marker.id) of markers.jsonl had not reached the playlists before the restart; it is"
+                            + " published with the next segment")
+                }
             }
             try loadMarkers(markersSpec, into: desk, live: isLive, followers: &followers, warnings: warnings)
             for command in desk.drain() { apply(command, to: session) }
@@ -336,7 +341,7 @@ public final class PipelineRunner: Sendable {
                 for close in closedAtEnd { desk.recordClose(id: close.id, durationMilliseconds: close.durationMilliseconds) }
             }
         } catch {
-            session.salvage()
+            salvage(session)
             throw describeOutputFailure(error, input: inputName)
         }
         if let transcoder { reportTranscoding(transcoder, warnings: warnings) }
@@ -437,7 +442,7 @@ public final class PipelineRunner: Sendable {
             do {
                 try session.handle(packet)
             } catch {
-                session.salvage()
+                salvage(session)
                 throw describeOutputFailure(error, input: inputName)
             }
             packetsSinceCheck += 1
@@ -567,6 +572,19 @@ public final class PipelineRunner: Sendable {
             for change in report.audioChanges {
                 warnings.add("rendition \(rendition.lane.name): the input's audio changes (\(change)); it is resampled")
             }
+        }
+    }
+
+    /// After an output failure (a full disk): the markers acknowledged since the last packet go
+    /// to the session first, so that the final playlists it salvages carry every accepted marker
+    /// whose start lies inside the recording, and the log records the closes it decides.
+    func salvage(_ session: RecordingSession) {
+        let desk = markerDesk.withLock { $0 }
+        if let desk {
+            for command in desk.drain() { apply(command, to: session) }
+        }
+        for close in session.salvage() {
+            desk?.recordClose(id: close.id, durationMilliseconds: close.durationMilliseconds)
         }
     }
 

@@ -255,13 +255,32 @@ final class RecordingSession {
     }
 
     /// After a failure: drops the partial segment and publishes what was completed, finished.
-    func salvage() {
+    ///
+    /// Markers accepted whose tags wait for a segment that will now never close are published
+    /// with the last completed one, as ``finish(complete:)`` publishes them: those whose start
+    /// lies inside the recording, closings, and open markers closed at its end. (They used to be
+    /// lost from the playlists while `markers.jsonl` kept them; a marker whose start lies after
+    /// the recording stays in the log only, for the replay.) Nothing is published when the
+    /// playlists cannot be written either; the next resume then places them.
+    ///
+    /// - Returns: the markers that were still open and end with the recording (id, duration).
+    @discardableResult
+    func salvage() -> [(id: String, durationMilliseconds: Int64)] {
         transcoder?.abandon()
         for output in outputs { output.abandon() }
         segmentOpen = false
+        var closedAtEnd: [(id: String, durationMilliseconds: Int64)] = []
+        if markers != nil, !publisher.renditions.allSatisfy({ $0.playlists.segments.isEmpty }) {
+            var ranges = dateRanges(forSegmentEndingAt: recordedMilliseconds)
+            let (closed, _) = markers!.finish(recordingEnd: recordedMilliseconds)
+            ranges += closed.map { closingRange($0.0, duration: $0.1) }
+            publisher.appendToLastSegment(ranges)
+            closedAtEnd = closed.map { ($0.0.id, $0.1) }
+        }
         try? publisher.publishAll(finished: true)
         parts?.store.finish(publisher.lowLatencyState)
         try? publisher.writeRecordingState(complete: false)
+        return closedAtEnd
     }
 
     // MARK: Live inputs
@@ -347,9 +366,13 @@ final class RecordingSession {
         }
     }
 
-    /// Takes over the markers of a resumed recording's log (see ``MarkerSchedule/resume(logged:published:)``).
-    func resumeMarkers(_ logged: [PlacedMarker], published: [DateRange]) {
-        markers?.resume(logged: logged, published: published)
+    /// Takes over the markers of a resumed recording's log (see
+    /// ``MarkerSchedule/resume(logged:published:recordedUntil:)``); call after
+    /// ``resume(nextSequence:recordedMilliseconds:lastEpoch:mediaEndMilliseconds:)``.
+    ///
+    /// - Returns: the markers placed again because no published playlist had them.
+    func resumeMarkers(_ logged: [PlacedMarker], published: [DateRange]) -> [PlacedMarker] {
+        markers?.resume(logged: logged, published: published, recordedUntil: recordedMilliseconds) ?? []
     }
 
     /// Closes an open marker; false when no open marker has this ID.

@@ -4,9 +4,10 @@ import Foundation
 import Testing
 
 extension Integration.ProductMarkers {
-    /// Markers across a crash: a live `pipe:0` job with the marker API, fed the sample in chunks
-    /// (``SampleFeed``), SIGKILLed and resumed on the same output. A resumed job's API knows the
-    /// markers of the log.
+    /// Markers across a crash or a full disk: a live `pipe:0` job with the marker API, fed the
+    /// sample in chunks (``SampleFeed``), SIGKILLed and resumed on the same output, or stopped by
+    /// a disk that fills up. Every acknowledged marker ends up in the playlists, and a resumed
+    /// job's API knows the markers of the log.
     @Suite("Markers across a crash or a full disk")
     struct MarkersAcrossFailures {
         static let tokenVariable = "CUEPOINT_TEST_RESUME_TOKEN"
@@ -136,6 +137,98 @@ extension Integration.ProductMarkers {
                 #expect(lines.filter { $0.contains("\"event\":\"close\"") }.count == 1, "\(log)")
                 _ = try verifyRecording(directory: output, container: .ts, segmentMilliseconds: 1_000)
             }
+        }
+
+        @Test(
+            "a marker acknowledged just before a SIGKILL, never published, reaches the playlists after the restart",
+            .enabled(if: FFprobe.isInstalled, "needs ffprobe"), .timeLimit(.minutes(3)))
+        func unpublishedMarkerIsPlacedAfterACrash() async throws {
+            // Before the fix: it stayed in markers.jsonl only, although its start (1 s) lies inside the recording.
+            try await withTemporaryDirectory(label: "resume-unpublished-marker") { folder in
+                let output = folder.appendingPathComponent("out")
+                let run = try await offThePool {
+                    try Self.crashAndResume(
+                        output, folder: folder,
+                        beforeKill: { root, run, _ in
+                            run.record("add", Self.post(root, "/v1/markers", Self.marker("late-1", start: 1, duration: 2)))
+                            run.tagsBeforeKill["late-1"] = Self.ranges("late-1", in: output).map(\.durationMilliseconds)
+                        },
+                        afterResume: { _, _ in })
+                }
+                let printed = run.second?.printed ?? ""
+                #expect(run.second?.process.terminationStatus == 0, "\(printed)")
+                #expect(run.statuses["add"] == 201, "\(run.answers)")
+                #expect(run.tagsBeforeKill["late-1"] == [], "not published before the crash")
+                #expect(
+                    run.second?.stderr.contains(
+                        "marker late-1 of markers.jsonl had not reached the playlists before the restart; it is published"
+                            + " with the next segment") == true, "\(printed)")
+                let tags = Self.ranges("late-1", in: output)
+                #expect(tags.map(\.durationMilliseconds) == [2_000], "\(tags)\n\(printed)")
+                let log = try String(contentsOf: output.appendingPathComponent("markers.jsonl"), encoding: .utf8)
+                #expect(log.split(separator: "\n").filter { $0.contains("\"late-1\"") }.count == 1, "\(log)")
+                _ = try verifyRecording(directory: output, container: .ts, segmentMilliseconds: 1_000)
+            }
+        }
+
+        static let mountPoint = NSTemporaryDirectory() + "cuepoint-full-disk-markers"
+
+        @Test(
+            "a marker accepted shortly before the disk fills up, starting inside the recording, is in the final playlists",
+            .enabled(if: FullDiskTests.canMount, "needs permission to mount a tmpfs"),
+            .enabled(if: FFprobe.isInstalled, "needs ffprobe"), .timeLimit(.minutes(2)))
+        func acceptedMarkerIsPublishedWhenTheDiskFills() async throws {
+            // Before the fix: it was in markers.jsonl but not in index.m3u8: its date range waited
+            // for a segment that the full disk kept from closing.
+            try await withTemporaryDirectory(label: "full-disk-marker") { folder in
+                let mountPoint = Self.mountPoint
+                try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+                #expect(FullDiskTests.run("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mountPoint]) == 0)
+                defer { FullDiskTests.run("/bin/umount", [mountPoint]) }
+                let output = URL(fileURLWithPath: mountPoint).appendingPathComponent("recording")
+                let (job, added) = try await offThePool { try Self.fillTheDisk(under: output, folder: folder) }
+                #expect(added.status == 201, "\(added)")
+                #expect(job.process.terminationStatus == 1, "\(job.printed)")
+                #expect(job.stderr.contains("No space left on device"), "\(job.printed)")
+                let index = try MediaPlaylist(
+                    parsing: String(contentsOf: output.appendingPathComponent("source/index.m3u8"), encoding: .utf8))
+                #expect(index.endList)
+                let tags = index.segments.flatMap(\.dateRanges).filter { $0.id == "late-1" }
+                #expect(tags.map(\.durationMilliseconds) == [2_000], "the accepted marker is published: \(tags)\n\(job.printed)")
+                let log = try String(contentsOf: output.appendingPathComponent("markers.jsonl"), encoding: .utf8)
+                #expect(log.contains("\"late-1\""))
+            }
+        }
+
+        /// Three segments (1.47 s to 7.47 s of the sample) into `output`, then a marker from 1 s for
+        /// 2 s (its tag waits for the fourth segment), then the disk filled but for 48 KiB, so the
+        /// open segment cannot be completed, then the rest of the sample. Returns the ended job and
+        /// the answer to the marker.
+        static func fillTheDisk(under output: URL, folder: URL) throws -> (LiveIngest.Job, Answer) {
+            let keyframes = try SampleFeed.keyframeOffsets()
+            let job = try LiveIngest.cuepoint(arguments(output), folder: folder, environment: environment, feeding: true)
+            guard let root = job.servedRoot() else { throw RecordingProblem(description: "not served:\n\(job.printed)") }
+            try SampleFeed.feed(job, 0..<SampleFeed.boundary(keyframes[3]))
+            guard SampleFeed.waitForSegments(output, atLeast: 3) else {
+                throw RecordingProblem(description: "three segments expected:\n\(job.printed)")
+            }
+            let added = post(root, "/v1/markers", marker("late-1", start: 1, duration: 2))
+
+            let filler = output.deletingLastPathComponent().appendingPathComponent("filler")
+            _ = FileManager.default.createFile(atPath: filler.path, contents: nil)
+            let fill = try FileHandle(forWritingTo: filler)
+            let block = Data(count: 4096)
+            while (try? fill.write(contentsOf: block)) != nil {}
+            try? fill.close()
+            let size = (try FileManager.default.attributesOfItem(atPath: filler.path)[.size] as? Int) ?? 0
+            guard truncate(filler.path, off_t(max(0, size - 48 * 1024))) == 0 else {
+                throw RecordingProblem(description: "cannot shorten \(filler.path)")
+            }
+            // The job stops reading when its output fails: the rest of the feed may then be refused.
+            try? SampleFeed.feed(job, SampleFeed.boundary(keyframes[3])..<SampleFeed.bytes.count)
+            try? SampleFeed.end(job)
+            guard job.wait(60) else { throw RecordingProblem(description: "the job did not end:\n\(job.printed)") }
+            return (job, added)
         }
     }
 }
