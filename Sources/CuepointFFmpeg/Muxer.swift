@@ -239,21 +239,68 @@ public final class Muxer {
         par.pointee.extradata_size = Int32(bytes.count)
     }
 
+    /// What ``write(_:toStream:)`` did with a packet.
+    public enum WriteOutcome: Equatable, Sendable {
+        case written
+        /// The packet was not written: in the output stream's time base its timestamps are ones
+        /// the muxer refuses (see ``write(_:toStream:)``); the reason says which.
+        case droppedTimestamps(reason: String)
+    }
+
+    /// The decoding time of the last packet written to each output stream, in its time base.
+    private var lastDecodingTimes: [Int: Int64] = [:]
+
     /// Writes `packet` to output stream `stream`, rescaling its timestamps from the time
     /// base the stream was added with. The packet's payload is consumed (it is empty afterwards).
     ///
+    /// A packet whose timestamps the muxer would refuse is not written and the muxer goes on:
+    /// libavformat fails `av_interleaved_write_frame` with `EINVAL` for a decoding time that
+    /// does not increase on its stream (strictly, as MP4 and MPEG-TS want; a format flagged
+    /// `AVFMT_TS_NONSTRICT`, such as Matroska, and data and subtitle streams only must not go
+    /// back) and for a presentation time
+    /// before the decoding time. The check is made here, after rescaling, because that is where
+    /// such packets are made: two decoding times one tick apart in the input's 1/90000 become
+    /// the same tick in an MP4 audio track's 1/48000 (`ffmpeg -stream_loop` leaves such a pair at
+    /// each loop point), so a packet that the input's timeline accepts can still be one the
+    /// output refuses, and the muxer's error would end the whole job.
+    ///
+    /// - Returns: ``WriteOutcome/written``, or why the packet was dropped.
     /// - The corresponding FFmpeg function is `av_interleaved_write_frame`.
-    public func write(_ packet: Packet, toStream stream: Int) throws {
+    @discardableResult
+    public func write(_ packet: Packet, toStream stream: Int) throws -> WriteOutcome {
         packet.streamIndex = stream
         let source = sourceTimeBases[stream]
+        let output = context!.pointee.streams[stream]!
         av_packet_rescale_ts(
             packet.pointer,
             AVRational(num: Int32(source.numerator), den: Int32(source.denominator)),
-            context!.pointee.streams[stream]!.pointee.time_base)
+            output.pointee.time_base)
         packet.pointer.pointee.pos = -1
+        if let reason = refusedTimestamps(packet, stream: output) {
+            av_packet_unref(packet.pointer)
+            return .droppedTimestamps(reason: reason)
+        }
+        let dts = packet.dts  // the write consumes the packet
         let result = av_interleaved_write_frame(context, packet.pointer)
         try rethrowSinkError()
         try FFmpegError.check(result, "av_interleaved_write_frame")
+        if let dts { lastDecodingTimes[stream] = dts }
+        return .written
+    }
+
+    /// Why the muxer would refuse `packet`'s timestamps (already in `stream`'s time base), or nil.
+    /// The rule is libavformat's (`compute_muxer_pkt_fields` in `mux.c`, FFmpeg 5.1), including
+    /// its skipping of the order check while the stream's last decoding time is 0.
+    private func refusedTimestamps(_ packet: Packet, stream: UnsafeMutablePointer<AVStream>) -> String? {
+        guard let dts = packet.dts else { return nil }
+        if let pts = packet.pts, pts < dts { return "presentation time before decoding time" }
+        guard let last = lastDecodingTimes[Int(stream.pointee.index)], last != 0 else { return nil }
+        let type = stream.pointee.codecpar.pointee.codec_type
+        let strict =
+            context!.pointee.oformat.pointee.flags & AVFMT_TS_NONSTRICT == 0 && type != AVMEDIA_TYPE_SUBTITLE
+            && type != AVMEDIA_TYPE_DATA
+        if strict ? dts <= last : dts < last { return "decoding time not after the previous packet's in the output" }
+        return nil
     }
 
     /// Writes out everything buffered so far: the interleaving queue, the container's own

@@ -118,3 +118,61 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: path))
     }
 }
+
+/// `Muxer.write` drops, rather than fails on, a packet whose timestamps the muxer would refuse.
+@Suite struct MuxerTimestampTests {
+    /// The first five audio packets of sample.mp4 (decoding times -1024, 0, 1024, … of 1/48000 s), and a muxer of `format` writing that stream to a file.
+    func audioInto(_ format: String) throws -> (muxer: Muxer, packets: [Packet], path: String) {
+        let demuxer = try Demuxer(url: TestMedia.sample("sample.mp4"))
+        let audio = try #require(demuxer.streams.first { $0.mediaType == .audio })
+        let path = TestMedia.temporaryPath(format == "mp4" ? ".mp4" : ".mkv")
+        let muxer = try Muxer(formatName: format, path: path)
+        try muxer.addStream(copying: audio)
+        try muxer.writeHeader()
+        var packets: [Packet] = []
+        let packet = Packet()
+        while packets.count < 5, try demuxer.read(into: packet) {
+            if packet.streamIndex == audio.index { packets.append(try packet.clone()) }
+        }
+        return (muxer, packets, path)
+    }
+
+    /// How many packets a file holds, read back with the demuxer.
+    func packetCount(_ path: String) throws -> Int {
+        let demuxer = try Demuxer(url: path)
+        let packet = Packet()
+        var count = 0
+        while try demuxer.read(into: packet) { count += 1 }
+        return count
+    }
+
+    @Test("MP4: a repeated decoding time and a presentation before decoding are dropped, and the muxer goes on")
+    func strictFormat() throws {
+        let (muxer, packets, path) = try audioInto("mp4")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // (libavformat skips its order check while the last decoding time is 0, so the repeat is of 1024.)
+        let (pts, dts) = (packets[2].pts, packets[2].dts)  // a write consumes the packet
+        for packet in packets.prefix(3) { #expect(try muxer.write(packet, toStream: 0) == .written) }
+        packets[3].pts = pts
+        packets[3].dts = dts
+        #expect(
+            try muxer.write(packets[3], toStream: 0)
+                == .droppedTimestamps(reason: "decoding time not after the previous packet's in the output"))
+        packets[4].pts = packets[4].dts.map { $0 - 1 }
+        #expect(try muxer.write(packets[4], toStream: 0) == .droppedTimestamps(reason: "presentation time before decoding time"))
+        try muxer.finish()
+        #expect(try packetCount(path) == 3)
+    }
+
+    @Test("Matroska (AVFMT_TS_NONSTRICT): an equal decoding time is written")
+    func nonStrictFormat() throws {
+        let (muxer, packets, path) = try audioInto("matroska")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (pts, dts) = (packets[2].pts, packets[2].dts)
+        for packet in packets.prefix(3) { #expect(try muxer.write(packet, toStream: 0) == .written) }
+        packets[3].pts = pts
+        packets[3].dts = dts
+        #expect(try muxer.write(packets[3], toStream: 0) == .written)
+        try muxer.finish()
+    }
+}

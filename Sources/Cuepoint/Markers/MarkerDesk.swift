@@ -22,10 +22,15 @@ final class MarkerDesk: Sendable {
     private let log: MarkerLog
     private let clock: any WallClock
 
-    init(log: MarkerLog, context: MarkerContext, clock: any WallClock) {
+    /// - Parameter placed: the markers already in the log, for a resumed recording: they are
+    ///   listed, can be closed and keep their ids, as if this desk had accepted them (they are
+    ///   not logged or queued again).
+    init(log: MarkerLog, context: MarkerContext, clock: any WallClock, placed: [PlacedMarker] = []) {
         self.log = log
         self.clock = clock
-        self.state = Mutex(State(context: context))
+        var state = State(context: context)
+        for marker in placed { state.placed[marker.id] = marker }
+        self.state = Mutex(state)
     }
 
     /// Validates, logs and queues markers; returns the accepted ones and the problems of the rest.

@@ -57,6 +57,14 @@ struct MarkerPlacement {
         return epoch.mediaTime(ofRecording: marker.startMilliseconds)
     }
 
+    /// Takes over the markers of a resumed recording's log (see
+    /// ``MarkerSchedule/resume(logged:published:recordedUntil:)``).
+    ///
+    /// - Returns: the markers placed again because no published playlist had them.
+    mutating func resume(logged: [PlacedMarker], published: [DateRange], recordedUntil: Int64) -> [PlacedMarker] {
+        schedule.resume(logged: logged, published: published, recordedUntil: recordedUntil)
+    }
+
     /// Closes an open marker after `durationMilliseconds`; false when no open marker has this ID.
     mutating func close(id: String, durationMilliseconds: Int64) -> Bool {
         schedule.close(id: id, durationMilliseconds: durationMilliseconds)

@@ -48,6 +48,46 @@ struct MarkerSchedule {
         if marker.durationMilliseconds == nil { open[marker.marker.id] = marker }
     }
 
+    /// Takes over the markers of a recording resumed in a new process: the markers of its log
+    /// (`markers.jsonl`, closes folded in), judged against the date ranges its playlists published
+    /// before the restart. The log is written before a marker is acknowledged, the playlists only
+    /// when a segment closes after it, so a crash can leave either ahead of the other:
+    ///
+    /// - a marker no published DATERANGE names is placed again: its tag goes with the next
+    ///   segment, and in-band when its start lies after what was recorded (`recordedUntil`; the
+    ///   segments holding earlier starts are already written);
+    /// - a published marker the log keeps open stays open here, so a close adds its closing tag
+    ///   (and the end of the recording closes it, as any open marker);
+    /// - a published marker whose close was logged but never published gets its closing tag with
+    ///   the next segment.
+    ///
+    /// - Parameters:
+    ///   - logged: the log's markers, each with its latest close.
+    ///   - published: the date ranges of the resumed playlists.
+    ///   - recordedUntil: the recording's length before the restart, in milliseconds.
+    /// - Returns: the markers placed again (they had not reached the playlists).
+    mutating func resume(logged: [PlacedMarker], published: [DateRange], recordedUntil: Int64) -> [PlacedMarker] {
+        var placedAgain: [PlacedMarker] = []
+        for marker in logged {
+            let id = MarkerText.quotedStringSafe(marker.id)
+            let tags = published.filter { $0.id == id }
+            if tags.isEmpty {
+                if carriesInBand, marker.startMilliseconds >= recordedUntil { insert(marker, into: &awaitingInBand) }
+                if marker.isOpen { open[marker.id] = marker }
+                guard carriesDateRanges else { continue }  // (then no marker has a tag to find)
+                insert(marker, into: &awaitingPlaylist)
+                placedAgain.append(marker)
+            } else if tags.allSatisfy({ $0.durationMilliseconds == nil }) {
+                if let duration = marker.durationMilliseconds {
+                    closings.append((marker, duration))
+                } else {
+                    open[marker.id] = marker
+                }
+            }
+        }
+        return placedAgain
+    }
+
     /// Closes an open marker: a second tag with the same ID and its duration.
     ///
     /// - Returns: false when no open marker has this ID.

@@ -43,6 +43,8 @@ final class ClipCutter {
     private let video: StreamInfo?
     private let audio: StreamInfo?
     private(set) var finished: [Clip] = []
+    /// Packets the clips' writers left out for overlapping timestamps (``MP4Writer/packetsDropped``).
+    private(set) var packetsDropped = 0
 
     init(requests: [Request], video: StreamInfo?, audio: StreamInfo?) {
         pending = requests.sorted { $0.start < $1.start }
@@ -119,6 +121,7 @@ final class ClipCutter {
     private func complete(_ clip: Active) throws {
         active.removeAll { $0 === clip }
         try clip.writer.finish()
+        packetsDropped += clip.writer.packetsDropped
         finished.append(Clip(id: clip.request.id, path: clip.request.path, start: clip.start, end: clip.end ?? clip.start))
     }
 }

@@ -123,10 +123,17 @@ enum ExactClip {
             if let configuration { try muxer.setExtradata(configuration.bytes, stream: videoOutput) }
             let audioOutput = try audio.map { try muxer.addStream(copying: $0) }
             try muxer.writeHeader(options: ["movflags": "+faststart"])
+            // A packet the muxer would refuse fails the exact clip (it then stays keyframe-bounded),
+            // as the muxer's own error did: a clip with a frame missing is not an exact clip.
+            func write(_ packet: Packet, toStream stream: Int) throws {
+                if case .droppedTimestamps(let reason) = try muxer.write(packet, toStream: stream) {
+                    throw CuepointError(subject: output, message: "a packet cannot be written: \(reason)")
+                }
+            }
 
             for packet in reencoded {
                 packet.shiftTimestamps(by: -plan.startPts)
-                try muxer.write(packet, toStream: videoOutput)
+                try write(packet, toStream: videoOutput)
             }
             let start = MediaTime(ticks: plan.startPts, timeBase: video.timeBase)
             let packet = Packet()
@@ -136,13 +143,13 @@ enum ExactClip {
                     defer { videoIndex += 1 }
                     guard let copyFrom = plan.copyFromIndex, videoIndex >= copyFrom else { continue }
                     packet.shiftTimestamps(by: -plan.startPts)
-                    try muxer.write(packet, toStream: videoOutput)
+                    try write(packet, toStream: videoOutput)
                 } else if let audio, let audioOutput, packet.streamIndex == audio.index, let pts = packet.pts,
                     MediaTime(ticks: pts, timeBase: audio.timeBase) >= start
                 {
                     // Rounded to the nearest tick: an audio pts at or after the start stays ≥ 0.
                     packet.shiftTimestamps(by: -start.rescaled(to: audio.timeBase).ticks)
-                    try muxer.write(packet, toStream: audioOutput)
+                    try write(packet, toStream: audioOutput)
                 }
             }
             try muxer.finish()

@@ -25,6 +25,8 @@ final class MP4Writer {
     /// Timestamps are moved by this many ticks per kind (a clip starts at 0).
     private var shifts: [ReplayPacket.Kind: Int64] = [:]
     private(set) var packetsWritten = 0
+    /// Packets left out because the muxer would refuse their timestamps (see ``write(_:consuming:)``).
+    private(set) var packetsDropped = 0
 
     /// Creates the file and writes its header.
     ///
@@ -53,6 +55,14 @@ final class MP4Writer {
 
     /// Writes the packet.
     ///
+    /// A packet whose decoding time does not come after the previous one of its kind is left out
+    /// and counted in ``packetsDropped``. At a discontinuity of the recording (a reconnect, a
+    /// resumed recording) each run of segments is laid at its replay time by its first video
+    /// frame, but its audio may begin a little before that frame (the MPEG-TS muxer that made the
+    /// input interleaves audio up to 0.7 s early), while the previous run's audio may end a
+    /// little after its last frame: about 0.1 s of audio then overlaps. The MP4 muxer refuses such
+    /// a packet (`EINVAL`, "non monotonically increasing dts"), and the whole replay failed.
+    ///
     /// - Parameter consuming: Whether the caller's packet may be used up (its payload is gone
     ///   afterwards); otherwise a new reference to its data is written and the packet is left as
     ///   it was.
@@ -71,11 +81,15 @@ final class MP4Writer {
                 if !muxer.hasExtradata(stream: index), !filter.outputExtradata.isEmpty {
                     try muxer.setExtradata(filter.outputExtradata, stream: index)
                 }
-                try muxer.write(filtered, toStream: index)
+                count(try muxer.write(filtered, toStream: index))
             }
             return
         }
-        try muxer.write(packet, toStream: index)
+        count(try muxer.write(packet, toStream: index))
+    }
+
+    private func count(_ outcome: Muxer.WriteOutcome) {
+        if case .droppedTimestamps = outcome { packetsDropped += 1 }
     }
 
     /// Writes the trailer (and moves `moov` to the front).

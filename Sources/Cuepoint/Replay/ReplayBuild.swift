@@ -43,6 +43,29 @@ struct ReplayBuild {
     /// File name (without extension) of a product's clip and thumbnail: its id, `:` made `_`.
     static func fileStem(_ id: String) -> String { id.replacingOccurrences(of: ":", with: "_") }
 
+    /// What a failure writing the replay's media says: what failed, and free space only when
+    /// space (or the disk) is what ran out. (Every failure used to suggest checking free space,
+    /// including a muxer refusing a timestamp.)
+    static func mediaFailure(_ error: any Error, recording: String, package: String) -> CuepointError {
+        if let storage = error as? StorageError {
+            return CuepointError(
+                subject: storage.path, message: "cannot \(storage.operation): \(storage.reason)", fix: storage.fix)
+        }
+        if let ffmpeg = error as? FFmpegError {
+            if let errno = ffmpeg.code.posixErrno, [ENOSPC, EDQUOT, EFBIG, EIO].contains(errno) {
+                return CuepointError(
+                    subject: package,
+                    message: "the replay's media could not be written (\(ffmpeg.function): \(ffmpeg.message))",
+                    fix: "check free space and the disk of the output directory")
+            }
+            return CuepointError(
+                subject: recording,
+                message: "the replay's media could not be made (\(ffmpeg.function): \(ffmpeg.message))",
+                fix: "check that the recording's segments are whole (ffprobe them)")
+        }
+        return CuepointError(subject: recording, message: "the replay's media could not be made: \(error)")
+    }
+
     mutating func run() throws(CuepointError) -> ReplayResult {
         var copied = false
         var mediaPlaylists: [MediaPlaylist] = []
@@ -57,9 +80,7 @@ struct ReplayBuild {
         } catch let error as CuepointError {
             throw error
         } catch {
-            throw CuepointError(
-                subject: source.directory.path, message: "the replay's media could not be written: \(error)",
-                fix: "check free space in the output directory and that the recording's segments are whole")
+            throw Self.mediaFailure(error, recording: source.directory.path, package: staging.destination.path)
         }
         notes += media.notes
         var master = MultivariantPlaylist(independentSegments: true)

@@ -169,6 +169,12 @@ struct ReplayMedia {
             _ = thumbnailWorker?.finish()
             throw error
         }
+        for (what, dropped) in [("replay.mp4", mp4?.packetsDropped ?? 0), ("the clips", cutter?.packetsDropped ?? 0)]
+        where dropped > 0 {
+            notes.append(
+                "\(dropped) packet(s) that overlap the packets before them (where the recording has a discontinuity)"
+                    + " were left out of \(what)")
+        }
         if let iframes { iFramePlaylists[renditionIndex] = iFrames(iframes, playlist: mediaPlaylists[renditionIndex]) }
         for clip in cutter?.finished ?? [] {
             guard let index = Int(clip.id) else { continue }

@@ -50,13 +50,9 @@ public final class PipelineGroup: Sendable {
     {
         await withTaskGroup(of: (Int, Result<RunSummary, CuepointError>).self) { group in
             for (index, runner) in runners.enumerated() {
-                group.addTask {
-                    do throws(CuepointError) {
-                        return (index, .success(try await runner.run()))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
+                // Not `try await runner.run()` here: a typed-throws async call in a child closure is
+                // miscompiled at -O by Swift 6.3.1 (see ``PipelineRunner/runToEnd()``).
+                group.addTask { (index, await runner.runToEnd()) }
             }
             var outcomes: [Result<RunSummary, CuepointError>?] = Array(repeating: nil, count: runners.count)
             for await (index, outcome) in group {

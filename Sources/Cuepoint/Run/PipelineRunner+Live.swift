@@ -60,7 +60,7 @@ extension PipelineRunner {
             do {
                 try session.inputEnded()
             } catch {
-                session.salvage()
+                salvage(session)
                 throw describeOutputFailure(error, input: inputName)
             }
             warnings.add(

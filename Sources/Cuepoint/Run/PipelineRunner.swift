@@ -148,7 +148,20 @@ public final class PipelineRunner: Sendable {
 
     /// Runs on a dedicated thread and resumes when the pipeline ends.
     public func run() async throws(CuepointError) -> RunSummary {
-        let result: Result<RunSummary, CuepointError> = await withCheckedContinuation { continuation in
+        try await runToEnd().get()
+    }
+
+    /// Runs on a dedicated thread and returns how the pipeline ended, without throwing.
+    ///
+    /// Callers that collect outcomes in a task group (``PipelineGroup``) must use this rather
+    /// than wrap ``run()`` in a child task: Swift 6.3.1 at `-O` miscompiles a call to an
+    /// `async throws(CuepointError)` function inside a `withTaskGroup` child closure (with or
+    /// without `do throws(…)` around it), and the parent then reads the child's result from the
+    /// wrong place: a garbage index (the SIGILL of `cuepoint run A.yaml B.yaml …` on SIGINT) or
+    /// a group that reports no result at all. Debug builds are not affected. Calling an async
+    /// function that does not throw, as here, is compiled correctly.
+    public func runToEnd() async -> Result<RunSummary, CuepointError> {
+        await withCheckedContinuation { continuation in
             let thread = Thread { [self] in
                 do throws(CuepointError) {
                     continuation.resume(returning: .success(try runBlocking()))
@@ -159,7 +172,6 @@ public final class PipelineRunner: Sendable {
             thread.name = "cuepoint.pipeline.\(spec.name)"
             thread.start()
         }
-        return try result.get()
     }
 
     /// Runs the pipeline on the calling thread until the input ends or `stop()` is called.
@@ -296,6 +308,15 @@ public final class PipelineRunner: Sendable {
             let desk = try openMarkerDesk(
                 store: store, startDate: startDate, duration: isLive ? nil : demuxer.duration, resumed: resumed,
                 warnings: warnings)
+            if let resumed {
+                // The log's markers continue in the session: open ones can be closed, and the ones
+                // the crash kept from the playlists are placed again.
+                for marker in session.resumeMarkers(desk.markers, published: resumed.publishedDateRanges) {
+                    warnings.add(
+                        "marker \(marker.id) of markers.jsonl had not reached the playlists before the restart; it is"
+                            + " published with the next segment")
+                }
+            }
             try loadMarkers(markersSpec, into: desk, live: isLive, followers: &followers, warnings: warnings)
             for command in desk.drain() { apply(command, to: session) }
             markerDesk.withLock { $0 = desk }
@@ -322,7 +343,7 @@ public final class PipelineRunner: Sendable {
                 for close in closedAtEnd { desk.recordClose(id: close.id, durationMilliseconds: close.durationMilliseconds) }
             }
         } catch {
-            session.salvage()
+            salvage(session)
             throw describeOutputFailure(error, input: inputName)
         }
         if let transcoder { reportTranscoding(transcoder, warnings: warnings) }
@@ -433,7 +454,7 @@ public final class PipelineRunner: Sendable {
                     }
                 }
             } catch {
-                session.salvage()
+                salvage(session)
                 throw describeOutputFailure(error, input: inputName)
             }
             metrics.mediaReached(milliseconds: session.latestMediaMilliseconds)
@@ -468,12 +489,16 @@ public final class PipelineRunner: Sendable {
         warnings: WarningCollector
     ) throws(CuepointError) -> MarkerDesk {
         let path = store.absolute(RecordingLayout.markerLog)
-        // A new recording starts a new log; a resumed one appends to its own, and its ids stay taken.
+        // A new recording starts a new log; a resumed one appends to its own, and its markers stay
+        // placed: listed, closable, their ids taken (a desk that knew only the ids answered 404 to
+        // the close of a marker left open by the crash, and 409 to its re-add).
         var knownIDs: Set<String> = []
+        var logged: [PlacedMarker] = []
         if resumed != nil {
-            let logged = MarkerLog.read(path: path)
-            knownIDs = Set(logged.markers.map(\.id))
-            for problem in logged.problems { warnings.add("markers.jsonl of the resumed recording: \(problem)") }
+            let read = MarkerLog.read(path: path)
+            logged = read.markers
+            knownIDs = Set(logged.map(\.id))
+            for problem in read.problems { warnings.add("markers.jsonl of the resumed recording: \(problem)") }
         } else {
             try? store.remove([RecordingLayout.markerLog])
         }
@@ -488,7 +513,7 @@ public final class PipelineRunner: Sendable {
         let zero = resumed.map { now.advanced(by: .milliseconds(-$0.recordedMilliseconds)) }
         let context = MarkerContext(
             recordingStart: startDate ?? zero ?? now, recordingDuration: duration, now: now, knownIDs: knownIDs)
-        return MarkerDesk(log: log, context: context, clock: options.clock)
+        return MarkerDesk(log: log, context: context, clock: options.clock, placed: logged)
     }
 
     /// Reads the pipeline's marker sources: the inline list and each file (followed for new
@@ -559,6 +584,19 @@ public final class PipelineRunner: Sendable {
             for change in report.audioChanges {
                 warnings.add("rendition \(rendition.lane.name): the input's audio changes (\(change)); it is resampled")
             }
+        }
+    }
+
+    /// After an output failure (a full disk): the markers acknowledged since the last packet go
+    /// to the session first, so that the final playlists it salvages carry every accepted marker
+    /// whose start lies inside the recording, and the log records the closes it decides.
+    func salvage(_ session: RecordingSession) {
+        let desk = markerDesk.withLock { $0 }
+        if let desk {
+            for command in desk.drain() { apply(command, to: session) }
+        }
+        for close in session.salvage() {
+            desk?.recordClose(id: close.id, durationMilliseconds: close.durationMilliseconds)
         }
     }
 

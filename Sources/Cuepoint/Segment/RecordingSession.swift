@@ -133,7 +133,7 @@ final class RecordingSession {
         let isCut = stream.index == cutStream
         timeline.sawPacket(at: dts)
 
-        switch timestampGuard.judge(stream: stream.index, dts: dts, duration: duration, isCutStream: isCut) {
+        switch timestampGuard.judge(stream: stream.index, dts: dts, pts: pts, duration: duration, isCutStream: isCut) {
         case .drop(let reason):
             warnings.count("packets dropped: \(reason)")
             return
@@ -232,13 +232,35 @@ final class RecordingSession {
     }
 
     /// After a failure: drops the partial segment and publishes what was completed, finished.
-    func salvage() {
+    ///
+    /// Markers accepted whose tags wait for a segment that will now never close are published
+    /// with the last completed one, as ``finish(complete:)`` publishes them: those whose start
+    /// lies inside the recording, closings, and open markers closed at its end. (They used to be
+    /// lost from the playlists while `markers.jsonl` kept them; a marker whose start lies after
+    /// the recording stays in the log only, for the replay.) Nothing is published when the
+    /// playlists cannot be written either; the next resume then places them.
+    ///
+    /// - Returns: the markers that were still open and end with the recording (id, duration).
+    @discardableResult
+    func salvage() -> [(id: String, durationMilliseconds: Int64)] {
         transcoder?.abandon()
         for output in outputs { output.abandon() }
         openSegment = nil
+        var closedAtEnd: [(id: String, durationMilliseconds: Int64)] = []
+        if var placement = markers, !publisher.renditions.allSatisfy({ $0.playlists.segments.isEmpty }) {
+            let end = timeline.recordedMilliseconds
+            let now = clock.now()
+            var ranges = placement.dateRanges(forSegmentEndingAt: end, on: timeline, now: now)
+            let finished = placement.finish(recordingEnd: end, on: timeline, now: now)
+            ranges += finished.closingRanges
+            markers = placement
+            publisher.appendToLastSegment(ranges)
+            closedAtEnd = finished.closed
+        }
         try? publisher.publishAll(finished: true)
         parts?.store.finish(publisher.lowLatencyState)
         try? publisher.writeRecordingState(complete: false)
+        return closedAtEnd
     }
 
     // MARK: Live inputs
@@ -310,6 +332,15 @@ final class RecordingSession {
         if let boundary = markers?.add(marker, on: timeline) { cutter.requestBoundary(at: boundary) }
     }
 
+    /// Takes over the markers of a resumed recording's log (see
+    /// ``MarkerSchedule/resume(logged:published:recordedUntil:)``); call after
+    /// ``resume(nextSequence:recordedMilliseconds:lastEpoch:mediaEndMilliseconds:)``.
+    ///
+    /// - Returns: the markers placed again because no published playlist had them.
+    func resumeMarkers(_ logged: [PlacedMarker], published: [DateRange]) -> [PlacedMarker] {
+        markers?.resume(logged: logged, published: published, recordedUntil: timeline.recordedMilliseconds) ?? []
+    }
+
     /// Closes an open marker; false when no open marker has this ID.
     func close(id: String, durationMilliseconds: Int64) -> Bool {
         markers?.close(id: id, durationMilliseconds: durationMilliseconds) ?? false
@@ -334,8 +365,16 @@ final class RecordingSession {
             // The muxer consumes the payload, so every rendition but the last gets a reference of its own.
             let copy = position == outputs.count - 1 ? packet : try packet.clone()
             do {
-                try output.write(copy, inputStream: packet.streamIndex)
-                written = true
+                switch try output.write(copy, inputStream: packet.streamIndex) {
+                case .written:
+                    written = true
+                case .droppedTimestamps(let reason):
+                    // The guard judged the packet on the input's timeline; the output's time base
+                    // can still make its timestamps unusable (two decoding times one 1/90000 tick
+                    // apart are one tick of a 48 kHz MP4 track). One bad timestamp must not end the
+                    // recording: the muxer drops the packet and it is counted here.
+                    warnings.count("packets dropped: \(reason)")
+                }
             } catch let error as FFmpegError where error.code == .invalidData {
                 // A damaged packet (garbage inside the input, a cut-off last frame) that the muxer
                 // or its bitstream filter cannot parse: the rest of the stream is still usable.

@@ -116,30 +116,39 @@ final class RenditionOutput {
     }
 
     /// Writes one packet of input stream `inputStream` into the open segment.
-    func write(_ packet: Packet, inputStream: Int) throws {
-        guard let muxer, let index = outputIndex[inputStream] else { return }
+    ///
+    /// - Returns: ``Muxer/WriteOutcome/written``, or why the muxer dropped it: timestamps that
+    ///   are valid on the input's timeline but not in the output's time base (see
+    ///   ``Muxer/write(_:toStream:)``); the caller counts those.
+    @discardableResult
+    func write(_ packet: Packet, inputStream: Int) throws -> Muxer.WriteOutcome {
+        guard let muxer, let index = outputIndex[inputStream] else { return .written }
         if container == .fmp4, let stream = aacStreams[inputStream], packet.size > 2,
             packet.withUnsafeBytes({ $0[0] == 0xFF && $0[1] & 0xF0 == 0xF0 })
         {
-            try writeFiltered(packet, stream: stream, outputIndex: index, muxer: muxer)
-            return
+            return try writeFiltered(packet, stream: stream, outputIndex: index, muxer: muxer)
         }
-        try muxer.write(packet, toStream: index)
+        return try muxer.write(packet, toStream: index)
     }
 
     /// ADTS AAC (from MPEG-TS) into MP4: FFmpeg 5.1's mov muxer refuses ADTS headers, so
     /// `aac_adtstoasc` strips them and yields the AudioSpecificConfig, which the output stream
     /// needs before `moov` is written (delay_moov writes it at the first flush).
-    private func writeFiltered(_ packet: Packet, stream: StreamInfo, outputIndex index: Int, muxer: Muxer) throws {
+    private func writeFiltered(_ packet: Packet, stream: StreamInfo, outputIndex index: Int, muxer: Muxer) throws
+        -> Muxer.WriteOutcome
+    {
         let filter = try adtsFilters[stream.index] ?? BitstreamFilter(name: "aac_adtstoasc", stream: stream)
         adtsFilters[stream.index] = filter
         try filter.send(packet)
+        var outcome = Muxer.WriteOutcome.written
         while try filter.receive(into: filteredPacket) {
             if !muxer.hasExtradata(stream: index), !filter.outputExtradata.isEmpty {
                 try muxer.setExtradata(filter.outputExtradata, stream: index)
             }
-            try muxer.write(filteredPacket, toStream: index)
+            let written = try muxer.write(filteredPacket, toStream: index)
+            if written != .written { outcome = written }
         }
+        return outcome
     }
 
     /// Completes the open segment: flushes the muxer into it and gives it its final name.

@@ -62,6 +62,8 @@ struct RecordingResume {
     var removedTemporaryFiles: [String] = []
     /// Segment files and init sections that no playlist lists (kept, never reused).
     var unlistedFiles: [String] = []
+    /// The date ranges the playlists published before the restart (every rendition has the same).
+    var publishedDateRanges: [DateRange] { renditions.first?.segments.flatMap(\.dateRanges) ?? [] }
     /// The media sequence number of the last published segment.
     var lastMediaSequence: Int64 { (renditions.first.map { $0.firstSequence + Int64($0.segments.count) } ?? 1) - 1 }
 

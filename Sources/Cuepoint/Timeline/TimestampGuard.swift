@@ -14,6 +14,11 @@ import CuepointTime
 ///   [epoch start − `tolerance`, latest cut-stream time + `maximumGap`] and after that
 ///   stream's previous admitted packet. Packets of the old timeline that trail a jump are
 ///   dropped until the stream itself jumps.
+/// - On **every stream**, first: a packet that presents more than `maximumGap` after it is
+///   decoded is dropped. Frame reordering delays presentation by a few frames; thousands of
+///   seconds come from a damaged table (one flipped byte in an MP4's `ctts` sends a frame 2,048 s
+///   ahead while its decoding time stays in place). The decoding-time rules cannot see it, and
+///   kept, the frame would stretch its segment (and the cut's grid) over that span.
 public struct TimestampGuard: Sendable {
     public enum Verdict: Equatable, Sendable {
         /// Write the packet.
@@ -44,9 +49,13 @@ public struct TimestampGuard: Sendable {
     /// - Parameters:
     ///   - stream: the input stream index.
     ///   - dts: the decoding time.
+    ///   - pts: the presentation time; nil to judge the decoding time only.
     ///   - duration: the packet's duration (zero when unknown).
     ///   - isCutStream: whether this stream decides the segment boundaries.
-    public mutating func judge(stream: Int, dts: MediaTime, duration: MediaTime, isCutStream: Bool) -> Verdict {
+    public mutating func judge(
+        stream: Int, dts: MediaTime, pts: MediaTime? = nil, duration: MediaTime, isCutStream: Bool
+    ) -> Verdict {
+        if let pts, pts > dts + maximumGap { return .drop(reason: "presentation time far from the decoding time") }
         if isCutStream {
             if let previous = lastDTS[stream], let end = lastEnd[stream] {
                 if dts < previous - tolerance || dts > end + maximumGap {

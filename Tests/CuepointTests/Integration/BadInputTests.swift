@@ -179,6 +179,80 @@ extension Integration {
             }
         }
 
+        // MARK: Timestamps the output cannot carry
+
+        @Test(
+            "sample.ts looped three times (`ffmpeg -stream_loop`) into fMP4, from a file and from a pipe: exit 0, the repeated audio timestamps dropped and counted",
+            arguments: [false, true])
+        func loopedTSIntoFragmentedMP4(throughPipe: Bool) async throws {
+            // Before the fix: exit 1, "muxing failed (av_interleaved_write_frame: Invalid argument)".
+            try await withTemporaryDirectory(label: "bad-loop-fmp4") { folder in
+                let input = try DamagedInputs.looped(times: 3, as: "loop3.ts", in: folder)
+                let output = folder.appendingPathComponent("out")
+                let result =
+                    throughPipe
+                    ? try CuepointCLI.run(
+                        ["segment", "pipe:0", "--live", "-o", output.path, "--container", "fmp4"], standardInput: input)
+                    : try CuepointCLI.run(["segment", input.path, "-o", output.path, "--container", "fmp4"])
+                #expect(result.status == 0, "\(result)")
+                #expect(result.errorLines.isEmpty, "\(result)")
+                #expect(
+                    result.warningLines.contains {
+                        $0.contains("packets dropped: decoding time not after the previous packet's in the output")
+                    }, "\(result)")
+                let rendition = try verifyRecording(directory: output, container: .fmp4).rendition
+                #expect(rendition.playlist.endList)
+                #expect(rendition.discontinuityCount == 0, "the loops continue one timeline")
+                // The EXTINF sum is the input's video duration (three loops), within a frame.
+                let video = try FFprobe.packets(of: input.path, stream: "v:0")
+                let first = try #require(video.compactMap(\.ptsTime).min())
+                let last = try #require(video.compactMap { packet in packet.ptsTime.map { $0 + (packet.durationTime ?? 0) } }.max())
+                let expected = Int64(((last - first) * 1000).rounded())
+                #expect(expected > 59_000, "the looped input lasts \(expected) ms")
+                #expect(
+                    abs(rendition.totalMilliseconds - expected) <= 34,
+                    "EXTINF sum \(rendition.totalMilliseconds) ms for \(expected) ms of video")
+                // ffprobe reads the audio of the whole recording with strictly increasing timestamps.
+                var joined = try Data(contentsOf: output.appendingPathComponent("source/init.mp4"))
+                for segment in rendition.playlist.segments {
+                    joined.append(try Data(contentsOf: output.appendingPathComponent("source/\(segment.uri)")))
+                }
+                let whole = folder.appendingPathComponent("whole.mp4")
+                try joined.write(to: whole)
+                let audio = try FFprobe.packets(of: whole.path, stream: "a:0").compactMap(\.dtsTime)
+                #expect(audio.count > 2_700, "\(audio.count) audio packets")
+                #expect(zip(audio, audio.dropFirst()).allSatisfy { $0 < $1 }, "audio decoding times increase")
+            }
+        }
+
+        // MARK: Damaged sample tables
+
+        @Test("an MP4 whose ctts sends two frames 2,048 s away: exit 0, the frames dropped and counted, no segment spans them")
+        func wildCompositionOffsets() async throws {
+            // Before the fix: exit 0 without a warning, and the first segment's frames spanned 2,051 s.
+            try await withTemporaryDirectory(label: "bad-ctts") { folder in
+                let input = try DamagedInputs.cttsCorruptedMP4(as: "ctts.mp4", in: folder)
+                for container in [Container.ts, .fmp4] {
+                    let output = folder.appendingPathComponent("out-\(container.rawValue)")
+                    let result = try CuepointCLI.run(["segment", input.path, "-o", output.path, "--container", container.rawValue])
+                    #expect(result.status == 0, "\(result)")
+                    #expect(
+                        result.warningLines.contains {
+                            $0.contains("packets dropped: presentation time far from the decoding time (2×)")
+                        }, "\(result)")
+                    let rendition = try verifyRecording(directory: output, container: container).rendition
+                    #expect(abs(rendition.totalMilliseconds - 20_000) <= 34, "EXTINF sum \(rendition.totalMilliseconds) ms")
+                    for segment in rendition.segments {
+                        let times = segment.packets.compactMap(\.ptsTime)
+                        let span = (times.max() ?? 0) - (times.min() ?? 0)
+                        #expect(
+                            span <= Double(segment.segment.durationMilliseconds) / 1000 + segment.frameDuration,
+                            "\(container): \(segment.segment.uri) holds frames \(span) s apart")
+                    }
+                }
+            }
+        }
+
         // MARK: Bad output, bad pipeline file, bad usage
 
         @Test("an output directory below a regular file: exit 1, the path and `Not a directory`")

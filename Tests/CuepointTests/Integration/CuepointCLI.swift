@@ -32,10 +32,19 @@ enum CuepointCLI {
         }
     }
 
-    /// The binary: a sibling named `cuepoint` of the test runner or of one of its parent
-    /// folders (`.build/debug/cuepoint`, `.build/x86_64-unknown-linux-gnu/debug/cuepoint`).
+    /// The binary: `$CUEPOINT_CLI` when set (to run the command-line tests against another
+    /// build, such as the release binary: some defects show only in optimised code), otherwise a
+    /// sibling named `cuepoint` of the test runner or of one of its parent folders
+    /// (`.build/debug/cuepoint`, `.build/x86_64-unknown-linux-gnu/debug/cuepoint`).
     static func executable() throws -> URL {
         var searched: [String] = []
+        if let chosen = ProcessInfo.processInfo.environment["CUEPOINT_CLI"], !chosen.isEmpty {
+            let url = URL(fileURLWithPath: chosen, relativeTo: TestPaths.repositoryRoot).standardizedFileURL
+            guard FileManager.default.isExecutableFile(atPath: url.path) else {
+                throw Failure.binaryMissing(searched: ["CUEPOINT_CLI=\(chosen)"])
+            }
+            return url
+        }
         let starts = [ProcessInfo.processInfo.arguments.first, Bundle.main.executablePath].compactMap { $0 }
         for start in starts {
             var folder = URL(fileURLWithPath: start).resolvingSymlinksInPath().deletingLastPathComponent()

@@ -54,6 +54,57 @@ enum DamagedInputs {
         return target
     }
 
+    /// `sample.ts` played `times` times in a row as one MPEG-TS, as `ffmpeg -stream_loop N -i
+    /// sample.ts -c copy -f mpegts` writes it: the timestamps run on across each loop point, where
+    /// the audio steps by one 1/90000 tick instead of a frame (a repeated AAC frame's time, which
+    /// a 48 kHz MP4 track cannot tell from the one before).
+    static func looped(times: Int, as name: String, in folder: URL) throws -> URL {
+        let target = folder.appendingPathComponent(name)
+        try ffmpeg([
+            "-stream_loop", String(times - 1), "-i", TestPaths.sampleMedia("sample.ts").path, "-c", "copy", "-f", "mpegts",
+            target.path,
+        ])
+        return target
+    }
+
+    /// `sample.mp4` with one composition offset of its video track flipped to about 2,048 s: in
+    /// the `ctts` box (`moov/trak[video]/mdia/minf/stbl/ctts`: version and flags, an entry count,
+    /// then (sample count, sample offset) pairs of 32-bit big-endian integers), the two high
+    /// bytes of entry 100's sample offset become `01 E0` (offset 0x01E0_0200 = 31,457,792 ticks
+    /// of 1/15360 s). The two frames of that entry then present 2,048 s after they decode, while
+    /// their decoding times stay in place.
+    static func cttsCorruptedMP4(as name: String, in folder: URL) throws -> URL {
+        var data = try Data(contentsOf: TestPaths.sampleMedia("sample.mp4"))
+        let bytes = [UInt8](data)
+        func box(_ type: String, in range: Range<Int>) -> [Range<Int>] {
+            var found: [Range<Int>] = []
+            var offset = range.lowerBound
+            while offset + 8 <= range.upperBound {
+                let size = Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
+                guard size >= 8, offset + size <= range.upperBound else { break }
+                if String(decoding: bytes[offset + 4..<offset + 8], as: UTF8.self) == type { found.append(offset + 8..<offset + size) }
+                offset += size
+            }
+            return found
+        }
+        func path(_ types: [String], in range: Range<Int>) -> [Range<Int>] {
+            guard let first = types.first else { return [range] }
+            return box(first, in: range).flatMap { path(Array(types.dropFirst()), in: $0) }
+        }
+        // The video track is the one whose stbl has a ctts (the audio track has none).
+        guard let ctts = path(["moov", "trak", "mdia", "minf", "stbl", "ctts"], in: 0..<bytes.count).first else {
+            throw RecordingProblem(description: "sample.mp4 has no ctts box")
+        }
+        let entry = 100
+        let offsetField = ctts.lowerBound + 8 + entry * 8 + 4  // after version/flags and count; the offset of the pair
+        precondition(offsetField + 4 <= ctts.upperBound && bytes[offsetField] == 0 && bytes[offsetField + 1] == 0)
+        data[data.startIndex + offsetField] = 0x01
+        data[data.startIndex + offsetField + 1] = 0xE0
+        let target = folder.appendingPathComponent(name)
+        try data.write(to: target)
+        return target
+    }
+
     /// An MP4 whose only stream is a `mov_text` subtitle track made from a small WebVTT file.
     static func subtitlesOnlyMP4(as name: String, in folder: URL) throws -> URL {
         let subtitles = folder.appendingPathComponent("subtitles.vtt")

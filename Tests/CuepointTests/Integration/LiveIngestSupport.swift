@@ -62,7 +62,13 @@ enum LiveIngest {
         private let out: FileHandle
         private let err: FileHandle
 
-        init(executable: URL, arguments: [String], folder: URL, label: String, environment: [String: String] = [:]) throws {
+        /// What the test writes to the program's standard input, when it was started with one (`pipe:0` jobs).
+        let input: FileHandle?
+
+        init(
+            executable: URL, arguments: [String], folder: URL, label: String, environment: [String: String] = [:],
+            standardInput: Pipe? = nil
+        ) throws {
             stdoutURL = folder.appendingPathComponent("\(label).stdout")
             stderrURL = folder.appendingPathComponent("\(label).stderr")
             _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
@@ -73,13 +79,15 @@ enum LiveIngest {
             process.arguments = arguments
             process.currentDirectoryURL = TestPaths.repositoryRoot
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            process.standardInput = FileHandle.nullDevice
+            process.standardInput = standardInput ?? FileHandle.nullDevice
+            input = standardInput?.fileHandleForWriting
             process.standardOutput = out
             process.standardError = err
             try process.run()
         }
 
         deinit {
+            try? input?.close()
             if process.isRunning { process.terminate() }
             process.waitUntilExit()
             try? out.close()
@@ -105,9 +113,15 @@ enum LiveIngest {
         }
     }
 
-    /// `cuepoint ARGUMENTS…` in the background.
-    static func cuepoint(_ arguments: [String], folder: URL, environment: [String: String] = [:]) throws -> Job {
-        try Job(executable: CuepointCLI.executable(), arguments: arguments, folder: folder, label: "cuepoint", environment: environment)
+    /// `cuepoint ARGUMENTS…` in the background; with `feeding`, its standard input is a pipe the
+    /// test writes to through ``Job/input``.
+    static func cuepoint(
+        _ arguments: [String], folder: URL, environment: [String: String] = [:], feeding: Bool = false,
+        label: String = "cuepoint"
+    ) throws -> Job {
+        try Job(
+            executable: CuepointCLI.executable(), arguments: arguments, folder: folder, label: label, environment: environment,
+            standardInput: feeding ? Pipe() : nil)
     }
 
     /// The `ffmpeg` program pushing `seconds` of `input` in real time to `url` as `format`.

@@ -321,3 +321,67 @@ extension Integration.LiveResumeTests {
         }
     }
 }
+
+extension Integration.LiveResumeTests {
+    @Test(
+        "A resumed recording exports a replay: the audio that overlaps at the resume point is left out, with a note",
+        .enabled(if: FFprobe.isInstalled, "needs ffprobe"), .timeLimit(.minutes(3)))
+    func replayOfAResumedRecording() async throws {
+        // Before the fix: `cuepoint replay` failed with "the replay's media could not be written
+        // (…); check free space", because the mov muxer refused the overlapping audio.
+        try await withTemporaryDirectory(label: "resume-replay") { folder in
+            let output = folder.appendingPathComponent("out")
+            let (second, before) = try await offThePool { try Self.killAndResumeFromAPipe(output, folder: folder) }
+            #expect(second.process.terminationStatus == 0, "\(second.printed)")
+            let index = try MediaPlaylist(
+                parsing: String(contentsOf: output.appendingPathComponent("source/index.m3u8"), encoding: .utf8))
+            #expect(index.endList && before == 5 && index.segments.count > before, "\(index.segments.map(\.uri))")
+            #expect(index.segments.indices.filter { index.segments[$0].discontinuity } == [before], "one discontinuity, at the resume")
+
+            let package = folder.appendingPathComponent("replay")
+            let replay = try CuepointCLI.run(["replay", output.path, "-o", package.path])
+            #expect(replay.status == 0, "\(replay)")
+            #expect(
+                replay.stderrLines.contains {
+                    $0.hasPrefix("cuepoint: note: ") && $0.contains("overlap the packets before them")
+                        && $0.hasSuffix("were left out of replay.mp4")
+                }, "\(replay)")
+            // replay.mp4 holds the whole recording, and ffprobe reads increasing decoding times.
+            let mp4 = package.appendingPathComponent("replay.mp4").path
+            for stream in ["v:0", "a:0"] {
+                let times = try FFprobe.packets(of: mp4, stream: stream).compactMap(\.dtsTime)
+                #expect(times.count > 100, "\(stream): \(times.count) packets")
+                #expect(zip(times, times.dropFirst()).allSatisfy { $0 < $1 }, "\(stream): decoding times increase")
+            }
+            let recorded = Double(index.segments.reduce(0) { $0 + $1.durationMilliseconds }) / 1000
+            let duration = try FFprobe.format(of: mp4).durationSeconds ?? 0
+            #expect(abs(duration - recorded) < 0.1, "replay.mp4 lasts \(duration) s, the recording \(recorded) s")
+        }
+    }
+
+    /// A live `pipe:0` recording (1 s segments) of sample.ts up to the keyframe at 11.47 s (five
+    /// segments), SIGKILLed, then resumed by a second process fed the sample from between the
+    /// keyframes at 11.47 s and 13.47 s to its end, which then ends (EOF). The resumed run's first
+    /// segment starts at 13.47 s and the sample's muxer sent audio from 13.26 s after that
+    /// keyframe: the resumed audio begins 0.2 s before its video, overlapping the end of the audio
+    /// before the crash on the replay's timeline.
+    ///
+    /// - Returns: the second job, ended, and how many segments the first published.
+    static func killAndResumeFromAPipe(_ output: URL, folder: URL) throws -> (LiveIngest.Job, Int) {
+        let keyframes = try SampleFeed.keyframeOffsets()
+        let arguments = ["segment", "pipe:0", "--live", "-o", output.path, "--segment", "1s"]
+        let first = try LiveIngest.cuepoint(arguments, folder: folder, feeding: true, label: "first")
+        try SampleFeed.feed(first, 0..<SampleFeed.boundary(keyframes[5]))
+        guard SampleFeed.waitForSegments(output, atLeast: 5) else {
+            throw RecordingProblem(description: "five segments before the crash:\n\(first.printed)")
+        }
+        kill(first.process.processIdentifier, SIGKILL)
+        first.wait(10)
+        let before = SampleFeed.segmentCount(output)
+        let second = try LiveIngest.cuepoint(arguments, folder: folder, feeding: true, label: "second")
+        try SampleFeed.feed(second, SampleFeed.boundary(keyframes[5])..<SampleFeed.bytes.count)
+        try SampleFeed.end(second)
+        guard second.wait(60) else { throw RecordingProblem(description: "the resumed job did not end:\n\(second.printed)") }
+        return (second, before)
+    }
+}

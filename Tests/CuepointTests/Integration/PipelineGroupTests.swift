@@ -1,4 +1,5 @@
 import Cuepoint
+import CuepointHLS
 import CuepointTime
 import Foundation
 import Testing
@@ -51,6 +52,74 @@ extension Integration {
                 _ = try verifyRecording(
                     directory: directory.appendingPathComponent("good"), container: .ts, segmentMilliseconds: 2_000)
             }
+        }
+
+        @Test(
+            "`cuepoint run` with five UDP shows, fed by ffmpeg then idle: SIGINT exits 0 and every recording is final",
+            .enabled(if: LiveIngest.ffmpeg != nil, "needs the ffmpeg program as publisher"), .timeLimit(.minutes(3)))
+        func fiveUDPShowsStopOnInterrupt() async throws {
+            // The defect this guards against (a SIGILL in `PipelineGroup.run` as the first show
+            // ended, exit 132, recordings left without final playlists) was a miscompile at -O: run
+            // it against the release binary too, `CUEPOINT_CLI=.build-release/release/cuepoint`.
+            try await withTemporaryDirectory(label: "group-udp") { folder in
+                let names = (1...5).map { "show\($0)" }
+                let job = try await offThePool { try Self.recordFiveUDPShows(names, in: folder) }
+                #expect(job.process.terminationReason == .exit, "\(job.printed)")
+                #expect(job.process.terminationStatus == 0, "\(job.printed)")
+                for name in names {
+                    #expect(job.stdout.contains("(pipeline \"\(name)\"):"), "\(name): a summary\n\(job.printed)")
+                    let recording = folder.appendingPathComponent("out/\(name)")
+                    let index = try MediaPlaylist(
+                        parsing: String(contentsOf: recording.appendingPathComponent("source/index.m3u8"), encoding: .utf8))
+                    #expect(index.endList, "\(name): final playlists (EXT-X-ENDLIST)")
+                    let state = try String(contentsOf: recording.appendingPathComponent("recording.json"), encoding: .utf8)
+                    #expect(state.contains("\"complete\" : true"), "\(name): \(state)")
+                    _ = try verifyRecording(directory: recording, container: .ts, segmentMilliseconds: 1_000)
+                    expectNoTemporaryFiles(in: recording)
+                }
+            }
+        }
+
+        /// `cuepoint run` on five pipeline files with UDP inputs, each fed 3 s of sample.ts by the
+        /// `ffmpeg` program; once every show has a segment and the publishers are gone (the
+        /// inputs idle, their 10 s read timeout not reached), SIGINT. Returns the ended job.
+        static func recordFiveUDPShows(_ names: [String], in folder: URL) throws -> LiveIngest.Job {
+            var files: [String] = []
+            var ports: [Int] = []
+            for name in names {
+                let port = LiveIngest.freePort(udp: true)
+                let path = folder.appendingPathComponent("\(name).yaml").path
+                try """
+                    version: 1
+                    name: \(name)
+                    input:
+                      url: udp://127.0.0.1:\(port)
+                    output:
+                      directory: \(folder.appendingPathComponent("out").path)
+                      segment: 1s
+
+                    """.write(toFile: path, atomically: true, encoding: .utf8)
+                files.append(path)
+                ports.append(port)
+            }
+            let job = try LiveIngest.cuepoint(["run"] + files, folder: folder)
+            Thread.sleep(forTimeInterval: 1)
+            let publishers = try zip(names, ports).map { name, port in
+                try LiveIngest.publish(
+                    "udp://127.0.0.1:\(port)?pkt_size=1316", format: "mpegts", seconds: 3, input: SampleInput.ts.path,
+                    folder: folder, label: "publisher-\(name)")
+            }
+            for publisher in publishers { publisher.wait(30) }
+            let recorded = LiveIngest.poll(10) {
+                names.allSatisfy { name in
+                    let index = folder.appendingPathComponent("out/\(name)/source/index.m3u8")
+                    return (try? String(contentsOf: index, encoding: .utf8))?.contains("#EXTINF:") == true
+                }
+            }
+            guard recorded else { throw RecordingProblem(description: "not every show has a segment:\n\(job.printed)") }
+            job.process.interrupt()
+            guard job.wait(60) else { throw RecordingProblem(description: "cuepoint did not end after SIGINT:\n\(job.printed)") }
+            return job
         }
 
         @Test("two pipelines with one recording directory are refused before either runs")

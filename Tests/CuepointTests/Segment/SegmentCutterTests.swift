@@ -176,3 +176,29 @@ import Testing
         #expect(cutter.feed(time: .seconds(12), isCutCandidate: true) == .append)
     }
 }
+
+@Suite struct TimestampGuardPresentationTests {
+    let frame = MediaTime.milliseconds(33)
+
+    @Test("a frame presented thousands of seconds after it is decoded (a damaged ctts) is dropped, on any stream")
+    func wildPresentationTimeIsDropped() {
+        var guardrail = TimestampGuard()
+        #expect(
+            guardrail.judge(stream: 0, dts: .seconds(3), pts: .milliseconds(3_066), duration: frame, isCutStream: true)
+                == .accept)
+        #expect(
+            guardrail.judge(stream: 0, dts: .milliseconds(3_033), pts: .seconds(2_051), duration: frame, isCutStream: true)
+                == .drop(reason: "presentation time far from the decoding time"))
+        #expect(
+            guardrail.judge(stream: 1, dts: .seconds(3), pts: .seconds(2_000), duration: frame, isCutStream: false)
+                == .drop(reason: "presentation time far from the decoding time"))
+        // The dropped frame left no trace: the next one continues the timeline.
+        #expect(
+            guardrail.judge(stream: 0, dts: .milliseconds(3_066), pts: .milliseconds(3_133), duration: frame, isCutStream: true)
+                == .accept)
+        // Reordering delay up to the limit is normal.
+        #expect(
+            guardrail.judge(stream: 0, dts: .milliseconds(3_099), pts: .milliseconds(8_099), duration: frame, isCutStream: true)
+                == .accept)
+    }
+}
