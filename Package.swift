@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "Cuepoint", targets: ["Cuepoint"]),
         .library(name: "CuepointHLS", targets: ["CuepointHLS"]),
+        .library(name: "CuepointObjectStorage", targets: ["CuepointObjectStorage"]),
         .executable(name: "cuepoint", targets: ["cuepoint"]),
     ],
     dependencies: [
@@ -24,6 +25,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
         // Also Hummingbird's; named to stop the server gracefully when a job ends.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
+        // Object storage: SigV4 (HMAC-SHA256, SHA-256, MD5 for DeleteObjects) on swift-crypto, HTTP on
+        // async-http-client, S3's XML answers and requests through XMLCoder (Codable both ways).
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.0"),
     ],
     targets: [
         // FFmpeg's C libraries, found through pkg-config; the shim header turns the macros
@@ -65,6 +71,22 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // S3 and HTTP-origin clients, publish targets and the replicator that copies a recording
+        // to them in order. Knows nothing of FFmpeg or HLS: keys, bytes and files.
+        .target(
+            name: "CuepointObjectStorage",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "XMLCoder", package: "XMLCoder"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "cuepoint",
             dependencies: [
@@ -86,6 +108,17 @@ let package = Package(
             dependencies: [
                 "CuepointServer", "Cuepoint", "CuepointHLS", "CuepointTime", "CCuepointZlib",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CuepointObjectStorageTests",
+            dependencies: [
+                "CuepointObjectStorage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
