@@ -63,6 +63,9 @@ public protocol ObjectStorageClient: Sendable {
     var targetDescription: String { get }
     /// The most keys one ``deleteObjects(_:)`` call takes (1000 on S3).
     var maximumDeleteBatch: Int { get }
+    /// Whether a PUT with `If-None-Match: *` is refused (412) when the object exists. S3 stores
+    /// do; a plain HTTP origin may ignore the header, so callers check with HEAD first.
+    var honoursIfNoneMatch: Bool { get }
 
     /// Stores `body` at `key` with one PUT.
     ///
@@ -71,6 +74,10 @@ public protocol ObjectStorageClient: Sendable {
     func putObject(
         _ key: String, body: ByteBuffer, headers: ObjectHeaders, ifNoneMatch: Bool
     ) async throws(ObjectStorageError)
+
+    /// Stores the local file at `path` at `key` (S3: one PUT, or a multipart upload for a large
+    /// file). The default reads the file and calls ``putObject(_:body:headers:ifNoneMatch:)``.
+    func putFile(_ key: String, path: String, headers: ObjectHeaders, ifNoneMatch: Bool) async throws(ObjectStorageError)
 
     /// The object's metadata, or `nil` when there is no object at `key`.
     func headObject(_ key: String) async throws(ObjectStorageError) -> ObjectMetadata?
@@ -81,4 +88,12 @@ public protocol ObjectStorageClient: Sendable {
     /// Deletes up to ``maximumDeleteBatch`` keys; a key already gone is not a failure.
     /// Returns the keys the store refused to delete.
     func deleteObjects(_ keys: [String]) async throws(ObjectStorageError) -> [DeleteFailure]
+}
+
+extension ObjectStorageClient {
+    public func putFile(
+        _ key: String, path: String, headers: ObjectHeaders, ifNoneMatch: Bool
+    ) async throws(ObjectStorageError) {
+        try await putObject(key, body: try await LocalFile.read(path), headers: headers, ifNoneMatch: ifNoneMatch)
+    }
 }

@@ -10,6 +10,8 @@ forwarded, answers are relayed byte for byte. Commands on standard input, each a
     delay MS        wait MS milliseconds before forwarding each request (0: none)
     fail-puts N     answer the next N PUT requests with 503 SlowDown (S3's XML error document)
                     instead of forwarding them
+    hold            keep every new request waiting (a stalled store) until "release"
+    release         forward the held requests and stop holding
 
 Every request is logged on standard output as "request METHOD PATH" or "failed METHOD PATH". The
 proxy never changes what it forwards: it is a slow or faulty network in front of a real server,
@@ -20,6 +22,7 @@ import sys
 
 UPSTREAM_PORT = int(sys.argv[1])
 state = {"delay": 0.0, "fail_puts": 0}
+released = None  # an asyncio.Event, set while requests flow
 
 SLOW_DOWN = (
     b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>"
@@ -89,6 +92,7 @@ async def handle(client_reader, client_writer):
                 )
                 await client_writer.drain()
                 continue
+            await released.wait()
             say(f"request {method} {path}")
             if state["delay"] > 0:
                 await asyncio.sleep(state["delay"])
@@ -114,10 +118,17 @@ async def commands():
             state["delay"] = int(words[1]) / 1000
         elif words[:1] == ["fail-puts"]:
             state["fail_puts"] = int(words[1])
+        elif words[:1] == ["hold"]:
+            released.clear()
+        elif words[:1] == ["release"]:
+            released.set()
         say("ok")
 
 
 async def main():
+    global released
+    released = asyncio.Event()
+    released.set()
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     say(f"listening {server.sockets[0].getsockname()[1]}")
     async with server:

@@ -9,6 +9,14 @@ extension S3Client {
     /// under 130 requests and the memory of one part in flight small.
     public static let defaultPartSize = 16 << 20
 
+    /// ``ObjectStorageClient/putFile(_:path:headers:ifNoneMatch:)``: ``uploadFile(_:path:headers:ifNoneMatch:partSize:multipartThreshold:)``
+    /// with the default part size and threshold.
+    public func putFile(
+        _ key: String, path: String, headers: ObjectHeaders, ifNoneMatch: Bool
+    ) async throws(ObjectStorageError) {
+        try await uploadFile(key, path: path, headers: headers, ifNoneMatch: ifNoneMatch)
+    }
+
     /// Uploads a local file: one PutObject below `multipartThreshold`, a multipart upload above
     /// (parts of `partSize` read one at a time, so memory stays at one part). A failed
     /// multipart upload is aborted, so no parts are left behind.

@@ -5,6 +5,9 @@ extension S3Client: ObjectStorageClient {
     /// S3's limit for one DeleteObjects request.
     public var maximumDeleteBatch: Int { 1000 }
 
+    /// S3 (AWS since 2024, Ceph RGW, SeaweedFS) answers 412 to `If-None-Match: *` on an existing key.
+    public var honoursIfNoneMatch: Bool { true }
+
     /// PutObject: stores `body` at `key` in one request with `Content-Length`, `Content-Type`,
     /// `Cache-Control`, the target's storage class and, with `ifNoneMatch`, `If-None-Match: *`.
     ///
