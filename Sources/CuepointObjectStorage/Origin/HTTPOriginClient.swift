@@ -65,7 +65,7 @@ public final class HTTPOriginClient: ObjectStorageClient {
     public func deleteObjects(_ keys: [String]) async throws(ObjectStorageError) -> [DeleteFailure] {
         var failures: [DeleteFailure] = []
         for key in keys {
-            do {
+            do throws(ObjectStorageError) {
                 _ = try await send(.DELETE, key: key, accepting: [404])
             } catch where !RetryPolicy.isTransient(error) {
                 failures.append(DeleteFailure(key: key, code: String(error.status ?? 0), message: error.message))

@@ -21,7 +21,7 @@ public enum ReplicationEvent: Sendable, Equatable {
 }
 
 /// What ``Replicator/finish(timeoutMilliseconds:)`` found.
-public struct ReplicationSummary: Sendable, Equatable {
+public struct ReplicationSummary: Sendable, Equatable, CustomStringConvertible {
     /// Files uploaded (or found already present).
     public var files = 0
     /// Document versions uploaded.

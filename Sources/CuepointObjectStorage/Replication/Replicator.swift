@@ -75,11 +75,13 @@ public final class Replicator: Sendable {
         self.clock = clock
         self.state = NIOLockedValueBox(
             State(backlog: ReplicationBacklog(deleteBatch: client.maximumDeleteBatch), random: SeededRandom(seed: seed)))
-        (bell, ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let stream = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        bell = stream.stream
+        ring = stream.continuation
     }
 
     /// Milliseconds since an arbitrary start, on the monotonic clock.
-    @Sendable public static func monotonicMilliseconds() -> Int64 {
+    public static func monotonicMilliseconds() -> Int64 {
         let elapsed = ContinuousClock.now - processStart
         return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
     }
@@ -204,7 +206,7 @@ public final class Replicator: Sendable {
         var failures = 0
         let key = entry.operation.keys.first ?? ""
         while !Task.isCancelled {
-            do {
+            do throws(ObjectStorageError) {
                 try await attempt(entry.operation)
                 if failures > 0 { onEvent(.recovered(key: key, failedAttempts: failures)) }
                 complete(entry)
@@ -273,7 +275,7 @@ public final class Replicator: Sendable {
             try await reportExisting(key: key, stored: existing, path: path)
             return
         }
-        do {
+        do throws(ObjectStorageError) {
             try await client.putFile(fullKey, path: path, headers: CachePolicy.headersForFile(key: key), ifNoneMatch: true)
         } catch where error.kind == .alreadyExists {
             guard let existing = try await client.headObject(fullKey) else { throw error }

@@ -30,7 +30,7 @@ extension S3Client {
             headers: [("Content-Type", "application/xml"), ("Content-MD5", md5)], body: ByteBuffer(bytes: xml))
         guard response.body.readableBytes > 0 else { return [] }
         do {
-            let result = try XMLDecoder().decode(DeleteResultDocument.self, from: Array(response.body.readableBytesView))
+            let result = try XMLDecoder().decode(DeleteResultDocument.self, from: Data(response.body.readableBytesView))
             return (result.errors ?? []).map {
                 DeleteFailure(key: $0.key ?? "", code: $0.code ?? "", message: $0.message ?? "")
             }

@@ -1,3 +1,4 @@
+import Foundation
 import NIOHTTP1
 import XMLCoder
 
@@ -31,7 +32,7 @@ extension S3Client {
                 .GET, operation: "ListObjectsV2", key: nil, query: query, maximumResponseBytes: 16 << 20)
             let page: ListBucketResult
             do {
-                page = try XMLDecoder().decode(ListBucketResult.self, from: Array(response.body.readableBytesView))
+                page = try XMLDecoder().decode(ListBucketResult.self, from: Data(response.body.readableBytesView))
             } catch {
                 throw ObjectStorageError(
                     kind: .invalidResponse, operation: "ListObjectsV2", target: targetDescription,

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import XMLCoder
@@ -31,7 +32,7 @@ extension S3Client {
             return
         }
         let uploadID = try await createMultipartUpload(key, headers: headers)
-        do {
+        do throws(ObjectStorageError) {
             var parts: [CompletedPart] = []
             var offset = 0
             while offset < size {
@@ -64,7 +65,7 @@ extension S3Client {
             .POST, operation: "CreateMultipartUpload", key: key, query: [("uploads", "")], headers: extra)
         do {
             return try XMLDecoder().decode(
-                InitiateMultipartUploadResult.self, from: Array(response.body.readableBytesView)
+                InitiateMultipartUploadResult.self, from: Data(response.body.readableBytesView)
             ).uploadID
         } catch {
             throw ObjectStorageError(

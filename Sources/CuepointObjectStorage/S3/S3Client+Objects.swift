@@ -26,7 +26,7 @@ extension S3Client: ObjectStorageClient {
 
     /// HeadObject: the size and headers of the object at `key`, or `nil` if there is none.
     public func headObject(_ key: String) async throws(ObjectStorageError) -> ObjectMetadata? {
-        do {
+        do throws(ObjectStorageError) {
             let response = try await send(.HEAD, operation: "HEAD", key: key)
             guard let length = response.headers.first(name: "Content-Length").flatMap({ Int($0) }) else {
                 throw ObjectStorageError(

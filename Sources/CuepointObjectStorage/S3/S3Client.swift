@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -134,7 +135,7 @@ public final class S3Client: Sendable {
 
     /// The error a non-2xx answer stands for, from its status and S3 error document.
     func refusal(_ response: Response, operation: String, key: String?) -> ObjectStorageError {
-        let document = try? XMLDecoder().decode(S3ErrorDocument.self, from: Array(response.body.readableBytesView))
+        let document = try? XMLDecoder().decode(S3ErrorDocument.self, from: Data(response.body.readableBytesView))
         let code = document?.code ?? S3Client.impliedCode(status: response.status, isObjectRequest: key != nil)
         return ObjectStorageError(
             kind: S3Client.kind(code: code, status: response.status), operation: operation, target: targetDescription,

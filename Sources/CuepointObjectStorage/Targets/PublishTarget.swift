@@ -112,7 +112,8 @@ public enum PublishTarget: Sendable, Equatable {
             options.endpoint.map { ($0, "the target's endpoint") }
             ?? nonEmpty(environment["AWS_ENDPOINT_URL_S3"]).map { ($0, "AWS_ENDPOINT_URL_S3") }
             ?? nonEmpty(environment["AWS_ENDPOINT_URL"]).map { ($0, "AWS_ENDPOINT_URL") }
-        if let (value, source) = endpointSource {
+        if let endpointSource {
+            let (value, source) = endpointSource
             guard let url = URLComponents(string: value), let scheme = url.scheme?.lowercased(),
                 scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
             else { throw fail(.invalidEndpoint(value, source: source)) }

@@ -25,7 +25,7 @@ struct HTTPOriginClientTests {
     @Test func aWrongAuthorizationIsRefusedWithTheFix() async throws {
         let server = try await TestServers.shared.nginx()
         let client = HTTPOriginClient(origin: server.origin, authorization: "Bearer wrong", targetDescription: "http://origin/live")
-        do {
+        do throws(ObjectStorageError) {
             try await client.putObject(
                 uniqueKey("denied"), body: ByteBuffer(string: "x"), headers: CachePolicy.headersForFile(key: "a.ts"),
                 ifNoneMatch: false)

@@ -6,24 +6,27 @@ import Testing
         ObjectStorageError(kind: kind, operation: "PUT", target: "s3://shows", key: "k", status: status, code: code, message: "m")
     }
 
-    @Test(arguments: [
-        (ObjectStorageError.Kind.serverError, 500, "InternalError"), (.slowDown, 503, "SlowDown"), (.slowDown, 429, nil),
+    static let transient: [(ObjectStorageError.Kind, Int?, String?)] = [
+        (.serverError, 500, "InternalError"), (.slowDown, 503, "SlowDown"), (.slowDown, 429, nil),
         (.transport, nil, nil), (.clockSkew, 403, "RequestTimeTooSkewed"), (.refused, 400, "RequestTimeout"),
         (.refused, 408, nil), (.refused, 409, "OperationAborted"),
-    ])
+    ]
+
+    static let final: [(ObjectStorageError.Kind, Int?, String?)] = [
+        (.signatureRefused, 403, "SignatureDoesNotMatch"), (.unknownAccessKey, 403, "InvalidAccessKeyId"),
+        (.accessDenied, 403, "AccessDenied"), (.noSuchBucket, 404, "NoSuchBucket"), (.noSuchKey, 404, "NoSuchKey"),
+        (.alreadyExists, 412, "PreconditionFailed"), (.refused, 400, "InvalidArgument"), (.localFile, nil, nil),
+        (.invalidResponse, 200, nil),
+    ]
+
+    @Test(arguments: RetryPolicyTests.transient)
     func transientFailuresAreRetried(kind: ObjectStorageError.Kind, status: Int?, code: String?) {
         var random = SeededRandom(seed: 1)
         let decision = RetryPolicy().decision(after: error(kind, status: status, code: code), failedAttempts: 1, random: &random)
         #expect(decision != .giveUp)
     }
 
-    @Test(arguments: [
-        (ObjectStorageError.Kind.signatureRefused, 403, "SignatureDoesNotMatch"),
-        (.unknownAccessKey, 403, "InvalidAccessKeyId"), (.accessDenied, 403, "AccessDenied"),
-        (.noSuchBucket, 404, "NoSuchBucket"), (.noSuchKey, 404, "NoSuchKey"),
-        (.alreadyExists, 412, "PreconditionFailed"), (.refused, 400, "InvalidArgument"), (.localFile, nil, nil),
-        (.invalidResponse, 200, nil),
-    ])
+    @Test(arguments: RetryPolicyTests.final)
     func finalFailuresAreNot(kind: ObjectStorageError.Kind, status: Int?, code: String?) {
         var random = SeededRandom(seed: 1)
         #expect(RetryPolicy().decision(after: error(kind, status: status, code: code), failedAttempts: 1, random: &random) == .giveUp)

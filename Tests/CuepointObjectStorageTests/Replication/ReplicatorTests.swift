@@ -78,6 +78,20 @@ import Testing
         }
     }
 
+    struct Timeout: Error, CustomStringConvertible {
+        var what: String
+        var description: String { "gave up waiting (60 s): \(what)" }
+    }
+
+    /// Polls `condition` every 20 ms; a guard against a hung test, not a timing assertion.
+    func waitUntil(_ what: String, _ condition: () -> Bool) async throws {
+        for _ in 0..<3000 {
+            if condition() { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw Timeout(what: what)
+    }
+
     static let fastRetries = RetryPolicy(baseDelayMilliseconds: 50, maximumDelayMilliseconds: 1_000)
 
     // MARK: - Order and coalescing
@@ -172,7 +186,7 @@ import Testing
                 try show.commitSegment(number, to: replicator)
                 show.replacePlaylist(through: number, to: replicator)
             }
-            while replicator.lag.pendingOperations > 0 { try await Task.sleep(for: .milliseconds(50)) }
+            try await waitUntil("the first three rounds are on the store") { replicator.lag.pendingOperations == 0 }
             try await offPool { try server.stop() }
             for number in 4...8 {
                 try show.commitSegment(number, to: replicator)
@@ -262,8 +276,8 @@ import Testing
         let summary = try await replicating(replicator, timeoutMilliseconds: 10_000) {
             try show.commitSegment(1, to: replicator)
             show.replacePlaylist(through: 1, to: replicator)
-            while !events.all.contains(where: { if case .halted = $0 { true } else { false } }) {
-                try await Task.sleep(for: .milliseconds(20))
+            try await waitUntil("the replicator halts") {
+                events.all.contains(where: { if case .halted = $0 { true } else { false } })
             }
         }
         #expect(summary.haltedBy?.kind == .signatureRefused)

@@ -34,7 +34,7 @@ import Testing
             let queryCount = Int.random(in: 0...3, using: &random)
             var names = queryNames.shuffled(using: &random).prefix(queryCount)
             if index % 7 == 0 { names = ["uploads"] }
-            let query = names.map { ($0, $0 == "uploads" ? "" : queryValues.randomElement(using: &random)!) }
+            let query = names.map { (name: $0, value: $0 == "uploads" ? "" : queryValues.randomElement(using: &random)!) }
             var headers: [(name: String, value: String)] = []
             if Bool.random(using: &random) { headers.append(("Content-Type", "application/vnd.apple.mpegurl")) }
             if Bool.random(using: &random) { headers.append(("Cache-Control", "max-age=1209600,  immutable")) }
@@ -78,11 +78,11 @@ import Testing
             let pathPrefix = request.endpoint.addressing == .path ? "/" + request.endpoint.bucket : ""
             specs.append([
                 "method": request.method, "url_base": urlBase, "path_prefix": pathPrefix,
-                "key": request.key as Any? ?? NSNull(),
+                "key": request.key.map { $0 as Any } ?? NSNull(),
                 "query": request.query.map { [$0.name, $0.value] }, "headers": request.headers.map { [$0.name, $0.value] },
                 "body": request.body, "timestamp": request.date.timestamp, "access_key": request.credentials.accessKeyID,
                 "secret_key": request.credentials.secretAccessKey,
-                "session_token": request.credentials.sessionToken as Any? ?? NSNull(), "region": request.region,
+                "session_token": request.credentials.sessionToken.map { $0 as Any } ?? NSNull(), "region": request.region,
             ])
         }
         let input = try JSONSerialization.data(withJSONObject: specs)

@@ -3,7 +3,10 @@ import NIOConcurrencyHelpers
 
 /// `Tests/Support/fault_proxy.py` in front of a real server: a slow or failing network, not a
 /// stand-in for the store. Commands: ``setDelay(milliseconds:)``, ``failNextPuts(_:)``.
-final class FaultProxy: Sendable {
+///
+/// `@unchecked Sendable`: `process` and `input` are set once in `init`; writes to `input` come
+/// from one test at a time; `lines` is locked.
+final class FaultProxy: @unchecked Sendable {
     let port: Int
     private let process: Process
     private let input: FileHandle

@@ -24,7 +24,11 @@ enum ProcessRunner {
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
         let stdin = Pipe()
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
+        if input == nil {
+            process.standardInput = FileHandle.nullDevice
+        } else {
+            process.standardInput = stdin
+        }
         try process.run()
         if let input {
             stdin.fileHandleForWriting.write(input)

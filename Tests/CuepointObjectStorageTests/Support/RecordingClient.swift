@@ -28,7 +28,7 @@ final class RecordingClient: ObjectStorageClient {
         _ operation: String, _ key: String, detail: String = "", _ body: () async throws(ObjectStorageError) -> T
     ) async throws(ObjectStorageError) -> T {
         steps.withLockedValue { $0.append(.started(operation, key, detail)) }
-        do {
+        do throws(ObjectStorageError) {
             let result = try await body()
             steps.withLockedValue { $0.append(.succeeded(operation, key, detail)) }
             return result

@@ -17,7 +17,7 @@ import Testing
     func problem(_ text: String, _ options: PublishOptions = PublishOptions(), environment: [String: String])
         -> PublishTargetError?
     {
-        do {
+        do throws(PublishTargetError) {
             _ = try PublishTarget.parse(text, options: options, environment: environment)
             return nil
         } catch {
