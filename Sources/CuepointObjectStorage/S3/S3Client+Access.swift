@@ -1,4 +1,5 @@
 import NIOCore
+import NIOHTTP1
 
 /// What ``S3Client/checkAccess(prefix:)`` found when the target answered.
 public struct AccessReport: Sendable, Equatable {

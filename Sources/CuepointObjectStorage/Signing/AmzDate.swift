@@ -27,9 +27,21 @@ public struct AmzDate: Sendable, Equatable, Comparable {
     /// Reads an HTTP `Date` header (`Fri, 24 May 2013 00:00:00 GMT`, RFC 9110's IMF-fixdate),
     /// as a server sends it with a `RequestTimeTooSkewed` answer.
     public init?(httpDate text: String) {
+        // `Fri, 24 May 2013 00:00:00 GMT`: weekday, day, month name, year, time, zone.
+        let words = text.split(separator: " ")
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard words.count == 6, words[5] == "GMT", let day = Int(words[1]),
+            let month = months.firstIndex(of: String(words[2])), let year = Int(words[3])
+        else { return nil }
+        let clock = words[4].split(separator: ":").compactMap { Int($0) }
+        guard clock.count == 3 else { return nil }
         var fields = tm()
-        let parsed = text.withCString { strptime($0, "%a, %d %b %Y %H:%M:%S GMT", &fields) }
-        guard parsed != nil else { return nil }
+        fields.tm_year = Int32(year - 1900)
+        fields.tm_mon = Int32(month)
+        fields.tm_mday = Int32(day)
+        fields.tm_hour = Int32(clock[0])
+        fields.tm_min = Int32(clock[1])
+        fields.tm_sec = Int32(clock[2])
         secondsSince1970 = Int64(timegm(&fields))
     }
 

@@ -37,6 +37,18 @@ public enum PublishTarget: Sendable, Equatable {
         public var storageClass: String?
         /// The keys.
         public var credentials: AWSCredentials
+
+        public init(
+            url: String, endpoint: S3Endpoint, prefix: String, region: String, storageClass: String?,
+            credentials: AWSCredentials
+        ) {
+            self.url = url
+            self.endpoint = endpoint
+            self.prefix = prefix
+            self.region = region
+            self.storageClass = storageClass
+            self.credentials = credentials
+        }
     }
 
     /// An HTTP origin, resolved.
@@ -49,6 +61,13 @@ public enum PublishTarget: Sendable, Equatable {
         public var prefix: String
         /// The `Authorization` header value, if the target names a variable for it.
         public var authorization: String?
+
+        public init(url: String, origin: String, prefix: String, authorization: String?) {
+            self.url = url
+            self.origin = origin
+            self.prefix = prefix
+            self.authorization = authorization
+        }
     }
 
     /// Reads a target.

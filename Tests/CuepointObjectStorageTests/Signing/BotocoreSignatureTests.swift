@@ -98,6 +98,7 @@ import Testing
                 "#\(index) \(requests[index].method) key \(requests[index].key ?? "-") query \(requests[index].query):"
                     + "\n  ours:     \(ours[index])\n  botocore: \(theirs[index])")
         }
-        #expect(mismatches.isEmpty, "\(mismatches.count) of \(requests.count) differ:\n" + mismatches.prefix(5).joined(separator: "\n"))
+        let report = mismatches.prefix(5).joined(separator: "\n")
+        #expect(mismatches.isEmpty, "\(mismatches.count) of \(requests.count) differ:\n\(report)")
     }
 }

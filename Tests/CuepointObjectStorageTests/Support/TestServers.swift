@@ -1,5 +1,6 @@
 import CuepointObjectStorage
 import Foundation
+import NIOCore
 
 /// The real servers the object-storage tests talk to, each started once per test run on free
 /// loopback ports by its script in `scripts/servers/` and stopped when the test process exits
