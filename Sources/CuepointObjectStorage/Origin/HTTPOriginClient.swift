@@ -23,7 +23,7 @@ public final class HTTPOriginClient: ObjectStorageClient {
 
     public init(
         origin: String, authorization: String? = nil, targetDescription: String? = nil,
-        httpClient: HTTPClient = .shared, requestTimeout: TimeAmount = .seconds(60),
+        httpClient: HTTPClient = ObjectStorageHTTP.shared, requestTimeout: TimeAmount = .seconds(60),
         logger: Logger = Logger(label: "cuepoint.origin")
     ) {
         self.origin = origin.hasSuffix("/") ? String(origin.dropLast()) : origin

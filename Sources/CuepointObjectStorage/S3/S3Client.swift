@@ -41,12 +41,12 @@ public final class S3Client: Sendable {
     ///   - region: the region of the signatures (`us-east-1` unless the store says otherwise).
     ///   - storageClass: sent as `x-amz-storage-class` on uploads when set.
     ///   - targetDescription: how errors name the target; defaults to `s3://BUCKET`.
-    ///   - httpClient: the shared HTTP client (connection pool); `HTTPClient.shared` by default.
+    ///   - httpClient: the shared HTTP client (connection pool); ``ObjectStorageHTTP/shared`` by default.
     ///   - requestTimeout: the deadline of one request, body included.
     ///   - clock: the signing clock; the system clock by default (tests pass a wrong one).
     public init(
         endpoint: S3Endpoint, credentials: AWSCredentials, region: String, storageClass: String? = nil,
-        targetDescription: String? = nil, httpClient: HTTPClient = .shared, requestTimeout: TimeAmount = .seconds(60),
+        targetDescription: String? = nil, httpClient: HTTPClient = ObjectStorageHTTP.shared, requestTimeout: TimeAmount = .seconds(60),
         logger: Logger = Logger(label: "cuepoint.s3"), clock: @escaping @Sendable () -> AmzDate = { .now() }
     ) {
         self.endpoint = endpoint

@@ -4,12 +4,12 @@ import NIOConcurrencyHelpers
 /// `Tests/Support/fault_proxy.py` in front of a real server: a slow or failing network, not a
 /// stand-in for the store. Commands: ``setDelay(milliseconds:)``, ``failNextPuts(_:)``.
 ///
-/// `@unchecked Sendable`: `process` and `input` are set once in `init`; writes to `input` come
-/// from one test at a time; `lines` is locked.
+/// `@unchecked Sendable`: `pid` and `input` are set once in `init`; commands come from one test
+/// at a time; `lines` is locked.
 final class FaultProxy: @unchecked Sendable {
     let port: Int
-    private let process: Process
-    private let input: FileHandle
+    private let pid: pid_t
+    private let input: Int32
     private let lines: NIOLockedValueBox<[String]>
 
     /// Starts the proxy in front of 127.0.0.1:`upstreamPort`.
@@ -18,31 +18,49 @@ final class FaultProxy: @unchecked Sendable {
     }
 
     private init(upstreamPort: Int) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", RepositoryPaths.script("Tests/Support/fault_proxy.py"), String(upstreamPort)]
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.standardError
-        try process.run()
+        // Spawned like ProcessRunner's programs (posix_spawn), with pipes for its standard input
+        // (commands) and output (its log), read on a thread of our own.
+        var toProxy: [Int32] = [0, 0], fromProxy: [Int32] = [0, 0]
+        guard pipe(&toProxy) == 0, pipe(&fromProxy) == 0 else {
+            throw ServerStartError(server: "fault_proxy.py", log: "pipe() failed")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, toProxy[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, fromProxy[1], 1)
+        for descriptor in toProxy + fromProxy { posix_spawn_file_actions_addclose(&actions, descriptor) }
+        let arguments = ["python3", RepositoryPaths.script("Tests/Support/fault_proxy.py"), String(upstreamPort)]
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, "python3", &actions, nil, argv, envp)
+        close(toProxy[0])
+        close(fromProxy[1])
+        guard spawned == 0 else { throw ServerStartError(server: "fault_proxy.py", log: String(cString: strerror(spawned))) }
         let lines = NIOLockedValueBox<[String]>([])
-        let reader = stdout.fileHandleForReading
+        let output = fromProxy[0]
         Thread.detachNewThread {
-            var pending = ""
+            var pending: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
-                let data = reader.availableData
-                if data.isEmpty { return }
-                pending += String(decoding: data, as: UTF8.self)
-                while let newline = pending.firstIndex(of: "\n") {
-                    let line = String(pending[..<newline])
-                    pending = String(pending[pending.index(after: newline)...])
+                let count = read(output, &buffer, buffer.count)
+                if count <= 0 { break }
+                pending += buffer[0..<count]
+                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = String(decoding: pending[..<newline], as: UTF8.self)
+                    pending.removeFirst(newline + 1)
                     lines.withLockedValue { $0.append(line) }
                 }
             }
+            close(output)
         }
-        self.process = process
-        self.input = stdin.fileHandleForWriting
+        self.pid = pid
+        self.input = toProxy[1]
         self.lines = lines
         let listening = try Self.waitForLine(lines, from: 0) { $0.hasPrefix("listening ") }
         guard let port = Int(listening.dropFirst("listening ".count)) else {
@@ -66,14 +84,20 @@ final class FaultProxy: @unchecked Sendable {
     /// The request lines logged so far: `request PUT /shows/…` or `failed PUT /shows/…`.
     var log: [String] { lines.withLockedValue { $0.filter { $0.hasPrefix("request ") || $0.hasPrefix("failed ") } } }
 
+    /// Stops the proxy: closes its standard input, ends it and reaps it.
     func stop() {
-        try? input.close()
-        process.waitUntilExit()
+        close(input)
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }
 
     private func command(_ text: String) throws {
         let before = lines.withLockedValue { $0.count }
-        input.write(Data((text + "\n").utf8))
+        let bytes = Array((text + "\n").utf8)
+        guard write(input, bytes, bytes.count) == bytes.count else {
+            throw ServerStartError(server: "fault_proxy.py", log: "cannot send `\(text)`")
+        }
         _ = try Self.waitForLine(lines, from: before) { $0 == "ok" }
     }
 
