@@ -8,8 +8,8 @@
 #       radosgw with `beast endpoint=127.0.0.1:RGW_PORT`, all under DIR (config, data, logs,
 #       sockets: nothing in /etc or /var). Creates an S3 user with access key
 #       $S3_TEST_ACCESS_KEY and secret $S3_TEST_SECRET_KEY (defaults below) and the bucket.
-#       Prints "ready http://127.0.0.1:RGW_PORT". With OWNER_PID, everything is stopped when
-#       that process exits. Takes about 12 s on two cores.
+#       Prints "ready http://127.0.0.1:RGW_PORT". With OWNER_PID, everything is stopped and DIR
+#       removed when that process exits. Takes about 12 s on two cores.
 #   ceph-rgw.sh stop DIR
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -82,7 +82,7 @@ CONF
     ceph-mon -c "$conf" --mkfs -i a --monmap "$dir/monmap" --keyring "$dir/keyring" 2>>"$dir/log/setup.log"
     ceph-mon -c "$conf" -i a -f >>"$dir/log/mon.out" 2>&1 </dev/null &
     echo $! > "$dir/mon.pid"
-    watch_owner "$owner" "$0" stop "$dir"
+    watch_owner "$owner" "$dir" "$0" stop "$dir"
     wait_for_port "$mon_port" 30 "$dir/mon.pid" "$dir/log/mon.a.log"
     ceph -c "$conf" osd create >/dev/null 2>>"$dir/log/setup.log"
     ceph-osd -c "$conf" -i 0 --mkfs 2>>"$dir/log/setup.log" >/dev/null

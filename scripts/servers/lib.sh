@@ -40,10 +40,12 @@ stop_pidfile() {
     rm -f "$pidfile"
 }
 
-# watch_owner OWNER_PID COMMAND...: runs COMMAND (a stop) once OWNER_PID has exited.
+# watch_owner OWNER_PID DIR COMMAND...: once OWNER_PID has exited, runs COMMAND (a stop) and
+# removes DIR (the server's data and logs: the run that wanted them is over).
 watch_owner() {
-    local owner=$1; shift
+    local owner=$1 dir=$2; shift 2
     [[ -n "$owner" ]] || return 0
-    ( trap '' HUP; while kill -0 "$owner" 2>/dev/null; do sleep 1; done; "$@" ) </dev/null >/dev/null 2>&1 &
+    ( trap '' HUP; while kill -0 "$owner" 2>/dev/null; do sleep 1; done; "$@"; rm -rf "$dir" ) \
+        </dev/null >/dev/null 2>&1 &
     disown
 }

@@ -6,7 +6,8 @@
 #       Serves DIR/root on 127.0.0.1:PORT: GET reads, PUT writes (creating directories), DELETE
 #       removes. With $ORIGIN_TEST_AUTHORIZATION set, every request must carry exactly that
 #       Authorization header value (401 otherwise). Prints "ready http://127.0.0.1:PORT".
-#       With OWNER_PID, nginx is stopped when that process exits.
+#       With OWNER_PID, nginx is stopped and DIR removed when that
+#       process exits.
 #   nginx-dav.sh stop DIR
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -58,7 +59,7 @@ http {
 CONF
     "$nginx" -c "$dir/nginx.conf" -e "$dir/logs/error.log" >>"$dir/logs/stderr.log" 2>&1 </dev/null &
     echo $! > "$dir/pid"
-    watch_owner "$owner" "$0" stop "$dir"
+    watch_owner "$owner" "$dir" "$0" stop "$dir"
     wait_for_port "$port" 20 "$dir/pid" "$dir/logs/error.log"
     echo "ready http://127.0.0.1:$port"
     ;;

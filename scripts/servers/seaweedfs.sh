@@ -8,7 +8,7 @@
 #       $S3_TEST_SECRET_KEY; defaults below). Every other port (master, volume, filer, their
 #       gRPC ports) is picked free once and kept in DIR/ports, so a restart on the same DIR
 #       finds its data again. Prints "ready http://127.0.0.1:S3_PORT" when S3 answers.
-#       With OWNER_PID, the server is stopped when that process exits.
+#       With OWNER_PID, the server is stopped and DIR removed when that process exits.
 #   seaweedfs.sh stop DIR
 #
 # Always started with -s3.config: without an identities file SeaweedFS accepts any credentials.
@@ -50,7 +50,7 @@ JSON
         -s3.localSocket="$dir/s3.sock" -volume.max=0 \
         >>"$log" 2>&1 </dev/null &
     echo $! > "$dir/pid"
-    watch_owner "$owner" "$0" stop "$dir"
+    watch_owner "$owner" "$dir" "$0" stop "$dir"
     wait_for_port "$port" 60 "$dir/pid" "$log"
     # The port opens before the bucket exists: wait until an anonymous request is answered by
     # S3 (AccessDenied means the gateway and its filer are up).

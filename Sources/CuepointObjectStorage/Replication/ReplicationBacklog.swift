@@ -12,7 +12,10 @@
 ///    completes first (the new one waits behind it, by rule 1).
 /// 3. **Deletes batch.** Consecutive removals merge into one batch of at most `deleteBatch`
 ///    keys while they wait.
-/// 4. **Removed before sent.** A waiting file whose key is removed is not uploaded at all.
+///
+/// A file is uploaded even when its removal follows while it waits: a document handed over
+/// before the removal may list it, and a playlist on the store must never list an object that
+/// is not there. (If the local file is gone by then, the replicator reports it as skipped.)
 ///
 /// Memory: files are held as paths, at most one waiting version per document key, and keys of
 /// removals; so the backlog of a store that is down for an hour is a few hundred small entries.
@@ -32,8 +35,6 @@ public struct ReplicationBacklog: Sendable {
     public private(set) var entries: [Entry] = []
     /// How many waiting document versions were dropped for a newer one (rule 2).
     public private(set) var droppedDocumentVersions = 0
-    /// How many waiting files were dropped because their key was removed (rule 4).
-    public private(set) var droppedFiles = 0
     /// The most keys in one removal batch.
     public let deleteBatch: Int
     private var nextID = 0
@@ -43,7 +44,7 @@ public struct ReplicationBacklog: Sendable {
         self.deleteBatch = deleteBatch
     }
 
-    /// Adds an operation at the end, applying rules 2–4.
+    /// Adds an operation at the end, applying rules 2 and 3.
     public mutating func enqueue(_ operation: ReplicationOperation, now: Int64) {
         switch operation {
         case .document(let key, _, _, _):
@@ -52,13 +53,6 @@ public struct ReplicationBacklog: Sendable {
                 droppedDocumentVersions += 1
             }
         case .removal(var keys):
-            let removed = Set(keys)
-            let before = entries.count
-            entries.removeAll { entry in
-                guard !entry.inFlight, case .file(let key, _, _) = entry.operation else { return false }
-                return removed.contains(key)
-            }
-            droppedFiles += before - entries.count
             if let last = entries.last, !last.inFlight, case .removal(let waiting) = last.operation,
                 waiting.count < deleteBatch
             {

@@ -21,27 +21,23 @@ final class FaultProxy: @unchecked Sendable {
         // Spawned like ProcessRunner's programs (posix_spawn), with pipes for its standard input
         // (commands) and output (its log), read on a thread of our own.
         var toProxy: [Int32] = [0, 0], fromProxy: [Int32] = [0, 0]
-        guard pipe(&toProxy) == 0, pipe(&fromProxy) == 0 else {
-            throw ServerStartError(server: "fault_proxy.py", log: "pipe() failed")
+        // Made close-on-exec under the spawn lock, so no other child spawned meanwhile inherits them.
+        let made = ProcessRunner.spawnLock.withLock { () -> Bool in
+            guard pipe(&toProxy) == 0, pipe(&fromProxy) == 0 else { return false }
+            for descriptor in toProxy + fromProxy { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+            return true
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, toProxy[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, fromProxy[1], 1)
-        for descriptor in toProxy + fromProxy { posix_spawn_file_actions_addclose(&actions, descriptor) }
+        guard made else { throw ServerStartError(server: "fault_proxy.py", log: "pipe() failed") }
         let arguments = ["python3", RepositoryPaths.script("Tests/Support/fault_proxy.py"), String(upstreamPort)]
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        let spawned = Result {
+            try ProcessRunner.spawn(arguments) { actions in
+                posix_spawn_file_actions_adddup2(&actions, toProxy[0], 0)
+                posix_spawn_file_actions_adddup2(&actions, fromProxy[1], 1)
+            }
         }
-        var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, "python3", &actions, nil, argv, envp)
         close(toProxy[0])
         close(fromProxy[1])
-        guard spawned == 0 else { throw ServerStartError(server: "fault_proxy.py", log: String(cString: strerror(spawned))) }
+        let pid = try spawned.get()
         let lines = NIOLockedValueBox<[String]>([])
         let output = fromProxy[0]
         Thread.detachNewThread {
