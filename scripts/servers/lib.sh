@@ -1,9 +1,23 @@
 # Shared by the server scripts: free loopback ports, waiting for a port, stopping by pid file,
 # and the watcher that stops a server when the process that started it (the test run) exits.
 
-# Prints a TCP port on 127.0.0.1 that is free now.
+# Prints a TCP port on 127.0.0.1 that is free now, below Linux's ephemeral range (32768 and up)
+# so that no outgoing connection (ours or another test's) takes it before the server binds it.
 free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+    python3 - <<'PY'
+import random, socket
+for _ in range(200):
+    port = random.randrange(20000, 32700)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+PY
 }
 
 # wait_for_port PORT SECONDS PIDFILE LOG: waits until something accepts on 127.0.0.1:PORT; fails

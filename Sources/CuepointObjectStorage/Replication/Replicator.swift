@@ -212,6 +212,9 @@ public final class Replicator: Sendable {
                 complete(entry)
                 return
             } catch {
+                // Stopped (finish timed out): whatever failed because of that is not a verdict on
+                // the operation; it stays in the backlog and is reported as left.
+                if Task.isCancelled { return }
                 failures += 1
                 let decision = state.withLockedValue {
                     retryPolicy.decision(after: error, failedAttempts: failures, random: &$0.random)

@@ -9,11 +9,18 @@ extension S3Client {
     /// answer lists only failures). S3 requires an integrity header on this request; this
     /// sends `Content-MD5`, which AWS, Ceph RGW and SeaweedFS all accept.
     ///
+    /// More than 1000 keys go in several requests, in order.
+    ///
     /// - Returns: the keys the store refused to delete, with its codes.
-    /// - Precondition: `keys.count <= 1000` (callers split larger sets; ``Replicator`` does).
     public func deleteObjects(_ keys: [String]) async throws(ObjectStorageError) -> [DeleteFailure] {
-        precondition(keys.count <= maximumDeleteBatch, "DeleteObjects takes at most 1000 keys")
-        guard !keys.isEmpty else { return [] }
+        var failures: [DeleteFailure] = []
+        for start in stride(from: 0, to: keys.count, by: maximumDeleteBatch) {
+            failures += try await deleteBatch(Array(keys[start..<min(start + maximumDeleteBatch, keys.count)]))
+        }
+        return failures
+    }
+
+    private func deleteBatch(_ keys: [String]) async throws(ObjectStorageError) -> [DeleteFailure] {
         let document = DeleteRequestDocument(objects: keys.map { .init(key: $0) })
         let xml: [UInt8]
         do {

@@ -181,8 +181,9 @@ public final class S3Client: Sendable {
         }
         let offset = server.secondsSince1970 - clock().secondsSince1970
         clockOffset.withLockedValue { $0 = offset }
+        let direction = offset < 0 ? "ahead of" : "behind"
         logger.warning(
-            "\(targetDescription): this machine's clock is \(-offset) s off the store's; signing with the store's time")
+            "\(targetDescription): this machine's clock is \(abs(offset)) s \(direction) the store's; signing with the store's time")
         return true
     }
 }

@@ -130,12 +130,10 @@ actor TestServers {
     }
 }
 
-/// A TCP port on 127.0.0.1 that is free now.
+/// A TCP port on 127.0.0.1 that is free now (`free_port` of `scripts/servers/lib.sh`: below the
+/// ephemeral range, so no outgoing connection takes it before the server binds it).
 func freePort() throws -> Int {
-    let result = try ProcessRunner.run([
-        "python3", "-c",
-        "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()",
-    ])
+    let result = try ProcessRunner.run(["bash", "-c", "source \(RepositoryPaths.script("scripts/servers/lib.sh")) && free_port"])
     guard result.status == 0, let port = Int(result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) else {
         throw ServerStartError(server: "python3 (free port)", log: result.standardError)
     }
