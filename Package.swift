@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Cuepoint", targets: ["Cuepoint"]),
         .library(name: "CuepointHLS", targets: ["CuepointHLS"]),
         .library(name: "CuepointJSON", targets: ["CuepointJSON"]),
+        .library(name: "CuepointObjectStorage", targets: ["CuepointObjectStorage"]),
         .executable(name: "cuepoint", targets: ["cuepoint"]),
     ],
     dependencies: [
@@ -31,6 +32,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // gzip for playlists, on NIO's ByteBuffer.
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        // Object storage: SigV4 (HMAC-SHA256, SHA-256, MD5 for DeleteObjects) on swift-crypto, HTTP on
+        // async-http-client, S3's XML answers and requests through XMLCoder (Codable both ways).
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.0"),
     ],
     targets: [
         // FFmpeg's C libraries, found through pkg-config; the shim header turns the macros
@@ -78,6 +84,22 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // S3 and HTTP-origin clients, publish targets and the replicator that copies a recording
+        // to them in order. Knows nothing of FFmpeg or HLS: keys, bytes and files.
+        .target(
+            name: "CuepointObjectStorage",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "XMLCoder", package: "XMLCoder"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "cuepoint",
             dependencies: [
@@ -106,6 +128,17 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CuepointObjectStorageTests",
+            dependencies: [
+                "CuepointObjectStorage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
