@@ -2,11 +2,7 @@ import CuepointTime
 import Foundation
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// The shipped examples: every file in `Pipelines/` decodes, validates against the schema, and
 /// the examples in `docs/pipeline.md` (files and error output alike) are what the code does.

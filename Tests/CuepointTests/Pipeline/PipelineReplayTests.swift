@@ -1,10 +1,6 @@
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// The `replay:` section: defaults, every key, and a message for every bad value.
 @Suite struct PipelineReplayTests {

@@ -2,11 +2,7 @@ import CuepointTime
 import Foundation
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// Keeps `Pipelines/cuepoint-pipeline.schema.json` and the decoder in step: the same keys per
 /// section, the same required keys, the same defaults, enums and bounds.
