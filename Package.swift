@@ -32,7 +32,7 @@ let package = Package(
             name: "CCuepointFFmpeg",
             pkgConfig: "libavformat",
             providers: [
-                .apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])
+                .apt(["libavformat-dev", "libavfilter-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])
             ]
         ),
         // zlib, for gzip-compressed playlists; the shim header turns deflateInit2/inflateInit2

@@ -5,7 +5,7 @@
 #                             nginx with the RTMP module as a streaming server in front of cuepoint)
 set -euo pipefail
 
-packages=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev zlib1g-dev)
+packages=(pkg-config libavformat-dev libavfilter-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev zlib1g-dev)
 if [[ "${1:-}" == "--test" ]]; then
     packages+=(ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
                gstreamer1.0-plugins-bad gstreamer1.0-libav python3-gi gir1.2-gstreamer-1.0 chromium
