@@ -222,7 +222,8 @@ public enum PlayerPage {
         .empty { opacity: 0.8; padding: 0.5rem; }
         @media (max-width: 40rem) {
           main { padding: 0.5rem; }
-          .card { bottom: 0.5rem; left: 0.25rem; right: 0.25rem; padding: 0.375rem 0.5rem; }
+          .card { top: 0.25rem; bottom: auto; left: 0.25rem; right: 0.25rem; padding: 0.375rem 0.5rem; font-size: 0.9rem; }
+          #products .links { flex-basis: 100%; padding-inline-start: 6.75rem; }
           .card-image { width: 2.75rem; height: 2.75rem; }
           .card-buy { padding: 0.5rem 0.75rem; }
         }
@@ -317,7 +318,7 @@ public enum PlayerPage {
             cardTitle.textContent = product.title;
             cardPrice.textContent = formatPrice(product.price, product.currency);
             const posters = product.posters && typeof product.posters === "object" ? product.posters : {};
-            const image = webURL(product.image) || packageURL(posters["16x9"]) || packageURL(product.thumbnail);
+            const image = webURL(product.image) || packageURL(product.thumbnail) || packageURL(posters["16x9"]);
             if (image) { cardImage.src = image; cardImage.hidden = false; } else { cardImage.hidden = true; }
             const buy = webURL(product.url);
             if (buy) {
