@@ -33,10 +33,18 @@ public struct WebVTTDocument: Hashable, Sendable {
     /// The `X-TIMESTAMP-MAP` header line, for a segment of an HLS subtitle rendition.
     public var timestampMap: TimestampMap?
     public var cues: [WebVTTCue]
+    /// A comment block written after the last cue (`NOTE <text>`), or nil for none.
+    ///
+    /// HLS subtitle segments end with one: GStreamer's WebVTT parser (1.22, what `hlsdemux2`
+    /// uses) emits a cue only when a line follows the blank line after it, and starts afresh with
+    /// each segment, so without a line after the blank line it loses the last cue of every
+    /// segment. A comment is that line, and every reader skips it (WebVTT §4.1).
+    public var closingNote: String?
 
-    public init(timestampMap: TimestampMap? = nil, cues: [WebVTTCue] = []) {
+    public init(timestampMap: TimestampMap? = nil, cues: [WebVTTCue] = [], closingNote: String? = nil) {
         self.timestampMap = timestampMap
         self.cues = cues
+        self.closingNote = closingNote
     }
 
     /// The file's text: `WEBVTT`, the timestamp map when set, then for each cue a blank line, its
@@ -61,6 +69,10 @@ public struct WebVTTDocument: Hashable, Sendable {
             if !cue.settings.isEmpty { text += " " + cue.settings }
             text += "\n"
             if !cue.text.isEmpty { text += cue.text + "\n" }
+        }
+        if let note = closingNote {
+            let line = note.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }).joined(separator: " ")
+            text += "\nNOTE" + (line.isEmpty ? "" : " " + line.replacing("-->", with: "-- >")) + "\n"
         }
         return text
     }

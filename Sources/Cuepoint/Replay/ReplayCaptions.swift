@@ -100,7 +100,9 @@ struct ReplayCaptions {
                 let uri = Self.segmentURI(for: mediaSegment.uri)
                 let map = WebVTTDocument.TimestampMap(
                     mpegts: position < origins.count ? origins[position] : 0, localMilliseconds: 0)
-                let segment = WebVTTDocument(timestampMap: map, cues: track.document.cues(overlappingFrom: start, to: end))
+                let segment = WebVTTDocument(
+                    timestampMap: map, cues: track.document.cues(overlappingFrom: start, to: end),
+                    closingNote: "end of segment")
                 try staging.write(segment.render(), to: "\(folder)/\(uri)")
                 segments.append(
                     MediaSegment(
