@@ -94,7 +94,7 @@ import Testing
         let ours = try #require(integrated)
         let theirs = try Self.ffmpegIntegratedLoudness(TestMedia.sample("audio-only.m4a"))
         #expect(abs(ours - theirs) < 0.15, "ours \(ours) LUFS, ffmpeg \(theirs) LUFS")
-        #expect(active.option("metadata", ofFilter: "Parsed_ebur128_0") == "1")
+        #expect(active.option("metadata", ofFilter: "Parsed_ebur128_0") == "true")
         #expect(active.option("nosuch", ofFilter: "Parsed_ebur128_0") == nil)
     }
 
@@ -103,7 +103,7 @@ import Testing
     func quotedTextReachesTheFilterUnchanged() throws {
         let texts = [
             #"Chef's Knife 8" — 50% off: "today", [new]; a,b \ c"#, "  spaces at both ends  ", "two\nlines",
-            "שלום עולם", #"\'"#, "''", "%{pts}",
+            #"\'"#, "''", "%{pts}",
         ]
         for text in texts {
             let graph = try FilterGraph(
@@ -126,15 +126,41 @@ import Testing
         }
     }
 
-    @Test func aMissingFontFileIsNamed() throws {
+    /// Debian's libavfilter is built with libfribidi: drawtext shapes right-to-left text when it is
+    /// set up, and keeps it in visual order (a Hebrew line reversed), so it draws it right.
+    @Test(.enabled(if: FilterGraphTests.fontInstalled, "needs fonts-dejavu-core"))
+    func drawtextShapesRightToLeftText() throws {
+        func stored(_ text: String, shaping: Bool) throws -> String? {
+            try FilterGraph(
+                "drawtext@t=fontfile=\(FilterGraph.quoted(Self.font)):expansion=none:text_shaping=\(shaping ? 1 : 0):text=\(FilterGraph.quoted(text))",
+                inputs: [.video(.init(width: 64, height: 64, pixelFormat: .yuv420p, timeBase: Rational(1, 25)))],
+                outputs: [.video()]
+            ).option("text", ofFilter: "t")
+        }
+        #expect(try stored("שלום עולם", shaping: true) == "םלוע םולש")
+        #expect(try stored("שלום עולם", shaping: false) == "שלום עולם")
+        #expect(try stored("Chef's Knife", shaping: true) == "Chef's Knife")
+    }
+
+    /// drawtext falls back to fontconfig's default font when its font file is missing, so a graph
+    /// with a wrong path still builds: callers check the file themselves (the shorts do).
+    @Test func aMissingFontFileDoesNotFailTheGraph() throws {
+        let graph = try FilterGraph(
+            "drawtext@t=fontfile=/nonexistent/NoSuchFont.ttf:text=x",
+            inputs: [.video(.init(width: 64, height: 64, pixelFormat: .yuv420p, timeBase: Rational(1, 25)))],
+            outputs: [.video()])
+        #expect(graph.option("fontfile", ofFilter: "t") == "/nonexistent/NoSuchFont.ttf")
+    }
+
+    @Test func aFilterOfTheWrongMediaTypeIsNamed() throws {
         #expect {
             _ = try FilterGraph(
-                "drawtext=fontfile=/nonexistent/NoSuchFont.ttf:text=x",
+                "volume=2",
                 inputs: [.video(.init(width: 64, height: 64, pixelFormat: .yuv420p, timeBase: Rational(1, 25)))],
                 outputs: [.video()])
         } throws: { error in
             guard let error = error as? FFmpegError else { return false }
-            return error.message.contains("NoSuchFont.ttf")
+            return error.function == "avfilter_graph_parse_ptr" && error.message.contains("volume=2")
         }
     }
 
