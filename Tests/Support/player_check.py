@@ -224,7 +224,7 @@ def check_replay(driver, url, source, args, shots):
             "return {tile: p.dataset.tile || null, time: p.querySelector('.preview-time').textContent,"
             " image: i.style.backgroundImage, position: i.style.backgroundPosition, width: i.style.width};")
         screenshot(driver, args.screenshots, f"{source}-storyboard", shots)
-        ActionChains(driver).move_by_offset(0, 200).perform()
+        ActionChains(driver).move_to_element(driver.find_element(By.ID, "page-title")).perform()
     if args.captions:
         driver.execute_script(
             "for (const t of document.getElementById('player').textTracks) if (t.kind === 'subtitles') t.mode = 'hidden';")

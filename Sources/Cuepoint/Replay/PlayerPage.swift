@@ -636,6 +636,7 @@ public enum PlayerPage {
             body.dataset.source = "live";
             document.getElementById("live-badge").hidden = false;
             seekbar.hidden = true;
+            menuButton.hidden = true;
             let playlist;
             try {
               playlist = await mediaPlaylistURL(new URL(address, document.baseURI).href);

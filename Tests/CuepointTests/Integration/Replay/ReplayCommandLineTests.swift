@@ -97,7 +97,7 @@ extension Integration.Replay {
                 let server = try ServedDirectory(output)
                 defer { server.stop() }
                 let check = try ExternalProgram.run(
-                    "/usr/bin/python3",
+                    try #require(Integration.Replay.Player.python),
                     [
                         Integration.Replay.Player.script, "replay", "http://127.0.0.1:\(server.port)/",
                         "--sources", "hls", "--card", "p-0002@4.5", "--click-product", "p-0003",
