@@ -46,7 +46,7 @@ extension CuepointCommand {
         @Flag(help: "Do not write the storyboard (storyboard.jpg, storyboard.vtt).")
         var noStoryboard = false
 
-        @Option(help: "Time between storyboard tiles (e.g. 5s).")
+        @Option(help: "Time between storyboard tiles (default 10s).")
         var storyboardInterval: String?
 
         @Option(
@@ -118,7 +118,7 @@ extension CuepointCommand {
                 options.storyboard = nil
             } else if let storyboardInterval {
                 options.storyboard?.intervalMilliseconds =
-                    Self.milliseconds(storyboardInterval, at: "--storyboard-interval", range: 500...600_000) ?? 5000
+                    Self.milliseconds(storyboardInterval, at: "--storyboard-interval", range: 500...600_000) ?? 10_000
             }
             options.captions = try captionFiles.map(Self.captionSource)
             options.shorts = try vertical.shortOptions()

@@ -80,7 +80,7 @@ public struct ReelOptions: Sendable, Equatable {
 public struct StoryboardOptions: Sendable, Equatable {
     /// The time between tiles, in milliseconds; each tile is the first keyframe at or after its
     /// point of the grid.
-    public var intervalMilliseconds: Int64 = 5000
+    public var intervalMilliseconds: Int64 = 10_000
     /// The tile width in pixels (even; the height keeps the picture's proportions).
     public var tileWidth = 160
     /// Tiles per row, and rows per sheet at most; a show with more tiles gets numbered sheets.

@@ -126,7 +126,8 @@ final class StoryboardWorker: @unchecked Sendable {
 
     /// Decodes one keyframe into a tile; writes a sheet when one is full.
     private func add(_ packet: Packet, at milliseconds: Int64) throws {
-        let decoder = try self.decoder ?? Decoder(stream: stream, threadCount: 1)
+        // A tile is a few hundredths of the picture: the deblocking filter's work would not show.
+        let decoder = try self.decoder ?? Decoder(stream: stream, threadCount: 1, options: ["skip_loop_filter": "all"])
         self.decoder = decoder
         let frame = Frame()
         try decoder.send(packet)

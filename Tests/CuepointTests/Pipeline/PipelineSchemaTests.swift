@@ -266,7 +266,7 @@ import Testing
             "replay.force": { $0 as? Bool == ReplayOptions().force },
             "replay.posters": { $0 as? Bool == ReplayOptions().posters },
             "replay.storyboard": { $0 as? Bool == (ReplayOptions().storyboard != nil) },
-            "replay.storyboard.interval": { $0 as? String == "5s" && StoryboardOptions().intervalMilliseconds == 5000 },
+            "replay.storyboard.interval": { $0 as? String == "10s" && StoryboardOptions().intervalMilliseconds == 10_000 },
             "replay.storyboard.tile_width": { $0 as? Int == StoryboardOptions().tileWidth },
             "replay.storyboard.columns": { $0 as? Int == StoryboardOptions().columns },
             "replay.storyboard.rows": { $0 as? Int == StoryboardOptions().rows },

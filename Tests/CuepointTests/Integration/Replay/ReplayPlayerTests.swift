@@ -35,6 +35,7 @@ extension Integration.Replay {
                 let output = directory.appendingPathComponent("replay")
                 var options = ReplayOptions()
                 options.clips = .none
+                options.storyboard?.intervalMilliseconds = 5000
                 options.captions = [
                     CaptionSource(path: TestPaths.sampleMedia("captions.en.vtt").path, language: "en"),
                     CaptionSource(path: TestPaths.sampleMedia("captions.fr.srt").path, language: "fr"),

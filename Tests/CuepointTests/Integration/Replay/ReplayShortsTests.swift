@@ -27,6 +27,7 @@ extension Integration.Replay {
             reel.count = 3
             reel.momentMilliseconds = 4000
             options.reel = reel
+            options.storyboard?.intervalMilliseconds = 5000
             options.captions = [
                 CaptionSource(path: TestPaths.sampleMedia("captions.en.vtt").path, language: "en"),
                 CaptionSource(path: TestPaths.sampleMedia("captions.fr.srt").path, language: "fr"),
