@@ -91,17 +91,20 @@ extension Integration.Replay {
             try await withTemporaryDirectory(label: "replay-page") { directory in
                 let recording = try await recordWithMarkers(directory, container: .fmp4)
                 let output = directory.appendingPathComponent("pkg")
-                let export = try CuepointCLI.run(["replay", recording.path, "-o", output.path])
+                let python = try #require(Integration.Replay.Player.python)
+                let (export, check) = try await offThePool {
+                    let export = try CuepointCLI.run(["replay", recording.path, "-o", output.path])
+                    let server = try ServedDirectory(output)
+                    defer { server.stop() }
+                    let check = try ExternalProgram.run(
+                        python,
+                        [
+                            Integration.Replay.Player.script, "replay", "http://127.0.0.1:\(server.port)/",
+                            "--sources", "hls", "--card", "p-0002@4.5", "--click-product", "p-0003",
+                        ])
+                    return (export, check)
+                }
                 #expect(export.status == 0, "\(export)")
-
-                let server = try ServedDirectory(output)
-                defer { server.stop() }
-                let check = try ExternalProgram.run(
-                    try #require(Integration.Replay.Player.python),
-                    [
-                        Integration.Replay.Player.script, "replay", "http://127.0.0.1:\(server.port)/",
-                        "--sources", "hls", "--card", "p-0002@4.5", "--click-product", "p-0003",
-                    ])
                 try #require(check.status == 0, "player_check.py: \(check.stderrText)")
                 let report = try #require(try JSONSerialization.jsonObject(with: check.stdout) as? [String: Any])
                 let run = try #require((report["runs"] as? [[String: Any]])?.first)

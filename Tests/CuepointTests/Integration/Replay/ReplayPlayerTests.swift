@@ -41,16 +41,20 @@ extension Integration.Replay {
                     CaptionSource(path: TestPaths.sampleMedia("captions.fr.srt").path, language: "fr"),
                 ]
                 _ = try await exportReplay(recording, to: output, options: options)
-                let server = try ServedDirectory(output)
-                defer { server.stop() }
-                let check = try ExternalProgram.run(
-                    try #require(Self.python),
-                    [
-                        Self.script, "replay", "http://127.0.0.1:\(server.port)/index.html", "--sources", "hls,mp4",
-                        "--card", "p-0001@2.0", "--card", "p-0003@7.75", "--card", "p-0004@13.0", "--card", "p-0005@15.5",
-                        "--gap", "12.4", "--chapter", "p-0005", "--click-product", "p-0003", "--storyboard", "11",
-                        "--keyboard", "--captions", "--phone", "p-0004@13.0", "--screenshots", Self.artifacts("replay"),
-                    ])
+                let python = try #require(Self.python)
+                // Chromium takes seconds: off the cooperative pool, which other suites' servers need.
+                let check = try await offThePool {
+                    let server = try ServedDirectory(output)
+                    defer { server.stop() }
+                    return try ExternalProgram.run(
+                        python,
+                        [
+                            Self.script, "replay", "http://127.0.0.1:\(server.port)/index.html", "--sources", "hls,mp4",
+                            "--card", "p-0001@2.0", "--card", "p-0003@7.75", "--card", "p-0004@13.0", "--card", "p-0005@15.5",
+                            "--gap", "12.4", "--chapter", "p-0005", "--click-product", "p-0003", "--storyboard", "11",
+                            "--keyboard", "--captions", "--phone", "p-0004@13.0", "--screenshots", Self.artifacts("replay"),
+                        ])
+                }
                 try #require(check.status == 0, "player_check.py: \(check.stderrText)")
                 let report = try #require(try JSONSerialization.jsonObject(with: check.stdout) as? [String: Any])
                 let runs = report["runs"] as? [[String: Any]] ?? []

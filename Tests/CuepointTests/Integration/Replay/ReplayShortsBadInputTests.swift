@@ -59,8 +59,10 @@ extension Integration.Replay {
                 try #"{"id":"p-long","title":"\#(title)","url":"https://shop.example/p/wok","price":59,"currency":"USD","start":4,"duration":3}"#
                     .write(to: markers, atomically: true, encoding: .utf8)
                 let recording = directory.appendingPathComponent("recording")
-                let record = try CuepointCLI.run(
-                    ["segment", SampleInput.mp4.path, "-o", recording.path, "--segment", "4s", "--markers", markers.path])
+                let record = try await offThePool {
+                    try CuepointCLI.run(
+                        ["segment", SampleInput.mp4.path, "-o", recording.path, "--segment", "4s", "--markers", markers.path])
+                }
                 try #require(record.status == 0, "\(record)")
                 var options = ReplayOptions()
                 options.shorts = Self.tiny
@@ -69,7 +71,7 @@ extension Integration.Replay {
                 let result = try await exportReplay(recording, to: output, options: options)
                 #expect(result.shorts == 1)
                 #expect(result.notes.contains("the title of marker p-long is too long for the short: it is cut to 2 lines, ending with …"))
-                let probe = try ShortProbe.video(output.appendingPathComponent("shorts/p-long.mp4").path)
+                let probe = try await offThePool { try ShortProbe.video(output.appendingPathComponent("shorts/p-long.mp4").path) }
                 #expect(probe.width == 180 && probe.height == 320)
             }
         }
@@ -79,9 +81,11 @@ extension Integration.Replay {
             try await withTemporaryDirectory(label: "shorts-font") { directory in
                 let recording = try await recordWithMarkers(directory, container: .ts)
                 let output = directory.appendingPathComponent("replay")
-                let run = try CuepointCLI.run([
-                    "replay", recording.path, "-o", output.path, "--shorts", "--shorts-font", "/nonexistent/NoSuchFont.ttf",
-                ])
+                let run = try await offThePool {
+                    try CuepointCLI.run([
+                        "replay", recording.path, "-o", output.path, "--shorts", "--shorts-font", "/nonexistent/NoSuchFont.ttf",
+                    ])
+                }
                 #expect(run.status == 1, "\(run)")
                 #expect(run.errorLines == [
                     "cuepoint: /nonexistent/NoSuchFont.ttf: the font for the titles of the shorts is missing; name an existing TrueType or OpenType file with replay.shorts.font (--shorts-font); Debian's fonts-dejavu-core has /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -104,10 +108,12 @@ extension Integration.Replay {
                 let wide = directory.appendingPathComponent("wide.vtt")
                 try Data([0xFF, 0xFE] + Array("WEBVTT".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }).write(to: wide)
                 let output = directory.appendingPathComponent("replay")
-                let run = try CuepointCLI.run([
-                    "replay", recording.path, "-o", output.path, "--no-posters", "--clips", "none",
-                    "--captions", "\(bad.path):de", "--captions", "\(wide.path):fr",
-                ])
+                let run = try await offThePool {
+                    try CuepointCLI.run([
+                        "replay", recording.path, "-o", output.path, "--no-posters", "--clips", "none",
+                        "--captions", "\(bad.path):de", "--captions", "\(wide.path):fr",
+                    ])
+                }
                 #expect(run.status == 0, "\(run)")
                 let notes = run.stderrLines
                 #expect(notes.contains("cuepoint: note: \(bad.path):6: \"00:00:2,000 --> 00:00:04,000\" is not a timing line `start --> end` with timestamps hh:mm:ss,ttt; the cue is left out"))
@@ -134,8 +140,10 @@ extension Integration.Replay {
             (["--captions", "subs.vtt:not a language"], "--captions: expected FILE:LANG with a BCP-47 language"),
             (["--storyboard-interval", "0.1s"], "--storyboard-interval: expected a duration from 0.5s to 10m"),
         ])
-        func usageErrors(arguments: [String], message: String) throws {
-            let run = try CuepointCLI.run(["replay", "/nonexistent/recording", "-o", "/nonexistent/out"] + arguments)
+        func usageErrors(arguments: [String], message: String) async throws {
+            let run = try await offThePool {
+                try CuepointCLI.run(["replay", "/nonexistent/recording", "-o", "/nonexistent/out"] + arguments)
+            }
             #expect(run.status == 2, "\(run)")
             #expect(run.errorLines.count == 1 && run.stderr.contains(message), "\(run)")
         }
