@@ -45,7 +45,7 @@ let package = Package(
             name: "CCuepointFFmpeg",
             pkgConfig: "libavformat",
             providers: [
-                .apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])
+                .apt(["libavformat-dev", "libavfilter-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])
             ]
         ),
         .target(name: "CuepointTime", swiftSettings: strictSettings),

@@ -19,10 +19,13 @@ internal import Yams
 ///   values accept any scalar (`name: 2025` is the name `2025`).
 struct PipelineDecoder {
     /// The keys of the top-level mapping, in documentation order.
-    static let topLevelKeys = ["version", "name", "input", "output", "renditions", "markers", "replay", "transcode", "server"]
+    static let topLevelKeys = [
+        "version", "name", "input", "output", "renditions", "markers", "captions", "replay", "transcode", "server",
+    ]
     /// The keys of `replay:`.
     static let replayKeys = [
-        "directory", "chapters", "mp4", "clips", "thumbnails", "thumbnail_width", "language", "force",
+        "directory", "chapters", "mp4", "clips", "thumbnails", "thumbnail_width", "language", "force", "posters",
+        "storyboard", "shorts", "reel",
     ]
     /// The keys of `input:`.
     static let inputKeys = [

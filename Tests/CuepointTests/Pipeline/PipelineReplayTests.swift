@@ -221,7 +221,7 @@ import Testing
         (
             "replay:\n  server: { listen: 127.0.0.1:8080 }\n",
             "p.yaml:5:3: replay.server: unknown key; expected one of `directory`, `chapters`, `mp4`, `clips`, "
-                + "`thumbnails`, `thumbnail_width`, `language`, `force`"
+                + "`thumbnails`, `thumbnail_width`, `language`, `force`, `posters`, `storyboard`, `shorts`, `reel`"
         ),
         (
             "replay: [chapters]\n",
