@@ -45,10 +45,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "CuepointHLS", dependencies: ["CuepointTime"], swiftSettings: strictSettings),
+        // Cuepoint's own RTMP server: one port for every publisher, routed by stream key; hands
+        // each publish on as an FLV byte stream. SwiftNIO only, no FFmpeg.
+        .target(
+            name: "CuepointRTMP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "Cuepoint",
             dependencies: [
-                "CuepointTime", "CuepointFFmpeg", "CuepointHLS",
+                "CuepointTime", "CuepointFFmpeg", "CuepointHLS", "CuepointRTMP",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -68,14 +79,24 @@ let package = Package(
         .executableTarget(
             name: "cuepoint",
             dependencies: [
-                "Cuepoint", "CuepointServer", "CuepointFFmpeg", "CuepointTime",
+                "Cuepoint", "CuepointServer", "CuepointFFmpeg", "CuepointTime", "CuepointRTMP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "CuepointTimeTests", dependencies: ["CuepointTime"], swiftSettings: strictSettings),
         .testTarget(name: "CuepointHLSTests", dependencies: ["CuepointHLS"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "CuepointRTMPTests",
+            dependencies: [
+                "CuepointRTMP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "CuepointFFmpegTests",
             dependencies: ["CuepointFFmpeg"],
@@ -91,7 +112,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CuepointTests",
-            dependencies: ["Cuepoint", "CuepointHLS", "CuepointFFmpeg"],
+            dependencies: ["Cuepoint", "CuepointHLS", "CuepointFFmpeg", "CuepointRTMP"],
             swiftSettings: strictSettings
         ),
     ]

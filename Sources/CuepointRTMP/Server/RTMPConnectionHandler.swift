@@ -1,0 +1,283 @@
+import NIOCore
+
+/// One RTMP connection on its event loop: the handshake, the chunk decoder and the
+/// connection's state machine, with the effects they ask for: replies, the router's
+/// authorization, the session's FLV stream, pausing reading, timeouts.
+///
+/// Bytes from the socket are kept in one buffer only while a header is incomplete (the
+/// decoder consumes partial payloads as they come), so a connection holds at most its partial
+/// messages and its session's buffer.
+///
+/// Reading stops (autoRead off) while the router decides on a `publish` (no media may overtake
+/// the decision) and while the session's buffer is full; the idle timeout does not count then.
+final class RTMPConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let core: ServerCore
+    private var handshake = HandshakeMachine()
+    private var decoder: ChunkDecoder
+    private var machine: ConnectionStateMachine
+    /// Bytes read but not consumed (an incomplete header, or what follows a pending `publish`).
+    private var pending: ByteBuffer?
+    private var context: ChannelHandlerContext?
+    private var peer = "unknown"
+    private var session: PublishSession?
+    /// The `app`/`key` reserved in the server's live streams.
+    private var reserved: (app: String, key: String)?
+    private var authorizing = false
+    private var backpressure = false
+    private var closing = false
+    /// Why the connection is being closed by the server; nil when the client closed it.
+    private var closeReason: String?
+    /// Why the session ends, when the server ends it.
+    private var sessionEnd: PublishEndReason?
+    private var openedAt = NIODeadline.now()
+    private var lastRead = NIODeadline.now()
+    private var timer: RepeatedTask?
+
+    init(core: ServerCore) {
+        self.core = core
+        decoder = ChunkDecoder(limits: core.configuration.chunkLimits)
+        var settings = ConnectionStateMachine.Settings()
+        settings.outgoingChunkSize = core.configuration.outgoingChunkSize
+        settings.windowAcknowledgementSize = core.configuration.windowAcknowledgementSize
+        settings.maximumStreams = core.configuration.maximumStreamsPerConnection
+        machine = ConnectionStateMachine(settings: settings)
+    }
+
+    // MARK: - Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        peer = Self.describe(context.channel.remoteAddress)
+        openedAt = .now()
+        lastRead = openedAt
+        let configuration = core.configuration
+        let shortest = min(configuration.handshakeTimeout, configuration.idleTimeout)
+        let tick = max(TimeAmount.milliseconds(100), .nanoseconds(shortest.nanoseconds / 4))
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in bound.value.checkTimeouts() }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        lastRead = .now()
+        if handshake.state == .done, let ack = machine.bytesReceived(bytes.readableBytes) {
+            context.write(wrapOutboundOut(ack), promise: nil)
+        }
+        if pending == nil || pending!.readableBytes == 0 {
+            pending = bytes
+        } else {
+            pending!.writeBuffer(&bytes)
+        }
+        process()
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        endSession(sessionEnd ?? (core.isStopping ? .serverStopped : .publisherLeft))
+        core.remove(context.channel)
+        core.report(.connectionClosed(peer: peer, reason: closeReason ?? "the client closed the connection"))
+        pending = nil
+        self.context = nil
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        close(because: "connection error: \(error)", session: .publisherLeft)
+    }
+
+    // MARK: - Bytes in
+
+    /// Runs the handshake, then decodes and handles messages until the bytes run out, a
+    /// `publish` waits for the router, or the connection is closing.
+    private func process() {
+        guard var buffer = pending, let context else { return }
+        pending = nil  // so the decoder's slices do not make `buffer` copy on write
+        defer { pending = buffer.readableBytes > 0 && !closing ? buffer : nil }
+        do {
+            while handshake.state != .done {
+                let uptime = UInt32(truncatingIfNeeded: (NIODeadline.now() - openedAt).nanoseconds / 1_000_000)
+                switch try handshake.receive(&buffer, uptimeMilliseconds: uptime, random: Self.fillRandom) {
+                case .needMoreBytes:
+                    return
+                case .send(let reply):
+                    context.writeAndFlush(wrapOutboundOut(reply), promise: nil)
+                case .completed:
+                    if let ack = machine.bytesReceived(1 + 2 * HandshakeMachine.packetSize) {
+                        context.write(wrapOutboundOut(ack), promise: nil)
+                    }
+                }
+            }
+            while !authorizing, !closing, let message = try decoder.next(from: &buffer) {
+                try perform(machine.receive(message))
+            }
+        } catch {
+            close(because: error.description, session: .protocolError(error.description))
+        }
+    }
+
+    private static func fillRandom(_ buffer: inout ByteBuffer, _ count: Int) {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<(count / 8) { buffer.writeInteger(generator.next() as UInt64) }
+        for _ in 0..<(count % 8) { buffer.writeInteger(UInt8.random(in: 0...255, using: &generator)) }
+    }
+
+    // MARK: - Actions
+
+    private func perform(_ action: ConnectionStateMachine.Action) {
+        guard let context else { return }
+        switch action {
+        case .none:
+            break
+        case .send(let bytes):
+            context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+        case .authorize(let app, let key):
+            authorize(app: app, key: key)
+        case .deliver(let pieces):
+            guard let session else { return }
+            if session.append(pieces), !backpressure {
+                backpressure = true
+                updateReading()
+            }
+        case .unpublish:
+            endSession(.unpublished)
+        case .refuse(let bytes, let reason):
+            closing = true
+            closeReason = reason
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(bytes)).whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    private func authorize(app: String, key: String) {
+        guard let context else { return }
+        authorizing = true
+        updateReading()
+        guard core.reserve(app: app, key: key) else {
+            // Refused here, within `process()`, which stops at once since the connection is closing.
+            let refusal = PublishRefusal.badName(
+                "the stream key is already being published; stop the other publisher or wait until it has left")
+            authorizing = false
+            core.report(
+                .publishRefused(peer: peer, app: Printable.text(app), key: Printable.text(key), reason: refusal.description))
+            perform(machine.authorized(.refuse(refusal)))
+            return
+        }
+        reserved = (app, key)
+        let router = core.router
+        let peer = self.peer
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.makeFutureWithTask {
+            await router.authorize(app: app, key: key, peer: peer)
+        }.whenSuccess { decision in
+            bound.value.decided(decision, app: app, key: key)
+        }
+    }
+
+    private func decided(_ decision: PublishDecision, app: String, key: String) {
+        guard let context, !closing else {
+            if let reserved, case .refuse = decision { core.release(app: reserved.app, key: reserved.key) }
+            return
+        }
+        authorizing = false
+        let action = machine.authorized(decision)
+        switch decision {
+        case .accept:
+            let channel = context.channel
+            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let session = PublishSession(
+                app: app, key: key, peer: peer, capacity: core.configuration.sessionBufferCapacity,
+                controls: .init(
+                    resumeReading: { channel.eventLoop.execute { bound.value.sessionDrained() } },
+                    close: { channel.eventLoop.execute { bound.value.close(because: "the reader ended the session", session: .endedByReader) } }))
+            self.session = session
+            perform(action)
+            core.report(.publishStarted(peer: peer, app: Printable.text(app), key: Printable.text(key)))
+            core.router.publishStarted(session)
+        case .refuse(let refusal):
+            if let reserved, reserved.app == app, reserved.key == key {
+                core.release(app: app, key: key)
+                self.reserved = nil
+            }
+            core.report(
+                .publishRefused(peer: peer, app: Printable.text(app), key: Printable.text(key), reason: refusal.description))
+            perform(action)
+        }
+        updateReading()
+        if !closing { process() }
+    }
+
+    /// The reader drained the session's buffer: read again.
+    private func sessionDrained() {
+        guard backpressure else { return }
+        backpressure = false
+        lastRead = .now()
+        updateReading()
+    }
+
+    /// Reads while nothing holds the connection back.
+    private func updateReading() {
+        guard let context, !closing else { return }
+        let read = !authorizing && !backpressure
+        try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: read)
+    }
+
+    // MARK: - Ending
+
+    private func endSession(_ reason: PublishEndReason) {
+        if let session {
+            session.finish(reason)
+            core.report(
+                .publishEnded(peer: peer, app: Printable.text(session.app), key: Printable.text(session.key), reason: reason))
+            self.session = nil
+        }
+        if let reserved {
+            core.release(app: reserved.app, key: reserved.key)
+            self.reserved = nil
+        }
+    }
+
+    /// Closes the connection; `session` is the reason its session (if any) ends with.
+    func close(because reason: String, session: PublishEndReason) {
+        guard let context, !closing else { return }
+        closing = true
+        closeReason = reason
+        sessionEnd = session
+        endSession(session)
+        context.close(promise: nil)
+    }
+
+    private func checkTimeouts() {
+        let now = NIODeadline.now()
+        let configuration = core.configuration
+        if handshake.state != .done {
+            if now - openedAt >= configuration.handshakeTimeout {
+                close(
+                    because: "the handshake did not finish within \(Self.format(configuration.handshakeTimeout))",
+                    session: .publisherLeft)
+            }
+        } else if !authorizing, !backpressure, now - lastRead >= configuration.idleTimeout {
+            close(
+                because: "nothing arrived for \(Self.format(configuration.idleTimeout))",
+                session: .timedOut(milliseconds: configuration.idleTimeout.nanoseconds / 1_000_000))
+        }
+    }
+
+    static func format(_ amount: TimeAmount) -> String {
+        PublishEndReason.seconds(amount.nanoseconds / 1_000_000)
+    }
+
+    static func describe(_ address: SocketAddress?) -> String {
+        guard let address else { return "unknown" }
+        if let ip = address.ipAddress, let port = address.port {
+            return address.protocol == .inet6 ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+        }
+        return address.description
+    }
+}
