@@ -95,7 +95,8 @@ struct ChunkDecoderTests {
             ),
             (
                 "Set Chunk Size 0x7FFFFFFF: a whole message in one chunk",
-                "02 000000 000004 01 00000000 7FFFFFFF 04 000000 00012C 08 01000000 \(hex(huge))",
+                // The Set Chunk Size message itself still comes in chunks of 1 (the case before).
+                "02 000000 000004 01 00000000 7F C2 FF C2 FF C2 FF 04 000000 00012C 08 01000000 \(hex(huge))",
                 [
                     message(1, chunkStream: 2, [0x7F, 0xFF, 0xFF, 0xFF]),
                     message(8, stream: 1, chunkStream: 4, huge),
@@ -126,7 +127,12 @@ struct ChunkDecoderTests {
         for (name, hex, expected) in Self.cases {
             var buffer = Hex.buffer(hex)
             var messages: [RTMPMessage] = []
-            while let message = try decoder.next(from: &buffer) { messages.append(message) }
+            do {
+                while let message = try decoder.next(from: &buffer) { messages.append(message) }
+            } catch {
+                Issue.record("\(name): \(error)")
+                return
+            }
             #expect(messages == expected, "\(name)")
             #expect(buffer.readableBytes == 0, "\(name): bytes left over")
         }

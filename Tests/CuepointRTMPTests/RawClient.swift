@@ -122,9 +122,10 @@ final class RawClient: @unchecked Sendable {
         }
     }
 
-    /// Handshake, connect to `app`, createStream, publish `key`: the onStatus the server answered.
-    func publish(app: String = "live", key: String) throws -> AMF0Value {
-        try handshake()
+    /// Handshake (unless done already), connect to `app`, createStream, publish `key`: the
+    /// onStatus the server answered.
+    func publish(app: String = "live", key: String, handshakeFirst: Bool = true) throws -> AMF0Value {
+        if handshakeFirst { try handshake() }
         try command([.string("connect"), .number(1), .object([AMF0Property("app", .string(app))])])
         _ = try nextCommand()
         try command([.string("createStream"), .number(2), .null])

@@ -10,6 +10,9 @@ import NIOCore
 ///
 /// Reading stops (autoRead off) while the router decides on a `publish` (no media may overtake
 /// the decision) and while the session's buffer is full; the idle timeout does not count then.
+/// Decoding stops at once too; what the socket delivered meanwhile (at most one read burst,
+/// `maxMessagesPerRead` reads) waits undecoded in `pending`. A connection therefore holds at most
+/// its session's capacity plus one message, one read burst and its partial messages.
 final class RTMPConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -27,6 +30,8 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     private var reserved: (app: String, key: String)?
     private var authorizing = false
     private var backpressure = false
+    /// The publisher has closed: what it sent is decoded whatever the session holds.
+    private var draining = false
     private var closing = false
     /// Why the connection is being closed by the server; nil when the client closed it.
     private var closeReason: String?
@@ -81,6 +86,13 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
+        if session != nil, !closing {
+            // The publisher closed its side: NIO has read everything up to the end of the stream,
+            // and what backpressure left undecoded still belongs to the session (its last
+            // seconds, a deleteStream). Bounded by what the socket held.
+            draining = true
+            process()
+        }
         endSession(sessionEnd ?? (core.isStopping ? .serverStopped : .publisherLeft))
         core.remove(context.channel)
         core.report(.connectionClosed(peer: peer, reason: closeReason ?? "the client closed the connection"))
@@ -95,7 +107,8 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     // MARK: - Bytes in
 
     /// Runs the handshake, then decodes and handles messages until the bytes run out, a
-    /// `publish` waits for the router, or the connection is closing.
+    /// `publish` waits for the router, the session's buffer is full, or the connection is
+    /// closing. Bytes not decoded stay in `pending` for the next call.
     private func process() {
         guard var buffer = pending, let context else { return }
         pending = nil  // so the decoder's slices do not make `buffer` copy on write
@@ -114,7 +127,7 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
                     }
                 }
             }
-            while !authorizing, !closing, let message = try decoder.next(from: &buffer) {
+            while !authorizing, !closing, !backpressure || draining, let message = try decoder.next(from: &buffer) {
                 try perform(machine.receive(message))
             }
         } catch {
@@ -219,6 +232,7 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
         backpressure = false
         lastRead = .now()
         updateReading()
+        process()
     }
 
     /// Reads while nothing holds the connection back.
