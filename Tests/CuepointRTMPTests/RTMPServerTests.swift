@@ -77,6 +77,7 @@ struct RTMPServerTests {
         let frames = (0..<5).map { index in [0x17, 0x01] + ChunkDecoderTests.payload(1000 + index * 300, seed: UInt8(index)) }
         for (index, frame) in frames.enumerated() { try client.sendVideo(frame, timestamp: UInt32(index * 40)) }
         let session = try #require(test.router.session("KEY"))
+        #expect(session.chunkSize == Int(size))
         client.shutdownWriting()
         let (bytes, end) = session.readAll()
         let tags = [FLVTag.fileHeader([.video])]

@@ -128,6 +128,7 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
                 }
             }
             while !authorizing, !closing, !backpressure || draining, let message = try decoder.next(from: &buffer) {
+                if message.type == .setChunkSize { session?.chunkSizeChanged(to: decoder.chunkSize) }
                 try perform(machine.receive(message))
             }
         } catch {
@@ -206,6 +207,7 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
             let session = PublishSession(
                 app: app, key: key, peer: peer, capacity: core.configuration.sessionBufferCapacity,
+                chunkSize: decoder.chunkSize,
                 controls: .init(
                     resumeReading: { channel.eventLoop.execute { bound.value.sessionDrained() } },
                     close: { channel.eventLoop.execute { bound.value.close(because: "the reader ended the session", session: .endedByReader) } }))

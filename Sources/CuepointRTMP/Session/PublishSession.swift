@@ -37,6 +37,7 @@ public final class PublishSession: @unchecked Sendable {
     private var paused = false
     private var delivered: Int64 = 0
     private var tags: Int64 = 0
+    private var publisherChunkSize: Int
     private let controls: Controls
 
     /// What the session asks of its connection: read again, or close.
@@ -45,11 +46,12 @@ public final class PublishSession: @unchecked Sendable {
         var close: @Sendable () -> Void
     }
 
-    init(app: String, key: String, peer: String, capacity: Int, controls: Controls) {
+    init(app: String, key: String, peer: String, capacity: Int, chunkSize: Int, controls: Controls) {
         self.app = app
         self.key = key
         self.peer = peer
         self.capacity = capacity
+        self.publisherChunkSize = chunkSize
         self.controls = controls
     }
 
@@ -99,11 +101,12 @@ public final class PublishSession: @unchecked Sendable {
         return .bytes(written)
     }
 
-    /// Ends the session from the reader's side: the publisher's connection is closed and later
-    /// reads return ``ReadResult/ended(_:)`` with ``PublishEndReason/endedByReader``.
+    /// Ends the session from the reader's side: when it is still live, the publisher's
+    /// connection is closed and later reads return ``ReadResult/ended(_:)`` with
+    /// ``PublishEndReason/endedByReader``. A session that has already ended (the publisher
+    /// unpublished or left) is left as it is: the connection is the publisher's to close.
     public func end() {
-        finish(.endedByReader)
-        controls.close()
+        if finish(.endedByReader) { controls.close() }
     }
 
     /// Why the session ended; nil while it goes on.
@@ -118,6 +121,13 @@ public final class PublishSession: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return delivered
+    }
+
+    /// The publisher's chunk size (its latest Set Chunk Size; 128 when it sent none).
+    public var chunkSize: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return publisherChunkSize
     }
 
     /// FLV bytes waiting for the reader.
@@ -152,12 +162,23 @@ public final class PublishSession: @unchecked Sendable {
         return paused
     }
 
-    /// Ends the session (the first reason wins); the reader gets what is buffered, then the end.
-    func finish(_ why: PublishEndReason) {
+    /// Records the publisher's new chunk size.
+    func chunkSizeChanged(to size: Int) {
         condition.lock()
         defer { condition.unlock() }
-        guard reason == nil else { return }
+        publisherChunkSize = size
+    }
+
+    /// Ends the session (the first reason wins); the reader gets what is buffered, then the end.
+    ///
+    /// - Returns: whether this call ended it.
+    @discardableResult
+    func finish(_ why: PublishEndReason) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard reason == nil else { return false }
         reason = why
         condition.broadcast()
+        return true
     }
 }

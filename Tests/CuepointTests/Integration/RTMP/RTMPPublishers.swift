@@ -44,13 +44,27 @@ enum RTMPPublishers {
     {
         var sink = ["rtmp2sink", "location=\(url)"]
         if let chunkSize { sink.append("chunk-size=\(chunkSize)") }
-        let pipeline =
-            ["filesrc", "location=\(input)", "!", "qtdemux", "name=d",
-             "d.video_0", "!", "queue", "!", "h264parse", "!", "mux.",
-             "d.audio_0", "!", "queue", "!", "aacparse", "!", "mux.",
-             "flvmux", "name=mux", "streamable=true", "!"] + sink
         return try LiveIngest.Job(
-            executable: URL(fileURLWithPath: gstLaunch!), arguments: ["-q"] + pipeline, folder: folder, label: label)
+            executable: URL(fileURLWithPath: gstLaunch!), arguments: ["-q"] + flvPipeline(input) + sink, folder: folder,
+            label: label)
+    }
+
+    /// What `gstreamer(_:to:)` sends, written to a file by the same muxer: the reference for
+    /// what the server must deliver. GStreamer's timeline is its own (each stream starts near
+    /// 0, the AAC priming packet clamped to 0, the first B-frames' decoding times clamped to 0,
+    /// the last audio packet left out), so the source file cannot be the reference.
+    static func gstreamerReference(_ input: String, folder: URL) throws -> String {
+        let path = folder.appendingPathComponent("gstreamer-reference-\(URL(fileURLWithPath: input).lastPathComponent).flv").path
+        let made = try ExternalProgram.run(gstLaunch!, ["-q"] + flvPipeline(input) + ["filesink", "location=\(path)"])
+        guard made.status == 0 else { throw ProbeError.failed(command: "gst-launch-1.0 (reference)", status: made.status, stderr: made.stderrText) }
+        return path
+    }
+
+    private static func flvPipeline(_ input: String) -> [String] {
+        ["filesrc", "location=\(input)", "!", "qtdemux", "name=d",
+         "d.video_0", "!", "queue", "!", "h264parse", "!", "mux.",
+         "d.audio_0", "!", "queue", "!", "aacparse", "!", "mux.",
+         "flvmux", "name=mux", "streamable=true", "!"]
     }
 
     /// A short H.264/AAC MP4 unlike the sample (320×240, 25 fps, 44.1 kHz mono) made with the
@@ -89,6 +103,8 @@ struct DemuxedSession: Sendable {
     }
 
     var key: String
+    /// The publisher's chunk size at the end (publishers may change it after `publish`).
+    var chunkSize = 0
     var streams: [Stream] = []
     /// Per media type ("video", "audio"): the packets in order.
     var packets: [String: [Timing]] = [:]
@@ -114,6 +130,7 @@ struct DemuxedSession: Sendable {
             result.failure = "\(error)"
         }
         result.end = session.endReason
+        result.chunkSize = session.chunkSize
         return result
     }
 }
@@ -146,8 +163,7 @@ final class DemuxingRouter: PublishRouter {
     }
 }
 
-/// The packets of a file as ffprobe reads them, in milliseconds relative to the first DTS of
-/// their stream, so that a publisher's shift of the whole timeline does not count.
+/// The packets of a file as ffprobe reads them, and the comparison with a session's.
 struct ReferencePackets {
     var video: [DemuxedSession.Timing]
     var audio: [DemuxedSession.Timing]
@@ -160,24 +176,29 @@ struct ReferencePackets {
                     pts: Int64((($0.ptsTime ?? 0) * 1000).rounded()), isKeyframe: $0.isKeyframe)
             }
         }
-        video = ReferencePackets.relative(try timings("v:0"))
-        audio = ReferencePackets.relative(try timings("a:0"))
+        video = try timings("v:0")
+        audio = try timings("a:0")
     }
 
+    /// `timings` relative to the first packet's DTS: a publisher may shift the whole timeline
+    /// (FFmpeg's FLV muxer makes the first DTS non-negative).
     static func relative(_ timings: [DemuxedSession.Timing]) -> [DemuxedSession.Timing] {
         guard let first = timings.first?.dts else { return [] }
         return timings.map { .init(dts: $0.dts - first, pts: $0.pts - first, isKeyframe: $0.isKeyframe) }
     }
 
-    /// Checks that `session` got every packet of the reference with the same timing, within
-    /// `toleranceMilliseconds` (FLV keeps milliseconds; publishers round differently).
+    /// Checks that `session` got every packet of the reference, in order, with the same
+    /// keyframe flags and timestamps within `toleranceMilliseconds` (FLV keeps milliseconds;
+    /// publishers round differently).
+    ///
+    /// - Parameters:
     ///   - prefix: the session may have ended early: it must hold the first packets of the
     ///     reference, at least one.
     func expectSame(
-        as session: DemuxedSession, toleranceMilliseconds: Int64 = 1, prefix: Bool = false,
-        sourceLocation: SourceLocation = #_sourceLocation
+        as session: DemuxedSession, toleranceMilliseconds: Int64 = 1, prefix: Bool = false, sourceLocation: SourceLocation = #_sourceLocation
     ) {
-        for (type, reference) in [("video", video), ("audio", audio)] {
+        for (type, all) in [("video", video), ("audio", audio)] {
+            let reference = ReferencePackets.relative(all)
             let got = ReferencePackets.relative(session.packets[type] ?? [])
             if prefix {
                 #expect(got.count > 0 && got.count <= reference.count, "\(session.key) \(type): \(got.count) packets", sourceLocation: sourceLocation)
@@ -188,9 +209,9 @@ struct ReferencePackets {
                 abs(pair.0.dts - pair.1.dts) > toleranceMilliseconds || abs(pair.0.pts - pair.1.pts) > toleranceMilliseconds
                     || pair.0.isKeyframe != pair.1.isKeyframe
             }
+            let shown = mismatches.prefix(3).map { "#\($0.offset): got \($0.element.0), source \($0.element.1)" }
             #expect(
-                mismatches.isEmpty,
-                "\(session.key) \(type): \(mismatches.count) packets differ, first: \(mismatches.first.map { "#\($0.offset) \($0.element)" } ?? "")",
+                mismatches.isEmpty, "\(session.key) \(type): \(mismatches.count) packets differ: \(shown.joined(separator: "; "))",
                 sourceLocation: sourceLocation)
         }
     }
