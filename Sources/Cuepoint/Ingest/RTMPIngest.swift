@@ -227,7 +227,7 @@ final class RTMPIngest: PublishRouter {
         case .publishRefused(let peer, let app, let key, let reason):
             message = "refused an RTMP publisher from \(peer) for \"\(app)/\(key)\" (\(reason)); still waiting for the publisher"
         case .connectionClosed(let peer, let reason) where reason != "the client closed the connection":
-            message = "a connection from \(peer) failed before its media started (\(reason)); still waiting for the publisher"
+            message = "closed a connection from \(peer) (\(reason))"
         default:
             return
         }

@@ -35,6 +35,8 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     private var closing = false
     /// Why the connection is being closed by the server; nil when the client closed it.
     private var closeReason: String?
+    /// The close was already reported (a refused publish): no ``RTMPServer/Event/connectionClosed``.
+    private var closeReported = false
     /// Why the session ends, when the server ends it.
     private var sessionEnd: PublishEndReason?
     private var openedAt = NIODeadline.now()
@@ -95,7 +97,9 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
         }
         endSession(sessionEnd ?? (core.isStopping ? .serverStopped : .publisherLeft))
         core.remove(context.channel)
-        core.report(.connectionClosed(peer: peer, reason: closeReason ?? "the client closed the connection"))
+        if !closeReported {
+            core.report(.connectionClosed(peer: peer, reason: closeReason ?? "the client closed the connection"))
+        }
         pending = nil
         self.context = nil
     }
@@ -178,6 +182,7 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
             let refusal = PublishRefusal.badName(
                 "the stream key is already being published; stop the other publisher or wait until it has left")
             authorizing = false
+            closeReported = true
             core.report(
                 .publishRefused(peer: peer, app: Printable.text(app), key: Printable.text(key), reason: refusal.description))
             perform(machine.authorized(.refuse(refusal)))
@@ -220,6 +225,7 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
                 core.release(app: app, key: key)
                 self.reserved = nil
             }
+            closeReported = true
             core.report(
                 .publishRefused(peer: peer, app: Printable.text(app), key: Printable.text(key), reason: refusal.description))
             perform(action)

@@ -39,6 +39,7 @@ extension RTMPServer {
         /// A connection over ``Configuration/maximumConnections`` was closed at once.
         case connectionRefused(peer: String, reason: String)
         /// A connection closed; `reason` says why (the client left, a timeout, a protocol error).
+        /// Not sent after ``publishRefused(peer:app:key:reason:)``, which explains the close.
         case connectionClosed(peer: String, reason: String)
         /// A `publish` was refused (by the router, or because the key is already live).
         case publishRefused(peer: String, app: String, key: String, reason: String)

@@ -121,7 +121,7 @@ extension Integration {
                     _ = LiveIngest.poll(10) { server.liveStreams == ["live/live-key"] }
                     let second = try RTMPPublishers.ffmpeg(SampleInput.mp4.path, to: base + "live-key", folder: folder, label: "second")
                     #expect(second.wait(30))
-                    first.process.interrupt()
+                    kill(first.process.processIdentifier, SIGKILL)
                     #expect(first.wait(30))
                     return (wrong, second, first)
                 }
