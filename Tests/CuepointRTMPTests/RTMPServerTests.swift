@@ -36,17 +36,17 @@ struct RTMPServerTests {
             $0.maximumConnections = 150
             $0.handshakeTimeout = .seconds(2)
         }
-        let before = openDescriptors()
         var clients: [RawClient] = []
         for _ in 0..<200 { clients.append(try RawClient(port: test.port, timeout: 15)) }
         #expect(poll(10) { test.log.refusedConnections == 50 }, "refused: \(test.log.refusedConnections)")
-        #expect(test.server.connectionCount <= 150)
+        #expect(test.server.connectionCount == 150)
+        #expect(acceptedDescriptors(port: test.port) == 150)
         // Every client sees its connection closed: 50 at once, 150 at the handshake timeout.
         for client in clients { #expect(client.closedByServer()) }
         #expect(poll(10) { test.server.connectionCount == 0 && test.log.closeReasons.count == 150 })
         #expect(test.log.closeReasons.allSatisfy { $0 == "the handshake did not finish within 2 s" })
         clients.removeAll()
-        #expect(poll(5) { openDescriptors() == before }, "descriptors: \(before) before, \(openDescriptors()) after")
+        #expect(poll(5) { acceptedDescriptors(port: test.port) == 0 }, "\(acceptedDescriptors(port: test.port)) still open")
         await test.stop()
     }
 

@@ -98,7 +98,25 @@ extension PublishSession {
     }
 }
 
-/// The number of open file descriptors of this process.
-func openDescriptors() -> Int {
-    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
+/// The open descriptors of this process that are connections accepted on 127.0.0.1:`port`
+/// (the server's side: local port `port`, not listening), from /proc/net/tcp and /proc/self/fd.
+/// Other tests running at the same time open descriptors of their own, so the whole count of
+/// /proc/self/fd cannot tell a leak.
+func acceptedDescriptors(port: Int) -> Int {
+    // procfs files report size 0: read them to the end rather than by their size.
+    guard let handle = FileHandle(forReadingAtPath: "/proc/self/net/tcp"), let data = try? handle.readToEnd() else { return -1 }
+    let table = String(decoding: data, as: UTF8.self)
+    var inodes: Set<String> = []
+    for line in table.split(separator: "\n").dropFirst() {
+        let fields = line.split(separator: " ")
+        guard fields.count > 9, let local = fields[1].split(separator: ":").last, Int(local, radix: 16) == port,
+            fields[3] != "0A", fields[9] != "0"
+        else { continue }
+        inodes.insert(String(fields[9]))
+    }
+    let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    return descriptors.filter { name in
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(name)") else { return false }
+        return target.hasPrefix("socket:[") && inodes.contains(String(target.dropFirst(8).dropLast()))
+    }.count
 }

@@ -8,17 +8,18 @@ import Synchronization
 /// Cuepoint's own RTMP server as the input of pipelines whose input says `rtmp_server: cuepoint`.
 ///
 /// One server per listening address in the process, shared by every pipeline listening there
-/// (so `cuepoint run A.yaml B.yaml` can take two shows on one port); each pipeline waits for its
-/// own application and stream key. A publisher is accepted only while a pipeline waits for its
-/// key (compared in constant time), and a second publisher for a key that is live is refused by
-/// the server, so each pipeline has at most one publisher, as with FFmpeg's listener.
+/// (so `cuepoint run A.yaml B.yaml` can take two shows on one port); each pipeline is a
+/// ``Registration`` of its application and stream key, and waits for its publisher through it.
+/// A publisher is accepted only while the pipeline of its key waits (keys compared in constant
+/// time), and a second publisher for a key that is live is refused by the server, so each
+/// pipeline has at most one publisher, as with FFmpeg's listener.
 ///
-/// The server starts with the first pipeline that waits on the address and stops when the last
-/// ``Lease`` is released (the end of the pipelines' runs).
+/// The server starts with the first pipeline that opens its input on the address and stops when
+/// the last ``Lease`` is released (the end of the pipelines' runs).
 final class RTMPIngest: PublishRouter {
     let address: String
     let server: RTMPServer
-    private let waiters = Mutex<[Waiter]>([])
+    private let registrations = Mutex<[Registration]>([])
 
     private init(address: String, configuration: RTMPServer.Configuration) {
         self.address = address
@@ -27,14 +28,14 @@ final class RTMPIngest: PublishRouter {
         box.ingest = self
     }
 
-    /// One pipeline's claim on an address: waits for that pipeline's publishers.
+    /// One pipeline's claim on an address: its registration, and the server while it holds it.
     final class Lease {
         let host: String
         let port: Int
         let app: String
         private let key: [UInt8]
         private let timeout: TimeAmount
-        private var ingest: RTMPIngest?
+        private var held: (ingest: RTMPIngest, registration: Registration)?
 
         init(host: String, port: Int, app: String, key: String, timeout: TimeAmount) {
             self.host = host
@@ -45,7 +46,7 @@ final class RTMPIngest: PublishRouter {
         }
 
         deinit {
-            if let ingest { RTMPIngest.release(ingest) }
+            if let held { RTMPIngest.release(held.ingest, held.registration) }
         }
 
         /// Waits for an accepted publisher and opens its FLV stream; a publisher that leaves
@@ -57,10 +58,9 @@ final class RTMPIngest: PublishRouter {
         func open(interrupt: InterruptPolicy, until deadline: UInt64?, warnings: WarningCollector, displayURL: String)
             throws(CuepointError) -> LiveInput.Outcome
         {
-            let ingest = try acquire()
+            let (ingest, registration) = try acquire(warnings: warnings, displayURL: displayURL)
             while true {
-                let waiter = Waiter(app: app, key: key, warnings: warnings, displayURL: displayURL)
-                guard let session = ingest.wait(waiter, interrupt: interrupt, until: deadline) else {
+                guard let session = ingest.wait(registration, interrupt: interrupt, until: deadline) else {
                     return interrupt.isCancelled || deadline == nil ? .stopped : .waitExpired
                 }
                 do {
@@ -77,29 +77,35 @@ final class RTMPIngest: PublishRouter {
             }
         }
 
-        private func acquire() throws(CuepointError) -> RTMPIngest {
-            if let ingest { return ingest }
+        private func acquire(warnings: WarningCollector, displayURL: String) throws(CuepointError)
+            -> (RTMPIngest, Registration)
+        {
+            if let held { return held }
             var configuration = RTMPServer.Configuration(host: host, port: port)
             configuration.idleTimeout = timeout
             configuration.handshakeTimeout = timeout
-            let acquired = try RTMPIngest.acquire(configuration)
-            ingest = acquired
-            return acquired
+            let registration = Registration(app: app, key: key, warnings: warnings, displayURL: displayURL)
+            let ingest = try RTMPIngest.acquire(configuration, registration)
+            held = (ingest, registration)
+            return (ingest, registration)
         }
     }
 
     // MARK: - Servers in the process
 
-    private static let servers = Mutex<[String: (ingest: RTMPIngest, leases: Int)]>([:])
+    private static let servers = Mutex<[String: RTMPIngest]>([:])
 
-    /// The ingest listening at the configuration's address, started if it is not running yet.
-    private static func acquire(_ configuration: RTMPServer.Configuration) throws(CuepointError) -> RTMPIngest {
+    /// The ingest listening at the configuration's address, started if it is not running yet,
+    /// with `registration` added.
+    private static func acquire(_ configuration: RTMPServer.Configuration, _ registration: Registration)
+        throws(CuepointError) -> RTMPIngest
+    {
         let address = "\(configuration.host):\(configuration.port)"
         // Started under the lock, so two pipelines on one address never race to bind it.
         let result: Result<RTMPIngest, RTMPServerError> = servers.withLock { servers in
-            if let entry = servers[address] {
-                servers[address] = (entry.ingest, entry.leases + 1)
-                return .success(entry.ingest)
+            if let ingest = servers[address] {
+                ingest.registrations.withLock { $0.append(registration) }
+                return .success(ingest)
             }
             let ingest = RTMPIngest(address: address, configuration: configuration)
             do throws(RTMPServerError) {
@@ -107,7 +113,8 @@ final class RTMPIngest: PublishRouter {
             } catch {
                 return .failure(error)
             }
-            servers[address] = (ingest, 1)
+            ingest.registrations.withLock { $0.append(registration) }
+            servers[address] = ingest
             return .success(ingest)
         }
         switch result {
@@ -119,13 +126,14 @@ final class RTMPIngest: PublishRouter {
         }
     }
 
-    private static func release(_ ingest: RTMPIngest) {
+    /// Removes `registration`; the last one stops the server.
+    private static func release(_ ingest: RTMPIngest, _ registration: Registration) {
         let last: Bool = servers.withLock { servers in
-            guard let entry = servers[ingest.address] else { return false }
-            if entry.leases > 1 {
-                servers[ingest.address] = (entry.ingest, entry.leases - 1)
-                return false
+            let remaining = ingest.registrations.withLock { registrations in
+                registrations.removeAll { $0 === registration }
+                return registrations.count
             }
+            guard remaining == 0 else { return false }
             servers[ingest.address] = nil
             return true
         }
@@ -134,17 +142,17 @@ final class RTMPIngest: PublishRouter {
 
     // MARK: - Waiting for publishers
 
-    /// A pipeline waiting for its publisher: the application and key it takes, and the
-    /// session once one is accepted.
-    final class Waiter: @unchecked Sendable {
-        // Invariant: `session` and `abandoned` are used with `condition` locked.
+    /// A pipeline on this address: the application and key it takes, where its warnings go,
+    /// and, while it waits, the session of the publisher accepted for it.
+    final class Registration: @unchecked Sendable {
+        // Invariant: `waiting` and `session` are used with `condition` locked.
         let app: String
         let key: [UInt8]
         let warnings: WarningCollector
         let displayURL: String
         private let condition = NSCondition()
+        private var waiting = false
         private var session: PublishSession?
-        private var abandoned = false
 
         init(app: String, key: [UInt8], warnings: WarningCollector, displayURL: String) {
             self.app = app
@@ -153,17 +161,31 @@ final class RTMPIngest: PublishRouter {
             self.displayURL = displayURL
         }
 
-        func accepts(app: String, key: [UInt8]) -> Bool {
-            // Both compared in full, so the time taken does not tell where a key differs.
+        func matches(app: String, key: [UInt8]) -> Bool {
+            // The key is compared in full even when the application differs: the time taken
+            // does not tell where a key differs.
             let sameKey = LiveInput.constantTimeEqual(key, self.key)
             return app == self.app && sameKey
         }
 
-        /// Hands `session` over; false when the waiter has given up or already has one.
+        var isWaiting: Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            return waiting && session == nil
+        }
+
+        func startWaiting() {
+            condition.lock()
+            defer { condition.unlock() }
+            waiting = true
+            session = nil
+        }
+
+        /// Hands `session` over; false when the pipeline is not waiting or already has one.
         func deliver(_ session: PublishSession) -> Bool {
             condition.lock()
             defer { condition.unlock() }
-            guard !abandoned, self.session == nil else { return false }
+            guard waiting, self.session == nil else { return false }
             self.session = session
             condition.signal()
             return true
@@ -177,61 +199,76 @@ final class RTMPIngest: PublishRouter {
             return session
         }
 
-        /// Gives up; returns a session delivered meanwhile, which the caller must use or end.
-        func abandon() -> PublishSession? {
+        /// Stops waiting; returns the session delivered, if any.
+        func stopWaiting() -> PublishSession? {
             condition.lock()
             defer { condition.unlock() }
-            abandoned = true
+            waiting = false
+            defer { session = nil }
             return session
         }
     }
 
-    /// Registers `waiter` and blocks (the pipeline thread) until a publisher for it is
-    /// accepted, `interrupt` is cancelled or the deadline passes.
-    private func wait(_ waiter: Waiter, interrupt: InterruptPolicy, until deadline: UInt64?) -> PublishSession? {
-        waiters.withLock { $0.append(waiter) }
-        defer { waiters.withLock { $0.removeAll { $0 === waiter } } }
+    /// Blocks (the pipeline thread) until a publisher for `registration` is accepted,
+    /// `interrupt` is cancelled or the deadline passes.
+    private func wait(_ registration: Registration, interrupt: InterruptPolicy, until deadline: UInt64?) -> PublishSession? {
+        registration.startWaiting()
         while !interrupt.isCancelled {
             let now = DispatchTime.now().uptimeNanoseconds
             if let deadline, now >= deadline { break }
             let slice = min(100_000_000, deadline.map { $0 - now } ?? 100_000_000)
-            if let session = waiter.take(waitingAtMost: slice) { return session }
+            if registration.take(waitingAtMost: slice) != nil { return registration.stopWaiting() }
         }
-        if let late = waiter.abandon() { late.end() }
+        // A session delivered at the last moment has nobody to read it.
+        registration.stopWaiting()?.end()
         return nil
     }
 
-    func authorize(app: String, key: String, peer: String) async -> PublishDecision {
+    /// The registrations whose application and key match, found in constant time per key.
+    private func registrations(app: String, key: String) -> [Registration] {
         let bytes = Array(key.utf8)
-        let waiting = waiters.withLock { $0.filter { $0.accepts(app: app, key: bytes) } }
-        guard waiting.isEmpty else { return .accept }
-        let description =
-            waiters.withLock { $0.contains { $0.app == app } }
-            ? "the stream key is not the one this recording waits for"
-            : "no recording waits for the application \"\(app)\" on this port"
-        return .refuse(.badName(description))
+        return registrations.withLock { $0 }.filter { $0.matches(app: app, key: bytes) }
+    }
+
+    func authorize(app: String, key: String, peer: String) async -> PublishDecision {
+        let matching = registrations(app: app, key: key)
+        if matching.contains(where: \.isWaiting) { return .accept }
+        if !matching.isEmpty {
+            return .refuse(.badName("the recording for this stream key is not waiting for a publisher now; try again"))
+        }
+        let sameApp = registrations.withLock { $0.contains { $0.app == app } }
+        return .refuse(
+            .badName(
+                sameApp
+                    ? "the stream key is not the one this recording waits for"
+                    : "no recording waits for the application \"\(app)\" on this port"))
     }
 
     func publishStarted(_ session: PublishSession) {
-        let bytes = Array(session.key.utf8)
-        let candidates = waiters.withLock { $0.filter { $0.accepts(app: session.app, key: bytes) } }
-        // The waiter may have given up between the authorization and now: nobody reads the session.
-        if !candidates.contains(where: { $0.deliver(session) }) { session.end() }
+        // The pipeline may have stopped waiting since the authorization: nobody reads the session.
+        if !registrations(app: session.app, key: session.key).contains(where: { $0.deliver(session) }) { session.end() }
     }
 
-    /// Reports refused publishers and broken connections to the pipelines waiting here, as
-    /// FFmpeg's listener path does.
+    /// Reports refused publishers and connections the server closed, once, to the pipeline of
+    /// the key concerned, or else to the first pipeline on the address (one warning per event,
+    /// however many shows share the port).
     fileprivate func report(_ event: RTMPServer.Event) {
         let message: String
+        var concerned: [Registration] = []
         switch event {
         case .publishRefused(let peer, let app, let key, let reason):
-            message = "refused an RTMP publisher from \(peer) for \"\(app)/\(key)\" (\(reason)); still waiting for the publisher"
+            concerned = registrations(app: app, key: key)
+            // A key that is a pipeline's own (a second publisher, a publisher between two
+            // waits) is a secret: never printed. A wrong one is, to help whoever typed it.
+            let shown = concerned.isEmpty ? key : "***"
+            message = "refused an RTMP publisher from \(peer) for \"\(app)/\(shown)\" (\(reason))"
         case .connectionClosed(let peer, let reason) where reason != "the client closed the connection":
             message = "closed a connection from \(peer) (\(reason))"
         default:
             return
         }
-        for waiter in waiters.withLock({ $0 }) { waiter.warnings.add("\(waiter.displayURL): \(message)") }
+        guard let registration = concerned.first ?? registrations.withLock({ $0.first }) else { return }
+        registration.warnings.add("\(registration.displayURL): \(message)")
     }
 }
 

@@ -5,7 +5,7 @@ import NIOCore
 /// ```
 /// awaitingConnect ──connect──► connected ──publish──► authorizing ──accept──► publishing
 ///                                 ▲  createStream,                │refuse         │ deleteStream,
-///                                 │  releaseStream, FCPublish     ▼               │ FCUnpublish
+///                                 │  releaseStream, FCPublish     ▼               │ closeStream
 ///                                 │                            (closed)           │
 ///                                 └───────────────────────────────────────────────┘
 /// ```
@@ -162,7 +162,10 @@ struct ConnectionStateMachine {
                         description: "this RTMP server takes publishers only; play the show's HLS playlist instead")
                 ]),
                 reason: "the client asked to play \"\(Printable.text(command.stringArgument(0) ?? ""))\"; only publishing is served")
-        case "deleteStream", "closeStream", "FCUnpublish":
+        case "deleteStream", "closeStream":
+            // FCUnpublish (sent first by FFmpeg, GStreamer and OBS) is only a notice: the stream
+            // ends with deleteStream, the publisher's last word, so a reader that stops at the end
+            // of the session never closes the connection while the publisher is still talking.
             if command.name == "deleteStream", let id = command.arguments.first?.numberValue {
                 streams.remove(UInt32(clamping: Int64(id)))
             }

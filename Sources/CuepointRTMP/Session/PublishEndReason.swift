@@ -2,7 +2,7 @@
 public enum PublishEndReason: Sendable, Equatable, CustomStringConvertible {
     /// The publisher's connection closed (it left, or the network dropped it).
     case publisherLeft
-    /// The publisher said it is done: `deleteStream`, `FCUnpublish` or `closeStream`.
+    /// The publisher said it is done: `deleteStream` or `closeStream`.
     case unpublished
     /// No bytes arrived for the idle timeout, in milliseconds.
     case timedOut(milliseconds: Int64)

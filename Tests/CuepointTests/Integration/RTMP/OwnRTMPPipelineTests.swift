@@ -10,7 +10,7 @@ extension Integration {
     @Suite("Pipelines on Cuepoint's RTMP server")
     struct OwnRTMPPipelineTests {
         @Test(
-            "two pipelines on one port: each records its own publisher (ffmpeg, GStreamer); a wrong key is refused",
+            "two pipelines on one port: each records its own publisher (ffmpeg, GStreamer); a wrong key and a second publisher are refused",
             .enabled(if: RTMPPublishers.canPublish, "needs ffmpeg and ffprobe"),
             .enabled(if: RTMPPublishers.hasRTMP2Sink, "needs GStreamer's rtmp2sink (gstreamer1.0-plugins-bad)"),
             .timeLimit(.minutes(3)))
@@ -39,27 +39,36 @@ extension Integration {
                 let second = try write("second", key: "key-second")
                 let clip = try RTMPPublishers.makeTestClip(in: folder)
                 let out = folder.appendingPathComponent("out")
-                let (job, wrong) = try await OwnRTMPServerTests.offThePool {
+                let (job, wrong, again) = try await OwnRTMPServerTests.offThePool {
                     let job = try LiveIngest.cuepoint(["run", first, second, "--output", out.path], folder: folder)
                     // Listening once a connection is accepted (and closed: an empty connection is harmless).
                     #expect(LiveIngest.poll(30) { Self.accepts(port) }, "\(job.printed)")
                     let base = "rtmp://127.0.0.1:\(port)/live/"
+                    let a = try RTMPPublishers.ffmpeg(SampleInput.mp4.path, to: base + "key-first", folder: folder, label: "a")
+                    let b = try RTMPPublishers.gstreamer(clip, to: base + "key-second", folder: folder, label: "b")
+                    // Once the first publisher is in (its recording has begun): a wrong key, and its key again.
+                    _ = LiveIngest.poll(30) {
+                        FileManager.default.fileExists(atPath: out.appendingPathComponent("first/source").path)
+                    }
                     let wrong = try RTMPPublishers.ffmpeg(clip, to: base + "key-third", folder: folder, label: "wrong")
-                    let a = try RTMPPublishers.ffmpeg(clip, to: base + "key-first", folder: folder, label: "a")
-                    let b = try RTMPPublishers.gstreamer(SampleInput.mp4.path, to: base + "key-second", folder: folder, label: "b")
-                    for publisher in [wrong, a, b] { #expect(publisher.wait(60), "\(publisher.printed)") }
+                    let again = try RTMPPublishers.ffmpeg(clip, to: base + "key-first", folder: folder, label: "again")
+                    for publisher in [wrong, again, a, b] { #expect(publisher.wait(60), "\(publisher.printed)") }
                     #expect(a.process.terminationStatus == 0, "\(a.printed)")
                     #expect(b.process.terminationStatus == 0, "\(b.printed)")
                     #expect(job.wait(60), "\(job.printed)")
-                    return (job, wrong)
+                    return (job, wrong, again)
                 }
                 #expect(job.process.terminationStatus == 0, "\(job.printed)")
                 #expect(!job.printed.contains("key-first") && !job.printed.contains("key-second"), "keys are never printed")
                 #expect(wrong.process.terminationStatus != 0)
                 #expect(wrong.stderr.contains("Server error: the stream key is not the one this recording waits for"), "\(wrong.printed)")
                 #expect(job.stderr.contains("refused an RTMP publisher from 127.0.0.1:"), "\(job.printed)")
+                #expect(job.stderr.contains("for \"live/key-third\" (the stream key is not the one"), "\(job.printed)")
+                #expect(again.process.terminationStatus != 0)
+                #expect(again.stderr.contains("Server error: the stream key is already being published"), "\(again.printed)")
+                #expect(job.stderr.contains("for \"live/***\" (the stream key is already being published"), "\(job.printed)")
 
-                for (name, width) in [("first", 320), ("second", 640)] {
+                for (name, width) in [("first", 640), ("second", 320)] {
                     let recording = out.appendingPathComponent(name)
                     let index = try MediaPlaylist(
                         parsing: String(contentsOf: recording.appendingPathComponent("source/index.m3u8"), encoding: .utf8))
