@@ -70,7 +70,8 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
         lastRead = .now()
-        if handshake.state == .done, let ack = machine.bytesReceived(bytes.readableBytes) {
+        // Every byte counts, the handshake's too; the peer's window arrives after the handshake.
+        if let ack = machine.bytesReceived(bytes.readableBytes) {
             context.write(wrapOutboundOut(ack), promise: nil)
         }
         if pending == nil || pending!.readableBytes == 0 {
@@ -126,9 +127,7 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
                 case .send(let reply):
                     context.writeAndFlush(wrapOutboundOut(reply), promise: nil)
                 case .completed:
-                    if let ack = machine.bytesReceived(1 + 2 * HandshakeMachine.packetSize) {
-                        context.write(wrapOutboundOut(ack), promise: nil)
-                    }
+                    break
                 }
             }
             while !authorizing, !closing, !backpressure || draining, let message = try decoder.next(from: &buffer) {
