@@ -49,8 +49,6 @@ struct ConnectionStateMachine {
         case send(ByteBuffer)
         /// Ask the router about `app`/`key`; meanwhile read nothing more from this connection.
         case authorize(app: String, key: String)
-        /// Append these pieces to the session's FLV stream.
-        case deliver([FLVTag])
         /// The publisher said it is done: end the session (``PublishEndReason/unpublished``).
         case unpublish
         /// Send these bytes (an error status), then close the connection; `reason` is for the log.
@@ -76,11 +74,15 @@ struct ConnectionStateMachine {
 
     // MARK: - Messages
 
-    /// Handles one message from the peer.
-    mutating func receive(_ message: RTMPMessage) throws(RTMPProtocolError) -> Action {
+    /// Handles one message from the peer; the FLV pieces of a media message of the publishing
+    /// stream are appended to `media` (for the session).
+    mutating func receive(_ message: RTMPMessage, media: inout [FLVTag]) throws(RTMPProtocolError) -> Action {
         switch message.type {
         case .audio, .video, .dataAMF0, .dataAMF3, .aggregate:
-            return media(message)
+            if case .publishing(let target) = state, message.streamID == target.streamID {
+                flv.append(message, to: &media, amf: settings.amf)
+            }
+            return .none
         case .commandAMF0, .commandAMF3:
             return try command(Command(message, decoder: settings.amf), streamID: message.streamID)
         case .windowAcknowledgementSize:
@@ -241,14 +243,6 @@ struct ConnectionStateMachine {
                 ]),
                 reason: "publish of \"\(Printable.text(target.key))\" to \"\(Printable.text(app))\" refused: \(refusal.description)")
         }
-    }
-
-    // MARK: - Media
-
-    private mutating func media(_ message: RTMPMessage) -> Action {
-        guard case .publishing(let target) = state, message.streamID == target.streamID else { return .none }
-        let pieces = flv.tags(for: message, amf: settings.amf)
-        return pieces.isEmpty ? .none : .deliver(pieces)
     }
 
     private func encode(_ messages: [RTMPMessage]) -> ByteBuffer {

@@ -8,11 +8,20 @@ import NIOCore
 /// decoder consumes partial payloads as they come), so a connection holds at most its partial
 /// messages and its session's buffer.
 ///
-/// Reading stops (autoRead off) while the router decides on a `publish` (no media may overtake
-/// the decision) and while the session's buffer is full; the idle timeout does not count then.
-/// Decoding stops at once too; what the socket delivered meanwhile (at most one read burst,
+/// **Reads are asked for, not automatic** (autoRead is off): one socket read burst at a time,
+/// the next one asked for when the burst is handled. While a publish is live the next read is
+/// asked for ``RTMPServer/Configuration/publishReadInterval`` later, so the socket gathers a
+/// few of the publisher's small writes and each wake-up of the event loop (and of the session's
+/// reader) handles several messages: the main saving over reading as bytes come.
+///
+/// Reading stops while the router decides on a `publish` (no media may overtake the decision)
+/// and while the session's buffer is full; the idle timeout does not count then. Decoding stops
+/// at once too; what the socket delivered meanwhile (at most one read burst,
 /// `maxMessagesPerRead` reads) waits undecoded in `pending`. A connection therefore holds at most
-/// its session's capacity plus one message, one read burst and its partial messages.
+/// 1.25 × its session's capacity plus one message, one read burst and its partial messages.
+///
+/// The FLV pieces of one burst are handed to the session together (one lock, at most one
+/// wake-up of the reader).
 final class RTMPConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -42,10 +51,21 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     private var openedAt = NIODeadline.now()
     private var lastRead = NIODeadline.now()
     private var timer: RepeatedTask?
+    /// A read was asked for and its burst has not completed.
+    private var readOutstanding = false
+    /// A paced read is scheduled.
+    private var readScheduled = false
+    /// FLV pieces decoded but not yet handed to the session, and their size.
+    private var batch: [FLVTag] = []
+    private var batchBytes = 0
+    /// A batch this large is handed over at once, so backpressure stops decoding in time: a
+    /// quarter of the session's capacity, at most 256 KiB.
+    private let batchLimit: Int
 
     init(core: ServerCore) {
         self.core = core
         decoder = ChunkDecoder(limits: core.configuration.chunkLimits)
+        batchLimit = max(1, min(256 * 1024, core.configuration.sessionBufferCapacity / 4))
         var settings = ConnectionStateMachine.Settings()
         settings.outgoingChunkSize = core.configuration.outgoingChunkSize
         settings.windowAcknowledgementSize = core.configuration.windowAcknowledgementSize
@@ -65,6 +85,12 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
         let tick = max(TimeAmount.milliseconds(100), .nanoseconds(shortest.nanoseconds / 4))
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         timer = context.eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in bound.value.checkTimeouts() }
+        if context.channel.isActive { requestRead() }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        requestRead()
+        context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -83,7 +109,9 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        readOutstanding = false
         context.flush()
+        requestRead()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -132,9 +160,17 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
             }
             while !authorizing, !closing, !backpressure || draining, let message = try decoder.next(from: &buffer) {
                 if message.type == .setChunkSize { session?.chunkSizeChanged(to: decoder.chunkSize) }
-                try perform(machine.receive(message))
+                let before = batch.count
+                let action = try machine.receive(message, media: &batch)
+                if batch.count > before {
+                    for piece in batch[before...] { batchBytes += piece.byteCount }
+                    if batchBytes >= batchLimit { handOver() }
+                }
+                perform(action)
             }
+            handOver()
         } catch {
+            handOver()
             close(because: error.description, session: .protocolError(error.description))
         }
     }
@@ -156,13 +192,8 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
             context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
         case .authorize(let app, let key):
             authorize(app: app, key: key)
-        case .deliver(let pieces):
-            guard let session else { return }
-            if session.append(pieces), !backpressure {
-                backpressure = true
-                updateReading()
-            }
         case .unpublish:
+            handOver()
             endSession(.unpublished)
         case .refuse(let bytes, let reason):
             closing = true
@@ -175,7 +206,6 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
     private func authorize(app: String, key: String) {
         guard let context else { return }
         authorizing = true
-        updateReading()
         guard core.reserve(app: app, key: key) else {
             // Refused here, within `process()`, which stops at once since the connection is closing.
             let refusal = PublishRefusal.badName(
@@ -229,29 +259,53 @@ final class RTMPConnectionHandler: ChannelInboundHandler {
                 .publishRefused(peer: peer, app: Printable.text(app), key: Printable.text(key), reason: refusal.description))
             perform(action)
         }
-        updateReading()
-        if !closing { process() }
+        if !closing {
+            process()
+            requestRead()
+        }
     }
 
-    /// The reader drained the session's buffer: read again.
+    /// Hands the decoded FLV pieces to the session; a full session turns on backpressure.
+    private func handOver() {
+        guard !batch.isEmpty else { return }
+        if let session, session.append(batch) { backpressure = true }
+        batch.removeAll(keepingCapacity: true)
+        batchBytes = 0
+    }
+
+    /// The reader drained the session's buffer: decode what waits, and read again.
     private func sessionDrained() {
         guard backpressure else { return }
         backpressure = false
         lastRead = .now()
-        updateReading()
         process()
+        requestRead()
     }
 
-    /// Reads while nothing holds the connection back.
-    private func updateReading() {
-        guard let context, !closing else { return }
-        let read = !authorizing && !backpressure
-        try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: read)
+    /// Asks for the next read burst unless something holds the connection back or a read is
+    /// already on its way: at once, or after the publish read interval while a publish is live.
+    private func requestRead() {
+        guard let context, !closing, !authorizing, !backpressure, !readOutstanding, !readScheduled else { return }
+        let interval = core.configuration.publishReadInterval
+        guard session != nil, interval.nanoseconds > 0 else { return read() }
+        readScheduled = true
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: interval) {
+            bound.value.readScheduled = false
+            bound.value.read()
+        }
+    }
+
+    private func read() {
+        guard let context, !closing, !authorizing, !backpressure, !readOutstanding else { return }
+        readOutstanding = true
+        context.read()
     }
 
     // MARK: - Ending
 
     private func endSession(_ reason: PublishEndReason) {
+        handOver()
         if let session {
             session.finish(reason)
             core.report(

@@ -76,6 +76,8 @@ public final class RTMPServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
+            // Reads are asked for by RTMPConnectionHandler, paced while a publish is live.
+            .childChannelOption(.autoRead, value: false)
             .childChannelInitializer { channel in
                 guard core.admit(channel) else {
                     core.report(

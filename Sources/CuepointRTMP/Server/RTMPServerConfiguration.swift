@@ -26,6 +26,10 @@ extension RTMPServer {
         public var windowAcknowledgementSize: UInt32 = 2_500_000
         /// The most streams (`createStream`) one connection may create.
         public var maximumStreamsPerConnection = 8
+        /// While a publish is live, how long after one socket read the next is asked for (the
+        /// socket buffers meanwhile): fewer, larger reads and fewer wake-ups of the session's
+        /// reader, for at most this much added latency. Zero reads as soon as bytes arrive.
+        public var publishReadInterval: TimeAmount = .milliseconds(20)
 
         public init(host: String = "127.0.0.1", port: Int = 1935) {
             self.host = host

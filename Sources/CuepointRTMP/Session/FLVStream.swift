@@ -18,51 +18,59 @@ struct FLVStream {
     private var headerWritten = false
     private var heldScripts: [FLVTag] = []
 
-    /// The FLV pieces for one message of the publishing stream; empty when nothing is to be written yet.
-    mutating func tags(for message: RTMPMessage, amf: AMF0Decoder) -> [FLVTag] {
+    /// Appends the FLV pieces of one message of the publishing stream to `pieces` (nothing
+    /// when nothing is to be written yet). Appending to the caller's array lets a connection
+    /// collect a whole read's tags without an array per message.
+    mutating func append(_ message: RTMPMessage, to pieces: inout [FLVTag], amf: AMF0Decoder) {
         switch message.type {
         case .audio:
-            return withHeader(.audio, FLVTag(.audio, timestamp: message.timestamp, payload: message.payload))
+            append(FLVTag(.audio, timestamp: message.timestamp, payload: message.payload), header: .audio, to: &pieces)
         case .video:
-            return withHeader(.video, FLVTag(.video, timestamp: message.timestamp, payload: message.payload))
+            append(FLVTag(.video, timestamp: message.timestamp, payload: message.payload), header: .video, to: &pieces)
         case .dataAMF0, .dataAMF3:
-            return script(message, amf: amf)
+            script(message, to: &pieces, amf: amf)
         case .aggregate:
-            return aggregate(message, amf: amf)
+            aggregate(message, to: &pieces, amf: amf)
         default:
-            return []
+            break
         }
     }
 
-    private mutating func withHeader(_ flags: FLVTag.StreamFlags, _ tag: FLVTag) -> [FLVTag] {
-        guard !headerWritten else { return [tag] }
-        headerWritten = true
-        defer { heldScripts = [] }
-        return [FLVTag.fileHeader(flags)] + heldScripts + [tag]
+    /// Appends `tag`, preceded by the file header announcing `flags` (and the script tags held
+    /// for it) when the header is not written yet.
+    private mutating func append(_ tag: FLVTag, header flags: FLVTag.StreamFlags, to pieces: inout [FLVTag]) {
+        if !headerWritten {
+            headerWritten = true
+            pieces.append(FLVTag.fileHeader(flags))
+            pieces += heldScripts
+            heldScripts = []
+        }
+        pieces.append(tag)
     }
 
-    private mutating func script(_ message: RTMPMessage, amf: AMF0Decoder) -> [FLVTag] {
+    private mutating func script(_ message: RTMPMessage, to pieces: inout [FLVTag], amf: AMF0Decoder) {
         var payload = message.payload
         if message.type == .dataAMF3 {
-            guard payload.readInteger(as: UInt8.self) == 0 else { return [] }
+            guard payload.readInteger(as: UInt8.self) == 0 else { return }
         }
         var peek = payload
-        guard let first = try? amf.decodeValue(from: &peek) else { return [] }
+        guard let first = try? amf.decodeValue(from: &peek) else { return }
         var name = first.stringValue
         if name == "@setDataFrame" {
             payload = peek
             var next = peek
             name = (try? amf.decodeValue(from: &next))?.stringValue
         } else if name == "@clearDataFrame" {
-            return []
+            return
         }
         let tag = FLVTag(.script, timestamp: message.timestamp, payload: payload)
-        guard !headerWritten else { return [tag] }
-        if name == "onMetaData", let flags = Self.streams(announcedIn: payload, amf: amf), !flags.isEmpty {
-            return withHeader(flags, tag)
+        if headerWritten {
+            pieces.append(tag)
+        } else if name == "onMetaData", let flags = Self.streams(announcedIn: payload, amf: amf), !flags.isEmpty {
+            append(tag, header: flags, to: &pieces)
+        } else {
+            heldScripts.append(tag)
         }
-        heldScripts.append(tag)
-        return []
     }
 
     /// The streams an `onMetaData` script tag names through `audiocodecid` and `videocodecid`.
@@ -75,9 +83,8 @@ struct FLVStream {
     }
 
     /// The tags of an aggregate message: each is an FLV tag header, a body and a back pointer.
-    private mutating func aggregate(_ message: RTMPMessage, amf: AMF0Decoder) -> [FLVTag] {
+    private mutating func aggregate(_ message: RTMPMessage, to pieces: inout [FLVTag], amf: AMF0Decoder) {
         var payload = message.payload
-        var pieces: [FLVTag] = []
         var base: UInt32?
         while payload.readableBytes >= 11 {
             let type = payload.readInteger(as: UInt8.self)! & 0x1F
@@ -92,8 +99,7 @@ struct FLVStream {
             let sub = RTMPMessage(
                 type: RTMPMessageType(rawValue: type), streamID: message.streamID,
                 timestamp: message.timestamp &+ (time &- first), chunkStreamID: message.chunkStreamID, payload: body)
-            if sub.type != .aggregate { pieces += tags(for: sub, amf: amf) }
+            if sub.type != .aggregate { append(sub, to: &pieces, amf: amf) }
         }
-        return pieces
     }
 }

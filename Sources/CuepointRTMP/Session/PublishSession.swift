@@ -4,10 +4,11 @@ import NIOCore
 /// One accepted publish: the FLV byte stream of a publisher's media, read by a blocking
 /// thread (a libavformat demuxer through a custom AVIO), written by the connection's event loop.
 ///
-/// **Backpressure.** The session buffers at most about `capacity` bytes: when a message makes
-/// it pass that, the connection stops reading from the socket (TCP then slows the publisher)
-/// until the reader has drained half of it. One message larger than the capacity is still
-/// taken whole. Memory per session is therefore bounded by the capacity plus one message.
+/// **Backpressure.** The session buffers about `capacity` bytes: when a batch of tags makes it
+/// pass that, the connection stops reading from the socket (TCP then slows the publisher) until
+/// the reader has drained half of it. Batches are at most a quarter of the capacity, and one
+/// message larger than the capacity is still taken whole, so a session holds at most 1.25 ×
+/// its capacity plus one message.
 ///
 /// **Ending.** The connection ends the session with a ``PublishEndReason``; the reader still
 /// gets every byte buffered before it, then ``ReadResult/ended(_:)``. The reader may end the
