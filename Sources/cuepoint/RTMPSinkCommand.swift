@@ -23,6 +23,9 @@ extension CuepointCommand {
         @Option(help: "How long a connection may send nothing before it is closed, e.g. 10s.")
         var timeout: String = "10s"
 
+        @Option(help: "While a publish is live, the time between socket reads, e.g. 20ms (0: read as bytes come).")
+        var readInterval: String?
+
         func run() async throws {
             guard let address = ListenAddress(listen) else {
                 throw ValidationError("--listen: expected HOST:PORT such as 127.0.0.1:1935, got \"\(listen)\"")
@@ -31,6 +34,12 @@ extension CuepointCommand {
                 throw ValidationError("--timeout: expected a duration such as 10s or 500ms, got \"\(timeout)\"")
             }
             var configuration = RTMPServer.Configuration(host: address.host, port: address.port)
+            if let readInterval {
+                guard let interval = DurationText.parse(readInterval) ?? (readInterval == "0" ? .milliseconds(0) : nil) else {
+                    throw ValidationError("--read-interval: expected a duration such as 20ms, got \"\(readInterval)\"")
+                }
+                configuration.publishReadInterval = .milliseconds(interval.milliseconds)
+            }
             configuration.idleTimeout = .milliseconds(idle.milliseconds)
             configuration.handshakeTimeout = .milliseconds(idle.milliseconds)
             let sink = DemuxingSink()

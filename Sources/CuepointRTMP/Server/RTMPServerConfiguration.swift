@@ -28,8 +28,9 @@ extension RTMPServer {
         public var maximumStreamsPerConnection = 8
         /// While a publish is live, how long after one socket read the next is asked for (the
         /// socket buffers meanwhile): fewer, larger reads and fewer wake-ups of the session's
-        /// reader, for at most this much added latency. Zero reads as soon as bytes arrive.
-        public var publishReadInterval: TimeAmount = .milliseconds(20)
+        /// reader, for at most this much added latency (HLS parts are 0.5 s or more). A read
+        /// of 64 KiB or more reads again at once. Zero reads as soon as bytes arrive.
+        public var publishReadInterval: TimeAmount = .milliseconds(100)
 
         public init(host: String = "127.0.0.1", port: Int = 1935) {
             self.host = host
