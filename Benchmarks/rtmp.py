@@ -194,7 +194,10 @@ rtmp {{
     }}
 }}
 """)
+    # nginx's worker runs as `nobody`: it must reach and write the HLS folder.
     os.makedirs(os.path.join(work, "hls"), exist_ok=True)
+    os.chmod(work, 0o755)
+    os.chmod(os.path.join(work, "hls"), 0o777)
     pid = spawn([shutil.which("nginx"), "-c", conf, "-p", work, "-e", os.path.join(work, "nginx-error.log")],
                 os.path.join(work, "nginx.log"))
     if not wait_for_port(port):
@@ -231,6 +234,9 @@ def trial(kind, args, source, work_root, label):
     stop(publishers)
     codes = stop(receivers)
     received = None
+    hls_segments = None
+    if kind == "nginx" and args.nginx_hls:
+        hls_segments = len([n for n in os.listdir(os.path.join(work, "hls")) if n.endswith(".ts")])
     if kind == "cuepoint":
         with open(os.path.join(work, "cuepoint.log"), errors="replace") as f:
             received = len(re.findall(r"^session live/key\d+ .*packets video h264 [1-9]", f.read(), re.MULTILINE))
@@ -241,6 +247,7 @@ def trial(kind, args, source, work_root, label):
         "publishers_alive": alive,
         "receiver_exit": sorted(set(codes.values())),
         "sessions_demuxed": received,
+        "hls_segments": hls_segments,
     }
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
@@ -249,6 +256,8 @@ def trial(kind, args, source, work_root, label):
 
 def describe(r):
     extra = f", {r['sessions_demuxed']} sessions demuxed" if r["sessions_demuxed"] is not None else ""
+    if r["hls_segments"] is not None:
+        extra += f", {r['hls_segments']} HLS segments on disk"
     return (f"{r['kind']:8s} CPU {r['cpu_percent_per_stream']:.3f} % of a core per stream, "
             f"PSS {r['pss_mb_per_stream']:.2f} MB per stream, {r['publishers_alive']} publishers alive{extra}")
 
