@@ -57,10 +57,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "CuepointHLS", dependencies: ["CuepointTime", "CuepointJSON"], swiftSettings: strictSettings),
+        // Cuepoint's own RTMP server: one port for every publisher, routed by stream key; hands
+        // each publish on as an FLV byte stream. SwiftNIO only, no FFmpeg.
+        .target(
+            name: "CuepointRTMP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "Cuepoint",
             dependencies: [
-                "CuepointTime", "CuepointFFmpeg", "CuepointHLS", "CuepointJSON",
+                "CuepointTime", "CuepointFFmpeg", "CuepointHLS", "CuepointJSON", "CuepointRTMP",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -103,8 +114,9 @@ let package = Package(
         .executableTarget(
             name: "cuepoint",
             dependencies: [
-                "Cuepoint", "CuepointServer", "CuepointFFmpeg", "CuepointTime",
+                "Cuepoint", "CuepointServer", "CuepointFFmpeg", "CuepointTime", "CuepointRTMP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -114,6 +126,15 @@ let package = Package(
         .testTarget(name: "CuepointTimeTests", dependencies: ["CuepointTime"], swiftSettings: strictSettings),
         .testTarget(name: "CuepointHLSTests", dependencies: ["CuepointHLS", "CuepointJSON"], swiftSettings: strictSettings),
         .testTarget(name: "CuepointJSONTests", dependencies: ["CuepointJSON"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "CuepointRTMPTests",
+            dependencies: [
+                "CuepointRTMP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "CuepointFFmpegTests",
             dependencies: ["CuepointFFmpeg"],
@@ -144,7 +165,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CuepointTests",
-            dependencies: ["Cuepoint", "CuepointHLS", "CuepointFFmpeg", "CuepointJSON"],
+            dependencies: ["Cuepoint", "CuepointHLS", "CuepointFFmpeg", "CuepointJSON", "CuepointRTMP"],
             swiftSettings: strictSettings
         ),
     ]

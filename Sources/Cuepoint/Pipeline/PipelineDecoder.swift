@@ -29,7 +29,7 @@ struct PipelineDecoder {
     ]
     /// The keys of `input:`.
     static let inputKeys = [
-        "url", "format", "options", "start_date", "live", "listen", "timeout", "passphrase", "reconnect",
+        "url", "format", "options", "start_date", "live", "listen", "timeout", "passphrase", "reconnect", "rtmp_server",
     ]
     /// The keys of `output:`.
     static let outputKeys = ["directory", "container", "segment", "part", "live_window", "playlists"]

@@ -247,6 +247,7 @@ import Testing
             "output.segment": { ($0 as? String).flatMap(DurationText.parse) == spec.output.segmentDuration },
             "output.live_window": { $0 as? Int == spec.output.liveWindow },
             "input.listen": { $0 as? Bool == spec.input.listen },
+            "input.rtmp_server": { $0 as? String == spec.input.rtmpServer.rawValue },
             "markers.class": { $0 as? String == MarkersSpec.defaultClassName },
             "markers.align": { $0 as? Bool == MarkersSpec().align },
             "markers.carry": { value in
