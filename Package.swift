@@ -37,6 +37,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.0"),
+        // Tests only: the shared test support runs programs (ffprobe, ffmpeg, the CLI) through it.
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.4.0"),
     ],
     targets: [
         // FFmpeg's C libraries, found through pkg-config; the shim header turns the macros
@@ -123,8 +126,20 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // What the test targets share: the repository's root, temporary folders, running programs
+        // (on swift-subprocess), the ffmpeg FIFO feeder, a seeded generator.
+        .target(
+            name: "CuepointTestSupport",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Tests/CuepointTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "CuepointTimeTests", dependencies: ["CuepointTime"], swiftSettings: strictSettings),
-        .testTarget(name: "CuepointHLSTests", dependencies: ["CuepointHLS", "CuepointJSON"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "CuepointHLSTests", dependencies: ["CuepointHLS", "CuepointJSON", "CuepointTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "CuepointJSONTests", dependencies: ["CuepointJSON"], swiftSettings: strictSettings),
         .testTarget(
             name: "CuepointRTMPTests",
@@ -137,13 +152,13 @@ let package = Package(
         ),
         .testTarget(
             name: "CuepointFFmpegTests",
-            dependencies: ["CuepointFFmpeg"],
+            dependencies: ["CuepointFFmpeg", "CuepointTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "CuepointServerTests",
             dependencies: [
-                "CuepointServer", "Cuepoint", "CuepointHLS", "CuepointTime",
+                "CuepointServer", "Cuepoint", "CuepointHLS", "CuepointTime", "CuepointTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -155,7 +170,7 @@ let package = Package(
         .testTarget(
             name: "CuepointObjectStorageTests",
             dependencies: [
-                "CuepointObjectStorage",
+                "CuepointObjectStorage", "CuepointTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -165,7 +180,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CuepointTests",
-            dependencies: ["Cuepoint", "CuepointHLS", "CuepointFFmpeg", "CuepointJSON", "CuepointRTMP"],
+            dependencies: ["Cuepoint", "CuepointHLS", "CuepointFFmpeg", "CuepointJSON", "CuepointRTMP", "CuepointTestSupport"],
             swiftSettings: strictSettings
         ),
     ]

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointFFmpeg
 import CuepointTime
 import Foundation
@@ -206,15 +207,9 @@ import Testing
 
     /// `ffmpeg -af ebur128` on `path`: the summary's integrated loudness, in LUFS.
     static func ffmpegIntegratedLoudness(_ path: String) throws -> Double {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-        process.arguments = ["-nostdin", "-hide_banner", "-i", path, "-af", "ebur128", "-f", "null", "-"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = try Program.runBlocking(
+            "/usr/bin/ffmpeg", ["-nostdin", "-hide_banner", "-i", path, "-af", "ebur128", "-f", "null", "-"]
+        ).stderrText
         // The summary's "Integrated loudness:" block: "    I:         -20.5 LUFS".
         let summary = try #require(text.range(of: "Integrated loudness:"))
         let line = try #require(text[summary.upperBound...].split(separator: "\n").first { $0.contains("I:") })

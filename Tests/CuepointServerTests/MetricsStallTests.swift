@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointTime
 import Foundation
@@ -20,7 +21,7 @@ import Testing
         let fifo = folder.appendingPathComponent("input.ts")
         try #require(mkfifo(fifo.path, 0o600) == 0, "mkfifo: \(String(cString: strerror(errno)))")
         let media = try Data(
-            contentsOf: MarkerAPIRunnerTests.repositoryRoot.appendingPathComponent("SampleMedia/sample.ts"))
+            contentsOf: Repository.root.appendingPathComponent("SampleMedia/sample.ts"))
         let export = PrometheusExport()
         var options = RunOptions()
         options.metricsFactory = export.factory

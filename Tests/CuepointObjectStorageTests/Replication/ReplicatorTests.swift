@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointObjectStorage
 import Foundation
 import NIOConcurrencyHelpers
@@ -14,7 +15,7 @@ import Testing
         let prefix: String
 
         init(prefix: String) throws {
-            directory = try RepositoryPaths.temporaryDirectory("replication")
+            directory = try TemporaryDirectory.make(label: "replication")
             self.prefix = prefix
         }
 

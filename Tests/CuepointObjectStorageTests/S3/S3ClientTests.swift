@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointObjectStorage
 import Foundation
 import NIOCore
@@ -70,7 +71,7 @@ import Testing
     @Test(arguments: S3ClientTests.kinds)
     func largeFilesGoUpInParts(kind: S3ServerKind) async throws {
         let client = try await TestServers.shared.s3(kind).client()
-        let directory = try RepositoryPaths.temporaryDirectory("multipart")
+        let directory = try TemporaryDirectory.make(label: "multipart")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("replay.mp4").path
         var random = SeededRandom(seed: 5)

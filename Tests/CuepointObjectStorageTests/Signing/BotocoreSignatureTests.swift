@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointObjectStorage
 import Foundation
 import Testing
@@ -87,7 +88,7 @@ import Testing
         }
         let input = try JSONSerialization.data(withJSONObject: specs)
         let result = try ProcessRunner.run(
-            ["python3", RepositoryPaths.script("Tests/Support/sigv4_reference.py")], input: input)
+            ["python3", Repository.url("Tests/Support/sigv4_reference.py").path], input: input)
         try #require(result.status == 0, "sigv4_reference.py failed: \(result.standardError)")
         let theirs = try #require(
             try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String])

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Foundation
 import NIOConcurrencyHelpers
 
@@ -28,7 +29,7 @@ final class FaultProxy: @unchecked Sendable {
             return true
         }
         guard made else { throw ServerStartError(server: "fault_proxy.py", log: "pipe() failed") }
-        let arguments = ["python3", RepositoryPaths.script("Tests/Support/fault_proxy.py"), String(upstreamPort)]
+        let arguments = ["python3", Repository.url("Tests/Support/fault_proxy.py").path, String(upstreamPort)]
         let spawned = Result {
             try ProcessRunner.spawn(arguments) { actions in
                 posix_spawn_file_actions_adddup2(&actions, toProxy[0], 0)

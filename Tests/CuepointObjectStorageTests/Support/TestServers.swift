@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointObjectStorage
 import Foundation
 import NIOCore
@@ -56,7 +57,7 @@ struct S3Server: Sendable {
 
     /// Starts a server of `kind` in a new directory on a free port.
     static func start(_ kind: S3ServerKind, bucket: String = "shows") throws -> S3Server {
-        let directory = try RepositoryPaths.temporaryDirectory(kind == .seaweedFS ? "weed" : "rgw")
+        let directory = try TemporaryDirectory.make(label: kind == .seaweedFS ? "weed" : "rgw")
         let server = S3Server(kind: kind, port: try freePort(), bucket: bucket, directory: directory)
         try server.startProcess()
         return server
@@ -65,7 +66,7 @@ struct S3Server: Sendable {
     /// Starts (or restarts, on the same directory and ports) the server process.
     func startProcess() throws {
         let result = try ProcessRunner.run([
-            "bash", RepositoryPaths.script(kind.script), "start", directory.path, String(port), bucket,
+            "bash", Repository.url(kind.script).path, "start", directory.path, String(port), bucket,
             String(getpid()),
         ])
         guard result.status == 0, result.standardOutput.contains("ready") else {
@@ -75,7 +76,7 @@ struct S3Server: Sendable {
 
     /// Stops the server process (its data stays, for a restart).
     func stop() throws {
-        _ = try ProcessRunner.run(["bash", RepositoryPaths.script(kind.script), "stop", directory.path])
+        _ = try ProcessRunner.run(["bash", Repository.url(kind.script).path, "stop", directory.path])
     }
 }
 
@@ -88,12 +89,12 @@ struct OriginServer: Sendable {
     var origin: String { "http://127.0.0.1:\(port)" }
 
     static func start() throws -> OriginServer {
-        let directory = try RepositoryPaths.temporaryDirectory("origin")
+        let directory = try TemporaryDirectory.make(label: "origin")
         let server = OriginServer(port: try freePort(), directory: directory)
         var environment = ProcessInfo.processInfo.environment
         environment["ORIGIN_TEST_AUTHORIZATION"] = authorization
         let result = try ProcessRunner.run(
-            ["bash", RepositoryPaths.script("scripts/servers/nginx-dav.sh"), "start", directory.path, String(server.port),
+            ["bash", Repository.url("scripts/servers/nginx-dav.sh").path, "start", directory.path, String(server.port),
              String(getpid())], environment: environment)
         guard result.status == 0, result.standardOutput.contains("ready") else {
             throw ServerStartError(server: "nginx", log: result.standardError + result.standardOutput)
@@ -133,7 +134,7 @@ actor TestServers {
 /// A TCP port on 127.0.0.1 that is free now (`free_port` of `scripts/servers/lib.sh`: below the
 /// ephemeral range, so no outgoing connection takes it before the server binds it).
 func freePort() throws -> Int {
-    let result = try ProcessRunner.run(["bash", "-c", "source \(RepositoryPaths.script("scripts/servers/lib.sh")) && free_port"])
+    let result = try ProcessRunner.run(["bash", "-c", "source \(Repository.url("scripts/servers/lib.sh").path) && free_port"])
     guard result.status == 0, let port = Int(result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) else {
         throw ServerStartError(server: "python3 (free port)", log: result.standardError)
     }

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import CuepointTime
@@ -16,7 +17,7 @@ extension Integration {
 
         @Test("two SampleMedia pipelines in one group both write valid recordings")
         func twoPipelines() async throws {
-            try await withTemporaryDirectory(label: "group") { directory in
+            try await TemporaryDirectory.with(label: "group") { directory in
                 let specs = [
                     Self.spec("a", input: SampleInput.mp4.path, directory: directory, container: .ts),
                     Self.spec("b", input: SampleInput.ts.path, directory: directory, container: .fmp4),
@@ -37,7 +38,7 @@ extension Integration {
 
         @Test("a failing pipeline is reported while the other completes")
         func oneFails() async throws {
-            try await withTemporaryDirectory(label: "group-fail") { directory in
+            try await TemporaryDirectory.with(label: "group-fail") { directory in
                 let good = Self.spec("good", input: SampleInput.mp4.path, directory: directory, container: .ts)
                 let bad = Self.spec(
                     "bad", input: directory.appendingPathComponent("missing.mp4").path, directory: directory, container: .ts)
@@ -61,7 +62,7 @@ extension Integration {
             // The defect this guards against (a SIGILL in `PipelineGroup.run` as the first show
             // ended, exit 132, recordings left without final playlists) was a miscompile at -O: run
             // it against the release binary too, `CUEPOINT_CLI=.build-release/release/cuepoint`.
-            try await withTemporaryDirectory(label: "group-udp") { folder in
+            try await TemporaryDirectory.with(label: "group-udp") { folder in
                 let names = (1...5).map { "show\($0)" }
                 let job = try await offThePool { try Self.recordFiveUDPShows(names, in: folder) }
                 #expect(job.process.terminationReason == .exit, "\(job.printed)")
@@ -134,7 +135,7 @@ extension Integration {
 
         @Test("`cuepoint run A.yaml B.yaml`: one summary each; a bad pipeline fails the command, not the other")
         func commandLine() async throws {
-            try await withTemporaryDirectory(label: "cli-group") { directory in
+            try await TemporaryDirectory.with(label: "cli-group") { directory in
                 func write(_ name: String, input: String) throws -> String {
                     let path = directory.appendingPathComponent("\(name).yaml").path
                     let text = """

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import CuepointTime
@@ -11,7 +12,7 @@ extension Integration {
     struct RecordingChecksCatchDamage {
         @Test("verifyRecording catches a missing segment, an imprecise EXTINF and segments out of order")
         func catchesDamage() async throws {
-            try await withTemporaryDirectory(label: "checks") { directory in
+            try await TemporaryDirectory.with(label: "checks") { directory in
                 _ = try await LibraryRun.run(LibraryRun.spec(input: SampleInput.mp4.path, container: .ts), into: directory)
                 try verifyRecording(directory: directory, container: .ts)
                 let folder = directory.appendingPathComponent("source")

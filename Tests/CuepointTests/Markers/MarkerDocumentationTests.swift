@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointHLS
 import CuepointTime
 import Foundation
@@ -12,7 +13,7 @@ import Testing
 
     static func documentation() throws -> String {
         try String(
-            contentsOf: PipelineTestSupport.repositoryRoot.appendingPathComponent("docs/markers.md"), encoding: .utf8)
+            contentsOf: Repository.root.appendingPathComponent("docs/markers.md"), encoding: .utf8)
     }
 
     /// Every `jsonl` block parses without problems, unless a `text` block follows it: then its

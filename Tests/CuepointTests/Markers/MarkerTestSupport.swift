@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointJSON
 import CuepointHLS
 import CuepointTime
@@ -51,7 +52,7 @@ enum MarkerTestSupport {
 
     /// `SampleMedia/products.jsonl`.
     static var productsPath: String {
-        PipelineTestSupport.repositoryRoot.appendingPathComponent("SampleMedia/products.jsonl").path
+        Repository.root.appendingPathComponent("SampleMedia/products.jsonl").path
     }
 
     /// A fresh temporary directory, removed by the caller.

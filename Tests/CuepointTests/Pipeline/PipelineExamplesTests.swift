@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointTime
 import Foundation
 import Testing
@@ -125,16 +126,8 @@ import Testing
 
     /// Runs `python3` with `arguments`; nil when it cannot be started.
     static func python(_ arguments: [String]) -> (status: Int32, output: String)? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do { try process.run() } catch { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        guard let output = try? Program.runBlocking("python3", arguments) else { return nil }
+        return (output.status, output.stdoutText + String(decoding: output.stderr, as: UTF8.self))
     }
 
     static let hasSchemaValidator = python(["-c", "import yaml, jsonschema"])?.status == 0
@@ -181,7 +174,7 @@ import Testing
     }
 
     static func documentation() throws -> String {
-        try String(contentsOf: Support.repositoryRoot.appendingPathComponent("docs/pipeline.md"), encoding: .utf8)
+        try String(contentsOf: Repository.root.appendingPathComponent("docs/pipeline.md"), encoding: .utf8)
     }
 
     /// Every YAML or JSON block that is a whole pipeline (`version`, `name` and `input` at the top)

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import Foundation
@@ -101,7 +102,7 @@ extension Integration.ProductMarkers {
         func openMarkerSurvivesACrash() async throws {
             // Before the fix: after the restart GET /v1/markers did not list it, the close
             // answered 404 and a re-add 409: the product stayed open in the recording forever.
-            try await withTemporaryDirectory(label: "resume-open-marker") { folder in
+            try await TemporaryDirectory.with(label: "resume-open-marker") { folder in
                 let output = folder.appendingPathComponent("out")
                 let run = try await offThePool {
                     try Self.crashAndResume(
@@ -144,7 +145,7 @@ extension Integration.ProductMarkers {
             .enabled(if: FFprobe.isInstalled, "needs ffprobe"), .timeLimit(.minutes(3)))
         func unpublishedMarkerIsPlacedAfterACrash() async throws {
             // Before the fix: it stayed in markers.jsonl only, although its start (1 s) lies inside the recording.
-            try await withTemporaryDirectory(label: "resume-unpublished-marker") { folder in
+            try await TemporaryDirectory.with(label: "resume-unpublished-marker") { folder in
                 let output = folder.appendingPathComponent("out")
                 let run = try await offThePool {
                     try Self.crashAndResume(
@@ -180,7 +181,7 @@ extension Integration.ProductMarkers {
         func acceptedMarkerIsPublishedWhenTheDiskFills() async throws {
             // Before the fix: it was in markers.jsonl but not in index.m3u8: its date range waited
             // for a segment that the full disk kept from closing.
-            try await withTemporaryDirectory(label: "full-disk-marker") { folder in
+            try await TemporaryDirectory.with(label: "full-disk-marker") { folder in
                 let mountPoint = Self.mountPoint
                 try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
                 #expect(FullDiskTests.run("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mountPoint]) == 0)

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import Foundation
@@ -15,7 +16,7 @@ extension Integration {
             .enabled(if: RTMPPublishers.hasRTMP2Sink, "needs GStreamer's rtmp2sink (gstreamer1.0-plugins-bad)"),
             .timeLimit(.minutes(3)))
         func twoPipelinesOnePort() async throws {
-            try await withTemporaryDirectory(label: "rtmp-pipelines") { folder in
+            try await TemporaryDirectory.with(label: "rtmp-pipelines") { folder in
                 let port = LiveIngest.freePort()
                 func write(_ name: String, key: String) throws -> String {
                     let path = folder.appendingPathComponent("\(name).yaml").path

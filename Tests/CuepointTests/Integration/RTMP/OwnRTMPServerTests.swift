@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointFFmpeg
 import CuepointRTMP
@@ -34,7 +35,7 @@ extension Integration {
             .enabled(if: RTMPPublishers.hasRTMP2Sink, "needs GStreamer's rtmp2sink (gstreamer1.0-plugins-bad)"),
             .timeLimit(.minutes(3)))
         func threePublishers() async throws {
-            try await withTemporaryDirectory(label: "rtmp-three") { folder in
+            try await TemporaryDirectory.with(label: "rtmp-three") { folder in
                 let router = DemuxingRouter(keys: ["show-a", "show-b", "show-c"])
                 let (server, port) = try await Self.start(router)
                 let sample = SampleInput.mp4.path
@@ -87,7 +88,7 @@ extension Integration {
             .enabled(if: RTMPPublishers.hasRTMP2Sink, "needs GStreamer's rtmp2sink (gstreamer1.0-plugins-bad)"),
             .timeLimit(.minutes(3)), arguments: [1, 2_147_483_647])
         func chunkSizes(chunkSize: Int) async throws {
-            try await withTemporaryDirectory(label: "rtmp-chunk-\(chunkSize)") { folder in
+            try await TemporaryDirectory.with(label: "rtmp-chunk-\(chunkSize)") { folder in
                 let router = DemuxingRouter(keys: ["chunky"])
                 let (server, port) = try await Self.start(router)
                 let clip = try RTMPPublishers.makeTestClip(in: folder, seconds: 3)
@@ -110,7 +111,7 @@ extension Integration {
             "a wrong key and a second publisher for a live key: the ffmpeg publisher fails with the server's error status",
             .enabled(if: RTMPPublishers.canPublish, "needs ffmpeg and ffprobe"), .timeLimit(.minutes(2)))
         func refusedPublishers() async throws {
-            try await withTemporaryDirectory(label: "rtmp-refused") { folder in
+            try await TemporaryDirectory.with(label: "rtmp-refused") { folder in
                 let router = DemuxingRouter(keys: ["live-key"])
                 let (server, port) = try await Self.start(router)
                 let base = "rtmp://127.0.0.1:\(port)/live/"
@@ -139,7 +140,7 @@ extension Integration {
             "a client that plays instead of publishing is refused with NetStream.Play.Failed",
             .enabled(if: RTMPPublishers.canPublish, "needs ffmpeg and ffprobe"), .timeLimit(.minutes(1)))
         func player() async throws {
-            try await withTemporaryDirectory(label: "rtmp-play") { folder in
+            try await TemporaryDirectory.with(label: "rtmp-play") { folder in
                 let router = DemuxingRouter(keys: ["live-key"])
                 let (server, port) = try await Self.start(router)
                 let player = try await Self.offThePool {
@@ -157,7 +158,7 @@ extension Integration {
             "a publisher that drops: the session ends as the publisher left, and everything before the drop is demuxed",
             .enabled(if: RTMPPublishers.canPublish, "needs ffmpeg and ffprobe"), .timeLimit(.minutes(1)))
         func publisherDrops() async throws {
-            try await withTemporaryDirectory(label: "rtmp-drop") { folder in
+            try await TemporaryDirectory.with(label: "rtmp-drop") { folder in
                 let router = DemuxingRouter(keys: ["drop"])
                 let (server, port) = try await Self.start(router)
                 let sessions = try await Self.offThePool {

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointFFmpeg
 import CuepointRTMP

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import Foundation
@@ -8,7 +9,7 @@ extension Integration.Replay {
         /// A pipeline with markers and `replay:` through `cuepoint run`; the package appears beside the recording.
         @Test("cuepoint run with replay: exports the package when the input ends")
         func pipelineReplaySection() throws {
-            let directory = try TestPaths.temporaryDirectory(label: "replay-run")
+            let directory = try TemporaryDirectory.make(label: "replay-run")
             defer { try? FileManager.default.removeItem(at: directory) }
             let pipeline = directory.appendingPathComponent("show.yaml")
             try """
@@ -23,7 +24,7 @@ extension Integration.Replay {
               segment: 4s
             markers:
               from:
-                - file: \(TestPaths.sampleMedia("products.jsonl").path)
+                - file: \(Repository.sampleMedia("products.jsonl").path)
             replay:
               chapters: full
               thumbnail_width: 160
@@ -57,7 +58,7 @@ extension Integration.Replay {
 
         @Test("cuepoint replay: one-line errors with exit 1 or 2")
         func errors() async throws {
-            try await withTemporaryDirectory(label: "replay-cli") { directory in
+            try await TemporaryDirectory.with(label: "replay-cli") { directory in
                 let missing = try CuepointCLI.run(["replay", directory.appendingPathComponent("nope").path, "-o", directory.appendingPathComponent("x").path])
                 #expect(missing.status == 1)
                 #expect(missing.errorLines.count == 1 && missing.errorLines[0].contains("no such recording directory"), "\(missing)")
@@ -88,7 +89,7 @@ extension Integration.Replay {
             "the player of a CLI-made fMP4 replay in Chromium: chapters, products, a card, a click that seeks",
             .enabled(if: Integration.Replay.Player.canRun, "needs chromium, chromium-driver (apt) and selenium (pip); scripts/setup.sh --test installs them"))
         func playerInChromium() async throws {
-            try await withTemporaryDirectory(label: "replay-page") { directory in
+            try await TemporaryDirectory.with(label: "replay-page") { directory in
                 let recording = try await recordWithMarkers(directory, container: .fmp4)
                 let output = directory.appendingPathComponent("pkg")
                 let python = try #require(Integration.Replay.Player.python)

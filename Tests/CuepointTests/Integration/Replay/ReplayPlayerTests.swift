@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import Foundation
@@ -21,24 +22,24 @@ extension Integration.Replay {
         /// The python3 on PATH, which has Selenium (`python3 -m pip install selenium`; Debian's own
         /// /usr/bin/python3 is kept for GStreamer's bindings).
         static var python: String? { ExternalProgram.which("python3") }
-        static var script: String { TestPaths.repositoryRoot.appendingPathComponent("Tests/Support/player_check.py").path }
+        static var script: String { Repository.root.appendingPathComponent("Tests/Support/player_check.py").path }
         static func artifacts(_ name: String) -> String {
-            TestPaths.repositoryRoot.appendingPathComponent(".build/test-artifacts/player/\(name)").path
+            Repository.root.appendingPathComponent(".build/test-artifacts/player/\(name)").path
         }
 
         @Test(
             "replay: the card of the product on screen, none in a gap, the chapters menu, storyboard thumbnails, captions, keyboard, phone width",
             .enabled(if: Player.canRun, "needs chromium, chromium-driver (apt) and selenium (pip); scripts/setup.sh --test installs them"), .timeLimit(.minutes(4)))
         func replay() async throws {
-            try await withTemporaryDirectory(label: "player") { directory in
+            try await TemporaryDirectory.with(label: "player") { directory in
                 let recording = try await recordWithMarkers(directory, container: .ts)
                 let output = directory.appendingPathComponent("replay")
                 var options = ReplayOptions()
                 options.clips = .none
                 options.storyboard?.intervalMilliseconds = 5000
                 options.captions = [
-                    CaptionSource(path: TestPaths.sampleMedia("captions.en.vtt").path, language: "en"),
-                    CaptionSource(path: TestPaths.sampleMedia("captions.fr.srt").path, language: "fr"),
+                    CaptionSource(path: Repository.sampleMedia("captions.en.vtt").path, language: "en"),
+                    CaptionSource(path: Repository.sampleMedia("captions.fr.srt").path, language: "fr"),
                 ]
                 _ = try await exportReplay(recording, to: output, options: options)
                 let python = try #require(Self.python)
@@ -115,23 +116,10 @@ extension Integration.Replay {
             "live: the page follows the live playlist and shows the product pinned through the marker API",
             .enabled(if: Player.canRun && ExternalProgram.which("ffmpeg") != nil, "needs ffmpeg, chromium, chromium-driver (apt) and selenium (pip); scripts/setup.sh --test installs them"), .timeLimit(.minutes(3)))
         func live() async throws {
-            try await withTemporaryDirectory(label: "player-live") { folder in
+            try await TemporaryDirectory.with(label: "player-live") { folder in
                 let fifo = folder.appendingPathComponent("input.ts")
-                try #require(mkfifo(fifo.path, 0o600) == 0, "mkfifo: \(String(cString: strerror(errno)))")
-                let feeder = Process()
-                feeder.executableURL = URL(fileURLWithPath: try #require(ExternalProgram.which("ffmpeg")))
-                feeder.arguments = [
-                    "-hide_banner", "-loglevel", "error", "-nostdin", "-re", "-stream_loop", "2", "-i", SampleInput.ts.path,
-                    "-c", "copy", "-f", "mpegts", "-y", fifo.path,
-                ]
-                feeder.standardInput = FileHandle.nullDevice
-                feeder.standardOutput = FileHandle.nullDevice
-                feeder.standardError = FileHandle.nullDevice
-                try feeder.run()
-                defer {
-                    if feeder.isRunning { feeder.terminate() }
-                    feeder.waitUntilExit()
-                }
+                let feeder = try FFmpegFeeder.start(media: URL(fileURLWithPath: SampleInput.ts.path), fifo: fifo, loops: 2)
+                defer { feeder.stop() }
                 let tokenVariable = "CUEPOINT_TEST_PLAYER_TOKEN"
                 let token = "pin-\(UUID().uuidString)"
                 let stdoutURL = folder.appendingPathComponent("stdout")
@@ -170,7 +158,7 @@ extension Integration.Replay {
                 defer { pageServer.stop() }
                 let marker = #"{"id":"pin-1","product":"SKU-PIN","title":"Pinned Skillet 28 cm","url":"https://shop.example/p/skillet","price":49.5,"currency":"EUR"}"#
                 // The servers are processes of their own: waiting here blocks nothing they need.
-                let check = try ExternalProgram.run(
+                let check = try await Program.run(
                     "/usr/bin/env",
                     [
                         "\(tokenVariable)=\(token)", try #require(Self.python), Self.script, "live", "http://127.0.0.1:\(pageServer.port)/index.html?live=\(api)/master.m3u8",

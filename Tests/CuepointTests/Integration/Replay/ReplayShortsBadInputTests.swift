@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import Foundation
@@ -19,7 +20,7 @@ extension Integration.Replay {
 
         @Test("a source smaller than the short, with upscaling refused: no shorts, a note, the rest of the package")
         func upscalingRefused() async throws {
-            try await withTemporaryDirectory(label: "shorts-upscale") { directory in
+            try await TemporaryDirectory.with(label: "shorts-upscale") { directory in
                 let recording = try await recordWithMarkers(directory, container: .fmp4)
                 var options = ReplayOptions()
                 options.shorts = ShortOptions()
@@ -36,7 +37,7 @@ extension Integration.Replay {
 
         @Test("an audio-only show: no shorts, no posters, no storyboard, each noted")
         func audioOnly() async throws {
-            try await withTemporaryDirectory(label: "shorts-audio") { directory in
+            try await TemporaryDirectory.with(label: "shorts-audio") { directory in
                 let recording = try await recordWithMarkers(directory, container: .ts, input: .audioOnly)
                 var options = ReplayOptions()
                 options.shorts = Self.tiny
@@ -53,7 +54,7 @@ extension Integration.Replay {
 
         @Test("a title too long for the short is cut to two lines with an ellipsis")
         func longTitle() async throws {
-            try await withTemporaryDirectory(label: "shorts-title") { directory in
+            try await TemporaryDirectory.with(label: "shorts-title") { directory in
                 let markers = directory.appendingPathComponent("long.jsonl")
                 let title = String(repeating: "Handmade carbon-steel wok with a wooden handle, ", count: 4).prefix(200)
                 try #"{"id":"p-long","title":"\#(title)","url":"https://shop.example/p/wok","price":59,"currency":"USD","start":4,"duration":3}"#
@@ -78,7 +79,7 @@ extension Integration.Replay {
 
         @Test("a missing font: a one-line error naming the file and the Debian package; nothing is written")
         func missingFont() async throws {
-            try await withTemporaryDirectory(label: "shorts-font") { directory in
+            try await TemporaryDirectory.with(label: "shorts-font") { directory in
                 let recording = try await recordWithMarkers(directory, container: .ts)
                 let output = directory.appendingPathComponent("replay")
                 let run = try await offThePool {
@@ -97,7 +98,7 @@ extension Integration.Replay {
 
         @Test("caption files with bad timings or encodings: each problem noted by line, the good cues kept")
         func badCaptionFiles() async throws {
-            try await withTemporaryDirectory(label: "captions-bad") { directory in
+            try await TemporaryDirectory.with(label: "captions-bad") { directory in
                 let recording = try await recordWithMarkers(directory, container: .ts)
                 let bad = directory.appendingPathComponent("bad.srt")
                 var bytes = Array(

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import CuepointTime
@@ -29,8 +30,8 @@ extension Integration.Replay {
             options.reel = reel
             options.storyboard?.intervalMilliseconds = 5000
             options.captions = [
-                CaptionSource(path: TestPaths.sampleMedia("captions.en.vtt").path, language: "en"),
-                CaptionSource(path: TestPaths.sampleMedia("captions.fr.srt").path, language: "fr"),
+                CaptionSource(path: Repository.sampleMedia("captions.en.vtt").path, language: "en"),
+                CaptionSource(path: Repository.sampleMedia("captions.fr.srt").path, language: "fr"),
             ]
             return options
         }
@@ -44,7 +45,7 @@ extension Integration.Replay {
             "shorts, reel, posters, storyboard, products track and subtitle renditions of one export",
             .enabled(if: FFprobe.isInstalled, "needs ffprobe and ffmpeg (apt install ffmpeg)"), .timeLimit(.minutes(5)))
         func wholeExport() async throws {
-            try await withTemporaryDirectory(label: "replay-shorts") { directory in
+            try await TemporaryDirectory.with(label: "replay-shorts") { directory in
                 let recording = try await recordWithMarkers(directory, container: .ts)
                 let output = directory.appendingPathComponent("replay")
                 let result = try await exportReplay(recording, to: output, options: Self.options)
@@ -189,7 +190,7 @@ extension Integration.Replay {
                 let python = try #require(ExternalProgram.which("python3"))
                 let read = try ExternalProgram.run(
                     python,
-                    [TestPaths.repositoryRoot.appendingPathComponent("Tests/Support/read_subtitles.py").path,
+                    [Repository.root.appendingPathComponent("Tests/Support/read_subtitles.py").path,
                      output.appendingPathComponent("master.m3u8").path])
                 try #require(read.status == 0, "read_subtitles.py: \(read.stderrText)")
                 let object = try #require(try JSONSerialization.jsonObject(with: read.stdout) as? [String: Any])
@@ -217,7 +218,7 @@ extension Integration.Replay {
             defer { server.stop() }
             let played = try ExternalProgram.run(
                 "/usr/bin/python3",
-                [TestPaths.repositoryRoot.appendingPathComponent("Tests/Support/gst_subtitles.py").path,
+                [Repository.root.appendingPathComponent("Tests/Support/gst_subtitles.py").path,
                  "http://127.0.0.1:\(server.port)/master.m3u8", "--language", "en"])
             let report = try #require(try JSONSerialization.jsonObject(with: played.stdout) as? [String: Any], "\(played.stderrText)")
             #expect(report["ok"] as? Bool == true, "\(report)")
