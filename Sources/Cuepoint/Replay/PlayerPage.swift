@@ -1,3 +1,9 @@
+// One file on purpose (it is longer than most): it is one web page, its HTML, CSS and script
+// as the Swift string templates that render it. The script refers to the markup's ids and the
+// CSS to its classes on every line; split across files, the three would drift apart unseen.
+// `Tests/Support/player_check.py` drives the page in Chromium and relies on the contract
+// listed below.
+
 /// The shoppable player of a replay package (`index.html`): one self-contained HTML5 file that
 /// plays the replay and shows the product on screen.
 ///

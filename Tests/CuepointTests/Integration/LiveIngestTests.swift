@@ -25,16 +25,16 @@ extension Integration {
                 }
                 let (job, player, wrong, second) = try seen.get()
                 let output = folder.appendingPathComponent("out")
-                #expect(job.process.terminationStatus == 0, "\(job.printed)")
+                #expect(job.process.exitStatus == 0, "\(job.printed)")
                 #expect(!job.printed.contains(Self.key), "the stream key is never printed:\n\(job.printed)")
 
                 // A wrong key: refused (the publisher fails), named in a warning, and the job kept waiting.
-                #expect(wrong.process.terminationStatus != 0, "the wrong-key publisher was refused:\n\(wrong.printed)")
+                #expect(wrong.process.exitStatus != 0, "the wrong-key publisher was refused:\n\(wrong.printed)")
                 #expect(
                     job.stderr.contains("refused an RTMP publisher with the wrong stream key \"wrong-key\""), "\(job.printed)")
                 // A second publisher while one is live: the OS refuses the connection (FFmpeg's listener
                 // accepts one connection and closes its listening socket).
-                #expect(second.process.terminationStatus != 0)
+                #expect(second.process.exitStatus != 0)
                 #expect(second.stderr.contains("Connection refused"), "\(second.printed)")
 
                 // The player: the live playlist reloaded, MEDIA-SEQUENCE never going back, every
@@ -146,13 +146,13 @@ extension Integration {
                             player.stop()
                             try LiveIngest.expectPlayableSegments(player.segments, folder: folder)
                             #expect(player.segments.count >= 2, "segments seen over HTTP: \(player.segments.keys.sorted())")
-                            #expect(wrong.process.terminationStatus != 0, "a wrong passphrase is refused:\n\(wrong.printed)")
+                            #expect(wrong.process.exitStatus != 0, "a wrong passphrase is refused:\n\(wrong.printed)")
                             #expect(!job.printed.contains(passphrase))
                             return job
                         })
                     }.start()
                 }
-                #expect(job.process.terminationStatus == 0, "\(job.printed)")
+                #expect(job.process.exitStatus == 0, "\(job.printed)")
                 #expect(job.stderr.contains("no source within 1s; the recording is finalised"), "\(job.printed)")
                 let output = folder.appendingPathComponent("out")
                 let recording = try verifyRecording(directory: output, container: .ts, segmentMilliseconds: 1_000)
@@ -192,7 +192,7 @@ extension Integration {
                         })
                     }.start()
                 }
-                #expect(job.process.terminationStatus == 0, "\(job.printed)")
+                #expect(job.process.exitStatus == 0, "\(job.printed)")
                 #expect(job.stderr.contains("a source reconnected"), "\(job.printed)")
                 #expect(job.stderr.contains("no source within 4s; the recording is finalised"), "\(job.printed)")
                 let output = folder.appendingPathComponent("out")
@@ -248,7 +248,7 @@ extension Integration {
                         })
                     }.start()
                 }
-                #expect(job.process.terminationStatus == 0, "\(job.printed)")
+                #expect(job.process.exitStatus == 0, "\(job.printed)")
                 #expect(
                     job.stderr.components(separatedBy: "failed before its media started").count >= 3,
                     "garbage and the silent connection were reported:\n\(job.printed)")
@@ -274,7 +274,7 @@ extension Integration {
                     Thread { continuation.resume(returning: job.wait(20)) }.start()
                 }
                 #expect(ended)
-                #expect(job.process.terminationStatus == 0, "\(job.printed)")
+                #expect(job.process.exitStatus == 0, "\(job.printed)")
                 #expect(job.stdout.contains("stopped before any input arrived"), "\(job.printed)")
             }
         }

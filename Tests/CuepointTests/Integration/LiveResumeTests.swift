@@ -21,7 +21,7 @@ extension Integration {
             try await TemporaryDirectory.with(label: "live-resume") { folder in
                 let run = try await offThePool { try Self.crashAndResume(folder) }
                 let output = folder.appendingPathComponent("out")
-                #expect(run.second.process.terminationStatus == 0, "\(run.second.printed)")
+                #expect(run.second.process.exitStatus == 0, "\(run.second.printed)")
                 #expect(
                     run.second.stderr.contains(
                         "resuming the unfinished recording in \(output.path) (recording.json) after media sequence number"
@@ -333,7 +333,7 @@ extension Integration.LiveResumeTests {
         try await TemporaryDirectory.with(label: "resume-replay") { folder in
             let output = folder.appendingPathComponent("out")
             let (second, before) = try await offThePool { try Self.killAndResumeFromAPipe(output, folder: folder) }
-            #expect(second.process.terminationStatus == 0, "\(second.printed)")
+            #expect(second.process.exitStatus == 0, "\(second.printed)")
             let index = try MediaPlaylist(
                 parsing: String(contentsOf: output.appendingPathComponent("source/index.m3u8"), encoding: .utf8))
             #expect(index.endList && before == 5 && index.segments.count > before, "\(index.segments.map(\.uri))")

@@ -342,7 +342,7 @@ extension Integration {
 
                 // SIGINT: exit 0; the final playlists on disk have no parts, no hints, and ENDLIST.
                 try #require(seen.exitedAfterInterrupt, "the job did not end within 30 s of SIGINT:\n\(job.printed)")
-                #expect(server.terminationStatus == 0, "\(job.printed)")
+                #expect(server.exitStatus == 0, "\(job.printed)")
                 let rendition = output.appendingPathComponent("source")
                 let finalText = try String(contentsOf: rendition.appendingPathComponent("index.m3u8"), encoding: .utf8)
                 let final = try MediaPlaylist(parsing: finalText)

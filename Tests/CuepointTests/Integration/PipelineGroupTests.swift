@@ -66,7 +66,7 @@ extension Integration {
                 let names = (1...5).map { "show\($0)" }
                 let job = try await offThePool { try Self.recordFiveUDPShows(names, in: folder) }
                 #expect(job.process.terminationReason == .exit, "\(job.printed)")
-                #expect(job.process.terminationStatus == 0, "\(job.printed)")
+                #expect(job.process.exitStatus == 0, "\(job.printed)")
                 for name in names {
                     #expect(job.stdout.contains("(pipeline \"\(name)\"):"), "\(name): a summary\n\(job.printed)")
                     let recording = folder.appendingPathComponent("out/\(name)")

@@ -121,7 +121,7 @@ extension Integration.ProductMarkers {
                         })
                 }
                 let printed = run.second?.printed ?? ""
-                #expect(run.second?.process.terminationStatus == 0, "\(printed)")
+                #expect(run.second?.process.exitStatus == 0, "\(printed)")
                 #expect(run.statuses["add"] == 201, "\(run.answers)")
                 #expect(run.tagsBeforeKill["open-1"] == [nil], "published open before the crash")
                 #expect(run.statuses["list"] == 200 && run.answers["list"]?.contains("\"open-1\"") == true, "\(run.answers)")
@@ -157,7 +157,7 @@ extension Integration.ProductMarkers {
                         afterResume: { _, _ in })
                 }
                 let printed = run.second?.printed ?? ""
-                #expect(run.second?.process.terminationStatus == 0, "\(printed)")
+                #expect(run.second?.process.exitStatus == 0, "\(printed)")
                 #expect(run.statuses["add"] == 201, "\(run.answers)")
                 #expect(run.tagsBeforeKill["late-1"] == [], "not published before the crash")
                 #expect(
@@ -189,7 +189,7 @@ extension Integration.ProductMarkers {
                 let output = URL(fileURLWithPath: mountPoint).appendingPathComponent("recording")
                 let (job, added) = try await offThePool { try Self.fillTheDisk(under: output, folder: folder) }
                 #expect(added.status == 201, "\(added)")
-                #expect(job.process.terminationStatus == 1, "\(job.printed)")
+                #expect(job.process.exitStatus == 1, "\(job.printed)")
                 #expect(job.stderr.contains("No space left on device"), "\(job.printed)")
                 let index = try MediaPlaylist(
                     parsing: String(contentsOf: output.appendingPathComponent("source/index.m3u8"), encoding: .utf8))

@@ -204,7 +204,7 @@ extension Integration.ProductMarkers {
 
                 // SIGINT: the open segment is closed, the command exits 0, the server stops.
                 try #require(seen.exitedAfterInterrupt, "the job did not end within 30 s of SIGINT:\n\(printed())")
-                #expect(server.terminationStatus == 0, "\(printed())")
+                #expect(server.exitStatus == 0, "\(printed())")
                 #expect(printed().contains("master playlist: "), "\(printed())")
                 #expect(seen.healthAfterExit == nil, "the server stopped with the job")
                 let errors = printed().split(separator: "\n").filter {

@@ -54,18 +54,18 @@ extension Integration {
                     let wrong = try RTMPPublishers.ffmpeg(clip, to: base + "key-third", folder: folder, label: "wrong")
                     let again = try RTMPPublishers.ffmpeg(clip, to: base + "key-first", folder: folder, label: "again")
                     for publisher in [wrong, again, a, b] { #expect(publisher.wait(60), "\(publisher.printed)") }
-                    #expect(a.process.terminationStatus == 0, "\(a.printed)")
-                    #expect(b.process.terminationStatus == 0, "\(b.printed)")
+                    #expect(a.process.exitStatus == 0, "\(a.printed)")
+                    #expect(b.process.exitStatus == 0, "\(b.printed)")
                     #expect(job.wait(60), "\(job.printed)")
                     return (job, wrong, again)
                 }
-                #expect(job.process.terminationStatus == 0, "\(job.printed)")
+                #expect(job.process.exitStatus == 0, "\(job.printed)")
                 #expect(!job.printed.contains("key-first") && !job.printed.contains("key-second"), "keys are never printed")
-                #expect(wrong.process.terminationStatus != 0)
+                #expect(wrong.process.exitStatus != 0)
                 #expect(wrong.stderr.contains("Server error: the stream key is not the one this recording waits for"), "\(wrong.printed)")
                 #expect(job.stderr.contains("refused an RTMP publisher from 127.0.0.1:"), "\(job.printed)")
                 #expect(job.stderr.contains("for \"live/key-third\" (the stream key is not the one"), "\(job.printed)")
-                #expect(again.process.terminationStatus != 0)
+                #expect(again.process.exitStatus != 0)
                 #expect(again.stderr.contains("Server error: the stream key is already being published"), "\(again.printed)")
                 #expect(job.stderr.contains("for \"live/***\" (the stream key is already being published"), "\(job.printed)")
 

@@ -47,7 +47,7 @@ extension Integration {
                     let c = try RTMPPublishers.gstreamer(sample, to: base + "show-c", folder: folder, label: "c")
                     for job in [a, b, c] {
                         #expect(job.wait(60), "\(job.stderr)")
-                        #expect(job.process.terminationStatus == 0, "\(job.stderr)")
+                        #expect(job.process.exitStatus == 0, "\(job.stderr)")
                     }
                     return router.finished(within: 30)
                 }
@@ -96,7 +96,7 @@ extension Integration {
                     let job = try RTMPPublishers.gstreamer(
                         clip, to: "rtmp://127.0.0.1:\(port)/live/chunky", chunkSize: chunkSize, folder: folder, label: "gst")
                     #expect(job.wait(90), "\(job.stderr)")
-                    #expect(job.process.terminationStatus == 0, "\(job.stderr)")
+                    #expect(job.process.exitStatus == 0, "\(job.stderr)")
                     return router.finished(within: 30)
                 }
                 await server.stop()
@@ -128,9 +128,9 @@ extension Integration {
                 }
                 _ = router.finished(within: 30)
                 await server.stop()
-                #expect(wrong.process.terminationStatus != 0)
+                #expect(wrong.process.exitStatus != 0)
                 #expect(wrong.stderr.contains("Server error: no show has the stream key nope"), "\(wrong.printed)")
-                #expect(second.process.terminationStatus != 0)
+                #expect(second.process.exitStatus != 0)
                 #expect(second.stderr.contains("Server error: the stream key is already being published"), "\(second.printed)")
                 #expect(first.stderr.isEmpty || !first.stderr.contains("Server error"), "\(first.printed)")
             }
@@ -149,7 +149,7 @@ extension Integration {
                     return job
                 }
                 await server.stop()
-                #expect(player.process.terminationStatus != 0)
+                #expect(player.process.exitStatus != 0)
                 #expect(player.stderr.contains("Server error: this RTMP server takes publishers only"), "\(player.printed)")
             }
         }
