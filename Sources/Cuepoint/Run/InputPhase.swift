@@ -5,7 +5,7 @@
 ///
 /// A recorded input (a file) goes from `starting` straight to `live`.
 public enum InputPhase: String, Sendable, Equatable {
-    /// The run has not opened its input yet (checks, resume).
+    /// The run has not opened its input yet (checks, resume), or has not been started.
     case starting
     /// A live input waits for its first source (a publisher, a caller, the first datagram).
     case waitingForSource
@@ -15,6 +15,6 @@ public enum InputPhase: String, Sendable, Equatable {
     case reconnectWait
     /// The input is over: the open segment closes, final playlists and the replay are written.
     case finalising
-    /// The run has returned (or was never started).
+    /// The run has returned.
     case ended
 }

@@ -22,7 +22,7 @@ public final class PipelineRunner: Sendable {
     /// How the last run as a service ended (``outcome``).
     let lastOutcome = Mutex<Result<RunSummary, CuepointError>?>(nil)
     /// Where the run is with its input (``phase``).
-    let currentPhase = Mutex<InputPhase>(.ended)
+    let currentPhase = Mutex<InputPhase>(.starting)
     /// Says once per run when a live input is processed too slowly (transcoding that cannot keep up).
     private let fallBehind = FallBehindWarning()
     /// What the run has done so far: segments, markers, ingest, latency (`/metrics`).
@@ -78,7 +78,7 @@ public final class PipelineRunner: Sendable {
     }
 
     /// Where the run is with its input now: waiting for a source, live, waiting for it to come
-    /// back, finalising; `ended` before and after a run.
+    /// back, finalising; `starting` before the first run, `ended` after a run.
     public var phase: InputPhase { currentPhase.withLock { $0 } }
 
     func enter(_ phase: InputPhase) { currentPhase.withLock { $0 = phase } }
