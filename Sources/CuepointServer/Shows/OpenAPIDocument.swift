@@ -1,5 +1,6 @@
 /// The OpenAPI 3.1 document of the show server's APIs, served at `/openapi.json`. It is
-/// `docs/openapi.json` byte for byte (a test compares them, and its paths with the routes).
+/// `docs/openapi.json` byte for byte (a test compares them, and its paths with the routes);
+/// `scripts/embed-openapi.py` writes this file from it.
 enum OpenAPIDocument {
     static let text = #"""
 {
@@ -68,7 +69,26 @@ enum OpenAPIDocument {
           "content": {
             "application/json": {
               "schema": {
-                "type": "object"
+                "type": "object",
+                "required": [
+                  "version",
+                  "name"
+                ],
+                "properties": {
+                  "version": {
+                    "const": 1
+                  },
+                  "name": {
+                    "type": [
+                      "string",
+                      "number",
+                      "boolean"
+                    ],
+                    "pattern": "^[a-z0-9][a-z0-9._-]*$",
+                    "description": "The show's id. As in a YAML pipeline file, any scalar is read as its text (`2025`, `false`)."
+                  }
+                },
+                "description": "A pipeline document (Pipelines/cuepoint-pipeline.schema.json); `input` may be left out."
               }
             },
             "application/yaml": {
@@ -326,7 +346,7 @@ enum OpenAPIDocument {
           "content": {
             "application/json": {
               "schema": {
-                "$ref": "#/components/schemas/Hook"
+                "$ref": "#/components/schemas/PublishHook"
               }
             }
           }
@@ -1086,6 +1106,26 @@ enum OpenAPIDocument {
           },
           "source_url": {
             "type": "string"
+          }
+        }
+      },
+      "PublishHook": {
+        "type": "object",
+        "required": [
+          "app",
+          "key",
+          "source_url"
+        ],
+        "properties": {
+          "app": {
+            "type": "string"
+          },
+          "key": {
+            "type": "string"
+          },
+          "source_url": {
+            "type": "string",
+            "description": "Where the show's stream can be pulled from: rtmp://, rtmps:// or srt://."
           }
         }
       },

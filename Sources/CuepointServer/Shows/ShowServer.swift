@@ -100,6 +100,7 @@ public final class ShowServer: Sendable {
         var quietLogger = logger
         quietLogger.logLevel = .warning
         let router = Router(context: ServerRequestContext.self)
+        router.add(middleware: APIErrorMiddleware())
         router.add(middleware: PathGuardMiddleware())
         router.add(
             middleware: CORSMiddleware(
