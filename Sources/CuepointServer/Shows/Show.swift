@@ -51,12 +51,14 @@ final class Show: Sendable {
     var warnings: [String] { state.withLock { $0.warnings } }
     var stopReason: StopReason? { state.withLock { $0.stopReason } }
 
-    /// The state now: as kept once over, else from the running pipeline's phase; a show without
-    /// a run waits for its publisher (a hook).
+    /// The state now: as kept once over, `finalising` once asked to stop, else from the running
+    /// pipeline's phase; a show without a run waits for its publisher (a hook).
     var current: ShowState {
         state.withLock { inner in
             if let kept = inner.record.keptState { return kept }
             guard let runner = inner.runner else { return .waitingForPublisher }
+            // Asked to stop (ended, or its wait is over): it finalises, whatever the input does.
+            if inner.stopReason != nil, inner.stopReason != .replaced { return .finalising }
             return ShowState.of(runner.phase)
         }
     }

@@ -76,6 +76,15 @@ struct ShowServerConfigurationFileTests {
         }
     }
 
+    @Test("docs/server-config.schema.json names exactly the keys the decoder takes, unknown keys refused")
+    func schemaKeys() throws {
+        let file = ShowOpenAPITests.documentFile.deletingLastPathComponent().appendingPathComponent("server-config.schema.json")
+        let schema = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]
+        let properties = schema?["properties"] as? [String: Any] ?? [:]
+        #expect(Set(properties.keys) == Set(ShowServerConfigurationFile.keys))
+        #expect(schema?["additionalProperties"] as? Bool == false)
+    }
+
     @Test("a YAML syntax error is one problem with its position")
     func syntax() {
         #expect {

@@ -123,6 +123,39 @@ extension Integration {
                 #expect(server.job.process.terminationStatus == 0, "\(server.job.printed)")
             }
         }
+
+        @Test("cuepoint shows create|list|end|delete drive the server; a refused document prints the server's problems", .timeLimit(.minutes(1)))
+        func commandLineClient() async throws {
+            try await offThePoolInFolder("shows-cli") { folder in
+                let server = try ShowServerProcess(data: folder.appendingPathComponent("data"), folder: folder)
+                let environment = ["CUEPOINT_ADMIN_TOKEN": ShowServerProcess.adminToken]
+                func shows(_ arguments: [String]) throws -> CuepointCLI.Result {
+                    try CuepointCLI.run(["shows"] + arguments + ["--server", server.base], environment: environment)
+                }
+                let created = try shows(["create", "Pipelines/shows/spring-sale.yaml"])
+                #expect(created.status == 0, "\(created)")
+                #expect(created.stdout.hasPrefix("spring-sale  waiting_for_publisher  \(server.base)/shows/spring-sale/master.m3u8\n"), "\(created)")
+                #expect(created.stdout.contains("ingest: \(server.ingest ?? "?")"), "\(created)")
+                let listed = try shows(["list"])
+                #expect(listed.stdout == "spring-sale  waiting_for_publisher  \(server.base)/shows/spring-sale/master.m3u8\n", "\(listed)")
+                let bad = folder.appendingPathComponent("bad.yaml")
+                try "version: 1\nname: bad\noutput:\n  sgement: 2s\n".write(to: bad, atomically: true, encoding: .utf8)
+                let refused = try shows(["create", bad.path])
+                #expect(refused.status == 1, "\(refused)")
+                #expect(refused.stderr.contains("/v1/shows: 400 Bad Request\nbody:4:3: output.sgement: unknown key; did you mean `segment`?"), "\(refused)")
+                let undeletable = try shows(["delete", "spring-sale"])
+                #expect(undeletable.status == 1 && undeletable.stderr.contains("409 Conflict"), "\(undeletable)")
+                let ended = try shows(["end", "spring-sale"])
+                #expect(ended.status == 0 && ended.stdout.hasPrefix("spring-sale  finalising  "), "\(ended)")
+                #expect(server.waitFor("spring-sale", "finished", 20), "\(server.show("spring-sale"))")
+                let deleted = try shows(["delete", "spring-sale"])
+                #expect(deleted.status == 0 && deleted.stdout == "removed spring-sale\n", "\(deleted)")
+                #expect(try shows(["list"]).stdout == "no shows\n")
+                let noToken = try CuepointCLI.run(["shows", "list", "--server", server.base], environment: ["CUEPOINT_ADMIN_TOKEN": ""])
+                #expect(noToken.status == 2 && noToken.stderr.contains("CUEPOINT_ADMIN_TOKEN is not set"), "\(noToken)")
+                #expect(server.stop())
+            }
+        }
     }
 }
 
