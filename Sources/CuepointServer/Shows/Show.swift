@@ -27,8 +27,11 @@ final class Show: Sendable {
 
     /// Why a show's run was stopped by the server.
     enum StopReason: Sendable, Equatable {
-        /// `POST /v1/shows/{id}/end`, or the server's graceful stop.
+        /// `POST /v1/shows/{id}/end`.
         case ended
+        /// The server's graceful stop: a show that read nothing since it started stays unfinished
+        /// (the next start resumes it); any other is finalised and finished.
+        case shutdown
         /// No publisher within the publisher wait: the show fails with this reason.
         case failed(String)
         /// The show's pipeline file changed before it went live: it is started again.

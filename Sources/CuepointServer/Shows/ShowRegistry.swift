@@ -77,7 +77,7 @@ public actor ShowRegistry: Service {
     func stopAll() {
         stopping = true
         startsInput.finish()
-        for show in shows.values { show.stop(.ended) }
+        for show in shows.values { show.stop(.shutdown) }
     }
 
     /// Checks, every poll interval until the server stops, the publisher waits and the shows directory.
@@ -238,6 +238,12 @@ public actor ShowRegistry: Service {
     private func ended(_ show: Show, runner: PipelineRunner, outcome: Result<RunSummary, CuepointError>) {
         guard shows[show.id] === show else { return }
         if show.stopReason == .replaced { return }
+        if show.stopReason == .shutdown, case .success(let summary) = outcome, summary.renditions.isEmpty {
+            // Nothing was read since it started (no publisher yet, or not back after a restart):
+            // kept as it is, so the next start waits for its publisher again and resumes.
+            logger.info("show \(show.id) had no publisher when the server stopped; it waits again after a restart")
+            return
+        }
         let state = show.stateAfter(outcome)
         finish(show, state)
         switch state {
