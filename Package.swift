@@ -95,6 +95,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                // The show server's configuration file (strict YAML, positions in every problem).
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings
         ),
@@ -119,7 +121,10 @@ let package = Package(
             dependencies: [
                 "Cuepoint", "CuepointServer", "CuepointFFmpeg", "CuepointTime", "CuepointRTMP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `cuepoint shows …`: the control API's client.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

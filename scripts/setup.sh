@@ -45,6 +45,13 @@ if [[ "${1:-}" == "--test" ]] && ! python3 -c "import selenium" 2>/dev/null; the
         || echo "warning: pip could not install selenium; the player tests will show as skipped" >&2
 fi
 
+# schemathesis checks the show server against its OpenAPI document (ShowServerContractTests).
+if [[ "${1:-}" == "--test" ]] && ! command -v schemathesis >/dev/null 2>&1 && ! command -v st >/dev/null 2>&1; then
+    echo "installing: schemathesis (pip)" >&2
+    python3 -m pip install -q --disable-pip-version-check schemathesis >/dev/null 2>&1 \
+        || echo "warning: pip could not install schemathesis; the show server's contract test will show as skipped" >&2
+fi
+
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -17,12 +17,16 @@ import Synchronization
 /// The server starts with the first pipeline that opens its input on the address and stops when
 /// the last ``Lease`` is released (the end of the pipelines' runs).
 final class RTMPIngest: PublishRouter {
-    let address: String
+    /// `HOST:PORT` as pipelines' input URLs name it (the port listened on, when asked for port 0).
+    var address: String { boundAddress.withLock { $0 } }
+    private let boundAddress: Mutex<String>
     let server: RTMPServer
     private let registrations = Mutex<[Registration]>([])
+    /// Open ``SharedRTMPListener``s: the server keeps listening while any is, pipelines or not.
+    private let holds = Mutex(0)
 
     private init(address: String, configuration: RTMPServer.Configuration) {
-        self.address = address
+        self.boundAddress = Mutex(address)
         let box = EventSink()
         server = RTMPServer(configuration: configuration, router: box.forwarding, events: { box.event($0) })
         box.ingest = self
@@ -133,7 +137,51 @@ final class RTMPIngest: PublishRouter {
                 registrations.removeAll { $0 === registration }
                 return registrations.count
             }
-            guard remaining == 0 else { return false }
+            guard remaining == 0, ingest.holds.withLock({ $0 }) == 0 else { return false }
+            servers[ingest.address] = nil
+            return true
+        }
+        if last { ingest.server.stopBlocking() }
+    }
+
+    /// Starts the server on `host:port` (0: a free port) and holds it open without a pipeline:
+    /// pipelines whose input is `rtmp://host:PORT/APP/KEY` with `rtmp_server: cuepoint` then
+    /// register on it, with PORT the one listened on.
+    static func hold(_ configuration: RTMPServer.Configuration) throws(CuepointError) -> RTMPIngest {
+        let result: Result<RTMPIngest, RTMPServerError> = servers.withLock { servers in
+            if configuration.port != 0, let ingest = servers["\(configuration.host):\(configuration.port)"] {
+                ingest.holds.withLock { $0 += 1 }
+                return .success(ingest)
+            }
+            let ingest = RTMPIngest(address: "", configuration: configuration)
+            let port: Int
+            do throws(RTMPServerError) {
+                port = try ingest.server.startBlocking()
+            } catch {
+                return .failure(error)
+            }
+            ingest.boundAddress.withLock { $0 = "\(configuration.host):\(port)" }
+            ingest.holds.withLock { $0 += 1 }
+            servers[ingest.address] = ingest
+            return .success(ingest)
+        }
+        switch result {
+        case .success(let ingest): return ingest
+        case .failure(let error):
+            throw CuepointError(
+                subject: "rtmp://\(configuration.host):\(configuration.port)", message: "cannot listen (\(error.message))",
+                fix: "check that the address is this machine's and no other program uses the port")
+        }
+    }
+
+    /// Lets go of a ``hold(_:)``; the server stops when nothing holds it and no pipeline is registered.
+    static func letGo(_ ingest: RTMPIngest) {
+        let last: Bool = servers.withLock { servers in
+            let holds = ingest.holds.withLock { holds in
+                holds -= 1
+                return holds
+            }
+            guard holds == 0, ingest.registrations.withLock({ $0.isEmpty }) else { return false }
             servers[ingest.address] = nil
             return true
         }

@@ -161,6 +161,14 @@ public final class PipelineMetrics: Sendable {
 
     // MARK: Updates (the pipeline's edges)
 
+    /// How far a live run is behind the wall clock, in milliseconds, as of the last refresh
+    /// (`cuepoint_fall_behind_seconds`); 0 for files and before the first source.
+    public var lagMilliseconds: Int64 { state.withLock { $0.lagMilliseconds } }
+
+    /// The media time reached, in milliseconds from the recording's start
+    /// (`cuepoint_media_time_seconds`).
+    public var mediaMillisecondsReached: Int64 { mediaMilliseconds.load(ordering: .relaxed) }
+
     /// Counts the payload of one packet read from the input: the per-packet update, one
     /// relaxed atomic add (the counter catches up at the next refresh).
     public func addIngestBytes(_ count: Int) {

@@ -22,8 +22,13 @@ extension PipelineDecoder {
                 "unsupported version \(version); this cuepoint reads version \(PipelineSpec.supportedVersion)")
         }
         let name = required("name", in: fields).flatMap { decodeName($0, "name") } ?? ""
-        let input = required("input", in: fields).flatMap { decodeInput($0) }
-        let output = optional("output", in: fields).map { decodeOutput($0) } ?? OutputSpec()
+        let input =
+            fields.entries["input"] == nil && defaults.input != nil
+            ? defaults.input : required("input", in: fields).flatMap { decodeInput($0) }
+        var output = optional("output", in: fields).map { decodeOutput($0) } ?? OutputSpec()
+        if let directory = defaults.outputDirectory, !names("directory", in: fields.entries["output"]?.value) {
+            output.directory = directory
+        }
         let renditions =
             optional("renditions", in: fields).map { decodeRenditions($0) }
             ?? RenditionSpec.defaultRenditions
@@ -63,6 +68,12 @@ extension PipelineDecoder {
         return PipelineSpec(
             name: name, input: input, output: output, renditions: renditions, markers: markers, replay: replay,
             transcode: transcode, server: server, captions: captions)
+    }
+
+    /// Whether `node` is a mapping that gives `key` a value.
+    func names(_ key: String, in node: Node?) -> Bool {
+        guard case .mapping(let mapping)? = node, let value = mapping[key] else { return false }
+        return !isNull(value)
     }
 
     /// A name as `name:` and renditions take it: `[a-z0-9][a-z0-9._-]*`. A name too long to be

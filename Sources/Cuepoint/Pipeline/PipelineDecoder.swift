@@ -49,6 +49,8 @@ struct PipelineDecoder {
     let fileName: String
     /// Where `${NAME}` references are looked up.
     let environment: [String: String]
+    /// What a document may leave out when the caller supplies it (the show server).
+    var defaults = PipelineDefaults()
     /// What has been found wrong so far, in the order found.
     private(set) var problems: [PipelineProblem] = []
 

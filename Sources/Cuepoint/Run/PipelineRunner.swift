@@ -21,6 +21,8 @@ public final class PipelineRunner: Sendable {
     let markerDesk = Mutex<MarkerDesk?>(nil)
     /// How the last run as a service ended (``outcome``).
     let lastOutcome = Mutex<Result<RunSummary, CuepointError>?>(nil)
+    /// Where the run is with its input (``phase``).
+    let currentPhase = Mutex<InputPhase>(.starting)
     /// Says once per run when a live input is processed too slowly (transcoding that cannot keep up).
     private let fallBehind = FallBehindWarning()
     /// What the run has done so far: segments, markers, ingest, latency (`/metrics`).
@@ -75,6 +77,12 @@ public final class PipelineRunner: Sendable {
         }
     }
 
+    /// Where the run is with its input now: waiting for a source, live, waiting for it to come
+    /// back, finalising; `starting` before the first run, `ended` after a run.
+    public var phase: InputPhase { currentPhase.withLock { $0 } }
+
+    func enter(_ phase: InputPhase) { currentPhase.withLock { $0 = phase } }
+
     /// The markers accepted so far.
     public var markers: [PlacedMarker] { markerDesk.withLock { $0?.markers ?? [] } }
 
@@ -123,6 +131,8 @@ public final class PipelineRunner: Sendable {
     /// - Throws: `CuepointError` naming the input or output path, the cause and the fix.
     ///   Segments and playlists published before a failure stay valid and playable.
     public func runBlocking() throws(CuepointError) -> RunSummary {
+        enter(.starting)
+        defer { enter(.ended) }
         if let replay = spec.replay {
             // Fail before recording rather than after it when the replay would be refused.
             try ReplayStaging.check(destination: replayDirectory(replay), recording: directory, force: replay.options.force)
@@ -150,6 +160,7 @@ public final class PipelineRunner: Sendable {
         } else {
             demuxer = try InputOpener.open(url: input.url, format: input.format, options: input.options, interrupt: interrupt)
         }
+        enter(.live)
         for option in demuxer.unusedOptions {
             warnings.add("input option `\(option)` was not recognised by FFmpeg and has no effect")
         }
@@ -280,6 +291,7 @@ public final class PipelineRunner: Sendable {
             reading = try continueLive(
                 live, after: reading, session: session, publisher: publisher, followers: followers, warnings: warnings)
         }
+        enter(.finalising)
         do {
             let closedAtEnd = try session.finish(complete: reading.failure == nil)
             // The log says what the playlists say: open markers ended with the recording.
