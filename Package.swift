@@ -61,6 +61,10 @@ let package = Package(
             name: "Cuepoint",
             dependencies: [
                 "CuepointTime", "CuepointFFmpeg", "CuepointHLS", "CuepointJSON",
+                // Publishing: the recording's replicas in object stores and HTTP origins.
+                "CuepointObjectStorage",
+                // ByteBuffer: the bodies the object-storage clients take and give.
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -131,10 +135,22 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The real servers the storage and publishing tests start (SeaweedFS, Ceph RGW, nginx
+        // WebDAV, the fault proxy) and the process runner they need: one copy for every test target.
+        .target(
+            name: "CuepointTestServers",
+            dependencies: [
+                "CuepointObjectStorage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Tests/CuepointTestServers",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "CuepointObjectStorageTests",
             dependencies: [
-                "CuepointObjectStorage",
+                "CuepointObjectStorage", "CuepointTestServers",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -144,7 +160,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CuepointTests",
-            dependencies: ["Cuepoint", "CuepointHLS", "CuepointFFmpeg", "CuepointJSON"],
+            dependencies: [
+                "Cuepoint", "CuepointHLS", "CuepointFFmpeg", "CuepointJSON", "CuepointObjectStorage", "CuepointTestServers",
+            ],
             swiftSettings: strictSettings
         ),
     ]

@@ -10,10 +10,13 @@ extension CuepointCommand {
         static let configuration = CommandConfiguration(
             abstract: "Turn a recording into a shoppable replay: VOD HLS with chapters, products.json, an MP4, clips, thumbnails and a preview page.")
 
-        @Argument(help: "The recording directory (holds master.m3u8, markers.jsonl and one folder per rendition).")
+        @Argument(
+            help: "The recording: a directory (holds master.m3u8, markers.jsonl and one folder per rendition), or the store it was published to (s3://BUCKET/PREFIX, http(s)://HOST/PREFIX).")
         var recording: String
 
-        @Option(name: .shortAndLong, help: "The package directory to write (created; must not hold anything but an earlier replay).")
+        @Option(
+            name: .shortAndLong,
+            help: "The package to write: a directory (created; must not hold anything but an earlier replay), or a store (s3://BUCKET/PREFIX, http(s)://HOST/PREFIX; replay.json is uploaded last).")
         var output: String
 
         @Flag(help: "Replace a replay already in the output directory.")
@@ -58,6 +61,16 @@ extension CuepointCommand {
             if let serve, ListenAddress(serve) == nil {
                 throw ValidationError("--serve: expected HOST:PORT such as 127.0.0.1:8080, got \"\(serve)\"")
             }
+            if serve != nil, StoredReplay.isStore(output) {
+                throw ValidationError("--serve serves a local package; the package goes to \(output): serve it from the store")
+            }
+            for location in [recording, output] where StoredReplay.isStore(location) {
+                do {
+                    _ = try PublishSpec(url: location).resolve(environment: ProcessInfo.processInfo.environment)
+                } catch {
+                    throw ValidationError("\(location == output ? "--output" : "<recording>") \(error)")
+                }
+            }
         }
 
         func run() async throws {
@@ -94,13 +107,17 @@ extension CuepointCommand {
 
 /// Runs the export on a thread of its own: it blocks in FFmpeg calls, which must not hold one
 /// of the cooperative pool's threads.
+///
+/// Either side may be a store (`s3://…`, `http(s)://…`): the recording is then downloaded into a
+/// temporary folder, and the package uploaded with `replay.json` last (``StoredReplay``).
 func exportReplay(recording: String, output: String, options: ReplayOptions) async throws -> ReplayResult {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ReplayResult, any Error>) in
         let thread = Thread {
             do throws(CuepointError) {
                 continuation.resume(
-                    returning: try ReplayExporter.export(
-                        recordingDirectory: recording, outputDirectory: output, options: options))
+                    returning: try StoredReplay.export(
+                        source: recording, destination: output, options: options,
+                        environment: ProcessInfo.processInfo.environment))
             } catch {
                 continuation.resume(throwing: CommandFailure.runtime(error))
             }

@@ -29,7 +29,7 @@ struct PipelineDecoder {
         "url", "format", "options", "start_date", "live", "listen", "timeout", "passphrase", "reconnect",
     ]
     /// The keys of `output:`.
-    static let outputKeys = ["directory", "container", "segment", "part", "live_window", "playlists"]
+    static let outputKeys = ["directory", "container", "segment", "part", "live_window", "playlists", "publish"]
     /// The keys of each `renditions:` entry.
     static let renditionKeys = ["name", "copy", "video", "audio", "preset"]
 

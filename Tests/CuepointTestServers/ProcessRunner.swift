@@ -1,13 +1,13 @@
 import Foundation
 
 /// Runs a program to completion and returns what it printed (test support).
-struct ProcessResult: Sendable {
-    var status: Int32
-    var standardOutput: String
-    var standardError: String
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var standardOutput: String
+    public var standardError: String
 }
 
-enum ProcessRunner {
+public enum ProcessRunner {
     /// Runs `arguments[0]` (looked up on PATH) with the rest as arguments; `input` goes to its
     /// standard input. Output goes through files, so a chatty program never blocks on a pipe.
     ///
@@ -15,7 +15,7 @@ enum ProcessRunner {
     /// Foundation's `Process` left the server scripts as zombies here (its SIGCHLD monitor did
     /// not run on a detached thread), and a test then waited forever. Call it through
     /// ``offPool(_:)`` for anything slow.
-    static func run(_ arguments: [String], input: Data? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
+    public static func run(_ arguments: [String], input: Data? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cuepoint-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -44,9 +44,9 @@ enum ProcessRunner {
     }
 
     /// Held while spawning and while making pipes close-on-exec (see ``spawn(_:environment:redirect:)``).
-    static let spawnLock = NSLock()
+    public static let spawnLock = NSLock()
 
-    struct SpawnError: Error, CustomStringConvertible {
+    public struct SpawnError: Error, CustomStringConvertible {
         var program: String
         var code: Int32
         var description: String { "cannot run \(program): \(String(cString: strerror(code)))" }
@@ -58,7 +58,7 @@ enum ProcessRunner {
     /// worker threads it would otherwise inherit their blocked signals, and a server would
     /// ignore the SIGTERM that stops it. Descriptors the test process opens are close-on-exec
     /// (pipes are made with `O_CLOEXEC`), so no child keeps another child's pipe open.
-    static func spawn(
+    public static func spawn(
         _ arguments: [String], environment: [String: String]? = nil,
         redirect: (inout posix_spawn_file_actions_t) -> Void
     ) throws -> pid_t {
@@ -91,14 +91,14 @@ enum ProcessRunner {
     }
 
     /// Whether a program is on PATH.
-    static func isInstalled(_ program: String) -> Bool {
+    public static func isInstalled(_ program: String) -> Bool {
         (try? run(["which", program]).status) == 0
     }
 }
 
 /// Paths of the repository, found from this file's location.
-enum RepositoryPaths {
-    static let root: URL = {
+public enum RepositoryPaths {
+    public static let root: URL = {
         var url = URL(fileURLWithPath: #filePath)
         while url.path != "/" {
             url.deleteLastPathComponent()
@@ -107,10 +107,10 @@ enum RepositoryPaths {
         fatalError("Package.swift not found above \(#filePath)")
     }()
 
-    static func script(_ relativePath: String) -> String { root.appendingPathComponent(relativePath).path }
+    public static func script(_ relativePath: String) -> String { root.appendingPathComponent(relativePath).path }
 
     /// A new empty directory under the system's temporary directory.
-    static func temporaryDirectory(_ label: String) throws -> URL {
+    public static func temporaryDirectory(_ label: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("cuepoint-\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
