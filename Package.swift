@@ -45,7 +45,7 @@ let package = Package(
             name: "CCuepointFFmpeg",
             pkgConfig: "libavformat",
             providers: [
-                .apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])
+                .apt(["libavformat-dev", "libavfilter-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])
             ]
         ),
         .target(name: "CuepointTime", swiftSettings: strictSettings),
@@ -57,10 +57,20 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "CuepointHLS", dependencies: ["CuepointTime", "CuepointJSON"], swiftSettings: strictSettings),
+        // Cuepoint's own RTMP server: one port for every publisher, routed by stream key; hands
+        // each publish on as an FLV byte stream. SwiftNIO only, no FFmpeg.
+        .target(
+            name: "CuepointRTMP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "Cuepoint",
             dependencies: [
-                "CuepointTime", "CuepointFFmpeg", "CuepointHLS", "CuepointJSON",
+                "CuepointTime", "CuepointFFmpeg", "CuepointHLS", "CuepointJSON", "CuepointRTMP",
                 // Publishing: the recording's replicas in object stores and HTTP origins.
                 "CuepointObjectStorage",
                 // ByteBuffer: the bodies the object-storage clients take and give.
@@ -107,8 +117,9 @@ let package = Package(
         .executableTarget(
             name: "cuepoint",
             dependencies: [
-                "Cuepoint", "CuepointServer", "CuepointFFmpeg", "CuepointTime",
+                "Cuepoint", "CuepointServer", "CuepointFFmpeg", "CuepointTime", "CuepointRTMP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -118,6 +129,15 @@ let package = Package(
         .testTarget(name: "CuepointTimeTests", dependencies: ["CuepointTime"], swiftSettings: strictSettings),
         .testTarget(name: "CuepointHLSTests", dependencies: ["CuepointHLS", "CuepointJSON"], swiftSettings: strictSettings),
         .testTarget(name: "CuepointJSONTests", dependencies: ["CuepointJSON"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "CuepointRTMPTests",
+            dependencies: [
+                "CuepointRTMP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "CuepointFFmpegTests",
             dependencies: ["CuepointFFmpeg"],
@@ -161,7 +181,8 @@ let package = Package(
         .testTarget(
             name: "CuepointTests",
             dependencies: [
-                "Cuepoint", "CuepointHLS", "CuepointFFmpeg", "CuepointJSON", "CuepointObjectStorage", "CuepointTestServers",
+                "Cuepoint", "CuepointHLS", "CuepointFFmpeg", "CuepointJSON", "CuepointRTMP", "CuepointObjectStorage",
+                "CuepointTestServers",
             ],
             swiftSettings: strictSettings
         ),

@@ -111,7 +111,7 @@ func execute(spec: PipelineSpec, directory: URL?, reporting: ReportingOptions, s
         for note in replay.notes { FileHandle.standardError.write(Data("cuepoint: note: \(note)\n".utf8)) }
         print(
             "replay: \(replay.products) product(s), \(replay.chapters) chapter(s), \(replay.clips) clip(s) → "
-                + "\(replay.directory)/master.m3u8, preview \(replay.directory)/index.html")
+                + "\(replay.directory)/master.m3u8, player \(replay.directory)/index.html")
     }
 }
 
