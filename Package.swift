@@ -117,7 +117,7 @@ let package = Package(
         .executableTarget(
             name: "cuepoint",
             dependencies: [
-                "Cuepoint", "CuepointServer", "CuepointFFmpeg", "CuepointTime", "CuepointRTMP",
+                "Cuepoint", "CuepointServer", "CuepointFFmpeg", "CuepointTime", "CuepointRTMP", "CuepointObjectStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

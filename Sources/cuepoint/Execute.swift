@@ -1,6 +1,7 @@
 import CuepointTime
 import Cuepoint
 import CuepointFFmpeg
+import CuepointObjectStorage
 import CuepointServer
 import Foundation
 import Logging

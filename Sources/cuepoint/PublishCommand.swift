@@ -1,6 +1,8 @@
 import ArgumentParser
 import Cuepoint
 import CuepointFFmpeg
+import CuepointObjectStorage
+import CuepointTime
 import Foundation
 
 extension CuepointCommand {

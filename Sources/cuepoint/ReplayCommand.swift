@@ -1,4 +1,3 @@
-import CuepointTime
 import ArgumentParser
 import Cuepoint
 import CuepointFFmpeg

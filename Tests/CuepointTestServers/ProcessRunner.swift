@@ -49,7 +49,7 @@ public enum ProcessRunner {
     public struct SpawnError: Error, CustomStringConvertible {
         var program: String
         var code: Int32
-        var description: String { "cannot run \(program): \(String(cString: strerror(code)))" }
+        public var description: String { "cannot run \(program): \(String(cString: strerror(code)))" }
     }
 
     /// Starts `arguments[0]` (looked up on PATH) with its standard streams set by `redirect`.

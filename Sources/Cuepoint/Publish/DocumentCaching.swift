@@ -1,4 +1,5 @@
 import CuepointObjectStorage
+import Foundation
 
 /// Decides how long a CDN may cache each version of a document the pipeline publishes, from the
 /// document itself: its `Cache-Control` is fixed when it is uploaded (``CachePolicy``), so the

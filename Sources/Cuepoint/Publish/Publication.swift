@@ -57,7 +57,7 @@ public final class Publication: Sendable {
     private let warnings: WarningCollector
     private let metrics: PipelineMetrics?
     private let running = Mutex<[Task<Void, Never>]>([])
-    private let monitor = Mutex<(any DispatchSourceTimer)?>(nil)
+    private let monitor = Mutex<Task<Void, Never>?>(nil)
     private let lagWarnings: Mutex<[LagWarning]>
 
     private init(targets: [Target], segmentDuration: MediaTime, warnings: WarningCollector, metrics: PipelineMetrics?) {
@@ -151,12 +151,14 @@ public final class Publication: Sendable {
                 Task.detached { await target.replicator.run() }
             }
         }
-        // The lag is sampled on a queue of its own, like the pipeline's derived gauges.
-        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "cuepoint.publish.lag"))
-        timer.schedule(deadline: .now() + .milliseconds(500), repeating: .milliseconds(500))
-        timer.setEventHandler { [weak self] in self?.sampleLag() }
-        timer.resume()
-        monitor.withLock { $0 = timer }
+        // The lag is sampled twice a second (a few lock-protected reads: it never blocks).
+        let sampler = Task.detached { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(500))
+                self?.sampleLag()
+            }
+        }
+        monitor.withLock { $0 = sampler }
     }
 
     /// Records each target's lag in the metrics and warns when one falls behind or catches up.
@@ -205,10 +207,12 @@ public final class Publication: Sendable {
         BlockingCall.run {
             for task in tasks { await task.value }
         }
-        monitor.withLock { timer in
-            timer?.cancel()
-            timer = nil
+        let sampler = monitor.withLock { sampler in
+            defer { sampler = nil }
+            return sampler
         }
+        sampler?.cancel()
+        BlockingCall.run { await sampler?.value }
         sampleLag()
         return zip(targets, summaries).map { target, summary in
             if !summary.isComplete {

@@ -51,8 +51,8 @@ enum PublishedRecording {
         _ remote: RecordingResume, from target: Publication.Target, local: DirectoryStore, warnings: WarningCollector
     ) throws(CuepointError) -> RecordingResume {
         var resume = remote
-        do {
-            let localFiles = try OutputFiles.listing(local)
+        let localFiles = try OutputFiles.listing(local)
+        do throws(StorageError) {
             resume.nextSequence = max(resume.nextSequence, localFiles.highestSegmentNumber + 1)
             try local.prepare(folders: resume.renditions.map(\.name))
             var documents = [RecordingLayout.multivariantPlaylist, RecordingLayout.markerLog, RecordingLayout.state]

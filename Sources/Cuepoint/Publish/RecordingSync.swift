@@ -1,4 +1,5 @@
 import CuepointObjectStorage
+import CuepointTime
 import Foundation
 import Logging
 

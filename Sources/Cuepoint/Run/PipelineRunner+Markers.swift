@@ -31,9 +31,11 @@ extension PipelineRunner {
         }
         let log: MarkerLog
         do {
-            log = try MarkerLog(path: path, afterAppend: replicas.map { replicas in
-                { replicas.documentChanged(RecordingLayout.markerLog) }
-            })
+            var afterAppend: (@Sendable () -> Void)?
+            if let replicas {
+                afterAppend = { replicas.documentChanged(RecordingLayout.markerLog) }
+            }
+            log = try MarkerLog(path: path, afterAppend: afterAppend)
         } catch {
             throw CuepointError(subject: path, message: "cannot write the marker log: \(error)", fix: "check the output directory")
         }

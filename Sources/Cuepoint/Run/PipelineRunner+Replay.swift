@@ -1,3 +1,4 @@
+import CuepointObjectStorage
 import Foundation
 
 // MARK: - The pipeline's `replay:` section
