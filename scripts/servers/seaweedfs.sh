@@ -54,10 +54,11 @@ JSON
     echo $! > "$dir/pid"
     watch_owner "$owner" "$dir" "$0" stop "$dir"
     wait_for_port "$port" 60 "$dir/pid" "$log"
-    # The port opens before the bucket exists: wait until an anonymous request is answered by
-    # S3 (AccessDenied means the gateway and its filer are up).
+    # The port opens before the bucket exists, and an anonymous request is refused before the
+    # bucket is known: wait until the test identity can list the bucket (a signed request).
     deadline=$((SECONDS + 60))
-    until curl -s "http://127.0.0.1:$port/$bucket" 2>/dev/null | grep -q "<Code>"; do
+    until [[ "$(curl -s -o /dev/null -w '%{http_code}' --aws-sigv4 "aws:amz:us-east-1:s3" \
+        --user "$access_key:$secret_key" "http://127.0.0.1:$port/$bucket?list-type=2&max-keys=1" 2>/dev/null)" == 200 ]]; do
         if (( SECONDS >= deadline )); then
             echo "error: SeaweedFS S3 on port $port does not answer; its log ($log):" >&2
             tail -n 60 "$log" >&2
