@@ -131,7 +131,7 @@ extension Integration {
             publisher.wait(30)
             Thread.sleep(forTimeInterval: 1)
             kill(job.process.processIdentifier, SIGINT)
-            job.wait(90)
+            try job.ended(within: 90)
             Thread.sleep(forTimeInterval: 1)
             for follower in followers { follower.stop() }
             _ = LiveIngest.poll(100) { !gstreamer.isExecuting }

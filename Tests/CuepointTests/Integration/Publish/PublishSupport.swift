@@ -130,3 +130,14 @@ enum PublishTools {
     static var ready: Bool { ServerTools.hasSeaweedFS && LiveIngest.ffmpeg != nil && FFprobe.isInstalled }
     static var faketime: String? { ExternalProgram.which("faketime") }
 }
+
+extension LiveIngest.Job {
+    /// Waits for the job to end; one that does not is killed and reported with what it printed
+    /// (a test must not read the status of a running process).
+    func ended(within seconds: Double) throws {
+        guard !wait(seconds) else { return }
+        kill(process.processIdentifier, SIGKILL)
+        wait(10)
+        throw RecordingProblem(description: "cuepoint did not end within \(Int(seconds)) s:\n\(printed)")
+    }
+}
