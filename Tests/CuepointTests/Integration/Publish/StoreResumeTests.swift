@@ -92,7 +92,7 @@ extension Integration {
                     b.stderr.contains("\(show.target) holds more of this show than \(second.path): the recording continues from the store's"),
                     "\(b.printed)")
                 #expect(b.stdout.contains("(complete)"), "\(b.printed)")
-                let playlists = try await offThePool { try expectStoreHoldsRecording(second, on: show) }
+                let playlists = try await offThePool { try expectStoreHoldsRecording(second, on: show, someMediaElsewhere: true) }
                 let index = try #require(playlists["source"])
                 let old = run.before.segments
                 #expect(index.endList && index.playlistType == .event)

@@ -47,12 +47,12 @@ extension Integration {
                 #expect(run.status == 0, "\(run)")
                 #expect(run.stdout.contains("published: \(show.target): ") && run.stdout.contains("(complete)"), "\(run)")
                 #expect(run.stdout.contains("replay: 6 product(s)") || run.stdout.contains("6 product(s)"), "\(run)")
-                try await offThePool { try expectStoreHoldsRecording(folder.appendingPathComponent("out"), on: show) }
+                try await offThePool { try expectStoreHoldsRecording(folder.appendingPathComponent("out/show"), on: show) }
                 for file in ["replay.json", "master.m3u8", "products.json", "chapters.json", "replay.mp4", "index.html"] {
                     #expect(package.get(file).status == 200, "\(file) in the package on the store")
                 }
                 #expect(package.get("replay.mp4").headers["content-type"] == "video/mp4")
-                #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("show-replay").path), "nothing local")
+                #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/show-replay").path), "nothing local")
 
                 // The CLI, both sides on the store, through a proxy that logs the requests.
                 let second = StoreShow(server: server, label: "replay-cli")
