@@ -101,9 +101,10 @@ extension Integration {
                     "segment", "rtmp://127.0.0.1:\(port)/live/\(key)", "--listen", "-o", output.path, "--segment", "1s",
                     "--container", "fmp4", "--timeout", "3s", "--markers", markers.path, "--publish", show.target,
                 ], folder: folder, environment: show.environment())
-            // The access check and the listener take a moment; the publisher retries nothing.
-            Thread.sleep(forTimeInterval: 1.5)
-            guard job.process.isRunning else { throw RecordingProblem(description: "cuepoint ended early:\n\(job.printed)") }
+            // The access check comes first, then the listener; the publisher retries nothing.
+            guard LiveIngest.poll(60, { isListening(onTCPPort: port) || !job.process.isRunning }), job.process.isRunning else {
+                throw RecordingProblem(description: "cuepoint did not listen:\n\(job.printed)")
+            }
             let publisher = try LiveIngest.publish(
                 "rtmp://127.0.0.1:\(port)/live/\(key)", format: "flv", seconds: seconds, folder: folder, label: "publisher")
             let followers = [

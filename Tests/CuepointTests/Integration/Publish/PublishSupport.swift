@@ -146,3 +146,14 @@ extension LiveIngest.Job {
         throw RecordingProblem(description: "cuepoint did not end within \(Int(seconds)) s:\n\(printed)")
     }
 }
+
+/// Whether something listens on TCP `port` (from /proc/net/tcp, without connecting: a listener
+/// that takes one publisher must not be spent on a probe).
+func isListening(onTCPPort port: Int) -> Bool {
+    guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return false }
+    let local = String(format: ":%04X", port)
+    return table.split(separator: "\n").dropFirst().contains { line in
+        let fields = line.split(separator: " ")
+        return fields.count > 3 && fields[1].hasSuffix(local) && fields[3] == "0A"
+    }
+}
