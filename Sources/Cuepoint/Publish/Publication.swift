@@ -130,9 +130,11 @@ public final class Publication: Sendable {
         case .success:
             return
         case .failure(let error):
+            // During a show failed requests are retried; before it, the show does not start.
+            let fix = error.fix.replacingOccurrences(of: "; requests are retried with backoff", with: "")
             throw CuepointError(
                 subject: url, message: "the store refused the access check before the show (\(PublishEvents.summary(error)))",
-                fix: error.fix)
+                fix: fix == error.fix ? fix : fix + ", then start the show again")
         }
     }
 

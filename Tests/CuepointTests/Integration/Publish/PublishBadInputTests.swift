@@ -60,6 +60,14 @@ extension Integration {
                         environment: show.environment())
                 }
                 #expect(bucket.stderr.contains("create the bucket, or correct the bucket name"), "\(bucket)")
+                let down = try await offThePool {
+                    try CuepointCLI.run(
+                        ["segment", input, "-o", folder.appendingPathComponent("z").path, "--publish", show.target],
+                        environment: show.environment(endpointPort: 9))
+                }
+                #expect(
+                    down.stderr.contains("check that the store at \(show.target) is running and that its endpoint")
+                        && down.stderr.contains("then start the show again") && !down.stderr.contains("retried"), "\(down)")
             }
         }
 
