@@ -67,6 +67,10 @@ import Testing
         let partStore = try #require(runner.partStore)
         // Families made on first use: a rendition's segments.
         runner.metrics.recordSegments([("source", 2_000)], publishLatencyNanoseconds: 1_000_000)
+        // A publish target's lag and a failed upload attempt.
+        runner.metrics.publishLag(
+            target: "s3://shows/metrics-doc", pendingOperations: 3, pendingBytes: 1_000, oldestPendingMilliseconds: 1_500)
+        runner.metrics.publishAttemptFailed(target: "s3://shows/metrics-doc")
         let server = DirectoryServer(
             directory: directory, host: "127.0.0.1", port: 0,
             markerAPI: MarkerAPI(token: "t0ken", endpoint: RecordingEndpoint()), metrics: runner.metrics,

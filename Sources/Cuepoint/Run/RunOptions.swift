@@ -18,6 +18,9 @@ public struct RunOptions: Sendable {
     public var metricsFactory: (any MetricsFactory)? = nil
     /// Labels put first on every metric of the run, e.g. `[("show", "spring-sale")]`.
     public var metricsDimensions: [(String, String)] = []
+    /// Where publish targets read their keys and defaults (`AWS_ACCESS_KEY_ID`, `AWS_ENDPOINT_URL`,
+    /// the variables a target's `*_env` keys name): the process environment by default.
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
 
     public init() {}
 }
@@ -59,4 +62,6 @@ public struct RunSummary: Sendable {
     public var stopped: Bool
     /// The replay exported after the recording finished (`replay:`), if asked for.
     public var replay: ReplayResult?
+    /// How each publish target ended (`output.publish`): what was uploaded and what is left.
+    public var publishing: [Publication.Outcome] = []
 }

@@ -1,4 +1,5 @@
 import CuepointObjectStorage
+import CuepointTestServers
 import Foundation
 import NIOCore
 import Testing

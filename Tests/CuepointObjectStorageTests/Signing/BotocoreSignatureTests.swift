@@ -1,5 +1,6 @@
 import CuepointTestSupport
 import CuepointObjectStorage
+import CuepointTestServers
 import Foundation
 import Testing
 

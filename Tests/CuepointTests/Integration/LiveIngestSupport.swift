@@ -82,6 +82,9 @@ enum LiveIngest {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.standardInput = standardInput ?? FileHandle.nullDevice
             input = standardInput?.fileHandleForWriting
+            // Only this process writes the job's input: a program started later (a test server
+            // restarted mid-show) must not inherit the write end, or the job never sees EOF.
+            if let input { _ = fcntl(input.fileDescriptor, F_SETFD, FD_CLOEXEC) }
             process.standardOutput = out
             process.standardError = err
             try process.run()

@@ -34,7 +34,7 @@ import Testing
                 "p.yaml:4:20: output.segment_duration: unknown key; did you mean `segment`?",
                 "p.yaml:4:42: output.livewindow: unknown key; did you mean `live_window`?",
                 "p.yaml:4:57: output.zzz: unknown key; expected one of `directory`, `container`, `segment`, "
-                    + "`part`, `live_window`, `playlists`",
+                    + "`part`, `live_window`, `playlists`, `publish`",
             ])
     }
 
