@@ -13,6 +13,9 @@ let package = Package(
         .library(name: "Cuepoint", targets: ["Cuepoint"]),
         .library(name: "CuepointHLS", targets: ["CuepointHLS"]),
         .library(name: "CuepointJSON", targets: ["CuepointJSON"]),
+        // The HTTP side (job server, marker API, LL-HLS): for servers embedding a job, and for the
+        // request-path fuzz harness in Fuzz/.
+        .library(name: "CuepointServer", targets: ["CuepointServer"]),
         .executable(name: "cuepoint", targets: ["cuepoint"]),
     ],
     dependencies: [

@@ -65,9 +65,11 @@ enum LiveIngest {
         /// What the test writes to the program's standard input, when it was started with one (`pipe:0` jobs).
         let input: FileHandle?
 
+        /// - Parameter standardOutput: a pipe for the program's output (another program's input),
+        ///   instead of the `LABEL.stdout` file.
         init(
             executable: URL, arguments: [String], folder: URL, label: String, environment: [String: String] = [:],
-            standardInput: Pipe? = nil
+            standardInput: Pipe? = nil, standardOutput: Pipe? = nil
         ) throws {
             stdoutURL = folder.appendingPathComponent("\(label).stdout")
             stderrURL = folder.appendingPathComponent("\(label).stderr")
@@ -81,7 +83,7 @@ enum LiveIngest {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.standardInput = standardInput ?? FileHandle.nullDevice
             input = standardInput?.fileHandleForWriting
-            process.standardOutput = out
+            process.standardOutput = standardOutput ?? out
             process.standardError = err
             try process.run()
         }

@@ -187,7 +187,8 @@ func verifyMediaPlaylist(
 /// (EXT-X-ENDLIST); either way no `.tmp` file is left. Returns the recording when there is one.
 @discardableResult
 func verifyWhateverWasWritten(
-    directory: URL, container: Container = .ts, sourceLocation: SourceLocation = #_sourceLocation
+    directory: URL, container: Container = .ts, allowFrameGaps: Bool = false,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> CheckedRecording? {
     expectNoTemporaryFiles(in: directory, sourceLocation: sourceLocation)
     guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("master.m3u8").path) else {
@@ -195,7 +196,8 @@ func verifyWhateverWasWritten(
         #expect(playlists.isEmpty, "media playlists without a master.m3u8: \(playlists)", sourceLocation: sourceLocation)
         return nil
     }
-    let recording = try verifyRecording(directory: directory, container: container, sourceLocation: sourceLocation)
+    let recording = try verifyRecording(
+        directory: directory, container: container, allowFrameGaps: allowFrameGaps, sourceLocation: sourceLocation)
     for rendition in recording.renditions {
         #expect(rendition.playlist.endList, "\(rendition.playlistURL.path) is not finished", sourceLocation: sourceLocation)
     }
