@@ -27,7 +27,8 @@ extension Integration {
             arguments: quickCases)
         func mutatedFile(_ hostile: HostileCase) async throws {
             try await withTemporaryDirectory(label: "hostile") { folder in
-                _ = try await offThePool { try HostileRun.file(hostile, container: Self.container(hostile), folder: folder) }
+                let outcome = try await offThePool { try HostileRun.file(hostile, container: Self.container(hostile), folder: folder) }
+                print("hostile: \(outcome)")
             }
         }
 
@@ -37,9 +38,10 @@ extension Integration {
             arguments: [HostileCase.Mutation.droppedPackets, .pidCorruption, .timestampCorruption, .bitFlips])
         func mutatedUDP(_ mutation: HostileCase.Mutation) async throws {
             try await withTemporaryDirectory(label: "hostile-udp") { folder in
-                _ = try await offThePool {
+                let outcome = try await offThePool {
                     try HostileRun.udp(HostileCase(source: .ts, mutation: mutation, seed: 1_700), folder: folder)
                 }
+                print("hostile: \(outcome)")
             }
         }
 
@@ -49,9 +51,10 @@ extension Integration {
             arguments: [HostileCase.Mutation.timestampCorruption, .duplicatedPackets, .bitFlips])
         func mutatedRTMP(_ mutation: HostileCase.Mutation) async throws {
             try await withTemporaryDirectory(label: "hostile-rtmp") { folder in
-                _ = try await offThePool {
+                let outcome = try await offThePool {
                     try HostileRun.rtmp(HostileCase(source: .flv, mutation: mutation, seed: 1_800), folder: folder)
                 }
+                print("hostile: \(outcome)")
             }
         }
 
