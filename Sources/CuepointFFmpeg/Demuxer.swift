@@ -23,6 +23,9 @@ public final class Demuxer {
     /// When `avformat_open_input` returned (`DispatchTime.uptimeNanoseconds`): for a live input,
     /// about when its first bytes arrived, before `avformat_find_stream_info` buffered more.
     public private(set) var openedUptimeNanoseconds: UInt64 = 0
+    /// The custom AVIO context of an input opened from a ``ByteSource``; freed after the input
+    /// is closed (Swift releases stored properties after `deinit` runs).
+    private let sourceIO: SourceIOContext?
 
     /// Opens `url` and reads enough of it to know its streams.
     ///
@@ -37,27 +40,13 @@ public final class Demuxer {
     ///     ``refusedByCaller`` as the function).
     /// - Throws: `FFmpegError` from `avformat_open_input` or `avformat_find_stream_info`.
     /// - The corresponding FFmpeg functions are `avformat_open_input` and `avformat_find_stream_info`.
-    public init(
+    public convenience init(
         url: String, format: String? = nil, options: [String: String] = [:],
         interrupt: InterruptPolicy = InterruptPolicy(),
         vetConnection: (([FFmpegLogMessage]) -> String?)? = nil
     ) throws(FFmpegError) {
-        self.interrupt = interrupt
-        var context = avformat_alloc_context()
-        guard context != nil else {
-            throw FFmpegError(code: .noMemory, function: "avformat_alloc_context", message: "out of memory")
-        }
-        context!.pointee.interrupt_callback = interrupt.interruptCallback
-        var inputFormat: UnsafePointer<AVInputFormat>? = nil
-        if let format {
-            inputFormat = av_find_input_format(format)
-            if inputFormat == nil {
-                avformat_free_context(context)
-                throw FFmpegError(
-                    code: .demuxerNotFound, function: "av_find_input_format",
-                    message: "FFmpeg has no demuxer named '\(format)'")
-            }
-        }
+        var context = try Demuxer.allocateContext(interrupt: interrupt)
+        let inputFormat = try Demuxer.inputFormat(format, freeingOnFailure: context)
         var dictionary = OptionDictionary(options)
         var messages: [FFmpegLogMessage] = []
         let opened: Int32
@@ -69,10 +58,60 @@ public final class Demuxer {
             opened = avformat_open_input(&context, url, inputFormat, &dictionary.pointer)
         }
         if opened < 0 { throw FFmpegError(code: opened, function: "avformat_open_input") }  // context freed by FFmpeg
+        try self.init(
+            opened: context!, interrupt: interrupt, sourceIO: nil, unusedOptions: dictionary.remainingKeys,
+            refusal: vetConnection?(messages))
+    }
+
+    /// Opens the bytes a Swift ``ByteSource`` delivers (a custom AVIO context with a read
+    /// callback) as `format`, and reads enough of them to know the streams.
+    ///
+    /// Reads block the calling thread (never use it from Swift's cooperative pool) until the
+    /// source has bytes; they end with `AVERROR_EOF` when the source ends and with
+    /// `AVERROR_EXIT` soon after `interrupt` is cancelled or its deadline passes.
+    ///
+    /// - Parameters:
+    ///   - source: the bytes; kept alive by the demuxer.
+    ///   - format: the demuxer, by FFmpeg name (`flv`): a live stream cannot be probed by seeking.
+    ///   - name: what FFmpeg's log messages call the input.
+    ///   - options: demuxer options.
+    /// - Throws: `FFmpegError` from `avio_alloc_context`, `avformat_open_input` or
+    ///   `avformat_find_stream_info`.
+    /// - The corresponding FFmpeg functions are `avio_alloc_context`, `avformat_open_input` and
+    ///   `avformat_find_stream_info`.
+    public convenience init(
+        source: any ByteSource, format: String, name: String = "", options: [String: String] = [:],
+        interrupt: InterruptPolicy = InterruptPolicy()
+    ) throws(FFmpegError) {
+        var context = try Demuxer.allocateContext(interrupt: interrupt)
+        let inputFormat = try Demuxer.inputFormat(format, freeingOnFailure: context)
+        let io: SourceIOContext
+        do {
+            io = try SourceIOContext(source: source, interrupt: interrupt)
+        } catch {
+            avformat_free_context(context)
+            throw error
+        }
+        // With `pb` set, avformat_open_input marks the context AVFMT_FLAG_CUSTOM_IO and never frees it.
+        context!.pointee.pb = io.pointer
+        var dictionary = OptionDictionary(options)
+        let opened = avformat_open_input(&context, name, inputFormat, &dictionary.pointer)
+        if opened < 0 { throw FFmpegError(code: opened, function: "avformat_open_input") }  // context freed by FFmpeg
+        try self.init(
+            opened: context!, interrupt: interrupt, sourceIO: io, unusedOptions: dictionary.remainingKeys, refusal: nil)
+    }
+
+    /// Finishes opening: refuses the input when `refusal` says so, then reads the stream info.
+    private init(
+        opened context: UnsafeMutablePointer<AVFormatContext>, interrupt: InterruptPolicy, sourceIO: SourceIOContext?,
+        unusedOptions: [String], refusal: String?
+    ) throws(FFmpegError) {
+        self.interrupt = interrupt
+        self.sourceIO = sourceIO
         openedUptimeNanoseconds = DispatchTime.now().uptimeNanoseconds
-        unusedOptions = dictionary.remainingKeys
+        self.unusedOptions = unusedOptions
         self.context = context
-        if let refusal = vetConnection?(messages) {
+        if let refusal {
             avformat_close_input(&self.context)
             throw FFmpegError(code: .permissionDenied, function: Demuxer.refusedByCaller, message: refusal)
         }
@@ -82,20 +121,42 @@ public final class Demuxer {
             throw FFmpegError(code: found, function: "avformat_find_stream_info")
         }
         var streams: [StreamInfo] = []
-        for index in 0..<Int(context!.pointee.nb_streams) {
+        for index in 0..<Int(context.pointee.nb_streams) {
             do {
-                streams.append(try StreamInfo(context!.pointee.streams[index]!))
+                streams.append(try StreamInfo(context.pointee.streams[index]!))
             } catch {
                 avformat_close_input(&self.context)
                 throw error
             }
         }
         self.streams = streams
-        formatName = String(cString: context!.pointee.iformat.pointee.name)
-        let declared = context!.pointee.duration
+        formatName = String(cString: context.pointee.iformat.pointee.name)
+        let declared = context.pointee.duration
         duration = declared == cuepoint_nopts_value() || declared <= 0 ? nil : MediaTime(ticks: declared, timeBase: .microseconds)
-        let size = context!.pointee.pb.map { avio_size($0) } ?? -1
+        let size = context.pointee.pb.map { avio_size($0) } ?? -1
         byteSize = size > 0 ? size : nil
+    }
+
+    private static func allocateContext(interrupt: InterruptPolicy) throws(FFmpegError) -> UnsafeMutablePointer<AVFormatContext>? {
+        let context = avformat_alloc_context()
+        guard let context else {
+            throw FFmpegError(code: .noMemory, function: "avformat_alloc_context", message: "out of memory")
+        }
+        context.pointee.interrupt_callback = interrupt.interruptCallback
+        return context
+    }
+
+    /// The demuxer named `format`; nil for nil (probe). Frees `context` when there is no such demuxer.
+    private static func inputFormat(_ format: String?, freeingOnFailure context: UnsafeMutablePointer<AVFormatContext>?)
+        throws(FFmpegError) -> UnsafePointer<AVInputFormat>?
+    {
+        guard let format else { return nil }
+        guard let inputFormat = av_find_input_format(format) else {
+            avformat_free_context(context)
+            throw FFmpegError(
+                code: .demuxerNotFound, function: "av_find_input_format", message: "FFmpeg has no demuxer named '\(format)'")
+        }
+        return inputFormat
     }
 
     deinit { avformat_close_input(&context) }

@@ -119,25 +119,6 @@ public struct DirectoryServer: Sendable {
         try await application(onServerRunning: onServerRunning).runService()
     }
 
-    /// Serves until the task is cancelled, without handling signals: for a caller that owns
-    /// SIGINT/SIGTERM (`cuepoint segment --serve` stops its pipeline on them, then the server).
-    /// Cancellation shuts the server down gracefully: it stops accepting connections and
-    /// finishes the requests in flight.
-    public func runUntilCancelled(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        var logger = Logger(label: "cuepoint.server")
-        logger.logLevel = .warning
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [application(onServerRunning: onServerRunning)], logger: logger))
-        // The group runs in a task of its own, which the cancellation does not reach: cancelled,
-        // the server would drop its connections and log errors instead of shutting down.
-        let running = Task { try await group.run() }
-        try await withTaskCancellationHandler {
-            try await running.value
-        } onCancel: {
-            Task { await group.triggerGracefulShutdown() }
-        }
-    }
 }
 
 /// Cache headers for HLS: playlists change with every segment, so caches keep them for a

@@ -45,13 +45,7 @@ import Testing
             try? handle.write(contentsOf: media.suffix(from: half))
             try? handle.close()
         }.start()
-        let run = Task { () -> Result<RunSummary, CuepointError> in
-            do throws(CuepointError) {
-                return .success(try await runner.run())
-            } catch {
-                return .failure(error)
-            }
-        }
+        let run = Task { await runner.record() }
 
         let app = DirectoryServer(
             directory: directory.path, host: "127.0.0.1", port: 0,

@@ -22,7 +22,7 @@ import Testing
     /// The rows of the table under `## /metrics`: `| name | type | labels | meaning |`.
     static func documented() throws -> [String: Documented] {
         let text = try String(
-            contentsOf: ReplayFixture.repositoryRoot.appendingPathComponent("docs/http-api.md"), encoding: .utf8)
+            contentsOf: MarkerAPIRunnerTests.repositoryRoot.appendingPathComponent("docs/http-api.md"), encoding: .utf8)
         let section = try #require(text.range(of: "\n## `/metrics`\n"), "docs/http-api.md has a /metrics section")
         let end = text[section.upperBound...].range(of: "\n## ")?.lowerBound ?? text.endIndex
         var rows: [String: Documented] = [:]

@@ -42,13 +42,7 @@ import Testing
             try? handle.write(contentsOf: media.suffix(from: half))
             try? handle.close()
         }.start()
-        let run = Task { () -> Result<RunSummary, CuepointError> in
-            do throws(CuepointError) {
-                return .success(try await runner.run())
-            } catch {
-                return .failure(error)
-            }
-        }
+        let run = Task { await runner.record() }
         defer { release.signal() }
 
         let directory = folder.appendingPathComponent("recording").path

@@ -100,7 +100,7 @@ enum LibraryRun {
         options.clock = clock
         options.warning = { collected.append($0) }
         let runner = PipelineRunner(spec: spec, directory: directory, options: options)
-        let summary = try await runner.run()
+        let summary = try await runner.record().get()
         return (summary, collected.messages)
     }
 }

@@ -22,7 +22,7 @@ extension Integration {
                     Self.spec("b", input: SampleInput.ts.path, directory: directory, container: .fmp4),
                 ]
                 let group = try PipelineGroup(specs.map { PipelineRunner(spec: $0) })
-                let outcomes = await group.run()
+                let outcomes = await group.record()
                 #expect(outcomes.count == 2)
                 for (spec, outcome) in zip(specs, outcomes) {
                     let summary = try outcome.get()
@@ -42,7 +42,7 @@ extension Integration {
                 let bad = Self.spec(
                     "bad", input: directory.appendingPathComponent("missing.mp4").path, directory: directory, container: .ts)
                 let group = try PipelineGroup([PipelineRunner(spec: bad), PipelineRunner(spec: good)])
-                let outcomes = await group.run()
+                let outcomes = await group.record()
                 guard case .failure(let error) = outcomes[0] else {
                     Issue.record("the pipeline with a missing input did not fail: \(outcomes[0])")
                     return

@@ -3,11 +3,7 @@ import CuepointTime
 import Foundation
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// `docs/markers.md` shows what the code does: its JSON lines parse (or fail exactly as shown),
 /// and its DATERANGE, card and log lines are what Cuepoint writes for its example marker.

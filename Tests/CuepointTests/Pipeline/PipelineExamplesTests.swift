@@ -2,11 +2,7 @@ import CuepointTime
 import Foundation
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// The shipped examples: every file in `Pipelines/` decodes, validates against the schema, and
 /// the examples in `docs/pipeline.md` (files and error output alike) are what the code does.
@@ -91,9 +87,21 @@ import Testing
         #expect(shoppable.markers == markersTS.markers)
         var fullChapters = ReplayOptions()
         fullChapters.chapters = .full
+        fullChapters.captions = [
+            CaptionSource(path: "SampleMedia/captions.en.vtt", language: "en"),
+            CaptionSource(path: "SampleMedia/captions.fr.srt", language: "fr"),
+        ]
         // The default directory, out/shoppable-replay beside the recording, is decided at run time.
         #expect(shoppable.replay == ReplaySpec(directory: nil, options: fullChapters))
+        #expect(shoppable.captions == fullChapters.captions)
         #expect(try load("markers-ts.yaml").replay == nil)
+
+        let shorts = try load("shoppable-shorts.yaml")
+        let vertical = try #require(shorts.replay?.options.shorts)
+        #expect((vertical.width, vertical.height, vertical.fit) == (720, 1280, .blur))
+        #expect((vertical.minimumMilliseconds, vertical.maximumMilliseconds, vertical.burnCaptions) == (5000, 15_000, "fr"))
+        let reel = try #require(shorts.replay?.options.reel)
+        #expect((reel.count, reel.order, reel.events, reel.momentMilliseconds) == (3, .events, "SampleMedia/events.jsonl", 5000))
     }
 
     // MARK: JSON Schema, checked by an independent validator

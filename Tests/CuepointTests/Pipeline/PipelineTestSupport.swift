@@ -1,11 +1,7 @@
 import Foundation
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// Shared helpers for the pipeline-file tests.
 enum PipelineTestSupport {

@@ -267,10 +267,7 @@ extension Integration.ProductMarkers {
                         lateResult.withLock { $0 = .failure(error) }
                     }
                 }
-                let outcome: Result<RunSummary, CuepointError>
-                do throws(CuepointError) { outcome = .success(try await runner.run()) } catch {
-                    outcome = .failure(error)
-                }
+                let outcome = await runner.record()
                 #expect(clock.hasFired, "the API call was made during the run")
                 #expect(throws: Never.self, "the late marker is accepted") { try lateResult.withLock { $0 }?.get() }
                 switch outcome {

@@ -1,28 +1,11 @@
-/// The LL-HLS query parameters of a playlist request (bis §6.2.5): `_HLS_msn`, `_HLS_part`,
-/// `_HLS_skip`.
-public struct DeliveryDirectives: Sendable, Equatable {
-    public enum Skip: String, Sendable, Equatable {
-        /// `_HLS_skip=YES`: skip old segments, keep every date range.
-        case segments = "YES"
-        /// `_HLS_skip=v2`: skip old segments and the date ranges of skipped segments.
-        case segmentsAndDateRanges = "v2"
-    }
+import Cuepoint
 
-    public var sequence: Int64?
-    public var part: Int64?
-    public var skip: Skip?
-
-    public init(sequence: Int64? = nil, part: Int64? = nil, skip: Skip? = nil) {
-        self.sequence = sequence
-        self.part = part
-        self.skip = skip
-    }
-
+extension DeliveryDirectives {
     /// Reads the directives from a query's parameters.
     ///
     /// - Throws: a message for a value that is not a decimal integer (or not `YES`/`v2`), and for
     ///   `_HLS_part` without `_HLS_msn` (bis §6.2.5.2: 400).
-    public init(query: [(String, String)]) throws(DirectiveError) {
+    init(query: [(String, String)]) throws(DirectiveError) {
         self.init()
         for (name, value) in query {
             switch name {
@@ -51,8 +34,8 @@ public struct DeliveryDirectives: Sendable, Equatable {
     }
 }
 
-/// Why delivery directives were refused (400).
-public struct DirectiveError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
+/// Why a playlist request's delivery directives were refused (400).
+struct DirectiveError: Error, Sendable, Equatable, CustomStringConvertible {
+    var description: String
     init(_ description: String) { self.description = description }
 }
