@@ -56,6 +56,9 @@ let package = Package(
         harness("FuzzJSON", ["CuepointJSON"]),
         harness(
             "FuzzRequestPath", ["Cuepoint", "CuepointServer"],
-            other: [.product(name: "Hummingbird", package: "hummingbird")]),
+            other: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+            ]),
     ]
 )

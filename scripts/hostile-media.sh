@@ -13,4 +13,4 @@ cd "$(dirname "$0")/.."
 export CUEPOINT_HOSTILE_CASES=${1:-120}
 export CUEPOINT_HOSTILE_SEED=${2:-1}
 swift build --build-tests >&2
-swift test --skip-build --filter 'Hostile media/longForm' 2>&1 | grep -E '^hostile: |✘|error|Test run' 
+swift test --skip-build --filter 'HostileMediaTests/longForm' 2>&1 | grep -E '^hostile: |✘|error|Test run' 

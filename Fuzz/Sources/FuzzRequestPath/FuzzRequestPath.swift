@@ -3,6 +3,7 @@ import Cuepoint
 import Foundation
 import FuzzSupport
 import Hummingbird
+import HummingbirdCore
 
 /// The server's reading of a request, before any file or store is touched: the request target
 /// as Hummingbird's `URI` parses it, the path guard, the LL-HLS routing of `R/index.m3u8` and

@@ -168,7 +168,7 @@ final class CrashLoopShow: @unchecked Sendable {
                     let id = "cl-\(number)"
                     let isOpen = number % 4 == 0
                     let duration = isOpen ? "" : #", "duration": 1.5"#
-                    let body = #"{"id": "\#(id)", "product": "SKU-CL-\#(number)", "title": "Crash loop \#(number)", "start": "now"\#(duration)}"#
+                    let body = #"{"id": "\#(id)", "product": "SKU-CL-\#(number)", "title": "Crash loop \#(number)", "url": "https://shop.example/cl-\#(number)", "start": "now"\#(duration)}"#
                     let (status, _) = SampleFeed.request("POST", "\(show.root)/v1/markers", token: show.token, body: body)
                     lock.withLock {
                         attempts += 1

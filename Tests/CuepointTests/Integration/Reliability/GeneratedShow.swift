@@ -28,7 +28,7 @@ enum GeneratedShow {
     /// Product markers at the given starts (seconds of the recording), 5 s each, as JSON lines.
     static func markerLines(startingAt starts: [Int]) -> String {
         starts.enumerated().map { index, start in
-            #"{"id": "long-\#(index + 1)", "product": "SKU-LONG-\#(index + 1)", "title": "Product \#(index + 1)", "start": \#(start), "duration": 5}"#
+            #"{"id": "long-\#(index + 1)", "product": "SKU-LONG-\#(index + 1)", "title": "Product \#(index + 1)", "url": "https://shop.example/long-\#(index + 1)", "start": \#(start), "duration": 5}"#
         }.joined(separator: "\n") + "\n"
     }
 }
