@@ -43,7 +43,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
-        .target(name: "FuzzSupport", swiftSettings: strictSettings),
+        // libFuzzer's LLVMFuzzerRunDriver, declared for Swift (FuzzDriver starts it).
+        .target(name: "CFuzzDriver"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzDriver"], swiftSettings: strictSettings),
         harness("FuzzPipelineFile", ["Cuepoint"]),
         harness("FuzzMarkerLines", ["Cuepoint"]),
         harness("FuzzMarkerBody", ["Cuepoint"]),

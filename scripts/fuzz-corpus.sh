@@ -15,7 +15,7 @@ trap 'rm -rf "$scratch"' EXIT
 "$cuepoint" segment SampleMedia/sample.ts -o "$scratch/ts" --segment 4s --markers SampleMedia/products.jsonl >/dev/null
 "$cuepoint" segment SampleMedia/sample.mp4 -o "$scratch/fmp4" --segment 4s --container fmp4 \
     --markers SampleMedia/products.jsonl >/dev/null
-"$cuepoint" replay "$scratch/ts" -o "$scratch/replay" --no-mp4 --no-thumbnails --clips none >/dev/null
+"$cuepoint" replay "$scratch/ts" -o "$scratch/replay" --no-mp4 --no-thumbnails --no-posters --no-storyboard --clips none >/dev/null
 
 python3 - "$scratch" <<'PY'
 import glob, hashlib, io, json, os, re, shutil, sys
@@ -122,7 +122,14 @@ seeds("FuzzRequestPath", [
 # Dictionaries: HLS tags and attributes, pipeline keys, marker fields.
 def dictionary(name, words, note):
     words = sorted(set(words))
-    escaped = ['"' + w.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"' for w in words]
+    # libFuzzer's dictionary syntax knows only \\, \" and \xNN escapes, and printable ASCII.
+    def escape(word):
+        out = ""
+        for byte in word.encode():
+            c = chr(byte)
+            out += "\\" + c if c in '\\"' else c if 0x20 <= byte < 0x7F else "\\x%02X" % byte
+        return '"' + out + '"'
+    escaped = [escape(w) for w in words]
     with open(f"Fuzz/Dictionaries/{name}.dict", "w") as f:
         f.write(f"# {note} (written by scripts/fuzz-corpus.sh)\n" + "\n".join(escaped) + "\n")
 

@@ -1,6 +1,9 @@
 import CuepointHLS
 import FuzzSupport
 
+// libFuzzer takes over here and calls the function below for each input (FuzzDriver).
+FuzzDriver.run(fuzzChapterDocument)
+
 /// The Apple JSON chapters reader (`chapters.json` of a replay).
 ///
 /// Properties: no crash, leak or hang; an accepted document, encoded, reads back the same.

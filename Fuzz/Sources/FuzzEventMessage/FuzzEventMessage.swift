@@ -1,6 +1,9 @@
 import CuepointHLS
 import FuzzSupport
 
+// libFuzzer takes over here and calls the function below for each input (FuzzDriver).
+FuzzDriver.run(fuzzEventMessage)
+
 /// The `emsg` box reader (marker events in fMP4 segments).
 ///
 /// Properties: no crash, leak or hang; a box it reads, written again by `encoded()`, reads back

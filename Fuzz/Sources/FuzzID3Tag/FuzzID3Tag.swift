@@ -1,6 +1,9 @@
 import CuepointHLS
 import FuzzSupport
 
+// libFuzzer takes over here and calls the function below for each input (FuzzDriver).
+FuzzDriver.run(fuzzID3Tag)
+
 /// The ID3v2.4 reader (timed-ID3 marker tags in TS segments, and tags other writers made).
 ///
 /// Properties: no crash, leak or hang; a tag it reads, written again by `encoded()`, reads back

@@ -1,6 +1,9 @@
 import CuepointJSON
 import FuzzSupport
 
+// libFuzzer takes over here and calls the function below for each input (FuzzDriver).
+FuzzDriver.run(fuzzJSON)
+
 /// The strict JSON reader every document goes through (markers, chapters, `recording.json`).
 ///
 /// Properties: no crash, leak or hang (deep nesting is refused, not recursed into); a value it

@@ -2,6 +2,9 @@
 import CuepointTime
 import FuzzSupport
 
+// libFuzzer takes over here and calls the function below for each input (FuzzDriver).
+FuzzDriver.run(fuzzMarkerBody)
+
 /// The marker API's request bodies: `POST /v1/markers` (one marker object) and
 /// `POST /v1/markers/ID/close` (`{"end": …}`, `{"duration": …}` or nothing).
 ///

@@ -3,6 +3,9 @@ import CuepointTime
 import Foundation
 import FuzzSupport
 
+// libFuzzer takes over here and calls the function below for each input (FuzzDriver).
+FuzzDriver.run(fuzzMarkerLines)
+
 /// Marker JSON lines: a marker file (`--markers`, `markers.from[].file`) as `MarkerFile.load`
 /// reads it, and the recording's own `markers.jsonl` as a restarted job folds it back.
 ///

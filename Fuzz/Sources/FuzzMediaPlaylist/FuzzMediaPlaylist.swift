@@ -1,6 +1,9 @@
 import CuepointHLS
 import FuzzSupport
 
+// libFuzzer takes over here and calls the function below for each input (FuzzDriver).
+FuzzDriver.run(fuzzMediaPlaylist)
+
 /// The strict media-playlist parser: what resume reads back from a crashed recording, what the
 /// replay reads, and what the tests judge with.
 ///

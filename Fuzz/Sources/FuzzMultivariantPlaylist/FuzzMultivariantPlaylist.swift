@@ -1,6 +1,9 @@
 import CuepointHLS
 import FuzzSupport
 
+// libFuzzer takes over here and calls the function below for each input (FuzzDriver).
+FuzzDriver.run(fuzzMultivariantPlaylist)
+
 /// The strict multivariant-playlist parser (`master.m3u8`: the replay and resume read it).
 ///
 /// Properties: no crash, leak or hang; an accepted playlist renders to text that parses back to

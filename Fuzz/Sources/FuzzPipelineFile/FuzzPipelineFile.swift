@@ -1,6 +1,9 @@
 import Cuepoint
 import FuzzSupport
 
+// libFuzzer takes over here and calls the function below for each input (FuzzDriver).
+FuzzDriver.run(fuzzPipelineFile)
+
 /// The pipeline-file decoder (`cuepoint validate`, `cuepoint run`): YAML, and JSON, which is read
 /// as YAML by the same decoder. The seeds are `Pipelines/` (both forms) and the error cases of
 /// the tests.
@@ -18,7 +21,7 @@ public func fuzzPipelineFile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt
         for problem in error.problems {
             let line = problem.description
             FuzzCheck.require(
-                line.utf8.count <= maximumProblemBytes,
+                line.utf8.count <= ProblemLine.maximumBytes,
                 "a problem line of \(line.utf8.count) bytes: \(line.prefix(300))…")
         }
     }
@@ -27,4 +30,8 @@ public func fuzzPipelineFile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt
 
 /// The longest a problem line may be: the file name, a bounded key path (400 characters), a
 /// bounded message (2,000) and a bounded suggestion, in UTF-8 (up to 4 bytes a character).
-let maximumProblemBytes = 4 * (160 + 400 + 2_000 + 80) + 64
+/// (A static, set on first use: a global of this main file would be set by top-level code after
+/// `FuzzDriver.run`, which never returns.)
+enum ProblemLine {
+    static let maximumBytes = 4 * (160 + 400 + 2_000 + 80) + 64
+}

@@ -5,6 +5,9 @@ import FuzzSupport
 import Hummingbird
 import HummingbirdCore
 
+// libFuzzer takes over here and calls the function below for each input (FuzzDriver).
+FuzzDriver.run(fuzzRequestPath)
+
 /// The server's reading of a request, before any file or store is touched: the request target
 /// as Hummingbird's `URI` parses it, the path guard, the LL-HLS routing of `R/index.m3u8` and
 /// `R/part_N.m4s`, the blocking-reload query parameters (`_HLS_msn`, `_HLS_part`, `_HLS_skip`),
@@ -27,10 +30,12 @@ public func fuzzRequestPath(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     if PathGuardMiddleware<ServerRequestContext>.isSafe(path), let decoded = path.removingPercentEncoding {
         let root = "/srv/recording"
         let resolved = URL(fileURLWithPath: root + "/" + decoded).standardizedFileURL.path
+        // Bytes, not Characters: `/` followed by a combining mark is one Character.
         FuzzCheck.require(
-            resolved == root || resolved.hasPrefix(root + "/"), "\(target) passes the guard and resolves to \(resolved)")
+            resolved.utf8.elementsEqual(root.utf8) || resolved.utf8.starts(with: (root + "/").utf8),
+            "\(target) passes the guard and resolves to \(resolved)")
         FuzzCheck.require(
-            !resolved.split(separator: "/").contains { $0.lowercased() == "markers.jsonl" },
+            !resolved.unicodeScalars.split(separator: "/").contains { String(String.UnicodeScalarView($0)).lowercased() == "markers.jsonl" },
             "\(target) passes the guard and names the marker log")
     }
 

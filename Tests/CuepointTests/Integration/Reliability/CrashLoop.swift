@@ -92,7 +92,9 @@ final class CrashLoopShow: @unchecked Sendable {
 
         init(show: CrashLoopShow) { self.show = show }
 
+        /// Starts publishing (again, after ``stop()``), restarting after each exit or kill.
         func start() {
+            lock.withLock { stopping = false }
             Thread { [self] in
                 while !lock.withLock({ stopping }) {
                     let number = lock.withLock { () -> Int in
@@ -153,7 +155,9 @@ final class CrashLoopShow: @unchecked Sendable {
         var closes: [String] { lock.withLock { acknowledgedCloses } }
         var tries: Int { lock.withLock { attempts } }
 
+        /// Starts publishing (again, after ``stop()``), restarting after each exit or kill.
         func start() {
+            lock.withLock { stopping = false }
             Thread { [self] in
                 var number = 0
                 var open: String?
@@ -208,7 +212,9 @@ final class CrashLoopShow: @unchecked Sendable {
         var problems: [String] { lock.withLock { found } }
         var playlistsRead: Int { lock.withLock { playlists } }
 
+        /// Starts publishing (again, after ``stop()``), restarting after each exit or kill.
         func start() {
+            lock.withLock { stopping = false }
             Thread { [self] in
                 while !lock.withLock({ stopping }) {
                     Thread.sleep(forTimeInterval: 0.2)

@@ -122,10 +122,14 @@ extension Integration {
             kill(last.process.processIdentifier, SIGKILL)
             last.wait(10)
             log.append(Kill(number: kills, aim: "at random", afterSeconds: 0, published: try show.publishedFiles()))
-            // Stopped for good: a process that finalises the recording, killed while exporting the replay.
+            // Stopped for good: a process that records one more segment and finalises the recording,
+            // killed while exporting the replay. (It must get input: a resumed job stopped before
+            // any input arrives leaves the recording unfinished; see docs/reliability.md.)
             let final = try show.startCuepoint(kills, crashPoint: "\(CrashPoint.replayStaging.rawValue):1")
             _ = LiveIngest.poll(30) { final.stderr.contains("waiting") || final.stderr.contains("resuming") }
-            Thread.sleep(forTimeInterval: 1)
+            publisher.start()
+            _ = SampleFeed.waitForSegments(show.recording, atLeast: SampleFeed.segmentCount(show.recording) + 1, within: 60)
+            publisher.stop()
             final.process.interrupt()
             #expect(final.wait(120), "the last process ends: \(final.printed)")
             #expect(
