@@ -187,7 +187,7 @@ func verifyMediaPlaylist(
 /// (EXT-X-ENDLIST); either way no `.tmp` file is left. Returns the recording when there is one.
 @discardableResult
 func verifyWhateverWasWritten(
-    directory: URL, container: Container = .ts, allowFrameGaps: Bool = false,
+    directory: URL, container: Container = .ts, segmentMilliseconds: Int64 = 6_000, allowFrameGaps: Bool = false,
     sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> CheckedRecording? {
     expectNoTemporaryFiles(in: directory, sourceLocation: sourceLocation)
@@ -197,7 +197,8 @@ func verifyWhateverWasWritten(
         return nil
     }
     let recording = try verifyRecording(
-        directory: directory, container: container, allowFrameGaps: allowFrameGaps, sourceLocation: sourceLocation)
+        directory: directory, container: container, segmentMilliseconds: segmentMilliseconds, allowFrameGaps: allowFrameGaps,
+        sourceLocation: sourceLocation)
     for rendition in recording.renditions {
         #expect(rendition.playlist.endList, "\(rendition.playlistURL.path) is not finished", sourceLocation: sourceLocation)
     }
