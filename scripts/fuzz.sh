@@ -31,7 +31,12 @@ fi
 scratch=${FUZZ_SCRATCH:-$root/Fuzz/.build}
 flags=(--package-path Fuzz --scratch-path "$scratch" -c debug -Xswiftc -sanitize=fuzzer,address)
 echo "fuzz: building ${#harnesses[@]} harnesses (swift build ${flags[*]})" >&2
-swift build "${flags[@]}" >&2
+mkdir -p Fuzz/.work
+if ! swift build "${flags[@]}" >Fuzz/.work/build.log 2>&1; then
+    grep -E 'error:' Fuzz/.work/build.log >&2 || tail -30 Fuzz/.work/build.log >&2
+    echo "fuzz: the harnesses do not build (Fuzz/.work/build.log)" >&2
+    exit 2
+fi
 bin=$(swift build "${flags[@]}" --show-bin-path)
 
 # ASan: report leaks, stop at the first error; FFmpeg is not linked by the parser harnesses.
@@ -42,6 +47,8 @@ export SWIFT_BACKTRACE=enable=no
 run_one() {
     local name=$1
     local work="Fuzz/.work/$name" findings="Fuzz/findings/$name" log="Fuzz/.work/$name.log"
+    # Findings of an earlier run were reported then; this run reports its own.
+    rm -rf "$findings"
     mkdir -p "$work" "$findings"
     local dictionary=()
     [[ -f "Fuzz/Dictionaries/$name.dict" ]] && dictionary=(-dict="Fuzz/Dictionaries/$name.dict")
@@ -53,6 +60,11 @@ run_one() {
     corpus=$(ls "$work" | wc -l)
     local found
     found=$(ls "$findings" 2>/dev/null | wc -l)
+    # A harness that stopped before fuzzing (a bad dictionary, a bad flag) must not pass silently.
+    if [[ "$runs" == "?" && "$found" == 0 ]]; then
+        cp "$log" "$findings/did-not-run.log"
+        found=1
+    fi
     printf '%-26s %10s runs  %6s inputs in the working corpus  %s finding(s)\n' "$name" "$runs" "$corpus" "$found"
 }
 
