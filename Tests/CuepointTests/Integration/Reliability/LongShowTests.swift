@@ -145,7 +145,7 @@ extension Integration {
                         if elapsed / 60 > minute || minute == 0 && elapsed > 20 {
                             minute = max(minute + 1, elapsed / 60)
                             let id = "live-\(minute)"
-                            let body = #"{"id": "\#(id)", "product": "SKU-LIVE", "title": "Minute \#(minute)", "start": "now", "duration": 20}"#
+                            let body = #"{"id": "\#(id)", "product": "SKU-LIVE", "title": "Minute \#(minute)", "url": "https://shop.example/live", "start": "now", "duration": 20}"#
                             if SampleFeed.request("POST", "\(root)/v1/markers", token: token, body: body).status == 201 {
                                 acknowledged.append(id)
                             }
