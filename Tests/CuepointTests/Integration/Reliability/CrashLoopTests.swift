@@ -131,9 +131,15 @@ extension Integration {
             _ = SampleFeed.waitForSegments(show.recording, atLeast: SampleFeed.segmentCount(show.recording) + 1, within: 60)
             publisher.stop()
             final.process.interrupt()
-            #expect(final.wait(120), "the last process ends: \(final.printed)")
+            let ended = final.wait(120)
+            #expect(ended, "the last process ends: \(final.printed)")
+            if !ended {
+                kill(final.process.processIdentifier, SIGKILL)
+                final.wait(10)
+            }
+            // (terminationReason of a running process traps: read only once it ended.)
             #expect(
-                final.process.terminationReason == .uncaughtSignal && final.process.terminationStatus == SIGKILL,
+                ended && final.process.terminationReason == .uncaughtSignal && final.process.terminationStatus == SIGKILL,
                 "killed in the replay export:\n\(final.printed)")
             print("crash loop: kill \(kills + 1): at \(CrashPoint.replayStaging.rawValue) (after SIGINT)")
 

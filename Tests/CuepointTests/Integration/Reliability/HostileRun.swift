@@ -89,9 +89,10 @@ enum HostileRun {
             kill(job.process.processIdentifier, SIGKILL)
             job.wait(10)
         }
-        let crashed = job.process.terminationReason == .uncaughtSignal && finished
+        // (terminationReason of a process still running traps: read only once it ended.)
+        let crashed = finished && job.process.terminationReason == .uncaughtSignal
         var outcome = Outcome(
-            hostile: hostile, how: how, status: crashed ? nil : job.process.terminationStatus,
+            hostile: hostile, how: how, status: crashed || job.process.isRunning ? nil : job.process.terminationStatus,
             signal: crashed ? job.process.terminationStatus : nil, hung: !finished, printed: job.printed,
             segments: SampleFeed.segmentCount(output))
         let context = "\(outcome)\n\(job.printed)"
