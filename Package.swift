@@ -14,6 +14,9 @@ let package = Package(
         .library(name: "CuepointHLS", targets: ["CuepointHLS"]),
         .library(name: "CuepointJSON", targets: ["CuepointJSON"]),
         .library(name: "CuepointObjectStorage", targets: ["CuepointObjectStorage"]),
+        // The HTTP side (job server, marker API, LL-HLS): for servers embedding a job, and for the
+        // request-path fuzz harness in Fuzz/.
+        .library(name: "CuepointServer", targets: ["CuepointServer"]),
         .executable(name: "cuepoint", targets: ["cuepoint"]),
     ],
     dependencies: [

@@ -113,6 +113,7 @@ public final class MarkerLog: @unchecked Sendable {
         defer { lock.unlock() }
         guard descriptor >= 0 else { throw StorageError(path: path, operation: "write to a closed", code: EBADF) }
         try writeAll(Array((line + "\n").utf8))
+        CrashPoint.markerAppend.reach()
         guard fsync(descriptor) == 0 else { throw StorageError(path: path, operation: "fsync", code: errno) }
         afterAppend?()
     }

@@ -184,6 +184,7 @@ public final class FileSink: StoreFile {
             try linkWithoutReplacing()
             return
         }
+        CrashPoint.documentCommit.reach()
         if rename(temporaryPath, finalPath) != 0 {
             let code = errno
             unlink(temporaryPath)
@@ -196,6 +197,7 @@ public final class FileSink: StoreFile {
     /// links fall back to a check and a rename.
     private func linkWithoutReplacing() throws(StorageError) {
         if link(temporaryPath, finalPath) == 0 {
+            CrashPoint.segmentCommit.reach()
             unlink(temporaryPath)
             return
         }

@@ -94,6 +94,42 @@ struct RenditionEncoderTests {
         }
     }
 
+    /// The in-process side of determinism (issue 16, "Sanitizers"): the same deterministic ladder
+    /// made three times in this process, twice of them at the same time on two threads, gives the
+    /// same bytes per rendition each time. Run under `scripts/sanitize.sh thread` to see races.
+    @Test func deterministicLaddersInOneProcessGiveTheSameBytes() throws {
+        let directory = try TemporaryDirectory.make(label: "deterministic-in-process")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let rungs = try Self.ladder()
+        @Sendable func ladder(_ label: String) throws -> [String: Data] {
+            let folder = directory.appendingPathComponent(label)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let outputs = try TranscodeHarness.run(
+                input: Self.sample, rungs: rungs, segment: .seconds(4), deterministic: true, directory: folder)
+            return try Dictionary(uniqueKeysWithValues: outputs.map { ($0.name, try Data(contentsOf: URL(fileURLWithPath: $0.path))) })
+        }
+        let first = try ladder("first")
+        // Two at once, each on a thread of its own (never Swift's cooperative pool).
+        let results = NSLock()
+        nonisolated(unsafe) var together: [String: Result<[String: Data], any Error>] = [:]
+        let group = DispatchGroup()
+        for label in ["a", "b"] {
+            group.enter()
+            Thread {
+                let result = Result { try ladder(label) }
+                results.withLock { together[label] = result }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        for label in ["a", "b"] {
+            let bytes = try #require(try together[label]?.get())
+            for (name, data) in first.sorted(by: { $0.key < $1.key }) {
+                #expect(bytes[name] == data, "\(name) of ladder \(label) differs from the first ladder's")
+            }
+        }
+    }
+
     @Test func surroundAt22kHzBecomesStereoAt48kHz() throws {
         let directory = try TemporaryDirectory.make(label: "surround")
         defer { try? FileManager.default.removeItem(at: directory) }
