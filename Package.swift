@@ -148,14 +148,14 @@ let package = Package(
             path: "Tests/CuepointTestSupport",
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "CuepointTimeTests", dependencies: ["CuepointTime"], swiftSettings: strictSettings),
+        .testTarget(name: "CuepointTimeTests", dependencies: ["CuepointTime", "CuepointTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "CuepointHLSTests", dependencies: ["CuepointHLS", "CuepointJSON", "CuepointTestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "CuepointJSONTests", dependencies: ["CuepointJSON"], swiftSettings: strictSettings),
+        .testTarget(name: "CuepointJSONTests", dependencies: ["CuepointJSON", "CuepointTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "CuepointRTMPTests",
             dependencies: [
-                "CuepointRTMP",
+                "CuepointRTMP", "CuepointTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

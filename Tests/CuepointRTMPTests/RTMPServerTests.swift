@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointRTMP
 import Foundation
 import NIOCore
@@ -6,7 +7,7 @@ import Testing
 /// The server on a loopback port with hand-driven clients: the inputs real publishers never
 /// send. The same server with FFmpeg and GStreamer publishing is tested in
 /// `CuepointTests/Integration/RTMP`.
-@Suite("RTMP server, raw clients", .serialized)
+@Suite("RTMP server, raw clients", .serialized, .ownThreads)
 struct RTMPServerTests {
     @Test("a garbage handshake is refused at once, naming what it looked like", .timeLimit(.minutes(1)))
     func garbageHandshake() async throws {

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -6,7 +7,7 @@ import Testing
 @testable import CuepointServer
 
 /// A real server on a loopback port serving a directory of HLS files.
-@Suite struct DirectoryServerTests {
+@Suite(.ownThreads) struct DirectoryServerTests {
     func makeDirectory() throws -> String {
         let directory = NSTemporaryDirectory() + "cuepoint-serve-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory + "/source", withIntermediateDirectories: true)

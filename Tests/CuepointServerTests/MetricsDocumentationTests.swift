@@ -13,7 +13,7 @@ import Testing
 /// family a scrape shows is documented with its type and labels, and every documented family is
 /// in the scrape. A server with every part on (pipeline metrics, the marker API, LL-HLS) is
 /// asked one request of each kind first, so that families made on first use exist.
-@Suite struct MetricsDocumentationTests {
+@Suite(.ownThreads) struct MetricsDocumentationTests {
     struct Documented: Equatable, CustomStringConvertible {
         var type: String
         var labels: Set<String>

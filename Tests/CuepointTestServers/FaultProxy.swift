@@ -15,7 +15,7 @@ public final class FaultProxy: @unchecked Sendable {
 
     /// Starts the proxy in front of 127.0.0.1:`upstreamPort`.
     public static func start(upstreamPort: Int) async throws -> FaultProxy {
-        try await offPool { try FaultProxy(upstreamPort: upstreamPort) }
+        try await offThePool { try FaultProxy(upstreamPort: upstreamPort) }
     }
 
     private init(upstreamPort: Int) throws {

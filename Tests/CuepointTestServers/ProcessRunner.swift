@@ -12,7 +12,7 @@ public enum ProcessRunner {
     /// Runs `arguments[0]` (looked up on PATH) with the rest as arguments; `input` goes to its
     /// standard input; `environment`, when given, is the whole environment. Through the shared
     /// ``Program`` runner (swift-subprocess, output through files, so a start script that leaves
-    /// a server behind returns when the script ends). Call it through ``offPool(_:)`` for
+    /// a server behind returns when the script ends). Call it through ``offThePool(_:)`` for
     /// anything slow.
     public static func run(_ arguments: [String], input: Data? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
         let output = try Program.runBlocking(

@@ -118,14 +118,14 @@ public actor TestServers {
 
     public func s3(_ kind: S3ServerKind) async throws -> S3Server {
         if let task = s3[kind] { return try await task.value }
-        let task = Task { try await offPool { try S3Server.start(kind) } }
+        let task = Task { try await offThePool { try S3Server.start(kind) } }
         s3[kind] = task
         return try await task.value
     }
 
     public func nginx() async throws -> OriginServer {
         if let origin { return try await origin.value }
-        let task = Task { try await offPool { try OriginServer.start() } }
+        let task = Task { try await offThePool { try OriginServer.start() } }
         origin = task
         return try await task.value
     }
@@ -144,12 +144,3 @@ public func freePort() throws -> Int {
 /// A key no other test uses.
 public func uniqueKey(_ label: String) -> String { "tests/\(label)-\(UUID().uuidString.prefix(8))" }
 
-/// Runs blocking work (a script that waits for a server) on its own thread, so Swift's two
-/// cooperative threads stay free for the tests running beside it.
-public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread {
-            continuation.resume(with: Result { try work() })
-        }
-    }
-}

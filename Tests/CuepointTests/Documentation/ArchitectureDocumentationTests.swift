@@ -5,7 +5,7 @@ import Testing
 /// `docs/architecture.md` against the code: every module and every folder of the engine is on the
 /// map, and every `Folder/File` it names in the engine exists, so the map cannot drift from the
 /// code unnoticed.
-@Suite struct ArchitectureDocumentationTests {
+@Suite(.ownThreads) struct ArchitectureDocumentationTests {
     static func text() throws -> String {
         try String(contentsOf: Repository.url("docs/architecture.md"), encoding: .utf8)
     }

@@ -9,7 +9,7 @@ extension Integration {
     /// A restarted process on an existing recording: a live recording that a crash left
     /// unfinished is resumed from `recording.json` like a publisher reconnect, and nothing is
     /// overwritten; recordings it must not touch are refused before any input is read.
-    @Suite("Live resume")
+    @Suite("Live resume", .ownThreads)
     struct LiveResumeTests {
         static let key = "k3y-\(UUID().uuidString.prefix(8))"
 

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Foundation
 import Testing
 
@@ -5,7 +6,7 @@ import Testing
 
 /// Every kind of problem a pipeline file can have, with its exact position, key path, message
 /// and suggestion. The expected lines are what `cuepoint validate` prints.
-@Suite struct PipelineErrorTests {
+@Suite(.ownThreads) struct PipelineErrorTests {
     typealias Support = PipelineTestSupport
 
     private func problem(

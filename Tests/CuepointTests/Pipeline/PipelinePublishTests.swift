@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointObjectStorage
 import CuepointTime
 import Testing
@@ -7,7 +8,7 @@ import Testing
 /// `output.publish:` in a pipeline file: each target a URL or a mapping with its settings, and a
 /// precise problem for each thing that cannot work (the line and column of the value, the key
 /// path, what was expected and the fix).
-@Suite struct PipelinePublishTests {
+@Suite(.ownThreads) struct PipelinePublishTests {
     typealias Support = PipelineTestSupport
 
     static func pipeline(_ publish: String) -> String {

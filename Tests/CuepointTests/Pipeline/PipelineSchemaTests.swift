@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointTime
 import Foundation
 import Testing
@@ -6,7 +7,7 @@ import Testing
 
 /// Keeps `Pipelines/cuepoint-pipeline.schema.json` and the decoder in step: the same keys per
 /// section, the same required keys, the same defaults, enums and bounds.
-@Suite struct PipelineSchemaTests {
+@Suite(.ownThreads) struct PipelineSchemaTests {
     typealias Support = PipelineTestSupport
 
     static func loadSchema() throws -> [String: Any] {

@@ -7,7 +7,7 @@ import Testing
 @testable import Cuepoint
 
 /// Whole ladders through real FFmpeg, judged by `ffprobe`.
-@Suite(.enabled(if: TranscodeHarness.ffmpegInstalled), .serialized)
+@Suite(.enabled(if: TranscodeHarness.ffmpegInstalled), .serialized, .ownThreads)
 struct RenditionEncoderTests {
     static let sample = Repository.sampleMedia("sample.mp4").path
 

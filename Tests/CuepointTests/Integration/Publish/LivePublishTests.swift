@@ -12,7 +12,7 @@ extension Integration {
     /// ever answers 404, media sequence numbers never go back), GStreamer follows the EVENT
     /// playlist during the show and plays the VOD after it, and the store ends with the local
     /// recording byte for byte.
-    @Suite("Publishing a live show", .serialized)
+    @Suite("Publishing a live show", .serialized, .ownThreads)
     struct LivePublishTests {
         static let key = "pub-\(UUID().uuidString.prefix(8))"
 

@@ -10,7 +10,7 @@ extension Integration {
     /// An HTTP origin target (nginx's WebDAV module: PUT and DELETE, an Authorization header
     /// from an environment variable) with a live-only recording: segments that leave the live
     /// window are deleted on the origin too, after the playlists that stopped listing them.
-    @Suite("Publishing to an HTTP origin", .serialized)
+    @Suite("Publishing to an HTTP origin", .serialized, .ownThreads)
     struct OriginPublishTests {
         @Test(
             "a live-only show on nginx WebDAV: every listed segment is on the origin throughout, old ones are deleted there, the last window stays",

@@ -10,7 +10,7 @@ extension Integration {
     /// Publish targets that cannot work are refused before the show, with the target and the
     /// fix, and nothing is written locally either; a clock the store finds skewed is corrected
     /// and reported.
-    @Suite("Publishing: bad targets", .serialized)
+    @Suite("Publishing: bad targets", .serialized, .ownThreads)
     struct PublishBadInputTests {
         @Test(
             "wrong secret, unknown bucket, no bucket in the URL, a store that does not answer: one error line, nothing written",

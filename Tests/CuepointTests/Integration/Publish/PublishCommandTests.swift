@@ -9,7 +9,7 @@ import Testing
 extension Integration {
     /// What a store did not take by the end of a run stays in the local directory (the spool),
     /// is reported, and goes up later with `cuepoint publish DIR URL`.
-    @Suite("cuepoint publish", .serialized)
+    @Suite("cuepoint publish", .serialized, .ownThreads)
     struct PublishCommandTests {
         @Test(
             "a store that answers nothing at the end: INCOMPLETE after --publish-timeout, the files kept locally; cuepoint publish uploads them later",

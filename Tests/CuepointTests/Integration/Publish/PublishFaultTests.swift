@@ -12,7 +12,7 @@ extension Integration {
     /// to answer 503 to a PUT, and asked to take a segment where an object already is. The live
     /// input is SampleMedia/sample.ts written into `cuepoint segment pipe:0 --live` in chunks, so
     /// the test decides when each segment is complete.
-    @Suite("Publishing faults", .serialized)
+    @Suite("Publishing faults", .serialized, .ownThreads)
     struct PublishFaultTests {
         static func arguments(_ output: URL, target: String, extra: [String] = []) -> [String] {
             ["segment", "pipe:0", "--live", "-o", output.path, "--segment", "1s", "--publish", target] + extra
@@ -24,7 +24,7 @@ extension Integration {
             .timeLimit(.minutes(4)))
         func storeDownMidShow() async throws {
             // A server of its own: it is stopped and started again.
-            let server = try await offPool { try S3Server.start(.seaweedFS) }
+            let server = try await offThePool { try S3Server.start(.seaweedFS) }
             defer { try? server.stop() }
             try await TemporaryDirectory.with(label: "publish-down") { folder in
                 let show = StoreShow(server: server, label: "down")

@@ -10,7 +10,7 @@ extension Integration {
     /// A show survives its machine: the first process is killed mid-show, and a second one, on
     /// another (empty) local directory with the same `--publish` target, resumes the recording
     /// from the store's `recording.json` and playlists.
-    @Suite("Resuming a show from the store", .serialized)
+    @Suite("Resuming a show from the store", .serialized, .ownThreads)
     struct StoreResumeTests {
         static func marker(_ id: String) -> Data {
             Data("{\"id\":\"\(id)\",\"title\":\"Mug\",\"url\":\"https://s.example/\(id)\",\"start\":\"now\"}\n".utf8)

@@ -10,7 +10,7 @@ extension Integration {
     /// Replays made from, and written to, an object store: the pipeline's `replay:` section for
     /// a published recording, and `cuepoint replay s3://… -o s3://…`; the package's
     /// `replay.json` is the last object written.
-    @Suite("Replay on the store", .serialized)
+    @Suite("Replay on the store", .serialized, .ownThreads)
     struct StoredReplayTests {
         @Test(
             "a published recording with a replay: section on the store, then cuepoint replay s3://… -o s3://… (replay.json last, refused without --force)",

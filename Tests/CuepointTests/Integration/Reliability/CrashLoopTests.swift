@@ -20,7 +20,7 @@ extension Integration {
     ///
     /// The suite runs 5 kills; `scripts/crash-loop.sh [KILLS] [SEED]` runs more
     /// (`CUEPOINT_CRASH_LOOP_KILLS`, `CUEPOINT_CRASH_LOOP_SEED`).
-    @Suite("Crash loop")
+    @Suite("Crash loop", .ownThreads)
     struct CrashLoopTests {
         static var environment: [String: String] { ProcessInfo.processInfo.environment }
 

@@ -16,7 +16,7 @@ extension Integration {
     /// downloaded while the show ran is byte-identical on disk afterwards; no `.tmp` file is left.
     ///
     /// Needs permission to mount a tmpfs (root, as in CI); elsewhere the test shows as skipped.
-    @Suite("Disk full during LL-HLS", .serialized)
+    @Suite("Disk full during LL-HLS", .serialized, .ownThreads)
     struct DiskFullLowLatencyTests {
         /// A tmpfs of `size` mounted on a fresh folder (its own per test run, so parallel runs do
         /// not share it); nil when mounting is not permitted.

@@ -11,7 +11,7 @@ extension Integration {
     ///
     /// The suite runs a fixed set of cases; `scripts/hostile-media.sh N [SEED]` runs the long form
     /// (`CUEPOINT_HOSTILE_CASES=N`, `CUEPOINT_HOSTILE_SEED`) and prints every outcome.
-    @Suite("Hostile media")
+    @Suite("Hostile media", .ownThreads)
     struct HostileMediaTests {
         /// One case of each source and mutation, with fixed seeds; TS output for even seeds, fMP4 for odd.
         static let quickCases: [HostileCase] = HostileCase.Source.allCases.flatMap { source in

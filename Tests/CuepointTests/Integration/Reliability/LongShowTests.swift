@@ -15,7 +15,7 @@ extension Integration {
     /// The suite runs a few minutes of media; `scripts/long-show.sh` runs hours
     /// (`CUEPOINT_LONG_SHOW_MINUTES`, `CUEPOINT_LONG_SHOW_BEFORE_WRAP`) and the live hour
     /// (`CUEPOINT_LIVE_SHOW_MINUTES`), printing the samples.
-    @Suite("Long shows")
+    @Suite("Long shows", .ownThreads)
     struct LongShowTests {
         static var environment: [String: String] { ProcessInfo.processInfo.environment }
         static var minutes: Int { Int(environment["CUEPOINT_LONG_SHOW_MINUTES"] ?? "") ?? 6 }

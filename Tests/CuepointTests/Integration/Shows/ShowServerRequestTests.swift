@@ -7,7 +7,7 @@ extension Integration {
     /// with a wrong admin token, 400 with the CLI's problem list, 409 for a duplicate, 404 for
     /// path traversal, a marker token of another show refused, a show whose publisher never
     /// comes failing after the wait; and 200 shows created at once. Nothing recorded is lost.
-    @Suite("Show server: bad requests")
+    @Suite("Show server: bad requests", .ownThreads)
     struct ShowServerRequestTests {
         @Test("admin calls without the token or with another are 401; the hook of an unknown key is 403", .timeLimit(.minutes(3)))
         func adminToken() async throws {
