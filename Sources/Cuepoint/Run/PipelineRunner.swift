@@ -187,6 +187,10 @@ public final class PipelineRunner: Sendable {
         let demuxer: Demuxer
         if let live {
             guard let opened = try openLive(live, warnings: warnings) else {
+                if let resumed {
+                    return try finishResumedWithoutInput(
+                        resumed, store: store, local: local, replicas: replicas, warnings: warnings)
+                }
                 return RunSummary(directory: directory, renditions: [], warnings: warnings.all, stopped: true, replay: nil)
             }
             demuxer = opened
@@ -337,21 +341,10 @@ public final class PipelineRunner: Sendable {
         }
         if let transcoder { reportTranscoding(transcoder, warnings: warnings) }
         warnings.reportCounts()
-        var summary = RunSummary(
+        let summary = RunSummary(
             directory: directory,
-            renditions: zip(publisher.renditions, plan.renditions).map { rendition, planned in
-                let bytes = rendition.segmentSizes.reduce(0) { $0 + $1.bytes }
-                return RunSummary.Rendition(
-                    name: rendition.name, segments: rendition.playlists.segments.count,
-                    durationMilliseconds: rendition.playlists.segments.reduce(0) { $0 + $1.durationMilliseconds },
-                    byteCount: bytes,
-                    playlist: RecordingLayout.playlistPath(rendition.playlists.mainKind, in: rendition.name),
-                    transcoded: !planned.copy,
-                    resolution: rendition.description.resolution.map { "\($0.width)x\($0.height)" },
-                    averageBitrate: rendition.segmentSizes.isEmpty
-                        ? nil : BitrateMeasurement.average(segments: rendition.segmentSizes),
-                    codecs: rendition.description.codecs)
-            }, warnings: warnings.all, stopped: reading.stopped)
+            renditions: zip(publisher.renditions, plan.renditions).map { Self.summary(of: $0, transcoded: !$1.copy) },
+            warnings: warnings.all, stopped: reading.stopped)
         let written = summary.renditions.first?.segments ?? 0
         if let failure = reading.failure {
             throw CuepointError(
