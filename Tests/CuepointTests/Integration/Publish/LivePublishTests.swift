@@ -104,7 +104,8 @@ extension Integration {
                 ], folder: folder, environment: show.environment())
             // The access check comes first, then the listener; the publisher retries nothing.
             guard LiveIngest.poll(60, { isListening(onTCPPort: port) || !job.process.isRunning }), job.process.isRunning else {
-                throw RecordingProblem(description: "cuepoint did not listen:\n\(job.printed)")
+                let how = job.process.isRunning ? "still running, not listening on \(port) after 60 s" : "ended: exit \(job.process.exitStatus.map(String.init) ?? "?")"
+                throw RecordingProblem(description: "cuepoint did not listen (\(how)):\n\(job.printed)")
             }
             let publisher = try LiveIngest.publish(
                 "rtmp://127.0.0.1:\(port)/live/\(key)", format: "flv", seconds: seconds, folder: folder, label: "publisher")
