@@ -465,6 +465,38 @@ def describe(r):
             f"start-up {r['startup_s']:.1f} s")
 
 
+def fixed_trials(binaries, stream, args, work):
+    """Both tools at each N of --at, alternating which goes first; returns the trials."""
+    trials = []
+    for round_number, count in enumerate(args.at):
+        order = list(binaries) if round_number % 2 == 0 else list(reversed(list(binaries)))
+        for tool in order:
+            r = trial(tool, binaries[tool], stream, count, args.seconds, args.slack, args.datagram_packets, work,
+                      f"at{round_number}")
+            trials.append(r)
+            common.log(describe(r))
+    return trials
+
+
+def per_stream_table(trials):
+    """Per stream: tool CPU (% of one core), PSS (MB), and cuepoint's share of ffmpeg's, per N."""
+    lines = ["    N  tool      sustained  tool CPU  machine CPU  CPU/stream  PSS MB  PSS/stream  generator",
+             "  ---  --------  ---------  --------  -----------  ----------  ------  ----------  ---------"]
+    by_n = {}
+    for r in trials:
+        by_n.setdefault(r["streams"], {})[r["tool"]] = r
+        lines.append(f"  {r['streams']:3}  {r['tool']:8}  {'yes' if r['ok'] else 'NO':>9}  {r['tool_cpu_percent']:7.1f}%  "
+                     f"{r['machine_cpu_percent']:10.1f}%  {r['tool_cpu_percent'] / r['streams']:9.3f}%  "
+                     f"{r['pss_mb']:6.0f}  {r['pss_mb'] / r['streams']:8.2f}MB  {r['generator_cpu_percent']:8.1f}%")
+    for n, pair in sorted(by_n.items()):
+        if "cuepoint" in pair and "ffmpeg" in pair and pair["ffmpeg"]["tool_cpu_percent"] > 0:
+            c, f = pair["cuepoint"], pair["ffmpeg"]
+            lines.append(f"  N={n}: cuepoint/ffmpeg CPU per stream {c['tool_cpu_percent'] / f['tool_cpu_percent']:.2f} "
+                         f"(goal <= 0.33), PSS per stream cuepoint {c['pss_mb'] / n:.2f} MB (goal <= 3 MB), "
+                         f"ffmpeg {f['pss_mb'] / n:.2f} MB")
+    return "\n".join(lines)
+
+
 def search_streams(binaries, stream, args, work):
     """Doubling from --start, then bisecting, for each tool; the tools alternate trial by trial."""
     state = {tool: {"low": 0, "high": None, "next": args.start} for tool in binaries}
@@ -638,6 +670,10 @@ def main():
                         help="a segment must be listed this many s after its end was sent (default 1.0)")
     parser.add_argument("--start", type=int, default=25, help="first N of the search (default 25)")
     parser.add_argument("--max-streams", type=int, default=400, help="largest N tried (default 400)")
+    parser.add_argument("--at", type=lambda text: [int(n) for n in text.split(",")], default=[],
+                        help="before the search, run both tools at each of these N (e.g. 100,300) and print "
+                             "CPU and PSS per stream")
+    parser.add_argument("--no-search", action="store_true", help="only the --at trials, no concurrency search")
     parser.add_argument("--datagram-packets", type=int, default=70,
                         help="TS packets per datagram in the concurrency runs (default 70: 13160 bytes)")
     parser.add_argument("--cache", default="/tmp/cuepoint-bench")
@@ -680,6 +716,18 @@ def main():
                    f"{args.datagram_packets * TS}-byte datagrams, starts staggered over {SEGMENT_SECONDS} s; "
                    f"real time = every segment listed within {args.slack:.1f} s of its end being sent, no UDP drops, "
                    f"no loss messages")
+        if args.at:
+            fixed = fixed_trials(binaries, stream, args, work)
+            report["fixed"] = fixed
+            common.log("\nper stream (same run, tools alternating):\n" + per_stream_table(fixed))
+        if args.no_search:
+            report["load_after"] = common.loadavg()
+            common.log(f"\nload average before {report['load_before'][0]:.2f}, after {report['load_after'][0]:.2f}")
+            if args.json:
+                with open(args.json, "w") as f:
+                    json.dump(report, f, indent=2, default=str)
+                    f.write("\n")
+            return
         best, trials = search_streams(binaries, stream, args, work)
         report["streams"] = {"max": best, "trials": trials}
         common.log("\ncommands:")

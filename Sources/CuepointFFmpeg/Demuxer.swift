@@ -8,6 +8,8 @@ import Foundation
 /// blocking `open` or `read`. The corresponding FFmpeg type is `AVFormatContext` (input).
 public final class Demuxer {
     private var context: UnsafeMutablePointer<AVFormatContext>?
+    /// The custom AVIO of a demuxer made with `init(source:…)`; freed after the context.
+    private var sourceIO: SourceIOContext?
     /// Stops blocking calls on this input; shared with whoever may cancel the read.
     public let interrupt: InterruptPolicy
     /// The input's streams, in container order.
@@ -37,12 +39,11 @@ public final class Demuxer {
     ///     ``refusedByCaller`` as the function).
     /// - Throws: `FFmpegError` from `avformat_open_input` or `avformat_find_stream_info`.
     /// - The corresponding FFmpeg functions are `avformat_open_input` and `avformat_find_stream_info`.
-    public init(
+    public convenience init(
         url: String, format: String? = nil, options: [String: String] = [:],
         interrupt: InterruptPolicy = InterruptPolicy(),
         vetConnection: (([FFmpegLogMessage]) -> String?)? = nil
     ) throws(FFmpegError) {
-        self.interrupt = interrupt
         var context = avformat_alloc_context()
         guard context != nil else {
             throw FFmpegError(code: .noMemory, function: "avformat_alloc_context", message: "out of memory")
@@ -69,8 +70,65 @@ public final class Demuxer {
             opened = avformat_open_input(&context, url, inputFormat, &dictionary.pointer)
         }
         if opened < 0 { throw FFmpegError(code: opened, function: "avformat_open_input") }  // context freed by FFmpeg
+        try self.init(opened: context, interrupt: interrupt, unusedOptions: dictionary.remainingKeys, messages: messages,
+            vetConnection: vetConnection)
+    }
+
+    /// Opens an input whose bytes `source` supplies (a socket or file Cuepoint reads itself), and
+    /// reads enough of it to know its streams.
+    ///
+    /// - Parameters:
+    ///   - source: where the bytes come from; not seekable, so formats that seek (MP4 with its
+    ///     index at the end) cannot be read this way.
+    ///   - format: forces a demuxer by FFmpeg name (`mpegts`); nil probes.
+    ///   - options: libavformat demuxer options.
+    /// - Throws: the source's error (`.exit` when stopped, `.timedOut`), or `FFmpegError` from
+    ///   `avformat_open_input` or `avformat_find_stream_info`.
+    /// - The corresponding FFmpeg functions are `avio_alloc_context` (a read callback),
+    ///   `avformat_open_input` and `avformat_find_stream_info`.
+    public convenience init(
+        source: any ByteSource, format: String? = nil, options: [String: String] = [:],
+        interrupt: InterruptPolicy = InterruptPolicy()
+    ) throws(FFmpegError) {
+        let io = try SourceIOContext(source: source)
+        var context = avformat_alloc_context()
+        guard context != nil else {
+            throw FFmpegError(code: .noMemory, function: "avformat_alloc_context", message: "out of memory")
+        }
+        context!.pointee.interrupt_callback = interrupt.interruptCallback
+        context!.pointee.pb = io.pointer
+        context!.pointee.flags |= AVFMT_FLAG_CUSTOM_IO
+        var inputFormat: UnsafePointer<AVInputFormat>? = nil
+        if let format {
+            inputFormat = av_find_input_format(format)
+            if inputFormat == nil {
+                avformat_free_context(context)
+                throw FFmpegError(
+                    code: .demuxerNotFound, function: "av_find_input_format",
+                    message: "FFmpeg has no demuxer named '\(format)'")
+            }
+        }
+        var dictionary = OptionDictionary(options)
+        let opened = avformat_open_input(&context, nil, inputFormat, &dictionary.pointer)
+        if opened < 0 { throw io.sourceError ?? FFmpegError(code: opened, function: "avformat_open_input") }
+        do {
+            try self.init(
+                opened: context, interrupt: interrupt, unusedOptions: dictionary.remainingKeys, messages: [],
+                vetConnection: nil, sourceIO: io)
+        } catch {
+            throw io.sourceError ?? error
+        }
+    }
+
+    /// Reads the streams of a context `avformat_open_input` opened; closes it on failure.
+    private init(
+        opened context: UnsafeMutablePointer<AVFormatContext>?, interrupt: InterruptPolicy, unusedOptions: [String],
+        messages: [FFmpegLogMessage], vetConnection: (([FFmpegLogMessage]) -> String?)?, sourceIO: SourceIOContext? = nil
+    ) throws(FFmpegError) {
+        self.interrupt = interrupt
+        self.sourceIO = sourceIO
         openedUptimeNanoseconds = DispatchTime.now().uptimeNanoseconds
-        unusedOptions = dictionary.remainingKeys
+        self.unusedOptions = unusedOptions
         self.context = context
         if let refusal = vetConnection?(messages) {
             avformat_close_input(&self.context)
@@ -98,7 +156,10 @@ public final class Demuxer {
         byteSize = size > 0 ? size : nil
     }
 
-    deinit { avformat_close_input(&context) }
+    deinit {
+        avformat_close_input(&context)
+        sourceIO = nil
+    }
 
     /// The `function` of the error thrown when `vetConnection` refused the input.
     public static let refusedByCaller = "vetConnection"

@@ -29,6 +29,7 @@ public final class PipelineMetrics: Sendable {
     public enum Name {
         public static let running = "cuepoint_pipeline_running"
         public static let inputLive = "cuepoint_input_live"
+        public static let transportStreamCopy = "cuepoint_transport_stream_copy"
         public static let ingestBytes = "cuepoint_ingest_bytes_total"
         public static let ingestBitrate = "cuepoint_ingest_bits_per_second"
         public static let mediaTime = "cuepoint_media_time_seconds"
@@ -77,6 +78,7 @@ public final class PipelineMetrics: Sendable {
 
     private let running: Gauge
     private let inputLive: Gauge
+    private let transportStreamCopy: Gauge
     private let ingestBytesCounter: Counter
     private let ingestBitrate: Gauge
     private let mediaTime: Gauge
@@ -142,6 +144,7 @@ public final class PipelineMetrics: Sendable {
         }
         running = gauge(Name.running)
         inputLive = gauge(Name.inputLive)
+        transportStreamCopy = gauge(Name.transportStreamCopy)
         ingestBitrate = gauge(Name.ingestBitrate)
         mediaTime = gauge(Name.mediaTime)
         fallBehind = gauge(Name.fallBehind)
@@ -152,7 +155,7 @@ public final class PipelineMetrics: Sendable {
         markersAccepted = counters(Name.markersAccepted)
         markersRejected = counters(Name.markersRejected)
         markersClosed = counters(Name.markersClosed)
-        for gauge in [running, inputLive, ingestBitrate, mediaTime, fallBehind] { gauge.record(0) }
+        for gauge in [running, inputLive, transportStreamCopy, ingestBitrate, mediaTime, fallBehind] { gauge.record(0) }
     }
 
     deinit {
@@ -166,6 +169,10 @@ public final class PipelineMetrics: Sendable {
     public func addIngestBytes(_ count: Int) {
         ingestBytes.wrappingAdd(Int64(count), ordering: .relaxed)
     }
+
+    /// Says which path reads the input: 1 for the transport stream copy path (MPEG-TS cut into
+    /// MPEG-TS segments without demuxing), 0 for libavformat.
+    public func setTransportStreamCopy(_ isOn: Bool) { transportStreamCopy.record(isOn ? 1 : 0) }
 
     /// Marks the pipeline as reading (or no longer reading) its input. While it reads, a timer
     /// refreshes the derived gauges four times a second, whether packets arrive or not.

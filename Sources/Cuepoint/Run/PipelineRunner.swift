@@ -17,6 +17,12 @@ public struct RunOptions: Sendable {
     public var metricsFactory: (any MetricsFactory)? = nil
     /// Labels put first on every metric of the run, e.g. `[("show", "spring-sale")]`.
     public var metricsDimensions: [(String, String)] = []
+    /// Called with what the run decided that is not a warning (which path reads the input);
+    /// the command line prints these with `--verbose`.
+    public var note: @Sendable (String) -> Void = { _ in }
+    /// Whether an MPEG-TS input copied into MPEG-TS segments may take the transport stream copy
+    /// path (``ReadPath/transportStreamCopy``); false makes libavformat read every packet.
+    public var transportStreamCopy = true
 
     public init() {}
 }
@@ -58,6 +64,8 @@ public struct RunSummary: Sendable {
     public var stopped: Bool
     /// The replay exported after the recording finished (`replay:`), if asked for.
     public var replay: ReplayResult?
+    /// Which path read the input.
+    public var readPath: ReadPath = .demuxer
 }
 
 /// Runs one pipeline: opens the input, segments it into every rendition, publishes the
@@ -72,7 +80,9 @@ public final class PipelineRunner: Sendable {
     public let directory: URL
     let options: RunOptions
     let interrupt = InterruptPolicy()
-    private let markerDesk = Mutex<MarkerDesk?>(nil)
+    let markerDesk = Mutex<MarkerDesk?>(nil)
+    /// Which path reads the input (set when it is opened).
+    let readPath = Mutex<ReadPath>(.demuxer)
     /// Says once per run when a live input is processed too slowly (transcoding that cannot keep up).
     private let fallBehind = FallBehindWarning()
     /// What the run has done so far: segments, markers, ingest, latency (`/metrics`).
@@ -197,19 +207,15 @@ public final class PipelineRunner: Sendable {
         // Before any input is read: resume an unfinished live recording, or refuse to touch one.
         let store = DirectoryStore(root: directory)
         let resumed = try resumeOrClear(store: store, warnings: warnings)
-        let demuxer: Demuxer
-        if let live {
-            guard let opened = try openLive(live, warnings: warnings) else {
-                return RunSummary(directory: directory, renditions: [], warnings: warnings.all, stopped: true, replay: nil)
+        guard var opened = try openInput(live: live, warnings: warnings) else {
+            return RunSummary(directory: directory, renditions: [], warnings: warnings.all, stopped: true, replay: nil)
+        }
+        if case .demuxer(let demuxer) = opened {
+            for option in demuxer.unusedOptions {
+                warnings.add("input option `\(option)` was not recognised by FFmpeg and has no effect")
             }
-            demuxer = opened
-        } else {
-            demuxer = try InputOpener.open(url: input.url, format: input.format, options: input.options, interrupt: interrupt)
         }
-        for option in demuxer.unusedOptions {
-            warnings.add("input option `\(option)` was not recognised by FFmpeg and has no effect")
-        }
-        let selection = try InputOpener.select(demuxer.streams, url: inputName)
+        let selection = try InputOpener.select(opened.streams, url: inputName)
         for stream in selection.ignored {
             warnings.add("\(inputName): stream \(stream.index) (\(stream.mediaType.rawValue), \(stream.codec.name)) is not carried")
         }
@@ -235,10 +241,19 @@ public final class PipelineRunner: Sendable {
             output.initNumber = resumed?.initNumber(of: name) ?? 0
             return output
         }
-        var outputs: [RenditionOutput] = []
+        var outputs: [any SegmentOutput] = []
+        var copyOutputs: [TransportStreamOutput] = []
         var outputPositions: [Int] = []
         for (position, rendition) in plan.renditions.enumerated() where rendition.copy {
-            outputs.append(output(rendition.name, streams: selection.streams))
+            if case .transportStream = opened {
+                let copy = TransportStreamOutput(
+                    name: rendition.name, store: store, pids: selection.streams.map { UInt16(truncatingIfNeeded: $0.id) },
+                    carriesTimedMetadata: carriesTimedMetadata)
+                copyOutputs.append(copy)
+                outputs.append(copy)
+            } else {
+                outputs.append(output(rendition.name, streams: selection.streams))
+            }
             outputPositions.append(position)
         }
         let description = VariantDescription(streams: selection.streams)
@@ -292,7 +307,7 @@ public final class PipelineRunner: Sendable {
                 lastEpoch: (resumed.lastSegment.programDateTime, resumed.lastSegment.recordingOffsetMilliseconds),
                 mediaEndMilliseconds: resumed.mediaEndMilliseconds)
         }
-        if live != nil { session.inputStarted(arrivedAt: arrivalTime(of: demuxer)) }
+        if input.isLive { session.inputStarted(arrivedAt: arrivalTime(openedAt: opened.openedUptimeNanoseconds)) }
         if let partStore { session.parts = PartSegmenter(store: partStore) }
         var followers: [MarkerFileFollower] = []
         session.onSegmentsPublished = { [metrics] records, latency in
@@ -306,7 +321,7 @@ public final class PipelineRunner: Sendable {
         }
         if let markersSpec = spec.markers {
             let desk = try openMarkerDesk(
-                store: store, startDate: startDate, duration: isLive ? nil : demuxer.duration, resumed: resumed,
+                store: store, startDate: startDate, duration: isLive ? nil : opened.duration, resumed: resumed,
                 warnings: warnings)
             if let resumed {
                 // The log's markers continue in the session: open ones can be closed, and the ones
@@ -328,13 +343,31 @@ public final class PipelineRunner: Sendable {
             }
         }
 
-        var reading = try readAll(
-            demuxer: demuxer, session: session, publisher: publisher, followers: followers, warnings: warnings)
-        // Close the first connection before listening again: a UDP socket stays bound while open.
-        _ = consume demuxer
-        if let live {
-            reading = try continueLive(
-                live, after: reading, session: session, publisher: publisher, followers: followers, warnings: warnings)
+        var reading: Reading
+        switch opened {
+        case .demuxer:
+            // The demuxer is released (its connection closed) before listening again: a UDP socket
+            // stays bound while open.
+            reading = try readAndClose(
+                &opened, session: session, publisher: publisher, followers: followers, warnings: warnings)
+            if let live {
+                reading = try continueLive(
+                    live, after: reading, session: session, publisher: publisher, followers: followers, warnings: warnings)
+            }
+        case .transportStream(let transportInput, let streams):
+            var splitter = TransportStreamSplitter(streams: streams)
+            splitter.onProgram = { association, map in
+                for output in copyOutputs { output.useProgram(association: association, map: map) }
+            }
+            reading = try readTransportStream(
+                transportInput, splitter: &splitter, session: session, followers: followers, warnings: warnings)
+            if live != nil || transportInput.source is DatagramSource {
+                reading = try continueTransportStream(
+                    transportInput, after: reading, session: session, outputs: copyOutputs, followers: followers,
+                    warnings: warnings)
+            }
+        case .closed:
+            reading = Reading()
         }
         do {
             let closedAtEnd = try session.finish(complete: reading.failure == nil)
@@ -362,7 +395,7 @@ public final class PipelineRunner: Sendable {
                     averageBitrate: rendition.segmentSizes.isEmpty
                         ? nil : BitrateMeasurement.average(segments: rendition.segmentSizes),
                     codecs: rendition.description.codecs)
-            }, warnings: warnings.all, stopped: reading.stopped)
+            }, warnings: warnings.all, stopped: reading.stopped, readPath: readPath.withLock { $0 })
         let written = summary.renditions.first?.segments ?? 0
         if let failure = reading.failure {
             throw CuepointError(
@@ -395,21 +428,26 @@ public final class PipelineRunner: Sendable {
         var dropped: FFmpegError?
     }
 
+    /// Reads the first connection's demuxer to its end and releases it.
+    private func readAndClose(
+        _ opened: inout OpenedInput, session: RecordingSession, publisher: RecordingPublisher,
+        followers: [MarkerFileFollower], warnings: WarningCollector
+    ) throws(CuepointError) -> Reading {
+        guard case .demuxer(let demuxer) = opened else { return Reading() }
+        opened = .closed
+        return try readAll(demuxer: demuxer, session: session, publisher: publisher, followers: followers, warnings: warnings)
+    }
+
     /// The read loop: packets until the end, a stop, or unrecoverable input damage.
     func readAll(
         demuxer: Demuxer, session: RecordingSession, publisher: RecordingPublisher, followers: [MarkerFileFollower],
         warnings: WarningCollector
     ) throws(CuepointError) -> Reading {
-        let desk = markerDesk.withLock { $0 }
-        var epochsSeen = session.timeline.epochs.count
-        var lastFollow = DispatchTime.now().uptimeNanoseconds
+        let loop = ReadLoop(runner: self, session: session, followers: followers, warnings: warnings)
+        loop.totalMilliseconds = demuxer.duration?.milliseconds
         let packet = Packet()
         var reading = Reading()
         var consecutiveErrors = 0
-        var readErrors = 0
-        var lastProgress = DispatchTime.now().uptimeNanoseconds
-        var packetsSinceCheck = 0
-        let total = demuxer.duration?.milliseconds
         while true {
             do {
                 guard try demuxer.read(into: packet) else { break }
@@ -424,7 +462,6 @@ public final class PipelineRunner: Sendable {
                     break
                 }
                 consecutiveErrors += 1
-                readErrors += 1
                 if consecutiveErrors >= 32 || error.code == .inputOutput || error.code == .timedOut {
                     reading.failure =
                         "the input is damaged after \(SecondsText.format(milliseconds: session.latestMediaMilliseconds)) (\(error.message))"
@@ -433,14 +470,59 @@ public final class PipelineRunner: Sendable {
                 warnings.count("unreadable data in the input was skipped")
                 continue
             }
+            try loop.handle(packet)
+        }
+        checkTruncation(&reading, session: session, declaredMilliseconds: demuxer.duration?.milliseconds)
+        return reading
+    }
+
+    /// A file that ends well before its declared duration was cut short (a partial download or copy).
+    func checkTruncation(_ reading: inout Reading, session: RecordingSession, declaredMilliseconds total: Int64?) {
+        if reading.failure == nil, !reading.stopped, !spec.input.isLive, let total, !session.hadDiscontinuity {
+            let reached = session.latestMediaMilliseconds
+            if reached < total - max(1000, total / 50) {
+                reading.failure =
+                    "the input ends at \(SecondsText.format(milliseconds: reached)) but declares \(SecondsText.format(milliseconds: total))"
+                    + " (truncated file?)"
+            }
+        }
+    }
+
+    /// The work of the read loop for each packet, whichever path read it (demuxed packets, or
+    /// the transport stream copy path's units): metrics, markers from the desk and followed
+    /// files, the session, progress. Owned by the pipeline's thread.
+    final class ReadLoop {
+        let runner: PipelineRunner
+        let session: RecordingSession
+        let followers: [MarkerFileFollower]
+        let warnings: WarningCollector
+        private let desk: MarkerDesk?
+        private var epochsSeen: Int
+        private var lastFollow = DispatchTime.now().uptimeNanoseconds
+        private var lastProgress = DispatchTime.now().uptimeNanoseconds
+        private var packetsSinceCheck = 0
+        /// The input's declared duration, for the progress line.
+        var totalMilliseconds: Int64?
+
+        init(runner: PipelineRunner, session: RecordingSession, followers: [MarkerFileFollower], warnings: WarningCollector) {
+            self.runner = runner
+            self.session = session
+            self.followers = followers
+            self.warnings = warnings
+            desk = runner.markerDesk.withLock { $0 }
+            epochsSeen = session.timeline.epochs.count
+        }
+
+        func handle<Unit: MediaUnit>(_ packet: Unit) throws(CuepointError) {
+            let metrics = runner.metrics
             metrics.addIngestBytes(packet.size)
             if packet.isCorrupt { warnings.count("packets flagged corrupt by the demuxer were kept") }
             if let desk {
                 if !followers.isEmpty, DispatchTime.now().uptimeNanoseconds - lastFollow > 500_000_000 {
                     lastFollow = DispatchTime.now().uptimeNanoseconds
-                    for follower in followers { accept(follower.poll(), from: follower.path, into: desk, warnings: warnings) }
+                    for follower in followers { runner.accept(follower.poll(), from: follower.path, into: desk, warnings: warnings) }
                 }
-                for command in desk.drain() { apply(command, to: session) }
+                for command in desk.drain() { runner.apply(command, to: session) }
             }
             do {
                 try session.handle(packet)
@@ -454,8 +536,8 @@ public final class PipelineRunner: Sendable {
                     }
                 }
             } catch {
-                salvage(session)
-                throw describeOutputFailure(error, input: inputName)
+                runner.salvage(session)
+                throw runner.describeOutputFailure(error, input: runner.inputName)
             }
             metrics.mediaReached(milliseconds: session.latestMediaMilliseconds)
             packetsSinceCheck += 1
@@ -464,24 +546,14 @@ public final class PipelineRunner: Sendable {
                 let now = DispatchTime.now().uptimeNanoseconds
                 if now - lastProgress > 250_000_000 {
                     lastProgress = now
-                    sampleMetrics(session: session, uptimeNanoseconds: now, warnings: warnings)
-                    options.progress?(
+                    runner.sampleMetrics(session: session, uptimeNanoseconds: now, warnings: warnings)
+                    runner.options.progress?(
                         RunProgress(
-                            mediaMilliseconds: session.latestMediaMilliseconds, totalMilliseconds: total,
+                            mediaMilliseconds: session.latestMediaMilliseconds, totalMilliseconds: totalMilliseconds,
                             segments: session.publishedSegments))
                 }
             }
         }
-        // A file that ends well before its declared duration was cut short (a partial download or copy).
-        if reading.failure == nil, !reading.stopped, !spec.input.isLive, let total, !session.hadDiscontinuity {
-            let reached = session.latestMediaMilliseconds
-            if reached < total - max(1000, total / 50) {
-                reading.failure =
-                    "the input ends at \(SecondsText.format(milliseconds: reached)) but declares \(SecondsText.format(milliseconds: total))"
-                    + " (truncated file?)"
-            }
-        }
-        return reading
     }
 
     private func openMarkerDesk(
@@ -539,7 +611,7 @@ public final class PipelineRunner: Sendable {
     }
 
     /// Hands parsed marker lines to the desk; every problem, parsing or validation, is a warning.
-    private func accept(
+    func accept(
         _ parsed: (markers: [(line: Int, marker: Marker)], problems: [MarkerProblem]), from source: String,
         into desk: MarkerDesk, warnings: WarningCollector
     ) {
@@ -556,7 +628,7 @@ public final class PipelineRunner: Sendable {
     /// Warns, once, when a live transcoding run lags the wall clock (wall time elapsed since
     /// recording time 0 of the epoch, minus the media time reached). The metrics derive their
     /// own fall-behind and bitrate on a timer, which runs while the read loop is blocked.
-    private func sampleMetrics(session: RecordingSession, uptimeNanoseconds: UInt64, warnings: WarningCollector) {
+    func sampleMetrics(session: RecordingSession, uptimeNanoseconds: UInt64, warnings: WarningCollector) {
         let media = session.latestMediaMilliseconds
         var lag: Int64?
         if spec.input.isLive, let zero = session.timeline.current?.recordingZero {
@@ -600,7 +672,7 @@ public final class PipelineRunner: Sendable {
         }
     }
 
-    private func apply(_ command: MarkerDesk.Command, to session: RecordingSession) {
+    func apply(_ command: MarkerDesk.Command, to session: RecordingSession) {
         switch command {
         case .add(let marker): session.add(marker)
         case .close(let id, let duration): _ = session.close(id: id, durationMilliseconds: duration)
