@@ -358,7 +358,7 @@ def start_ffmpeg(binary, ports, packets, work):
 STARTERS = {"cuepoint": start_cuepoint, "ffmpeg": start_ffmpeg}
 
 
-def trial(tool, binary, stream, count, seconds, slack, packets, work_root, label):
+def trial(tool, binary, stream, count, seconds, slack, packets, work_root, label, warmup=10.0):
     """Runs `count` streams through `tool` for `seconds` s; returns the verdict and figures."""
     work = os.path.join(work_root, f"{tool}-{count}-{label}")
     shutil.rmtree(work, ignore_errors=True)
@@ -377,11 +377,16 @@ def trial(tool, binary, stream, count, seconds, slack, packets, work_root, label
     startup = time.monotonic() - started
     offsets = [SEGMENT_SECONDS * i / count for i in range(count)]
     sender = Sender(stream, ports, offsets, seconds)
+    load0 = common.loadavg()
+    sender.start()
+    # CPU is measured after a warm-up: every stream has started (staggered over one segment) and
+    # been probed, so the figures are a running show's, not its start-up's (both tools alike).
+    sender.started.wait()
+    time.sleep(max(0.0, sender.t0 + warmup - time.monotonic()))
+    measured_from = time.monotonic()
     ru0 = resource.getrusage(resource.RUSAGE_SELF)
     cpu0 = sum(cpu_ticks(pid) for pid in pids)
     busy0 = machine_busy()
-    load0 = common.loadavg()
-    sender.start()
     sender.join()
     # At the stop: what every playlist lists, the sockets' drops, CPU and memory in the window.
     stop = time.monotonic()
@@ -396,6 +401,7 @@ def trial(tool, binary, stream, count, seconds, slack, packets, work_root, label
     stop_all(pids)
     ended = wait_all(pids, 60)
     window = stop - sender.t0
+    cpu_window = stop - measured_from
 
     lagging, latencies, lags = [], [], []
     for i, (listed, segments, mtime) in enumerate(listings):
@@ -428,13 +434,13 @@ def trial(tool, binary, stream, count, seconds, slack, packets, work_root, label
         "last_segment_latency_median_s": statistics.median(latencies) if latencies else None,
         "last_segment_latency_max_s": max(latencies) if latencies else None,
         "min_segments": min(s for _, s, _ in listings),
-        "tool_cpu_percent": 100 * (cpu1 - cpu0) / window,
+        "tool_cpu_percent": 100 * (cpu1 - cpu0) / cpu_window, "cpu_window_s": cpu_window,
         "tool_cpu_total_s": sum(ended[pid][2] for pid in pids),
         "peak_rss_mb": common.mb(max(ended[pid][1] for pid in pids)) if tool == "cuepoint"
         else common.mb(sum(ended[pid][1] for pid in pids)),
         "pss_mb": common.mb(pss),
         "machine_cpu_percent": 100 * (busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]) * os.cpu_count(),
-        "generator_cpu_percent": 100 * ((ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)) / window,
+        "generator_cpu_percent": 100 * ((ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)) / cpu_window,
         "sender_thread_cpu_percent": 100 * sender.cpu / window,
         "sender_late_max_ms": 1000 * sender.late_max,
         "offered_mbit_s": count * stream.bits_per_second / 1e6,
@@ -472,7 +478,7 @@ def fixed_trials(binaries, stream, args, work):
         order = list(binaries) if round_number % 2 == 0 else list(reversed(list(binaries)))
         for tool in order:
             r = trial(tool, binaries[tool], stream, count, args.seconds, args.slack, args.datagram_packets, work,
-                      f"at{round_number}")
+                      f"at{round_number}", warmup=args.warmup)
             trials.append(r)
             common.log(describe(r))
     return trials
@@ -511,7 +517,7 @@ def search_streams(binaries, stream, args, work):
             s = state[tool]
             n = s["next"]
             r = trial(tool, binaries[tool], stream, n, args.seconds, args.slack, args.datagram_packets, work,
-                      f"r{round_number}")
+                      f"r{round_number}", warmup=args.warmup)
             trials.append(r)
             common.log(describe(r))
             if r["ok"]:
@@ -674,6 +680,8 @@ def main():
                         help="before the search, run both tools at each of these N (e.g. 100,300) and print "
                              "CPU and PSS per stream")
     parser.add_argument("--no-search", action="store_true", help="only the --at trials, no concurrency search")
+    parser.add_argument("--warmup", type=float, default=10.0,
+                        help="s after the first datagram before CPU is measured (start-up and probing left out; default 10)")
     parser.add_argument("--datagram-packets", type=int, default=70,
                         help="TS packets per datagram in the concurrency runs (default 70: 13160 bytes)")
     parser.add_argument("--cache", default="/tmp/cuepoint-bench")

@@ -17,8 +17,8 @@ import Synchronization
 /// ``addIngestBytes(_:)`` and ``mediaReached(milliseconds:)``, are a relaxed atomic add and a
 /// relaxed atomic store. The derived gauges (ingest bitrate, media
 /// time, fall-behind) and the ingest byte counter are brought up to date by ``refresh(uptimeNanoseconds:)``,
-/// which a timer calls four times a second while the pipeline runs and a scrape calls before it
-/// reads: they move with the wall clock even while the read loop is blocked on an input that
+/// which a timer calls four times a second while the pipeline runs (one ``MetricsRefresher``
+/// for every pipeline of the process) and a scrape calls before it reads: they move with the wall clock even while the read loop is blocked on an input that
 /// stalled (the bitrate falls to 0 over its window, the fall-behind keeps growing). Nothing here
 /// touches FFmpeg.
 ///
@@ -101,7 +101,6 @@ public final class PipelineMetrics: Sendable {
     /// The media time reached, in milliseconds from the recording's start.
     private let mediaMilliseconds = Atomic<Int64>(0)
     private let state = Mutex(State())
-    private let sampler = Mutex<(any DispatchSourceTimer)?>(nil)
 
     private struct State {
         var isRunning = false
@@ -159,7 +158,7 @@ public final class PipelineMetrics: Sendable {
     }
 
     deinit {
-        sampler.withLock { $0?.cancel() }
+        if let refreshInterval { MetricsRefresher.remove(self, interval: refreshInterval) }
     }
 
     // MARK: Updates (the pipeline's edges)
@@ -183,12 +182,11 @@ public final class PipelineMetrics: Sendable {
         }
         running.record(isRunning ? 1 : 0)
         inputLive.record(isLive ? 1 : 0)
-        if isRunning {
-            startSampling()
-        } else {
-            sampler.withLock { timer in
-                timer?.cancel()
-                timer = nil
+        if let refreshInterval {
+            if isRunning {
+                MetricsRefresher.add(self, interval: refreshInterval)
+            } else {
+                MetricsRefresher.remove(self, interval: refreshInterval)
             }
         }
         refresh(uptimeNanoseconds: DispatchTime.now().uptimeNanoseconds)
@@ -297,23 +295,5 @@ public final class PipelineMetrics: Sendable {
         ingestBitrate.record(bitrate)
         mediaTime.record(Double(media) / 1000)
         fallBehind.record(Double(lag) / 1000)
-    }
-
-    /// Starts the timer that refreshes the gauges while the pipeline runs, on a queue of its own
-    /// (not the cooperative pool, and not the pipeline thread, which may be blocked reading).
-    private func startSampling() {
-        guard let refreshInterval else { return }
-        let (seconds, attoseconds) = refreshInterval.components
-        let interval = DispatchTimeInterval.milliseconds(Int(seconds * 1_000 + attoseconds / 1_000_000_000_000_000))
-        sampler.withLock { timer in
-            guard timer == nil else { return }
-            let source = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "cuepoint.metrics"))
-            source.schedule(deadline: .now() + interval, repeating: interval)
-            source.setEventHandler { [weak self] in
-                self?.refresh(uptimeNanoseconds: DispatchTime.now().uptimeNanoseconds)
-            }
-            source.resume()
-            timer = source
-        }
     }
 }

@@ -86,7 +86,7 @@ extension PipelineRunner {
     private func openDatagrams(_ address: UDPInputAddress, warnings: WarningCollector) throws(CuepointError) -> OpenedInput? {
         let source = try DatagramSource(
             address: address, timeoutNanoseconds: nil, interrupt: interrupt, displayURL: inputName)
-        let probe: TransportStreamInput.Probe
+        var probe: TransportStreamInput.Probe?
         do {
             probe = try TransportStreamInput.probe(source, format: spec.input.format, interrupt: interrupt)
         } catch {
@@ -94,14 +94,17 @@ extension PipelineRunner {
             throw InputOpener.describe(error, url: inputName)
         }
         source.timeoutNanoseconds = readTimeoutNanoseconds
-        let selection = try InputOpener.select(probe.demuxer.streams, url: inputName)
-        switch TransportStreamCopy.streams(formatName: probe.demuxer.formatName, selection: selection) {
+        let selection = try InputOpener.select(probe!.demuxer.streams, url: inputName)
+        switch TransportStreamCopy.streams(formatName: probe!.demuxer.formatName, selection: selection) {
         case .success(let streams):
             noteReadPath(.transportStreamCopy, reason: nil)
-            return .transportStream(probe.input, streams: streams)
+            let input = probe!.input
+            probe = nil  // the probing demuxer and its decoders are freed…
+            ProcessMemory.returnFreedMemory()  // …and their memory given back
+            return .transportStream(input, streams: streams)
         case .failure(let reason):
             noteReadPath(.demuxer, reason: reason.reason)
-            return .demuxer(probe.demuxer)
+            return .demuxer(probe!.demuxer)
         }
     }
 
@@ -213,6 +216,7 @@ extension PipelineRunner {
             }
             source.endsWaitOnData = false
             source.timeoutNanoseconds = readTimeoutNanoseconds
+            defer { ProcessMemory.returnFreedMemory() }
             let selection = try InputOpener.select(probe.demuxer.streams, url: inputName)
             if let mismatch = Self.mismatch(between: Array(session.streams.values), and: selection.streams) {
                 return Reading(
