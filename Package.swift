@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Cuepoint", targets: ["Cuepoint"]),
         .library(name: "CuepointHLS", targets: ["CuepointHLS"]),
         .library(name: "CuepointJSON", targets: ["CuepointJSON"]),
+        .library(name: "CuepointObjectStorage", targets: ["CuepointObjectStorage"]),
         .executable(name: "cuepoint", targets: ["cuepoint"]),
     ],
     dependencies: [
@@ -31,6 +32,14 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // gzip for playlists, on NIO's ByteBuffer.
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        // Object storage: SigV4 (HMAC-SHA256, SHA-256, MD5 for DeleteObjects) on swift-crypto, HTTP on
+        // async-http-client, S3's XML answers and requests through XMLCoder (Codable both ways).
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.0"),
+        // Tests only: the shared test support runs programs (ffprobe, ffmpeg, the CLI) through it.
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.4.0"),
     ],
     targets: [
         // FFmpeg's C libraries, found through pkg-config; the shim header turns the macros
@@ -39,7 +48,7 @@ let package = Package(
             name: "CCuepointFFmpeg",
             pkgConfig: "libavformat",
             providers: [
-                .apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])
+                .apt(["libavformat-dev", "libavfilter-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])
             ]
         ),
         .target(name: "CuepointTime", swiftSettings: strictSettings),
@@ -51,12 +60,24 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "CuepointHLS", dependencies: ["CuepointTime", "CuepointJSON"], swiftSettings: strictSettings),
+        // Cuepoint's own RTMP server: one port for every publisher, routed by stream key; hands
+        // each publish on as an FLV byte stream. SwiftNIO only, no FFmpeg.
+        .target(
+            name: "CuepointRTMP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "Cuepoint",
             dependencies: [
-                "CuepointTime", "CuepointFFmpeg", "CuepointHLS", "CuepointJSON",
+                "CuepointTime", "CuepointFFmpeg", "CuepointHLS", "CuepointJSON", "CuepointRTMP",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings
@@ -74,39 +95,97 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                // The show server's configuration file (strict YAML, positions in every problem).
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // S3 and HTTP-origin clients, publish targets and the replicator that copies a recording
+        // to them in order. Knows nothing of FFmpeg or HLS: keys, bytes and files.
+        .target(
+            name: "CuepointObjectStorage",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "XMLCoder", package: "XMLCoder"),
             ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "cuepoint",
             dependencies: [
-                "Cuepoint", "CuepointServer", "CuepointFFmpeg", "CuepointTime",
+                "Cuepoint", "CuepointServer", "CuepointFFmpeg", "CuepointTime", "CuepointRTMP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `cuepoint shows …`: the control API's client.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
+        // What the test targets share: the repository's root, temporary folders, running programs
+        // (on swift-subprocess), the ffmpeg FIFO feeder, a seeded generator.
+        .target(
+            name: "CuepointTestSupport",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Tests/CuepointTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "CuepointTimeTests", dependencies: ["CuepointTime"], swiftSettings: strictSettings),
-        .testTarget(name: "CuepointHLSTests", dependencies: ["CuepointHLS", "CuepointJSON"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "CuepointHLSTests", dependencies: ["CuepointHLS", "CuepointJSON", "CuepointTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "CuepointJSONTests", dependencies: ["CuepointJSON"], swiftSettings: strictSettings),
         .testTarget(
+            name: "CuepointRTMPTests",
+            dependencies: [
+                "CuepointRTMP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "CuepointFFmpegTests",
-            dependencies: ["CuepointFFmpeg"],
+            dependencies: ["CuepointFFmpeg", "CuepointTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "CuepointServerTests",
             dependencies: [
-                "CuepointServer", "Cuepoint", "CuepointHLS", "CuepointTime",
+                "CuepointServer", "Cuepoint", "CuepointHLS", "CuepointTime", "CuepointTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CuepointObjectStorageTests",
+            dependencies: [
+                "CuepointObjectStorage", "CuepointTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "CuepointTests",
-            dependencies: ["Cuepoint", "CuepointHLS", "CuepointFFmpeg", "CuepointJSON"],
+            dependencies: ["Cuepoint", "CuepointHLS", "CuepointFFmpeg", "CuepointJSON", "CuepointRTMP", "CuepointTestSupport"],
             swiftSettings: strictSettings
         ),
     ]

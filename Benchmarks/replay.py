@@ -17,11 +17,25 @@ measured, never asserted: the script exits 0 whatever the figures are.
     python3 Benchmarks/replay.py --minutes 10 --runs 3
     python3 Benchmarks/replay.py --cuepoint .build-release/release/cuepoint --container fmp4
 
+With --shorts it times the vertical shorts instead, on a --minutes (default 5) recording with
+--shorts-count products of 15 s each:
+
+  ours:   cuepoint replay REC -o OUT --force --shorts [--shorts-size WxH] with clips, replay.mp4,
+          thumbnails, posters and the storyboard off; minus, in the same round, the same export
+          without --shorts (the HLS package around the shorts), divided by the number of shorts
+  theirs: per product, what the shorts do, with the ffmpeg program on the recording's playlist:
+          a measuring pass (-ss/-t, ebur128) and an encoding pass (scale, crop, setsar, drawtext
+          title and price, format; loudnorm linear with the measurements, aresample, aformat;
+          libx264 veryfast crf 21 High, AAC 128k, faststart), the same window and sizes
+
+    python3 Benchmarks/replay.py --shorts --runs 3
+
 Python 3 standard library only; reuses the helpers of Benchmarks/segment.py.
 """
 
 import argparse
 import datetime
+import math
 import json
 import os
 import shlex
@@ -60,7 +74,14 @@ def main():
     parser.add_argument("--ffmpeg", default="ffmpeg")
     parser.add_argument("--work", default="/tmp/cuepoint-bench")
     parser.add_argument("--json", help="write every run and the summary here")
+    parser.add_argument("--shorts", action="store_true", help="time the vertical shorts against ffmpeg")
+    parser.add_argument("--shorts-count", type=int, default=3)
+    parser.add_argument("--shorts-size", default="1080x1920")
     args = parser.parse_args()
+    if args.shorts:
+        if args.minutes == 60 and "--minutes" not in sys.argv:
+            args.minutes = 5
+        return bench_shorts(args)
 
     cuepoint = os.path.abspath(args.cuepoint) if args.cuepoint else common.build_release()
     ffmpeg = common.resolve(args.ffmpeg)
@@ -138,6 +159,152 @@ def main():
         with open(args.json, "w") as f:
             json.dump({"summary": summary, "ratio": ratio, "pairs": pairs, "runs": results,
                        "minutes": args.minutes, "container": args.container, "markers": count}, f, indent=2)
+
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+
+
+def even(value):
+    return max(2, int(round(value / 2)) * 2)
+
+
+def quoted(value):
+    """A filter option value quoted for both levels of the graph syntax (as FilterGraph.quoted)."""
+    def quote(text):
+        return "'" + text.replace("'", "'\\''") + "'"
+    return quote(quote(value))
+
+
+def crop_chain(source_w, source_h, width, height):
+    """The shorts' crop fit, with the same whole-pixel sizes (ShortGraph.video)."""
+    factor = max(width / source_w, height / source_h)
+    scaled_w = max(width, even(source_w * factor))
+    scaled_h = max(height, even(source_h * factor))
+    x = min(max(0, int(round(scaled_w / 2 - width / 2))), scaled_w - width)
+    return f"scale={scaled_w}:{scaled_h}:flags=bicubic,crop={width}:{height}:{x}:{(scaled_h - height) // 2},setsar=1"
+
+
+def text_chain(title, price, width, height):
+    """The title and price lines as the shorts draw them (ShortGraph.productLines, one line)."""
+    title_size, price_size = max(12, width * 11 // 200), max(14, width * 13 // 200)
+    y = height * 60 // 100
+    lines = [(title, title_size, y), (price, price_size, y + title_size * 3 // 2 + title_size // 3)]
+    return "".join(
+        f",drawtext=fontfile={quoted(FONT)}:expansion=none:text={quoted(text)}:fontsize={size}:fontcolor=white:box=1"
+        f":boxcolor=black@0.55:boxborderw={max(2, size // 4)}:x=(w-text_w)/2:y={y}" for text, size, y in lines)
+
+
+def bench_shorts(args):
+    cuepoint = os.path.abspath(args.cuepoint) if args.cuepoint else common.build_release()
+    ffmpeg = common.resolve(args.ffmpeg)
+    width, height = (int(v) for v in args.shorts_size.split("x"))
+    os.makedirs(args.work, exist_ok=True)
+    source = common.bench_input(args.work, args.minutes)
+    work = os.path.join(args.work, f"shorts-{args.minutes}min-{args.container}")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    markers = os.path.join(work, "markers.jsonl")
+    spacing = args.minutes * 60 / (args.shorts_count + 1)
+    windows = []
+    with open(markers, "w") as f:
+        for number in range(1, args.shorts_count + 1):
+            start = round(spacing * number)
+            f.write(json.dumps({"id": f"p-{number:04d}", "title": f"Product {number}", "url": "https://shop.example/p",
+                                "price": 19.99, "currency": "USD", "start": start, "duration": 15}) + "\n")
+            windows.append((start - 2, 19))  # 2 s rolls around 15 s: a 19 s short
+    recording = os.path.join(work, "recording")
+    common.measure([cuepoint, "segment", source, "-o", recording, "--segment", "6s", "--container", args.container,
+                    "--markers", markers, "--no-progress"], os.path.join(work, "record.log"))
+    playlist = os.path.join(recording, "source", "index.m3u8")
+    for name in os.listdir(os.path.join(recording, "source")):
+        common.warm(os.path.join(recording, "source", name))
+    off = ["--clips", "none", "--no-mp4", "--no-thumbnails", "--no-posters", "--no-storyboard"]
+
+    def ours(out, shorts):
+        return [cuepoint, "replay", recording, "-o", out, "--force"] + off + (
+            ["--shorts", "--shorts-size", args.shorts_size] if shorts else [])
+
+    video = crop_chain(1280, 720, width, height)
+
+    def theirs(out):
+        """Every short with the ffmpeg program; returns wall and CPU seconds summed."""
+        total = {"wall_s": 0.0, "cpu_s": 0.0, "peak_rss_kib": 0}
+        for index, (start, duration) in enumerate(windows):
+            stats = os.path.join(work, f"r128-{index}.txt")
+            measured = common.measure(
+                [ffmpeg, "-v", "error", "-y", "-ss", str(start), "-t", str(duration), "-i", playlist, "-vn", "-af",
+                 f"ebur128=metadata=1:peak=true,ametadata=print:file={stats}", "-f", "null", "-"],
+                os.path.join(work, "ffmpeg-measure.log"))
+            values = {}
+            with open(stats) as f:
+                for line in f:
+                    if "=" in line and line.startswith("lavfi.r128."):
+                        key, value = line.strip().split("=", 1)
+                        values[key] = float(value)
+            integrated, lra = values["lavfi.r128.I"], values["lavfi.r128.LRA"]
+            peak = values["lavfi.r128.true_peak"]
+            true_peak = 20 * math.log10(peak) if peak > 0 else -99
+            audio = (f"loudnorm=I=-16.00:TP=-1.50:LRA={min(50, max(7, math.ceil(lra))):.2f}"
+                     f":measured_I={integrated:.2f}:measured_TP={true_peak:.2f}:measured_LRA={max(0.01, lra):.2f}"
+                     f":measured_thresh={integrated - 10:.2f}:linear=true,aresample=48000,"
+                     "aformat=sample_fmts=fltp:channel_layouts=stereo")
+            graph = f"[0:v]{video}{text_chain(f'Product {index + 1}', '$19.99', width, height)},format=yuv420p[v];[0:a]{audio}[a]"
+            encoded = common.measure(
+                [ffmpeg, "-v", "error", "-y", "-ss", str(start), "-t", str(duration), "-i", playlist,
+                 "-filter_complex", graph, "-map", "[v]", "-map", "[a]", "-c:v", "libx264", "-preset", "veryfast",
+                 "-crf", "21", "-profile:v", "high", "-g", "60", "-sar", "1:1", "-c:a", "aac", "-b:a", "128k",
+                 "-movflags", "+faststart", os.path.join(out, f"p-{index + 1:04d}.mp4")],
+                os.path.join(work, "ffmpeg-encode.log"))
+            for result in (measured, encoded):
+                total["wall_s"] += result["wall_s"]
+                total["cpu_s"] += result["cpu_s"]
+                total["peak_rss_kib"] = max(total["peak_rss_kib"], result["peak_rss_kib"])
+        return total
+
+    results = {"cuepoint": [], "package": [], "ffmpeg": []}
+    load_before = common.loadavg()
+    for round_number in range(args.runs + 1):  # round 0 warms up and is not counted
+        order = ["cuepoint", "ffmpeg"] if round_number % 2 == 0 else ["ffmpeg", "cuepoint"]
+        for name in order:
+            out = os.path.join(work, f"out-{name}")
+            shutil.rmtree(out, ignore_errors=True)
+            os.makedirs(out)
+            if name == "ffmpeg":
+                run = theirs(out)
+            else:
+                shutil.rmtree(out)
+                run = common.measure(ours(out, True), os.path.join(work, "cuepoint.log"))
+                shutil.rmtree(out, ignore_errors=True)
+                package = common.measure(ours(out, False), os.path.join(work, "package.log"))
+                if round_number > 0:
+                    results["package"].append(package)
+            shutil.rmtree(out, ignore_errors=True)
+            if round_number > 0:
+                results[name].append(run)
+                log(f"  run {round_number} {name:8s} {run['wall_s']:7.2f} s  cpu {run['cpu_s']:7.2f} s")
+    load_after = common.loadavg()
+    count = len(windows)
+    per_short_ours = [(r["wall_s"] - p["wall_s"]) / count for r, p in zip(results["cuepoint"], results["package"])]
+    per_short_theirs = [r["wall_s"] / count for r in results["ffmpeg"]]
+    cpu_ours = [(r["cpu_s"] - p["cpu_s"]) / count for r, p in zip(results["cuepoint"], results["package"])]
+    cpu_theirs = [r["cpu_s"] / count for r in results["ffmpeg"]]
+    ratio = statistics.median(per_short_ours) / statistics.median(per_short_theirs)
+    log("")
+    log(f"date: {datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')}")
+    log(f"machine: {os.cpu_count()} CPUs, {common.cpu_model()}, {common.mem_total_mb()} MB")
+    log(f"ffmpeg: {common.first_line([ffmpeg, '-version'])}")
+    log(f"input: {args.minutes} min 720p, {args.container} recording, {count} shorts of 19 s at {args.shorts_size}, "
+        f"{args.runs} runs; load average before {load_before}, after {load_after}")
+    log(f"ours:   {shlex.join(ours('OUT', True))} (minus the same without --shorts)")
+    log(f"{'tool':10s} {'s per short (median)':>22s} {'min':>8s} {'max':>8s} {'cpu s per short':>16s}")
+    for name, walls, cpus in (("cuepoint", per_short_ours, cpu_ours), ("ffmpeg", per_short_theirs, cpu_theirs)):
+        log(f"{name:10s} {statistics.median(walls):22.2f} {min(walls):8.2f} {max(walls):8.2f} {statistics.median(cpus):16.2f}")
+    log(f"ratio of medians (cuepoint / ffmpeg), time per short: {ratio:.2f}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"per_short": {"cuepoint": per_short_ours, "ffmpeg": per_short_theirs},
+                       "cpu_per_short": {"cuepoint": cpu_ours, "ffmpeg": cpu_theirs}, "ratio": ratio, "runs": results,
+                       "minutes": args.minutes, "container": args.container, "size": args.shorts_size}, f, indent=2)
 
 
 if __name__ == "__main__":

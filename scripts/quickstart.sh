@@ -21,7 +21,7 @@ port="${PORT:-8080}"
 echo
 echo "The recording (HLS with a date range per product) is in $(pwd)/out/shoppable/."
 echo "The shoppable replay is in $(pwd)/out/shoppable-replay/:"
-echo "  http://127.0.0.1:${port}/             preview page: the video with chapters and the product list"
+echo "  http://127.0.0.1:${port}/             the player: the video, the card of the product on screen, chapters, captions, products"
 echo "  http://127.0.0.1:${port}/master.m3u8  VOD HLS with chapters (Safari, VLC, ffplay, any HLS player)"
 echo "  http://127.0.0.1:${port}/replay.mp4   the whole show as one MP4 with chapters; clips/ and thumbnails/ per product"
 exec "$cuepoint" serve out/shoppable-replay --listen "127.0.0.1:${port}"

@@ -1,65 +1,24 @@
-internal import CCuepointFFmpeg
-
-/// Where a demuxer's bytes come from when libavformat does not open the input itself: a
-/// socket or a file that Cuepoint reads, so that the same bytes can go on to Cuepoint's own
-/// transport stream reader after FFmpeg has probed them (see `Demuxer.init(source:…)`).
+/// Where a demuxer's bytes come from when they are not a file or a URL: a Swift object fed by
+/// another thread (an RTMP session's FLV stream, for one).
 ///
-/// Called on the demuxing thread.
+/// Called on the demuxing thread, which may block: ``read(into:waitingAtMost:)`` waits for
+/// bytes, but only for the time it is given, so that the demuxer can check its
+/// ``InterruptPolicy`` between waits and stop promptly.
 public protocol ByteSource: AnyObject {
-    /// Reads up to `buffer.count` bytes into `buffer`, blocking until at least one is there.
-    ///
-    /// - Returns: the number of bytes read; 0 at the end of the input.
-    /// - Throws: `FFmpegError` with `.exit` when the read was interrupted (a stop), `.timedOut`
-    ///   when no data came within the input's timeout, or the I/O error.
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws(FFmpegError) -> Int
+    /// Copies up to `destination.count` bytes into `destination`, waiting at most `nanoseconds`
+    /// for the first one.
+    func read(into destination: UnsafeMutableRawBufferPointer, waitingAtMost nanoseconds: UInt64) -> ByteSourceRead
 }
 
-/// A read-only custom AVIO context pulling from a Swift `ByteSource`; not seekable.
-/// The corresponding FFmpeg function is `avio_alloc_context`.
-final class SourceIOContext {
-    private(set) var pointer: UnsafeMutablePointer<AVIOContext>?
-    let source: any ByteSource
-    /// The error the source threw last, kept so the demuxer can report it rather than FFmpeg's code.
-    private(set) var sourceError: FFmpegError?
-
-    private static let bufferSize = 32 * 1024
-
-    init(source: any ByteSource) throws(FFmpegError) {
-        self.source = source
-        guard let buffer = av_malloc(SourceIOContext.bufferSize) else {
-            throw FFmpegError(code: .noMemory, function: "av_malloc", message: "out of memory")
-        }
-        let read: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<UInt8>?, Int32) -> Int32 = {
-            opaque, data, size in
-            guard let opaque, let data else { return cuepoint_averror(EINVAL) }
-            let io = Unmanaged<SourceIOContext>.fromOpaque(opaque).takeUnretainedValue()
-            return io.fill(UnsafeMutableRawBufferPointer(start: data, count: Int(size)))
-        }
-        let context = avio_alloc_context(
-            buffer.assumingMemoryBound(to: UInt8.self), Int32(SourceIOContext.bufferSize), 0, nil, read, nil, nil)
-        guard let context else {
-            av_free(buffer)
-            throw FFmpegError(code: .noMemory, function: "avio_alloc_context", message: "out of memory")
-        }
-        pointer = context
-        // Unretained: the owning Demuxer keeps this object alive while FFmpeg may call back.
-        context.pointee.opaque = Unmanaged.passUnretained(self).toOpaque()
-    }
-
-    private func fill(_ buffer: UnsafeMutableRawBufferPointer) -> Int32 {
-        do {
-            let count = try source.read(into: buffer)
-            return count == 0 ? cuepoint_averror_eof() : Int32(count)
-        } catch {
-            sourceError = error
-            return error.code.rawValue
-        }
-    }
-
-    deinit {
-        if pointer != nil {
-            av_freep(&pointer!.pointee.buffer)
-            avio_context_free(&pointer)
-        }
-    }
+/// What one ``ByteSource/read(into:waitingAtMost:)`` gave.
+public enum ByteSourceRead: Sendable, Equatable {
+    /// This many bytes (at least one) were copied.
+    case bytes(Int)
+    /// Nothing arrived within the wait; the source goes on.
+    case nothingYet
+    /// The source is over: every byte has been read.
+    case end
+    /// The source failed (a read timeout, an I/O error): the demuxer's read fails with this
+    /// error's code, so its caller sees a timeout as a timeout rather than as an end.
+    case failed(FFmpegError)
 }

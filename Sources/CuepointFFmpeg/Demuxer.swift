@@ -8,8 +8,6 @@ import Foundation
 /// blocking `open` or `read`. The corresponding FFmpeg type is `AVFormatContext` (input).
 public final class Demuxer {
     private var context: UnsafeMutablePointer<AVFormatContext>?
-    /// The custom AVIO of a demuxer made with `init(source:…)`; freed after the context.
-    private var sourceIO: SourceIOContext?
     /// Stops blocking calls on this input; shared with whoever may cancel the read.
     public let interrupt: InterruptPolicy
     /// The input's streams, in container order.
@@ -25,6 +23,9 @@ public final class Demuxer {
     /// When `avformat_open_input` returned (`DispatchTime.uptimeNanoseconds`): for a live input,
     /// about when its first bytes arrived, before `avformat_find_stream_info` buffered more.
     public private(set) var openedUptimeNanoseconds: UInt64 = 0
+    /// The custom AVIO context of an input opened from a ``ByteSource``; freed after the input
+    /// is closed (Swift releases stored properties after `deinit` runs).
+    private let sourceIO: SourceIOContext?
 
     /// Opens `url` and reads enough of it to know its streams.
     ///
@@ -44,21 +45,8 @@ public final class Demuxer {
         interrupt: InterruptPolicy = InterruptPolicy(),
         vetConnection: (([FFmpegLogMessage]) -> String?)? = nil
     ) throws(FFmpegError) {
-        var context = avformat_alloc_context()
-        guard context != nil else {
-            throw FFmpegError(code: .noMemory, function: "avformat_alloc_context", message: "out of memory")
-        }
-        context!.pointee.interrupt_callback = interrupt.interruptCallback
-        var inputFormat: UnsafePointer<AVInputFormat>? = nil
-        if let format {
-            inputFormat = av_find_input_format(format)
-            if inputFormat == nil {
-                avformat_free_context(context)
-                throw FFmpegError(
-                    code: .demuxerNotFound, function: "av_find_input_format",
-                    message: "FFmpeg has no demuxer named '\(format)'")
-            }
-        }
+        var context = try Demuxer.allocateContext(interrupt: interrupt)
+        let inputFormat = try Demuxer.inputFormat(format, freeingOnFailure: context)
         var dictionary = OptionDictionary(options)
         var messages: [FFmpegLogMessage] = []
         let opened: Int32
@@ -70,67 +58,60 @@ public final class Demuxer {
             opened = avformat_open_input(&context, url, inputFormat, &dictionary.pointer)
         }
         if opened < 0 { throw FFmpegError(code: opened, function: "avformat_open_input") }  // context freed by FFmpeg
-        try self.init(opened: context, interrupt: interrupt, unusedOptions: dictionary.remainingKeys, messages: messages,
-            vetConnection: vetConnection)
+        try self.init(
+            opened: context!, interrupt: interrupt, sourceIO: nil, unusedOptions: dictionary.remainingKeys,
+            refusal: vetConnection?(messages))
     }
 
-    /// Opens an input whose bytes `source` supplies (a socket or file Cuepoint reads itself), and
-    /// reads enough of it to know its streams.
+    /// Opens the bytes a Swift ``ByteSource`` delivers (a custom AVIO context with a read
+    /// callback) as `format`, and reads enough of them to know the streams.
+    ///
+    /// Reads block the calling thread (never use it from Swift's cooperative pool) until the
+    /// source has bytes; they end with `AVERROR_EOF` when the source ends and with
+    /// `AVERROR_EXIT` soon after `interrupt` is cancelled or its deadline passes.
     ///
     /// - Parameters:
-    ///   - source: where the bytes come from; not seekable, so formats that seek (MP4 with its
-    ///     index at the end) cannot be read this way.
-    ///   - format: forces a demuxer by FFmpeg name (`mpegts`); nil probes.
-    ///   - options: libavformat demuxer options.
-    /// - Throws: the source's error (`.exit` when stopped, `.timedOut`), or `FFmpegError` from
-    ///   `avformat_open_input` or `avformat_find_stream_info`.
-    /// - The corresponding FFmpeg functions are `avio_alloc_context` (a read callback),
-    ///   `avformat_open_input` and `avformat_find_stream_info`.
+    ///   - source: the bytes; kept alive by the demuxer.
+    ///   - format: the demuxer, by FFmpeg name (`flv`): a live stream cannot be probed by seeking.
+    ///   - name: what FFmpeg's log messages call the input.
+    ///   - options: demuxer options.
+    /// - Throws: `FFmpegError` from `avio_alloc_context`, `avformat_open_input` or
+    ///   `avformat_find_stream_info`.
+    /// - The corresponding FFmpeg functions are `avio_alloc_context`, `avformat_open_input` and
+    ///   `avformat_find_stream_info`.
     public convenience init(
-        source: any ByteSource, format: String? = nil, options: [String: String] = [:],
+        source: any ByteSource, format: String, name: String = "", options: [String: String] = [:],
         interrupt: InterruptPolicy = InterruptPolicy()
     ) throws(FFmpegError) {
-        let io = try SourceIOContext(source: source)
-        var context = avformat_alloc_context()
-        guard context != nil else {
-            throw FFmpegError(code: .noMemory, function: "avformat_alloc_context", message: "out of memory")
-        }
-        context!.pointee.interrupt_callback = interrupt.interruptCallback
-        context!.pointee.pb = io.pointer
-        context!.pointee.flags |= AVFMT_FLAG_CUSTOM_IO
-        var inputFormat: UnsafePointer<AVInputFormat>? = nil
-        if let format {
-            inputFormat = av_find_input_format(format)
-            if inputFormat == nil {
-                avformat_free_context(context)
-                throw FFmpegError(
-                    code: .demuxerNotFound, function: "av_find_input_format",
-                    message: "FFmpeg has no demuxer named '\(format)'")
-            }
-        }
-        var dictionary = OptionDictionary(options)
-        let opened = avformat_open_input(&context, nil, inputFormat, &dictionary.pointer)
-        if opened < 0 { throw io.sourceError ?? FFmpegError(code: opened, function: "avformat_open_input") }
+        var context = try Demuxer.allocateContext(interrupt: interrupt)
+        let inputFormat = try Demuxer.inputFormat(format, freeingOnFailure: context)
+        let io: SourceIOContext
         do {
-            try self.init(
-                opened: context, interrupt: interrupt, unusedOptions: dictionary.remainingKeys, messages: [],
-                vetConnection: nil, sourceIO: io)
+            io = try SourceIOContext(source: source, interrupt: interrupt)
         } catch {
-            throw io.sourceError ?? error
+            avformat_free_context(context)
+            throw error
         }
+        // With `pb` set, avformat_open_input marks the context AVFMT_FLAG_CUSTOM_IO and never frees it.
+        context!.pointee.pb = io.pointer
+        var dictionary = OptionDictionary(options)
+        let opened = avformat_open_input(&context, name, inputFormat, &dictionary.pointer)
+        if opened < 0 { throw FFmpegError(code: opened, function: "avformat_open_input") }  // context freed by FFmpeg
+        try self.init(
+            opened: context!, interrupt: interrupt, sourceIO: io, unusedOptions: dictionary.remainingKeys, refusal: nil)
     }
 
-    /// Reads the streams of a context `avformat_open_input` opened; closes it on failure.
+    /// Finishes opening: refuses the input when `refusal` says so, then reads the stream info.
     private init(
-        opened context: UnsafeMutablePointer<AVFormatContext>?, interrupt: InterruptPolicy, unusedOptions: [String],
-        messages: [FFmpegLogMessage], vetConnection: (([FFmpegLogMessage]) -> String?)?, sourceIO: SourceIOContext? = nil
+        opened context: UnsafeMutablePointer<AVFormatContext>, interrupt: InterruptPolicy, sourceIO: SourceIOContext?,
+        unusedOptions: [String], refusal: String?
     ) throws(FFmpegError) {
         self.interrupt = interrupt
         self.sourceIO = sourceIO
         openedUptimeNanoseconds = DispatchTime.now().uptimeNanoseconds
         self.unusedOptions = unusedOptions
         self.context = context
-        if let refusal = vetConnection?(messages) {
+        if let refusal {
             avformat_close_input(&self.context)
             throw FFmpegError(code: .permissionDenied, function: Demuxer.refusedByCaller, message: refusal)
         }
@@ -140,26 +121,45 @@ public final class Demuxer {
             throw FFmpegError(code: found, function: "avformat_find_stream_info")
         }
         var streams: [StreamInfo] = []
-        for index in 0..<Int(context!.pointee.nb_streams) {
+        for index in 0..<Int(context.pointee.nb_streams) {
             do {
-                streams.append(try StreamInfo(context!.pointee.streams[index]!))
+                streams.append(try StreamInfo(context.pointee.streams[index]!))
             } catch {
                 avformat_close_input(&self.context)
                 throw error
             }
         }
         self.streams = streams
-        formatName = String(cString: context!.pointee.iformat.pointee.name)
-        let declared = context!.pointee.duration
+        formatName = String(cString: context.pointee.iformat.pointee.name)
+        let declared = context.pointee.duration
         duration = declared == cuepoint_nopts_value() || declared <= 0 ? nil : MediaTime(ticks: declared, timeBase: .microseconds)
-        let size = context!.pointee.pb.map { avio_size($0) } ?? -1
+        let size = context.pointee.pb.map { avio_size($0) } ?? -1
         byteSize = size > 0 ? size : nil
     }
 
-    deinit {
-        avformat_close_input(&context)
-        sourceIO = nil
+    private static func allocateContext(interrupt: InterruptPolicy) throws(FFmpegError) -> UnsafeMutablePointer<AVFormatContext>? {
+        let context = avformat_alloc_context()
+        guard let context else {
+            throw FFmpegError(code: .noMemory, function: "avformat_alloc_context", message: "out of memory")
+        }
+        context.pointee.interrupt_callback = interrupt.interruptCallback
+        return context
     }
+
+    /// The demuxer named `format`; nil for nil (probe). Frees `context` when there is no such demuxer.
+    private static func inputFormat(_ format: String?, freeingOnFailure context: UnsafeMutablePointer<AVFormatContext>?)
+        throws(FFmpegError) -> UnsafePointer<AVInputFormat>?
+    {
+        guard let format else { return nil }
+        guard let inputFormat = av_find_input_format(format) else {
+            avformat_free_context(context)
+            throw FFmpegError(
+                code: .demuxerNotFound, function: "av_find_input_format", message: "FFmpeg has no demuxer named '\(format)'")
+        }
+        return inputFormat
+    }
+
+    deinit { avformat_close_input(&context) }
 
     /// The `function` of the error thrown when `vetConnection` refused the input.
     public static let refusedByCaller = "vetConnection"

@@ -56,6 +56,7 @@ public final class Encoder {
         }
         if let threadCount = settings.threadCount { context.pointee.thread_count = Int32(threadCount) }
         if let threading = settings.threading { context.pointee.thread_type = threading.rawValue }
+        if let aspect = settings.sampleAspectRatio { context.pointee.sample_aspect_ratio = AVRational(aspect) }
         if settings.globalHeader { context.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
         try open(codec, options: settings.options)
     }

@@ -33,6 +33,9 @@ public struct VideoEncoderSettings: Hashable, Sendable {
     public var threadCount: Int?
     /// The kinds of threading allowed; nil keeps the encoder's default.
     public var threading: CodecThreading?
+    /// The width:height of one pixel, written into the stream (H.264 VUI, MP4 `pasp`); nil
+    /// leaves it unknown. `Rational(1, 1)` declares square pixels.
+    public var sampleAspectRatio: Rational?
     /// Whether codec configuration (H.264 SPS/PPS) goes into `Encoder.extradata` once rather
     /// than in front of every keyframe (`AV_CODEC_FLAG_GLOBAL_HEADER`). MP4 needs it; see
     /// `Muxer.requiresGlobalHeader`.
@@ -45,7 +48,7 @@ public struct VideoEncoderSettings: Hashable, Sendable {
         codecName: String, width: Int, height: Int, pixelFormat: PixelFormat = .yuv420p, timeBase: Rational,
         frameRate: Rational? = nil, bitRate: Int? = nil, maxRate: Int? = nil, bufferSize: Int? = nil,
         gopSize: Int? = nil, fixedQuality: Int? = nil, threadCount: Int? = nil, threading: CodecThreading? = nil,
-        globalHeader: Bool = false, options: [String: String] = [:]
+        sampleAspectRatio: Rational? = nil, globalHeader: Bool = false, options: [String: String] = [:]
     ) {
         self.codecName = codecName
         self.width = width
@@ -60,6 +63,7 @@ public struct VideoEncoderSettings: Hashable, Sendable {
         self.fixedQuality = fixedQuality
         self.threadCount = threadCount
         self.threading = threading
+        self.sampleAspectRatio = sampleAspectRatio
         self.globalHeader = globalHeader
         self.options = options
     }

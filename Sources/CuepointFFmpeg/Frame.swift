@@ -69,6 +69,17 @@ public final class Frame {
     /// Duration in the same time base as `pts`, taken from the packet; 0 when unknown.
     public var duration: Int64 { pointer.pointee.pkt_duration }
 
+    /// The value of the frame's metadata entry `key`, or nil when it has none. Filters report
+    /// measurements there: `ebur128=metadata=1` writes `lavfi.r128.I` (integrated loudness, LUFS).
+    ///
+    /// The corresponding FFmpeg function is `av_dict_get` on `AVFrame.metadata`.
+    public func metadata(_ key: String) -> String? {
+        guard let entry = av_dict_get(pointer.pointee.metadata, key, nil, 0), let value = entry.pointee.value else {
+            return nil
+        }
+        return String(cString: value)
+    }
+
     // MARK: Video
 
     /// Width in pixels; 0 for audio.

@@ -1,7 +1,8 @@
 /// A multivariant (master) playlist: the list of variants a player chooses from, as a value.
 ///
-/// Rendered as `#EXTM3U`, EXT-X-INDEPENDENT-SEGMENTS when set, the EXT-X-SESSION-DATA tags, one
-/// EXT-X-STREAM-INF and URI line per variant, then the EXT-X-I-FRAME-STREAM-INF tags:
+/// Rendered as `#EXTM3U`, EXT-X-INDEPENDENT-SEGMENTS when set, the EXT-X-SESSION-DATA tags, the
+/// EXT-X-MEDIA tags (subtitle renditions), one EXT-X-STREAM-INF and URI line per variant, then the
+/// EXT-X-I-FRAME-STREAM-INF tags:
 ///
 /// ```
 /// #EXTM3U
@@ -26,6 +27,9 @@ public struct MultivariantPlaylist: Hashable, Sendable {
     /// The EXT-X-SESSION-DATA tags, in the order written; no two may share both `dataID` and
     /// `language`.
     public var sessionData: [SessionData]
+    /// The EXT-X-MEDIA tags (alternative renditions, such as subtitles per language), in the
+    /// order written. Within a group at most one has DEFAULT=YES, and no two share a NAME.
+    public var renditions: [MediaRendition]
     /// The variants, in the order written.
     public var variants: [VariantStream]
     /// The EXT-X-I-FRAME-STREAM-INF tags (trick-play variants), in the order written, after the
@@ -35,11 +39,13 @@ public struct MultivariantPlaylist: Hashable, Sendable {
     public init(
         independentSegments: Bool = false,
         sessionData: [SessionData] = [],
+        renditions: [MediaRendition] = [],
         variants: [VariantStream] = [],
         iFrameStreams: [IFrameStream] = []
     ) {
         self.independentSegments = independentSegments
         self.sessionData = sessionData
+        self.renditions = renditions
         self.variants = variants
         self.iFrameStreams = iFrameStreams
     }
@@ -55,6 +61,7 @@ public struct MultivariantPlaylist: Hashable, Sendable {
         var lines = ["#EXTM3U"]
         if independentSegments { lines.append("#EXT-X-INDEPENDENT-SEGMENTS") }
         for data in sessionData { lines.append("#EXT-X-SESSION-DATA:\(data.attributeList.text)") }
+        for rendition in renditions { lines.append("#EXT-X-MEDIA:\(rendition.attributeList.text)") }
         for variant in variants {
             lines.append("#EXT-X-STREAM-INF:\(variant.attributeList.text)")
             lines.append(variant.uri)

@@ -4,7 +4,7 @@ public import CuepointTime
 /// the URI of its media playlist.
 ///
 /// Attributes are written in the order BANDWIDTH, AVERAGE-BANDWIDTH, CODECS, RESOLUTION,
-/// FRAME-RATE, each only when set (CODECS only when the list is not empty).
+/// FRAME-RATE, SUBTITLES, each only when set (CODECS only when the list is not empty).
 public struct VariantStream: Hashable, Sendable {
     /// The URI line: the variant's media playlist, relative to the multivariant playlist.
     public var uri: String
@@ -23,6 +23,8 @@ public struct VariantStream: Hashable, Sendable {
     /// (30000/1001 → `29.970`). The parser reads `29.970` back as 29970/1000, which renders the
     /// same. Frame rates with a non-positive denominator are not written.
     public var frameRate: Rational?
+    /// SUBTITLES: the GROUP-ID of the EXT-X-MEDIA subtitle renditions that go with this variant.
+    public var subtitles: String?
 
     public init(
         uri: String,
@@ -30,7 +32,8 @@ public struct VariantStream: Hashable, Sendable {
         averageBandwidth: Int? = nil,
         codecs: [String] = [],
         resolution: Resolution? = nil,
-        frameRate: Rational? = nil
+        frameRate: Rational? = nil,
+        subtitles: String? = nil
     ) {
         self.uri = uri
         self.bandwidth = bandwidth
@@ -38,6 +41,7 @@ public struct VariantStream: Hashable, Sendable {
         self.codecs = codecs
         self.resolution = resolution
         self.frameRate = frameRate
+        self.subtitles = subtitles
     }
 
     /// The attribute list written after `#EXT-X-STREAM-INF:`.
@@ -49,6 +53,7 @@ public struct VariantStream: Hashable, Sendable {
             let thousandths = DecimalText.thousandths(of: (frameRate.numerator, frameRate.denominator))
             list.append("FRAME-RATE", plain: DecimalText.fixedThree(thousandths))
         }
+        if let subtitles { list.append("SUBTITLES", quoted: subtitles) }
         return list
     }
 
@@ -56,7 +61,7 @@ public struct VariantStream: Hashable, Sendable {
     ///
     /// - Throws: `PlaylistParseError` on the tag's line for a missing BANDWIDTH, malformed values,
     ///   an empty or whitespace-containing CODECS entry, or an attribute this model does not hold
-    ///   (AUDIO, SUBTITLES, VIDEO-RANGE, …).
+    ///   (AUDIO, VIDEO-RANGE, …).
     init(attributes list: inout AttributeList, uri: String) throws(PlaylistParseError) {
         guard let bandwidth = try list.bitRate("BANDWIDTH") else {
             throw list.error("EXT-X-STREAM-INF needs the BANDWIDTH attribute")
@@ -65,9 +70,10 @@ public struct VariantStream: Hashable, Sendable {
         let codecs = try list.codecs()
         let resolution = try list.resolution()
         let frameRate = try list.thousandths("FRAME-RATE").map { Rational($0, 1000) }
+        let subtitles = try list.quotedString("SUBTITLES")
         try list.finish()
         self.init(
             uri: uri, bandwidth: bandwidth, averageBandwidth: averageBandwidth, codecs: codecs,
-            resolution: resolution, frameRate: frameRate)
+            resolution: resolution, frameRate: frameRate, subtitles: subtitles)
     }
 }

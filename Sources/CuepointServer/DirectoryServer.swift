@@ -54,6 +54,15 @@ public struct DirectoryServer: Sendable {
     static let transportStreamType = MediaType(type: .video, subType: "mp2t")
     static let segmentType = MediaType(type: .video, subType: "iso.segment")
     static let webVTTType = MediaType(type: .text, subType: "vtt")
+    /// The media types of HLS files, beside Hummingbird's table.
+    static let mediaTypes: [String: MediaType] = [
+        "m3u8": DirectoryServer.playlistType,
+        "ts": DirectoryServer.transportStreamType,
+        "m4s": DirectoryServer.segmentType,
+        "mp4": MediaType(type: .video, subType: "mp4"),
+        // Not in Hummingbird's table; WebVTT (chapters.vtt of a replay) is to be served as text/vtt.
+        "vtt": DirectoryServer.webVTTType,
+    ]
 
     /// Builds the application; `onServerRunning` receives the bound port (useful with port 0).
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
@@ -73,14 +82,7 @@ public struct DirectoryServer: Sendable {
         router.add(middleware: PlaylistCompressionMiddleware())
         let files = FileMiddleware<ServerRequestContext, LocalFileSystem>(
             directory, urlBasePath: nil, searchForIndexHtml: true, logger: quietLogger
-        ).withAdditionalMediaTypes(forFileExtensions: [
-            "m3u8": DirectoryServer.playlistType,
-            "ts": DirectoryServer.transportStreamType,
-            "m4s": DirectoryServer.segmentType,
-            "mp4": MediaType(type: .video, subType: "mp4"),
-            // Not in Hummingbird's table; WebVTT (chapters.vtt of a replay) is to be served as text/vtt.
-            "vtt": DirectoryServer.webVTTType,
-        ])
+        ).withAdditionalMediaTypes(forFileExtensions: DirectoryServer.mediaTypes)
         let serverMetrics = ServerMetrics(
             factory: metrics?.factory, dimensions: metrics?.dimensions ?? [], lowLatency: partStore != nil)
         if let partStore { router.add(middleware: LowLatencyMiddleware(store: partStore, metrics: serverMetrics)) }
@@ -119,25 +121,6 @@ public struct DirectoryServer: Sendable {
         try await application(onServerRunning: onServerRunning).runService()
     }
 
-    /// Serves until the task is cancelled, without handling signals: for a caller that owns
-    /// SIGINT/SIGTERM (`cuepoint segment --serve` stops its pipeline on them, then the server).
-    /// Cancellation shuts the server down gracefully: it stops accepting connections and
-    /// finishes the requests in flight.
-    public func runUntilCancelled(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        var logger = Logger(label: "cuepoint.server")
-        logger.logLevel = .warning
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [application(onServerRunning: onServerRunning)], logger: logger))
-        // The group runs in a task of its own, which the cancellation does not reach: cancelled,
-        // the server would drop its connections and log errors instead of shutting down.
-        let running = Task { try await group.run() }
-        try await withTaskCancellationHandler {
-            try await running.value
-        } onCancel: {
-            Task { await group.triggerGracefulShutdown() }
-        }
-    }
 }
 
 /// Cache headers for HLS: playlists change with every segment, so caches keep them for a

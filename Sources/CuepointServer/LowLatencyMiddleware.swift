@@ -64,27 +64,28 @@ struct LowLatencyMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         let started = DispatchTime.now().uptimeNanoseconds
         switch await store.playlist(rendition: rendition, kind: kind, directives: directives) {
-        case .ok(let text):
+        case .playlist(let text):
             if directives.sequence != nil { measureWait(rendition: rendition, since: started) }
             var headers = HTTPFields()
             headers[.contentType] = DirectoryServer.playlistType.description
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
-        case .badRequest(let message): return Self.text(.badRequest, message)
-        case .unavailable(let message): return Self.text(.serviceUnavailable, message)
-        case .notFound: return nil
+        case .beyondRules(let message): return Self.text(.badRequest, message)
+        case .notPublishedInTime(let message): return Self.text(.serviceUnavailable, message)
+        case .noSuchPlaylist: return nil
         }
     }
 
     /// A part from memory, or a refusal.
     private func part(rendition: String, file: String) async -> Response {
         switch await store.part(rendition: rendition, uri: file) {
-        case .ok(let bytes):
+        case .part(let bytes):
             var headers = HTTPFields()
             headers[.contentType] = DirectoryServer.segmentType.description
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
-        case .notFound:
+        case .noSuchPart:
             return Self.text(.notFound, "\(file): no such part in memory (parts are kept for a few segments)")
-        case .unavailable: return Self.text(.serviceUnavailable, "\(file): not complete within three target durations")
+        case .notCompletedInTime:
+            return Self.text(.serviceUnavailable, "\(file): not complete within three target durations")
         }
     }
 

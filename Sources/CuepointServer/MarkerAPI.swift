@@ -19,9 +19,14 @@ public struct MarkerAPI: Sendable {
     /// Requests a client address may make at once.
     public var burst: Int
 
+    /// ``requestsPerSecond`` when not given.
+    public static let defaultRequestsPerSecond = 20.0
+    /// ``burst`` when not given.
+    public static let defaultBurst = 40
+
     public init(
-        token: String, endpoint: any MarkerEndpoint, maximumBodyBytes: Int = 16 * 1024, requestsPerSecond: Double = 20,
-        burst: Int = 40
+        token: String, endpoint: any MarkerEndpoint, maximumBodyBytes: Int = 16 * 1024,
+        requestsPerSecond: Double = MarkerAPI.defaultRequestsPerSecond, burst: Int = MarkerAPI.defaultBurst
     ) {
         self.token = token
         self.endpoint = endpoint

@@ -26,6 +26,10 @@ final class MarkerRoutes: Sendable {
     private let serverMetrics: ServerMetrics
     private let rateLimit: Mutex<ClientRateLimit>
     private let queue = DispatchQueue(label: "cuepoint.server.markers")
+    /// The API of the request's show, for a server of many shows (``init(resolve:serverMetrics:)``).
+    private let resolve: (@Sendable (Request, ServerRequestContext) async -> MarkerAPI?)?
+    /// The path the routes are under: `v1/markers`, or `shows/{show}/v1/markers`.
+    let path: String
 
     /// - Parameters:
     ///   - metrics: The pipeline's metrics: refused marker requests are counted there.
@@ -36,14 +40,46 @@ final class MarkerRoutes: Sendable {
         self.metrics = metrics
         self.serverMetrics = serverMetrics
         self.rateLimit = Mutex(ClientRateLimit(rate: api?.requestsPerSecond ?? 1, burst: api?.burst ?? 1))
+        self.resolve = nil
+        self.path = "v1/markers"
+    }
+
+    /// The marker API of a server of many shows: `/shows/{show}/v1/markers…`, each request
+    /// checked against the token of the show it names (`resolve` answers nil for a show that
+    /// does not exist: 404). Refused requests are counted in the show's pipeline metrics.
+    init(resolve: @escaping @Sendable (Request, ServerRequestContext) async -> MarkerAPI?, serverMetrics: ServerMetrics) {
+        self.api = nil
+        self.token = nil
+        self.metrics = nil
+        self.serverMetrics = serverMetrics
+        self.rateLimit = Mutex(
+            ClientRateLimit(rate: MarkerAPI.defaultRequestsPerSecond, burst: MarkerAPI.defaultBurst))
+        self.resolve = resolve
+        self.path = "shows/{show}/v1/markers"
     }
 
     func register(on router: Router<ServerRequestContext>) {
-        let markers = router.group("v1/markers")
+        let markers = router.group(RouterPath(path))
         markers.post { request, context in await self.answer(request, context, self.add) }
         markers.get { request, context in await self.answer(request, context, self.list) }
         markers.get("{id}") { request, context in await self.answer(request, context, self.show) }
         markers.post("{id}/close") { request, context in await self.answer(request, context, self.close) }
+    }
+
+    /// The API a request goes to, with its token.
+    private func target(_ request: Request, _ context: ServerRequestContext) async -> (api: MarkerAPI, token: BearerToken)? {
+        if let resolve {
+            guard let api = await resolve(request, context), let token = BearerToken(api.token) else { return nil }
+            return (api, token)
+        }
+        guard let api, let token else { return nil }
+        return (api, token)
+    }
+
+    /// Where a placed marker can be read again (the `Location` of a 201).
+    private func location(of id: String, _ context: ServerRequestContext) -> String {
+        guard resolve != nil, let show = context.parameters.get("show") else { return "/v1/markers/\(id)" }
+        return "/shows/\(show)/v1/markers/\(id)"
     }
 
     // MARK: Routes
@@ -53,7 +89,7 @@ final class MarkerRoutes: Sendable {
         let text: String
         switch await readBody(request, limit: api.maximumBodyBytes) {
         case .refused(let refusal):
-            metrics?.markersRejected(from: .api)
+            rejected(api)
             return refusal
         case .text(let body):
             text = body
@@ -61,23 +97,23 @@ final class MarkerRoutes: Sendable {
         let marker: Marker
         switch MarkerRequestBody.marker(from: text) {
         case .failure(.malformed(let message)):
-            metrics?.markersRejected(from: .api)
+            rejected(api)
             return Self.error(.badRequest, "api: \(message)", fix: Self.exampleFix)
         case .failure(.invalid(let problems)):
-            metrics?.markersRejected(from: .api)
+            rejected(api)
             return Self.problems(.unprocessableContent, problems)
         case .success(let decoded):
             marker = decoded
         }
         guard api.endpoint.acceptsMarkers else {
-            metrics?.markersRejected(from: .api)
+            rejected(api)
             return Self.notRunning()
         }
         let endpoint = api.endpoint
         switch await onQueue({ () throws(MarkerProblems) in try endpoint.addMarker(marker) }) {
         case .success(let placed):
             var headers = HTTPFields()
-            headers[.location] = "/v1/markers/\(placed.id)"
+            headers[.location] = location(of: placed.id, context)
             return Self.json(.created, placed.jsonText, headers: headers)
         case .failure(let problems):
             let status: HTTPResponse.Status
@@ -96,17 +132,17 @@ final class MarkerRoutes: Sendable {
     private func close(_ request: Request, _ context: ServerRequestContext, _ api: MarkerAPI) async -> Response {
         let id = context.parameters.get("id") ?? ""
         guard let existing = api.endpoint.markers.first(where: { $0.id == id }) else {
-            metrics?.markersRejected(from: .api)
+            rejected(api)
             return Self.unknown(id)
         }
         guard existing.isOpen else {
-            metrics?.markersRejected(from: .api)
+            rejected(api)
             return Self.alreadyClosed(existing)
         }
         let text: String
         switch await readBody(request, limit: api.maximumBodyBytes) {
         case .refused(let refusal):
-            metrics?.markersRejected(from: .api)
+            rejected(api)
             return refusal
         case .text(let body):
             text = body
@@ -114,17 +150,17 @@ final class MarkerRoutes: Sendable {
         let end: MarkerEnd?
         switch MarkerRequestBody.end(from: text, closing: id) {
         case .failure(.malformed(let message)):
-            metrics?.markersRejected(from: .api)
+            rejected(api)
             return Self.error(
                 .badRequest, "api: \(message)", fix: #"send {"end": TIME}, {"duration": SECONDS} or nothing (now)"#)
         case .failure(.invalid(let problems)):
-            metrics?.markersRejected(from: .api)
+            rejected(api)
             return Self.problems(.unprocessableContent, problems)
         case .success(let value):
             end = value
         }
         guard api.endpoint.acceptsMarkers else {
-            metrics?.markersRejected(from: .api)
+            rejected(api)
             return Self.notRunning()
         }
         let endpoint = api.endpoint
@@ -164,21 +200,30 @@ final class MarkerRoutes: Sendable {
         _ route: (Request, ServerRequestContext, MarkerAPI) async -> Response
     ) async -> Response {
         var response: Response
-        if let refusal = check(request, context) {
-            response = refusal
-        } else if let api {
-            response = await route(request, context, api)
+        if let target = await target(request, context) {
+            if let refusal = check(request, context, target.api, target.token) {
+                response = refusal
+            } else {
+                response = await route(request, context, target.api)
+            }
         } else {
-            response = Self.disabled()
+            response = resolve == nil ? Self.disabled() : Self.noShow(context.parameters.get("show") ?? "")
         }
         response.headers[.cacheControl] = "no-store"
         serverMetrics.markerAPIResponded(response.status.code)
         return response
     }
 
-    /// The API is on, the client within its rate, and the token right; or the refusal.
-    private func check(_ request: Request, _ context: ServerRequestContext) -> Response? {
-        guard let api, let token else { return Self.disabled() }
+    /// Counts a refused marker request in the metrics of the pipeline concerned.
+    private func rejected(_ api: MarkerAPI) {
+        let metrics = resolve == nil ? self.metrics : (api.endpoint as? PipelineRunner)?.metrics
+        metrics?.markersRejected(from: .api)
+    }
+
+    /// The client within its rate, and the token right; or the refusal.
+    private func check(_ request: Request, _ context: ServerRequestContext, _ api: MarkerAPI, _ token: BearerToken)
+        -> Response?
+    {
         let now = DispatchTime.now().uptimeNanoseconds
         if case .limited(let wait) = rateLimit.withLock({ $0.admit(context.clientAddress, now: now) }) {
             let seconds = max(1, (wait + 999_999_999) / 1_000_000_000)
@@ -198,9 +243,19 @@ final class MarkerRoutes: Sendable {
                 authorization == nil ? #"Bearer realm="cuepoint""# : #"Bearer realm="cuepoint", error="invalid_token""#
             return Self.error(
                 .unauthorized, authorization == nil ? "the marker API needs a token" : "the token is not the server's",
-                fix: "send `Authorization: Bearer TOKEN` with the token the server was started with", headers: headers)
+                fix: resolve == nil
+                    ? "send `Authorization: Bearer TOKEN` with the token the server was started with"
+                    : "send `Authorization: Bearer TOKEN` with the marker_token of this show (each show has its own)",
+                headers: headers)
         }
         return nil
+    }
+
+    /// 404 for the marker API of a show that does not exist.
+    static func noShow(_ id: String) -> Response {
+        error(
+            .notFound, "no show \"\(EchoedText.value(id, limit: 64))\"",
+            fix: "list the shows with GET /v1/shows (admin token)")
     }
 
     private enum Body {

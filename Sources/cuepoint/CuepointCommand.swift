@@ -10,7 +10,10 @@ struct CuepointCommand: AsyncParsableCommand {
         commandName: "cuepoint",
         abstract: "Turn live or recorded video into HLS, with product markers and shoppable replays.",
         version: "0.1.0",
-        subcommands: [Run.self, Validate.self, Segment.self, Replay.self, Probe.self, Markers.self, Serve.self]
+        subcommands: [
+            Run.self, Validate.self, Segment.self, Replay.self, Probe.self, Markers.self, Serve.self, RTMPSink.self, Server.self,
+            Shows.self,
+        ]
     )
 
     static func main() async {

@@ -3,15 +3,22 @@ import Cuepoint
 import CuepointFFmpeg
 import CuepointServer
 import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
 
 /// Runs a pipeline for the command line: warnings and progress on standard error, a stop on
 /// SIGINT/SIGTERM, and a summary on standard output.
 ///
-/// The pipeline runs on a thread of its own (`PipelineRunner.run()`), never on one of the
-/// cooperative pool's threads, which the server (with `serving`) needs.
+/// The pipeline (and, with `serving`, the HTTP server) are services of one `ServiceGroup`, with
+/// SIGINT and SIGTERM as graceful-shutdown signals: the pipeline finishes its recording (the open
+/// segment closes, final playlists are published), then the server stops. The pipeline runs on a
+/// thread of its own, never on one of the cooperative pool's threads, which the server needs.
 ///
 /// - Parameter serving: Serve the recording directory while the job runs (files, `/healthz`,
-///   `/metrics`, and the marker API when it has a token); the server stops when the job ends.
+///   `/metrics`, and the marker API when it has a token); the server binds before the pipeline
+///   starts (a port in use fails the command before any input is read or any file written) and
+///   stops when the job ends.
 func execute(spec: PipelineSpec, directory: URL?, reporting: ReportingOptions, serving: ServeSettings? = nil)
     async throws
 {
@@ -19,33 +26,62 @@ func execute(spec: PipelineSpec, directory: URL?, reporting: ReportingOptions, s
     let terminal = isatty(STDERR_FILENO) == 1 && !reporting.noProgress
     let progressLine = ProgressLine(enabled: terminal)
     var options = RunOptions()
-    options.warning = { message in
-        progressLine.clear()
-        FileHandle.standardError.write(Data("cuepoint: warning: \(message)\n".utf8))
-    }
+    options.logger = CommandLineLogHandler.logger(progress: progressLine, verbose: reporting.verbose)
     if terminal { options.progress = { progressLine.show($0) } }
     // The server's /metrics renders a registry of its own, which the pipeline records into.
     let export = serving.map { _ in PrometheusExport() }
     options.metricsFactory = export?.factory
     let runner = PipelineRunner(spec: spec, directory: directory, options: options)
 
-    // SIGINT/SIGTERM: finish the open segment and publish final playlists, then exit 0.
-    signal(SIGINT, SIG_IGN)
-    signal(SIGTERM, SIG_IGN)
-    let signalQueue = DispatchQueue(label: "cuepoint.signals")
-    let sources = [SIGINT, SIGTERM].map { number in
-        let source = DispatchSource.makeSignalSource(signal: number, queue: signalQueue)
-        source.setEventHandler { runner.stop() }
-        source.resume()
-        return source
-    }
-    defer { sources.forEach { $0.cancel() } }
-
-    let outcome: Result<RunSummary, CuepointError>
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
     if let serving, let export {
-        outcome = try await runServing(runner, serving, export: export)
+        let host = serving.address.host
+        let directory = runner.directory.path
+        let server = DirectoryServer(
+            directory: directory, host: host, port: serving.address.port,
+            markerAPI: serving.token.map { MarkerAPI(token: $0, endpoint: runner) }, metrics: runner.metrics,
+            metricsRegistry: export.registry, partStore: runner.partStore)
+        let (bound, binding) = AsyncStream<Int>.makeStream()
+        let api = serving.token == nil ? "off" : "on, /v1/markers"
+        services.append(
+            .init(
+                service: server.application { port in
+                    FileHandle.standardOutput.write(
+                        Data("serving \(directory) on http://\(host):\(port)/ (metrics: /metrics; marker API: \(api))\n".utf8))
+                    binding.yield(port)
+                    binding.finish()
+                }))
+        // Listed after the server: shut down first, so the server answers until the end.
+        services.append(
+            .init(
+                service: StartingAfter(bound, runner), successTerminationBehavior: .gracefullyShutdownGroup,
+                failureTerminationBehavior: .gracefullyShutdownGroup))
     } else {
-        outcome = await runner.result()
+        services.append(
+            .init(
+                service: runner, successTerminationBehavior: .gracefullyShutdownGroup,
+                failureTerminationBehavior: .gracefullyShutdownGroup))
+    }
+    var groupLogger = options.logger
+    groupLogger.logLevel = .error
+    let group = ServiceGroup(
+        configuration: ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: groupLogger))
+    do {
+        try await group.run()
+    } catch {
+        // The pipeline's own failure is in its outcome; anything else is the server's.
+        if runner.outcome == nil, let serving {
+            if let failure = ListenFailure(error) {
+                throw CommandFailure(
+                    message: failure.message(host: serving.address.host, port: serving.address.port, fix: "--serve HOST:PORT"),
+                    exitCode: 1)
+            }
+            throw CommandFailure(message: "cannot serve on \(serving.address.host):\(serving.address.port): \(error)", exitCode: 1)
+        }
+    }
+    guard let outcome = runner.outcome else {
+        throw CommandFailure(message: "the pipeline did not start", exitCode: 1)
     }
     progressLine.clear()
     let summary: RunSummary
@@ -69,7 +105,7 @@ func execute(spec: PipelineSpec, directory: URL?, reporting: ReportingOptions, s
         for note in replay.notes { FileHandle.standardError.write(Data("cuepoint: note: \(note)\n".utf8)) }
         print(
             "replay: \(replay.products) product(s), \(replay.chapters) chapter(s), \(replay.clips) clip(s) → "
-                + "\(replay.directory)/master.m3u8, preview \(replay.directory)/index.html")
+                + "\(replay.directory)/master.m3u8, player \(replay.directory)/index.html")
     }
 }
 
@@ -115,70 +151,21 @@ struct ServeSettings {
     var token: String?
 }
 
-/// Serves the runner's directory while it runs: binds first (so the address is printed, and a
-/// port in use fails the command before any input is read), then runs the pipeline, then
-/// stops the server.
-///
-/// - Returns: how the pipeline ended.
-/// - Throws: `CommandFailure` when the server cannot listen.
-private func runServing(_ runner: PipelineRunner, _ serving: ServeSettings, export: PrometheusExport) async throws
-    -> Result<RunSummary, CuepointError>
-{
-    // The server starts before the pipeline creates the directory (files appear as it writes
-    // them); nothing is created before the address is bound.
-    let directory = runner.directory.path
-    let host = serving.address.host
-    let server = DirectoryServer(
-        directory: directory, host: host, port: serving.address.port,
-        markerAPI: serving.token.map { MarkerAPI(token: $0, endpoint: runner) }, metrics: runner.metrics,
-        metricsRegistry: export.registry, partStore: runner.partStore)
-    let (bound, binding) = AsyncStream<Int>.makeStream()
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask {
-            defer { binding.finish() }
-            try await server.runUntilCancelled { port in binding.yield(port) }
-        }
-        var ports = bound.makeAsyncIterator()
-        guard let port = await ports.next() else {
-            // The server ended before it listened: its error says why.
-            var reason = "the server stopped"
-            do {
-                try await group.next()
-            } catch {
-                if let failure = ListenFailure(error) {
-                    throw CommandFailure(
-                        message: failure.message(host: host, port: serving.address.port, fix: "--serve HOST:PORT"),
-                        exitCode: 1)
-                }
-                reason = "\(error)"
-            }
-            throw CommandFailure(message: "cannot serve on \(host):\(serving.address.port): \(reason)", exitCode: 1)
-        }
-        let api = serving.token == nil ? "off" : "on, /v1/markers"
-        FileHandle.standardOutput.write(
-            Data("serving \(directory) on http://\(host):\(port)/ (metrics: /metrics; marker API: \(api))\n".utf8))
-        let outcome = await runner.result()
-        group.cancelAll()
-        // The server's end after the cancellation is not a failure of the command.
-        while true {
-            do {
-                guard try await group.next() != nil else { break }
-            } catch {
-                continue
-            }
-        }
-        return outcome
-    }
-}
+/// Runs a service once another has bound its address: the pipeline starts only after the server
+/// listens, so a port in use ends the command before any input is read or file written.
+struct StartingAfter<S: Service>: Service {
+    let bound: AsyncStream<Int>
+    let service: S
 
-extension PipelineRunner {
-    /// Runs the pipeline on its own thread and returns how it ended.
-    func result() async -> Result<RunSummary, CuepointError> {
-        do throws(CuepointError) {
-            return .success(try await run())
-        } catch {
-            return .failure(error)
-        }
+    init(_ bound: AsyncStream<Int>, _ service: S) {
+        self.bound = bound
+        self.service = service
+    }
+
+    func run() async throws {
+        var ports = bound.makeAsyncIterator()
+        guard await ports.next() != nil else { return }  // the server ended before it listened
+        try await service.run()
     }
 }
 

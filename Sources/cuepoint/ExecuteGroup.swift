@@ -2,6 +2,9 @@ import CuepointTime
 import Cuepoint
 import CuepointFFmpeg
 import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
 
 /// Runs several pipeline files in one process for `cuepoint run A.yaml B.yaml …`: each on its
 /// own thread (``PipelineGroup``), SIGINT/SIGTERM stopping all of them, and one summary per
@@ -37,37 +40,19 @@ func executeGroup(files: [String], outputDirectory: String?, reporting: Reportin
                 Data("cuepoint: warning: \(name): server: is not served when several pipelines run in one process\n".utf8))
         }
         var options = RunOptions()
-        options.warning = { message in standardError.write(Data("cuepoint: warning: \(name): \(message)\n".utf8)) }
+        options.logger = CommandLineLogHandler.logger(verbose: reporting.verbose, pipeline: name)
         loaded.append((file, PipelineRunner(spec: spec, options: options)))
     }
-    let group: PipelineGroup
-    do {
-        group = try PipelineGroup(loaded.map(\.runner))
-    } catch {
-        throw CommandFailure(message: error.description, exitCode: 2)
-    }
-
-    // SIGINT/SIGTERM: every pipeline finishes its open segment and publishes final playlists.
-    signal(SIGINT, SIG_IGN)
-    signal(SIGTERM, SIG_IGN)
-    let signalQueue = DispatchQueue(label: "cuepoint.signals")
-    let sources = [SIGINT, SIGTERM].map { number in
-        let source = DispatchSource.makeSignalSource(signal: number, queue: signalQueue)
-        source.setEventHandler { group.stop() }
-        source.resume()
-        return source
-    }
-    defer { sources.forEach { $0.cancel() } }
-
+    let loadFailures = failed
+    let runs = loaded
     // Each summary is printed as its pipeline ends, so a failure shows while the others run.
-    _ = await group.run { index, outcome in
-        let (file, runner) = loaded[index]
+    let report: @Sendable (Int, Result<RunSummary, CuepointError>) -> Void = { index, outcome in
+        let (file, runner) = runs[index]
         let title = "\(file) (pipeline \"\(runner.spec.name)\")"
         switch outcome {
         case .failure(let error):
-            standardError.write(Data("cuepoint: \(file): \(error.description)\n".utf8))
+            FileHandle.standardError.write(Data("cuepoint: \(file): \(error.description)\n".utf8))
             print("\(title): failed")
-            failed.append(file)
         case .success(let summary) where summary.renditions.isEmpty:
             print("\(title): stopped before any input arrived; nothing was recorded")
         case .success(let summary):
@@ -83,6 +68,25 @@ func executeGroup(files: [String], outputDirectory: String?, reporting: Reportin
             print("  master playlist: \(master)\(summary.stopped ? " (stopped early)" : "")")
         }
     }
+    let group: PipelineGroup
+    do {
+        group = try PipelineGroup(loaded.map(\.runner), onEnd: report)
+    } catch {
+        throw CommandFailure(message: error.description, exitCode: 2)
+    }
+    // SIGINT/SIGTERM: every pipeline finishes its open segment and publishes final playlists.
+    var groupLogger = CommandLineLogHandler.logger(verbose: reporting.verbose)
+    groupLogger.logLevel = .error
+    let services = ServiceGroup(
+        configuration: ServiceGroupConfiguration(
+            services: [.init(service: group, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: groupLogger))
+    try await services.run()
+    failed = loadFailures
+        + zip(runs, group.outcomes).compactMap { run, outcome in
+            if case .failure = outcome { return run.file }
+            return nil
+        }
     if !failed.isEmpty {
         throw CommandFailure(
             message: "\(failed.count) of \(files.count) pipelines failed: \(failed.joined(separator: ", "))", exitCode: 1)

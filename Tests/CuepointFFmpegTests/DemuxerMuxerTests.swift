@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointFFmpeg
 import CuepointTime
 import Foundation
@@ -5,13 +6,7 @@ import Testing
 
 /// The FFmpeg wrappers against the committed sample media.
 @Suite struct DemuxerMuxerTests {
-    static let sampleMedia: URL = {
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-            directory.deleteLastPathComponent()
-        }
-        return directory.appendingPathComponent("SampleMedia")
-    }()
+    static var sampleMedia: URL { Repository.url("SampleMedia") }
 
     func sample(_ name: String) -> String { DemuxerMuxerTests.sampleMedia.appendingPathComponent(name).path }
 

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointFFmpeg
 import Foundation
 import Testing
@@ -9,17 +10,9 @@ enum GeneratedMedia {
 
     /// Runs `/usr/bin/ffmpeg -v error -y` with `arguments`; throws with its error output when it fails.
     static func ffmpeg(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-        process.arguments = ["-v", "error", "-nostdin", "-y"] + arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "ffmpeg failed: \(text)"])
+        let output = try Program.runBlocking("/usr/bin/ffmpeg", ["-v", "error", "-nostdin", "-y"] + arguments)
+        guard output.status == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "ffmpeg failed: \(output.stderrText)"])
         }
     }
 

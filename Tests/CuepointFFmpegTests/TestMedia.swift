@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointFFmpeg
 import Foundation
 import Testing
@@ -6,13 +7,7 @@ import Testing
 /// independent judge of what the wrappers wrote.
 enum TestMedia {
     /// `SampleMedia/` at the package root, found from this file's path.
-    static let directory: URL = {
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-            directory.deleteLastPathComponent()
-        }
-        return directory.appendingPathComponent("SampleMedia")
-    }()
+    static var directory: URL { Repository.url("SampleMedia") }
 
     static func sample(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
@@ -48,16 +43,9 @@ enum TestMedia {
 
     /// Runs `/usr/bin/ffprobe` with `arguments` and returns its standard output.
     static func ffprobe(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/ffprobe")
-        process.arguments = ["-v", "error"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "ffprobe \(arguments.joined(separator: " ")) failed")
-        return String(decoding: data, as: UTF8.self)
+        let output = try Program.runBlocking("/usr/bin/ffprobe", ["-v", "error"] + arguments)
+        #expect(output.status == 0, "ffprobe \(arguments.joined(separator: " ")) failed: \(output.stderrText)")
+        return output.stdoutText
     }
 
     /// `ffprobe -of json` output decoded as a dictionary.

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Foundation
 import Testing
 
@@ -498,21 +499,9 @@ enum Mutagen {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("cuepoint-id3-\(UUID().uuidString).bin")
         try Data(file).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, url.path]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
-        let complaints = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(status: process.terminationStatus, standardError: String(decoding: complaints, as: UTF8.self))
-        }
-        return (String(decoding: printed, as: UTF8.self), Array(try Data(contentsOf: url)))
+        let output = try Program.runBlocking("python3", ["-c", script, url.path])
+        guard output.status == 0 else { throw Failure(status: output.status, standardError: output.stderrText) }
+        return (output.stdoutText, Array(try Data(contentsOf: url)))
     }
 }
 

@@ -46,8 +46,8 @@ struct MultivariantPlaylistTests {
         #expect(parsed.render() == Self.goldenText)
     }
 
-    /// The multivariant example of hls-reference §3 (without EXT-X-MEDIA, which this model does not
-    /// hold), with more session data and a second I-frame stream.
+    /// The multivariant example of hls-reference §3 (without its audio EXT-X-MEDIA: the model holds
+    /// subtitle renditions' attributes, not CHANNELS), with more session data and a second I-frame stream.
     static let sessionAndIFrameGolden = MultivariantPlaylist(
         independentSegments: true,
         sessionData: [
@@ -225,7 +225,7 @@ struct MultivariantPlaylistTests {
             "EXT-X-INDEPENDENT-SEGMENTS appears twice (first on line 2)"
         ),
         ("#EXTM3U\n#EXT-X-VERSION:x\n", 2, "EXT-X-VERSION must be an integer of at least 1"),
-        ("#EXTM3U\n#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"a\",NAME=\"en\"\n", 2, "unsupported tag EXT-X-MEDIA"),
+        ("#EXTM3U\n#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"a\",NAME=\"en\",CHANNELS=\"2\"\n", 2, "EXT-X-MEDIA has an unsupported attribute CHANNELS"),
         ("#EXTM3U\n#EXT-X-TARGETDURATION:6\n", 2, "unsupported tag EXT-X-TARGETDURATION"),
         ("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv\u{7F}\n", 3, "control character U+007F is not allowed"),
         // EXT-X-SESSION-DATA

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointHLS
 import CuepointTime
 

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import Synchronization
+import Logging
+import ServiceLifecycle
 import Testing
 
 @testable import CuepointServer
@@ -62,7 +64,7 @@ import Testing
     }
 
     /// Runs `body` with a server on a free loopback port, started as the command line starts it
-    /// (`runUntilCancelled`), not through HummingbirdTesting: its test application rebuilds the
+    /// (its application in a `ServiceGroup`), not through HummingbirdTesting: its test application rebuilds the
     /// configuration with `ApplicationConfiguration.with(address:)`, which drops the connection
     /// limit.
     static func withServer(_ limits: ConnectionLimits, _ body: (Int) async throws -> Void) async throws {
@@ -72,24 +74,31 @@ import Testing
         try "#EXTM3U\n".write(toFile: directory + "/master.m3u8", atomically: true, encoding: .utf8)
         let server = DirectoryServer(directory: directory, host: "127.0.0.1", port: 0, limits: limits)
         let (ports, bound) = AsyncStream<Int>.makeStream()
-        let running = Task {
-            defer { bound.finish() }
-            try await server.runUntilCancelled { port in bound.yield(port) }
+        var logger = Logger(label: "cuepoint.test")
+        logger.logLevel = .error
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [server.application { port in bound.yield(port) }], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                defer { bound.finish() }
+                try await group.run()
+            }
+            var listening = ports.makeAsyncIterator()
+            guard let port = await listening.next() else {
+                Issue.record("the server did not start")
+                try await tasks.waitForAll()
+                return
+            }
+            do {
+                try await body(port)
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
         }
-        var listening = ports.makeAsyncIterator()
-        guard let port = await listening.next() else {
-            Issue.record("the server did not start: \(String(describing: await running.result))")
-            return
-        }
-        do {
-            try await body(port)
-        } catch {
-            running.cancel()
-            _ = await running.result
-            throw error
-        }
-        running.cancel()
-        _ = await running.result
     }
 
     /// One request on a new connection, answered: the server is serving. Blocking.

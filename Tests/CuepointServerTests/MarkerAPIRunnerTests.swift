@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import CuepointServer
@@ -13,9 +14,6 @@ import Testing
 /// with sample.ts), a marker posted over HTTP while the pipeline runs, and the marker in the
 /// log, in the playlist and in `/metrics`.
 @Suite struct MarkerAPIRunnerTests {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
     @Test("POST /v1/markers on a running pipeline: 201, logged, listed, published, counted", .timeLimit(.minutes(3)))
     func postsToARunningPipeline() async throws {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory() + "cuepoint-api-runner-\(UUID().uuidString)")
@@ -23,7 +21,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let fifo = folder.appendingPathComponent("input.ts")
         try #require(mkfifo(fifo.path, 0o600) == 0, "mkfifo: \(String(cString: strerror(errno)))")
-        let media = try Data(contentsOf: Self.repositoryRoot.appendingPathComponent("SampleMedia/sample.ts"))
+        let media = try Data(contentsOf: Repository.root.appendingPathComponent("SampleMedia/sample.ts"))
         let directory = folder.appendingPathComponent("recording")
         let spec = PipelineSpec(
             name: "api-runner", input: InputSpec(url: "file://" + fifo.path, live: true),
@@ -45,13 +43,7 @@ import Testing
             try? handle.write(contentsOf: media.suffix(from: half))
             try? handle.close()
         }.start()
-        let run = Task { () -> Result<RunSummary, CuepointError> in
-            do throws(CuepointError) {
-                return .success(try await runner.run())
-            } catch {
-                return .failure(error)
-            }
-        }
+        let run = Task { await runner.record() }
 
         let app = DirectoryServer(
             directory: directory.path, host: "127.0.0.1", port: 0,

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointTime
 import Foundation
@@ -22,7 +23,7 @@ import Testing
     /// The rows of the table under `## /metrics`: `| name | type | labels | meaning |`.
     static func documented() throws -> [String: Documented] {
         let text = try String(
-            contentsOf: ReplayFixture.repositoryRoot.appendingPathComponent("docs/http-api.md"), encoding: .utf8)
+            contentsOf: Repository.root.appendingPathComponent("docs/http-api.md"), encoding: .utf8)
         let section = try #require(text.range(of: "\n## `/metrics`\n"), "docs/http-api.md has a /metrics section")
         let end = text[section.upperBound...].range(of: "\n## ")?.lowerBound ?? text.endIndex
         var rows: [String: Documented] = [:]

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointTime
 import Foundation
@@ -20,7 +21,7 @@ import Testing
         let fifo = folder.appendingPathComponent("input.ts")
         try #require(mkfifo(fifo.path, 0o600) == 0, "mkfifo: \(String(cString: strerror(errno)))")
         let media = try Data(
-            contentsOf: MarkerAPIRunnerTests.repositoryRoot.appendingPathComponent("SampleMedia/sample.ts"))
+            contentsOf: Repository.root.appendingPathComponent("SampleMedia/sample.ts"))
         let export = PrometheusExport()
         var options = RunOptions()
         options.metricsFactory = export.factory
@@ -42,13 +43,7 @@ import Testing
             try? handle.write(contentsOf: media.suffix(from: half))
             try? handle.close()
         }.start()
-        let run = Task { () -> Result<RunSummary, CuepointError> in
-            do throws(CuepointError) {
-                return .success(try await runner.run())
-            } catch {
-                return .failure(error)
-            }
-        }
+        let run = Task { await runner.record() }
         defer { release.signal() }
 
         let directory = folder.appendingPathComponent("recording").path

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CompressNIO
 import Foundation
 import Hummingbird
@@ -32,24 +33,9 @@ import Testing
 
     /// The `gzip` program's reading of a gzip member (`gzip -dc`): a decoder we did not link.
     static func gunzipWithProgram(_ bytes: [UInt8]) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(gzipProgram))
-        process.arguments = ["-dc"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        // Written from another thread: a pipe holds 64 KiB, and gzip writes while it reads.
-        let writer = Thread {
-            try? input.fileHandleForWriting.write(contentsOf: Data(bytes))
-            try? input.fileHandleForWriting.close()
-        }
-        writer.start()
-        let decompressed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "gzip -dc")
-        return Array(decompressed)
+        let output = try Program.runBlocking(try #require(gzipProgram), ["-dc"], input: Data(bytes))
+        #expect(output.status == 0, "gzip -dc: \(output.stderrText)")
+        return Array(output.stdout)
     }
 
     func makeDirectory() throws -> String {

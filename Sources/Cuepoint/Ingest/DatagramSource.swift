@@ -17,7 +17,7 @@ import Foundation
 ///
 /// Owned by the pipeline's thread; ``InterruptPolicy`` (a stop, a wait's deadline) is checked
 /// at least every 100 ms while waiting.
-final class DatagramSource: ByteSource {
+final class DatagramSource: BlockingByteSource {
     let address: UDPInputAddress
     let interrupt: InterruptPolicy
     /// How long a read may wait for the first datagram before it fails with `.timedOut`; nil waits.

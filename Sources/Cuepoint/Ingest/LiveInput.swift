@@ -34,12 +34,16 @@ struct LiveInput {
     private let expectedKey: [UInt8]?
     /// The URL as it may be printed: the stream key and any passphrase replaced by `***`.
     let displayURL: String
+    /// Cuepoint's own RTMP server (`input.rtmp_server: cuepoint`): this pipeline's claim on the
+    /// listening address, released when the last copy of this input is.
+    private let cuepointServer: RTMPIngest.Lease?
 
     init(spec: InputSpec) {
         self.spec = spec
         var url = spec.url
         var options: [String: String] = [:]
         var expectedKey: [UInt8]?
+        var cuepointServer: RTMPIngest.Lease?
         let scheme = spec.scheme
         if let timeout = spec.timeout ?? (LiveInput.isNetwork(scheme) ? InputSpec.defaultTimeout : nil),
             LiveInput.isNetwork(scheme)
@@ -51,6 +55,9 @@ struct LiveInput {
             if let (base, key) = LiveInput.rtmpStreamKey(of: spec.url) {
                 url = base
                 expectedKey = Array(key.utf8)
+                if spec.rtmpServer == .cuepoint {
+                    cuepointServer = LiveInput.lease(base: base, key: key, timeout: spec.timeout ?? InputSpec.defaultTimeout)
+                }
             }
             options["listen"] = "1"
         case "srt":
@@ -72,6 +79,7 @@ struct LiveInput {
         self.options = options
         self.expectedKey = expectedKey
         self.displayURL = LiveInput.redacted(spec.url)
+        self.cuepointServer = cuepointServer
     }
 
     /// Whether FFmpeg waits for the source to connect: an RTMP server, an SRT listener, UDP.
@@ -147,6 +155,9 @@ struct LiveInput {
     func open(interrupt: InterruptPolicy, until deadline: UInt64?, warnings: WarningCollector) throws(CuepointError)
         -> Outcome
     {
+        if let cuepointServer {
+            return try cuepointServer.open(interrupt: interrupt, until: deadline, warnings: warnings, displayURL: displayURL)
+        }
         while true {
             if interrupt.isCancelled { return .stopped }
             let now = DispatchTime.now().uptimeNanoseconds

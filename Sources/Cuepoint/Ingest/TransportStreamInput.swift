@@ -15,7 +15,7 @@ final class TransportStreamInput {
     let duration: MediaTime?
     /// When FFmpeg's probe had opened the input (see ``Demuxer/openedUptimeNanoseconds``).
     let openedUptimeNanoseconds: UInt64
-    let source: any ByteSource
+    let source: any BlockingByteSource
     /// Bytes FFmpeg read while probing: the splitter reads them before anything else.
     private var probed: [UInt8]
     /// The buffer reads go into: a multiple of 188 bytes, allocated once.
@@ -23,7 +23,7 @@ final class TransportStreamInput {
 
     static let bufferSize = 1394 * TransportPacket.size  // 262,072 bytes
 
-    init(streams: [StreamInfo], duration: MediaTime?, openedUptimeNanoseconds: UInt64, source: any ByteSource, probed: [UInt8]) {
+    init(streams: [StreamInfo], duration: MediaTime?, openedUptimeNanoseconds: UInt64, source: any BlockingByteSource, probed: [UInt8]) {
         self.streams = streams
         self.duration = duration
         self.openedUptimeNanoseconds = openedUptimeNanoseconds
@@ -53,9 +53,14 @@ final class TransportStreamInput {
     /// Probes a live source with FFmpeg, keeping what it read for the splitter.
     ///
     /// - Throws: `FFmpegError` from the probe, or the source's (`.exit` when stopped).
-    static func probe(_ source: any ByteSource, format: String?, interrupt: InterruptPolicy) throws(FFmpegError) -> Probe {
+    static func probe(_ source: any BlockingByteSource, format: String?, interrupt: InterruptPolicy) throws(FFmpegError) -> Probe {
         let tap = RecordingByteSource(source)
-        let demuxer = try Demuxer(source: tap, format: format, interrupt: interrupt)
+        let demuxer: Demuxer
+        do {
+            demuxer = try Demuxer(source: tap, format: format ?? "mpegts", name: "udp", interrupt: interrupt)
+        } catch {
+            throw tap.failure ?? error
+        }
         let input = TransportStreamInput(
             streams: demuxer.streams, duration: nil, openedUptimeNanoseconds: demuxer.openedUptimeNanoseconds,
             source: source, probed: tap.takeRecorded())
@@ -79,8 +84,19 @@ final class TransportStreamInput {
     func read() throws(FFmpegError) -> Int { try source.read(into: buffer) }
 }
 
+/// Bytes the transport stream copy path reads itself, on the pipeline's thread: a read blocks
+/// until there is at least one byte (checking the pipeline's `InterruptPolicy` while it waits).
+protocol BlockingByteSource: AnyObject {
+    /// Reads up to `buffer.count` bytes into `buffer`, blocking until at least one is there.
+    ///
+    /// - Returns: the number of bytes read; 0 at the end of the input.
+    /// - Throws: `FFmpegError` with `.exit` when the read was interrupted (a stop), `.timedOut`
+    ///   when no data came within the input's timeout, or the I/O error.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(FFmpegError) -> Int
+}
+
 /// A local file read with `read(2)`, from its first byte.
-final class FileByteSource: ByteSource {
+final class FileByteSource: BlockingByteSource {
     private let descriptor: Int32
     let path: String
 
@@ -104,13 +120,18 @@ final class FileByteSource: ByteSource {
     }
 }
 
-/// Passes a source's bytes on and keeps a copy of them: what FFmpeg's probe read, for the
-/// splitter to read again.
+/// Hands a blocking source's bytes to FFmpeg (a ``ByteSource`` for `Demuxer(source:…)`) and
+/// keeps a copy of them: what FFmpeg's probe read, for the splitter to read again.
+///
+/// The source's own wait (``DatagramSource`` polls 100 ms at a time and checks the interrupt
+/// policy) stands for the demuxer's `waitingAtMost` slices.
 final class RecordingByteSource: ByteSource {
-    let source: any ByteSource
+    let source: any BlockingByteSource
     private(set) var recorded: [UInt8] = []
+    /// The error the source threw last, with its message (FFmpeg keeps only its code).
+    private(set) var failure: FFmpegError?
 
-    init(_ source: any ByteSource) { self.source = source }
+    init(_ source: any BlockingByteSource) { self.source = source }
 
     /// The bytes recorded so far; recording stops (the demuxer may go on reading through this
     /// source on the slow path, and must not keep them all).
@@ -124,10 +145,16 @@ final class RecordingByteSource: ByteSource {
 
     private var isRecording = true
 
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws(FFmpegError) -> Int {
-        let count = try source.read(into: buffer)
-        guard isRecording else { return count }
-        recorded.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-        return count
+    func read(into buffer: UnsafeMutableRawBufferPointer, waitingAtMost nanoseconds: UInt64) -> ByteSourceRead {
+        let count: Int
+        do {
+            count = try source.read(into: buffer)
+        } catch {
+            failure = error
+            return .failed(error)
+        }
+        guard count > 0 else { return .end }
+        if isRecording { recorded.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count])) }
+        return .bytes(count)
     }
 }

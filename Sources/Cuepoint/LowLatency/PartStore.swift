@@ -192,41 +192,44 @@ public final class PartStore: Sendable {
 
     // MARK: Serving (the server's tasks)
 
-    /// A playlist request's outcome.
-    public enum PlaylistResponse: Sendable, Equatable {
-        case ok(String)
-        /// 400: the directives break a rule of bis §6.2.5; the text says which.
-        case badRequest(String)
-        /// 503: what was asked for did not appear within the block timeout.
-        case unavailable(String)
-        /// 404: no such rendition, or it does not write this playlist (`output.playlists`).
-        case notFound
+    /// What the store has for a playlist request.
+    public enum PlaylistAnswer: Sendable, Equatable {
+        /// The low-latency playlist's text.
+        case playlist(String)
+        /// The directives cannot be waited for under bis §6.2.5 (a segment or part too far ahead, a
+        /// delta update the playlist does not offer); the text says which rule.
+        case beyondRules(String)
+        /// What was asked for was not published within the block timeout; the text says what.
+        case notPublishedInTime(String)
+        /// No such rendition, or it does not write this playlist (`output.playlists`).
+        case noSuchPlaylist
     }
 
-    /// A part request's outcome.
-    public enum PartResponse: Sendable, Equatable {
-        case ok([UInt8])
-        /// 404: not a part of this recording, no longer held, or not the next one.
-        case notFound
-        /// 503: the hinted part did not complete within the block timeout.
-        case unavailable
+    /// What the store has for a part request.
+    public enum PartAnswer: Sendable, Equatable {
+        case part([UInt8])
+        /// Not a part of this recording, no longer held, or not the next one.
+        case noSuchPart
+        /// The hinted part did not complete within the block timeout.
+        case notCompletedInTime
     }
 
     /// The low-latency playlist `kind` of `rendition`, after waiting for what `directives` ask.
     ///
-    /// Rules (bis §6.2.5.2): `_HLS_part` without `_HLS_msn` is 400; an `_HLS_msn` more than two
-    /// beyond the last segment, or an `_HLS_part` more than the Advance Part Limit beyond the last
-    /// part, is 400; a part index past a complete segment's last part means part 0 of the next
-    /// segment; a request still unanswered after ``blockTimeoutMilliseconds`` is 503; with
-    /// ENDLIST the directives are ignored. `_HLS_skip` on a playlist without CAN-SKIP-UNTIL is 400.
+    /// Rules (bis §6.2.5.2): an `_HLS_msn` more than two beyond the last segment, or an `_HLS_part`
+    /// more than the Advance Part Limit beyond the last part, is beyond the rules; a part index
+    /// past a complete segment's last part means part 0 of the next segment; a request still
+    /// unanswered after ``blockTimeoutMilliseconds`` was not published in time; with ENDLIST the
+    /// directives are ignored. `_HLS_skip` on a playlist without CAN-SKIP-UNTIL is beyond the rules.
+    /// (The server answers these 400, 503 and 400.)
     public func playlist(rendition: String, kind: PlaylistKind, directives: DeliveryDirectives) async
-        -> PlaylistResponse
+        -> PlaylistAnswer
     {
         guard
             let index = state.withLock({ state in
                 state.renditions.firstIndex { $0.name == rendition && $0.playlists.kinds.contains(kind) }
             })
-        else { return .notFound }
+        else { return .noSuchPlaylist }
         if directives.skip != nil {
             let canSkip = state.withLock { state in
                 LowLatencyPlaylist.serverControl(
@@ -235,7 +238,7 @@ public final class PartStore: Sendable {
                 ).canSkipUntilMilliseconds != nil
             }
             if !canSkip {
-                return .badRequest(
+                return .beyondRules(
                     "_HLS_skip: this playlist offers no delta updates (no CAN-SKIP-UNTIL in its EXT-X-SERVER-CONTROL)")
             }
         }
@@ -247,14 +250,14 @@ public final class PartStore: Sendable {
                     ? .ready : Self.readiness(sequence: sequence, part: part, in: state.renditions[index], limit: limit)
             }
             switch readiness {
-            case .tooFar(let message): return .badRequest(message)
+            case .tooFar(let message): return .beyondRules(message)
             case .ready: break
             case .wait:
                 let satisfied = await wait(rendition: index) { rendition, finished in
                     finished || Self.readiness(sequence: sequence, part: part, in: rendition, limit: limit) == .ready
                 }
                 guard satisfied else {
-                    return .unavailable(
+                    return .notPublishedInTime(
                         "_HLS_msn=\(sequence)\(part.map { "&_HLS_part=\($0)" } ?? ""): not published within "
                             + "\(blockTimeoutMilliseconds) ms (three target durations); the input may have stalled")
                 }
@@ -266,28 +269,28 @@ public final class PartStore: Sendable {
                 targetSeconds: targetSeconds, partTargetMilliseconds: partTargetMilliseconds, skip: directives.skip
             ).render()
         }
-        return .ok(text)
+        return .playlist(text)
     }
 
     /// The bytes of the part at `uri` of `rendition`; the preload-hinted part is waited for.
-    public func part(rendition: String, uri: String) async -> PartResponse {
+    public func part(rendition: String, uri: String) async -> PartAnswer {
         guard let number = RecordingLayout.partNumber(uri),
             let index = state.withLock({ $0.renditions.firstIndex { $0.name == rendition } })
-        else { return .notFound }
+        else { return .noSuchPart }
         switch state.withLock({ Self.lookup(number, in: $0.renditions[index], finished: $0.finished) }) {
-        case .found(let bytes): return .ok(bytes)
-        case .gone: return .notFound
+        case .found(let bytes): return .part(bytes)
+        case .gone: return .noSuchPart
         case .next:
             let satisfied = await wait(rendition: index) { rendition, finished in
                 Self.lookup(number, in: rendition, finished: finished) != .next
             }
-            guard satisfied else { return .unavailable }
+            guard satisfied else { return .notCompletedInTime }
             if case .found(let bytes) = state.withLock({
                 Self.lookup(number, in: $0.renditions[index], finished: $0.finished)
             }) {
-                return .ok(bytes)
+                return .part(bytes)
             }
-            return .notFound
+            return .noSuchPart
         }
     }
 

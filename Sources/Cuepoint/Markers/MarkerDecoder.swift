@@ -2,6 +2,11 @@ import CuepointJSON
 import CuepointTime
 import Foundation
 
+// One file on purpose (it is longer than most): every rule a marker field follows lives here,
+// beside the others, because the rules refer to each other (an end after the start, a price
+// with a currency, generated ids hashed from the canonical form) and `docs/markers.md` mirrors
+// this file's table of rules; split across files, a change to one rule would hide its neighbours.
+
 /// Turns a marker's JSON object into a ``Marker``, or into every problem it has.
 ///
 /// This is the one place marker fields are checked: JSON lines (``MarkerFile``), the pipeline

@@ -33,6 +33,8 @@ public struct InputSpec: Sendable, Equatable {
     /// How long a dropped live input is waited for before the recording is finalised
     /// (`reconnect: { wait: }`); nil finalises at the first drop.
     public var reconnectWait: MediaTime?
+    /// Which RTMP server listens for an `rtmp://` input with ``listen`` (`rtmp_server:`).
+    public var rtmpServer: RTMPServerChoice = .ffmpeg
 
     /// The read timeout of network inputs when `timeout:` is not given.
     public static let defaultTimeout = MediaTime.milliseconds(10_000)
@@ -46,7 +48,8 @@ public struct InputSpec: Sendable, Equatable {
         listen: Bool = false,
         timeout: MediaTime? = nil,
         passphrase: String? = nil,
-        reconnectWait: MediaTime? = nil
+        reconnectWait: MediaTime? = nil,
+        rtmpServer: RTMPServerChoice = .ffmpeg
     ) {
         self.url = url
         self.format = format
@@ -57,6 +60,7 @@ public struct InputSpec: Sendable, Equatable {
         self.timeout = timeout
         self.passphrase = passphrase
         self.reconnectWait = reconnectWait
+        self.rtmpServer = rtmpServer
     }
 
     /// Whether the input is treated as live: ``live`` when given, otherwise true for the schemes
@@ -86,4 +90,13 @@ public struct InputSpec: Sendable, Equatable {
         else { return nil }
         return candidate.lowercased()
     }
+}
+
+/// The RTMP server that waits for the publisher of an `rtmp://` input with `listen: true`.
+public enum RTMPServerChoice: String, Sendable, Equatable, CaseIterable {
+    /// FFmpeg's RTMP server (`listen=1`): one connection per port; the key is checked from its log.
+    case ffmpeg
+    /// Cuepoint's own RTMP server (`CuepointRTMP`): one port for any number of pipelines, each
+    /// publisher routed by its stream key, refused with an RTMP error status when the key is wrong.
+    case cuepoint
 }

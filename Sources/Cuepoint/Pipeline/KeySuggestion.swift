@@ -2,7 +2,7 @@ import Foundation
 
 /// Finds the word a person most likely meant: the valid key for a misspelt one (`sgement` →
 /// `segment`), the valid value for a wrong one (`mp4` → `fmp4`).
-enum KeySuggestion {
+public enum KeySuggestion {
     /// The longest word a suggestion is searched for, in characters.
     static let longestWord = 64
 
@@ -17,7 +17,7 @@ enum KeySuggestion {
     ///
     /// A word longer than ``longestWord`` characters is not a slip of the fingers, and gets no
     /// suggestion (the search costs the product of the lengths).
-    static func closest(to word: String, among candidates: [String]) -> String? {
+    public static func closest(to word: String, among candidates: [String]) -> String? {
         guard !EchoedText.isLong(word, limit: longestWord) else { return nil }
         let normalized = normalize(word)
         guard !normalized.isEmpty else { return nil }

@@ -1,8 +1,8 @@
 import CuepointTime
 internal import Yams
 
-/// The live keys: `input.listen`, `input.timeout`, `input.passphrase`, `input.reconnect` and
-/// the `server:` section.
+/// The live keys: `input.listen`, `input.timeout`, `input.passphrase`, `input.rtmp_server`,
+/// `input.reconnect` and the `server:` section.
 extension PipelineDecoder {
     /// The keys of `input.reconnect:`.
     static let reconnectKeys = ["wait"]
@@ -51,6 +51,24 @@ extension PipelineDecoder {
                     "an SRT passphrase has 10 to 79 characters, this one has \(passphrase.count)")
             } else {
                 input.passphrase = passphrase
+            }
+        }
+        if let node = optional("rtmp_server", in: fields), let name = text(node, "input.rtmp_server") {
+            let names = RTMPServerChoice.allCases.map(\.rawValue)
+            if let choice = RTMPServerChoice(rawValue: name) {
+                if urlKnown, scheme != "rtmp" || !input.listen {
+                    report(
+                        node, "input.rtmp_server",
+                        "only applies to an `rtmp://` input with `listen: true` (the server that waits for the publisher); "
+                            + "remove it")
+                } else {
+                    input.rtmpServer = choice
+                }
+            } else {
+                report(
+                    node, "input.rtmp_server",
+                    "expected \(names.map { "`\($0)`" }.joined(separator: " or ")), got \(quote(name))",
+                    suggestion: KeySuggestion.closest(to: name, among: names))
             }
         }
         if let entry = fields.entries["reconnect"] {

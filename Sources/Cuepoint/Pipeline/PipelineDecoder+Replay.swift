@@ -32,6 +32,10 @@ extension PipelineDecoder {
             }
         }
         if let node = optional("force", in: fields), let value = boolean(node, "replay.force") { spec.options.force = value }
+        if let node = optional("posters", in: fields), let value = boolean(node, "replay.posters") { spec.options.posters = value }
+        if let entry = fields.entries["storyboard"] { spec.options.storyboard = decodeStoryboard(entry.value) }
+        if let entry = fields.entries["shorts"] { spec.options.shorts = decodeShorts(entry.value) }
+        if let entry = fields.entries["reel"] { spec.options.reel = decodeReel(entry.value) }
         return spec
     }
 

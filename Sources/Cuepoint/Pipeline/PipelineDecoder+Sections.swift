@@ -22,13 +22,29 @@ extension PipelineDecoder {
                 "unsupported version \(version); this cuepoint reads version \(PipelineSpec.supportedVersion)")
         }
         let name = required("name", in: fields).flatMap { decodeName($0, "name") } ?? ""
-        let input = required("input", in: fields).flatMap { decodeInput($0) }
-        let output = optional("output", in: fields).map { decodeOutput($0) } ?? OutputSpec()
+        let input =
+            fields.entries["input"] == nil && defaults.input != nil
+            ? defaults.input : required("input", in: fields).flatMap { decodeInput($0) }
+        var output = optional("output", in: fields).map { decodeOutput($0) } ?? OutputSpec()
+        if let directory = defaults.outputDirectory, !names("directory", in: fields.entries["output"]?.value) {
+            output.directory = directory
+        }
         let renditions =
             optional("renditions", in: fields).map { decodeRenditions($0) }
             ?? RenditionSpec.defaultRenditions
         let markers = optional("markers", in: fields).map { decodeMarkers($0) }
-        let replay = fields.entries["replay"].map { decodeReplay($0.value) }
+        let problemsBeforeCaptions = problems.count
+        let captions = optional("captions", in: fields).map { decodeCaptions($0) } ?? []
+        let captionsAreWhole = problems.count == problemsBeforeCaptions
+        var replay = fields.entries["replay"].map { decodeReplay($0.value) }
+        replay?.options.captions = captions
+        if captionsAreWhole, let burn = replay?.options.shorts?.burnCaptions,
+            !captions.contains(where: { $0.language == burn }), let entry = fields.entries["replay"]
+        {
+            report(
+                entry.key, "replay.shorts.captions",
+                "no caption file for \(quote(burn)) is listed under `captions:`; add one, or remove `captions` from replay.shorts")
+        }
         let transcode = fields.entries["transcode"].map { decodeTranscode($0.value) } ?? TranscodeSpec()
         if transcode != TranscodeSpec(), !renditions.contains(where: \.transcodes), let entry = fields.entries["transcode"] {
             report(entry.key, "transcode", "no rendition is transcoded; give a rendition `video:`, `audio:` or `preset:`")
@@ -51,7 +67,13 @@ extension PipelineDecoder {
         guard problems.isEmpty, let input else { return nil }
         return PipelineSpec(
             name: name, input: input, output: output, renditions: renditions, markers: markers, replay: replay,
-            transcode: transcode, server: server)
+            transcode: transcode, server: server, captions: captions)
+    }
+
+    /// Whether `node` is a mapping that gives `key` a value.
+    func names(_ key: String, in node: Node?) -> Bool {
+        guard case .mapping(let mapping)? = node, let value = mapping[key] else { return false }
+        return !isNull(value)
     }
 
     /// A name as `name:` and renditions take it: `[a-z0-9][a-z0-9._-]*`. A name too long to be

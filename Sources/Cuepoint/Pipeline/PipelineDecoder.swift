@@ -19,14 +19,17 @@ internal import Yams
 ///   values accept any scalar (`name: 2025` is the name `2025`).
 struct PipelineDecoder {
     /// The keys of the top-level mapping, in documentation order.
-    static let topLevelKeys = ["version", "name", "input", "output", "renditions", "markers", "replay", "transcode", "server"]
+    static let topLevelKeys = [
+        "version", "name", "input", "output", "renditions", "markers", "captions", "replay", "transcode", "server",
+    ]
     /// The keys of `replay:`.
     static let replayKeys = [
-        "directory", "chapters", "mp4", "clips", "thumbnails", "thumbnail_width", "language", "force",
+        "directory", "chapters", "mp4", "clips", "thumbnails", "thumbnail_width", "language", "force", "posters",
+        "storyboard", "shorts", "reel",
     ]
     /// The keys of `input:`.
     static let inputKeys = [
-        "url", "format", "options", "start_date", "live", "listen", "timeout", "passphrase", "reconnect",
+        "url", "format", "options", "start_date", "live", "listen", "timeout", "passphrase", "reconnect", "rtmp_server",
     ]
     /// The keys of `output:`.
     static let outputKeys = ["directory", "container", "segment", "part", "live_window", "playlists"]
@@ -46,6 +49,8 @@ struct PipelineDecoder {
     let fileName: String
     /// Where `${NAME}` references are looked up.
     let environment: [String: String]
+    /// What a document may leave out when the caller supplies it (the show server).
+    var defaults = PipelineDefaults()
     /// What has been found wrong so far, in the order found.
     private(set) var problems: [PipelineProblem] = []
 

@@ -53,12 +53,15 @@ public enum PipelineFile {
     ///   - text: The YAML or JSON text.
     ///   - fileName: The name problems are reported against.
     ///   - environment: Where `${NAME}` references are looked up.
+    ///   - defaults: What the text may leave out because the caller supplies it (the show
+    ///     server gives the input and the output folder of a show).
     /// - Throws: ``PipelineFileError`` with one problem for empty text or a YAML syntax error;
     ///   otherwise with every problem found, sorted by position.
     public static func decode(
         _ text: String,
         fileName: String,
-        environment: [String: String]
+        environment: [String: String],
+        defaults: PipelineDefaults = PipelineDefaults()
     ) throws(PipelineFileError) -> PipelineSpec {
         let root: Node?
         do {
@@ -74,6 +77,7 @@ public enum PipelineFile {
             ])
         }
         var decoder = PipelineDecoder(fileName: fileName, environment: environment)
+        decoder.defaults = defaults
         guard let spec = decoder.decodeDocument(root), decoder.problems.isEmpty else {
             throw PipelineFileError(problems: decoder.problems)
         }
@@ -84,7 +88,7 @@ public enum PipelineFile {
     typealias Position = (line: Int, column: Int)
 
     /// The one problem a YAML parse error becomes, positioned where libyaml stopped.
-    static func syntaxProblem(_ error: any Error, text: String, fileName: String) -> PipelineProblem {
+    public static func syntaxProblem(_ error: any Error, text: String, fileName: String) -> PipelineProblem {
         func problem(_ place: Position?, _ message: String) -> PipelineProblem {
             PipelineProblem(
                 file: fileName, line: place?.line ?? 0, column: place?.column ?? 0, keyPath: "", message: message)

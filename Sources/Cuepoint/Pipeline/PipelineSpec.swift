@@ -42,6 +42,9 @@ public struct PipelineSpec: Sendable, Equatable {
     public var transcode: TranscodeSpec
     /// The HTTP server to run beside the job (`server:`); nil when the file has none.
     public var server: ServerSpec?
+    /// Sidecar caption files, one per language (`captions:`); the replay makes subtitle
+    /// renditions of them (they are also in ``replay``'s options).
+    public var captions: [CaptionSource]
 
     public init(
         version: Int = PipelineSpec.supportedVersion,
@@ -52,7 +55,8 @@ public struct PipelineSpec: Sendable, Equatable {
         markers: MarkersSpec? = nil,
         replay: ReplaySpec? = nil,
         transcode: TranscodeSpec = TranscodeSpec(),
-        server: ServerSpec? = nil
+        server: ServerSpec? = nil,
+        captions: [CaptionSource] = []
     ) {
         self.transcode = transcode
         self.version = version
@@ -63,6 +67,7 @@ public struct PipelineSpec: Sendable, Equatable {
         self.markers = markers
         self.replay = replay
         self.server = server
+        self.captions = captions
     }
 
     /// The folder the recording goes to: `<output.directory>/<name>`.

@@ -11,6 +11,10 @@
 ///   thumbnail_width: 320
 ///   language: en
 ///   force: true                         # replace the replay of an earlier run
+///   posters: true                       # posters/<id>-16x9.jpg and -9x16.jpg
+///   storyboard: { interval: 5s }        # or false
+///   shorts: { size: 1080x1920, fit: crop, min: 15s, max: 60s }   # or true for the defaults
+///   reel: { count: 5, events: events.jsonl }                     # or true
 /// ```
 public struct ReplaySpec: Sendable, Equatable {
     /// The package directory; nil means `<output.directory>/<name>-replay`.

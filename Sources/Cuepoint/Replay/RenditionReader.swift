@@ -18,6 +18,9 @@ struct ReplayPacket {
     var entryIndex: Int
     /// Byte offset of the packet's data in that segment file; nil when unknown.
     var offsetInSegment: Int64?
+    /// What was added to the packet's timestamps to put it on the replay's timeline (the
+    /// recording's own timestamps are its times minus this).
+    var shift: MediaTime = .zero(.milliseconds)
 }
 
 /// Reads one rendition's usable segments in replay order and hands every audio and video
@@ -73,10 +76,20 @@ final class RenditionReader {
     /// - Throws: ``CuepointError`` naming the segments of a run that cannot be opened or read,
     ///   or what `visit` throws.
     func read(_ visit: (ReplayPacket) throws -> Void) throws {
+        try read(plannedRuns, visit)
+    }
+
+    /// Reads the packets of the timeline entries at `positions` only (a short's window), on the
+    /// same timeline as a whole read.
+    func read(positions: Range<Int>, _ visit: (ReplayPacket) throws -> Void) throws {
+        try read(runs(positions: positions), visit)
+    }
+
+    private func read(_ runs: [Run], _ visit: (ReplayPacket) throws -> Void) throws {
         if videoStream == nil && audioStream == nil { try probeStreams() }
         let packet = Packet()
         var shift = MediaTime.zero(.milliseconds)
-        for run in plannedRuns {
+        for run in runs {
             let demuxer = try open(run)
             let video = demuxer.streams.first { $0.mediaType == .video && !$0.isAttachedPicture }
             let audio = demuxer.streams.first { $0.mediaType == .audio }
@@ -120,7 +133,7 @@ final class RenditionReader {
                 try visit(
                     ReplayPacket(
                         packet: packet, kind: kind, stream: output, replayTime: replayTime,
-                        entryIndex: run.firstEntryIndex + entryCursor, offsetInSegment: offsetInSegment))
+                        entryIndex: run.firstEntryIndex + entryCursor, offsetInSegment: offsetInSegment, shift: shift))
             }
         }
     }
@@ -143,10 +156,20 @@ final class RenditionReader {
         var segmentStarts: [Int64]
     }
 
-    func runs() -> [Run] {
+    /// The timeline entries overlapping `start..<end` (replay milliseconds), as positions.
+    func positions(from start: Int64, to end: Int64) -> Range<Int> {
+        let entries = timeline.entries
+        let first = entries.firstIndex { $0.replayEndMilliseconds > start } ?? entries.count
+        let last = entries.lastIndex { $0.replayStartMilliseconds < end }.map { $0 + 1 } ?? first
+        return first..<max(first, last)
+    }
+
+    func runs(positions: Range<Int>? = nil) -> [Run] {
         var runs: [Run] = []
         var runBytes: Int64 = 0
-        for (position, entry) in timeline.entries.enumerated() {
+        let range = positions ?? timeline.entries.indices
+        for position in range {
+            let entry = timeline.entries[position]
             let segment = rendition.playlist.segments[entry.index]
             let mapURI = segment.map?.uri
             let previousMap = runs.last.flatMap { run in

@@ -67,6 +67,10 @@ struct ReplayBuild {
     }
 
     mutating func run() throws(CuepointError) -> ReplayResult {
+        let look = options.shorts ?? ShortOptions()
+        if options.shorts != nil || options.reel != nil { try ReplayShorts.checkFont(look) }
+        let captions = ReplayCaptions(sources: options.captions, timeline: timeline)
+        notes += captions.notes
         var copied = false
         var mediaPlaylists: [MediaPlaylist] = []
         for rendition in source.renditions {
@@ -75,19 +79,47 @@ struct ReplayBuild {
             mediaPlaylists.append(playlist)
         }
         var media = ReplayMedia(build: self, mediaPlaylists: mediaPlaylists)
+        let posterFont = FileManager.default.fileExists(atPath: look.font) ? look.font : nil
+        media.posterSetup = ReplayMedia.PosterSetup(font: posterFont)
+        if options.posters, posterFont == nil, !plan.products.isEmpty {
+            notes.append(
+                "the font \(look.font) is missing: the posters have no title or price (install Debian's \(ShortOptions.defaultFontPackage))")
+        }
+        var shorts = ReplayShorts.Made()
         do {
             try media.run()
+            let main = source.renditions[mainRendition]
+            let reader = RenditionReader(
+                rendition: main, timeline: timeline, container: source.container, segmentSizes: segmentSizes[mainRendition])
+            shorts = try ReplayShorts.make(
+                build: self, reader: reader, video: media.videoStream, audio: media.audioStream, captions: captions)
         } catch let error as CuepointError {
             throw error
         } catch {
             throw Self.mediaFailure(error, recording: source.directory.path, package: staging.destination.path)
         }
         notes += media.notes
+        notes += shorts.notes
+        var files = ReplayFiles()
+        let subtitleRenditions = try captions.writeRenditions(
+            media: mediaPlaylists[mainRendition], origins: media.timestampOrigins, staging: staging)
+        files.subtitles = subtitleRenditions.compactMap(\.uri)
+        files.captions = try captions.writeSidecars(staging: staging)
+        var clipCaptions: [Int: [String: String]] = [:]
+        for (index, window) in media.clipWindows {
+            guard let clip = media.clips[index] else { continue }
+            let stem = String(clip.dropLast(4))
+            let excerpts = try captions.writeExcerpts(stem: stem, from: window.start, to: window.end, staging: staging)
+            if !excerpts.isEmpty { clipCaptions[index] = excerpts }
+        }
         var master = MultivariantPlaylist(independentSegments: true)
         master.sessionData = [SessionData(dataID: "com.apple.hls.chapters", uri: "chapters.json")]
+        master.renditions = subtitleRenditions
         for (index, rendition) in source.renditions.enumerated() {
             try staging.write(mediaPlaylists[index].render(), to: "\(rendition.name)/index.m3u8")
-            master.variants.append(variant(rendition, playlist: mediaPlaylists[index], sizes: segmentSizes[index]))
+            var variant = variant(rendition, playlist: mediaPlaylists[index], sizes: segmentSizes[index])
+            if !subtitleRenditions.isEmpty { variant.subtitles = ReplayCaptions.groupID }
+            master.variants.append(variant)
             if let iframes = media.iFramePlaylists[index] {
                 try staging.write(iframes.playlist.render(), to: "\(rendition.name)/iframes.m3u8")
                 var stream = IFrameStream(uri: "\(rendition.name)/iframes.m3u8", bandwidth: iframes.peak)
@@ -99,20 +131,44 @@ struct ReplayBuild {
             }
         }
         try staging.write(master.render(), to: "master.m3u8")
-        let documents = ReplayDocuments(build: self, clips: media.clips, thumbnails: media.thumbnails)
+        if let storyboard = media.storyboard {
+            try staging.write(storyboard.document.render(), to: "storyboard.vtt")
+            files.storyboard = storyboard.sheets + ["storyboard.vtt"]
+        }
+        files.shorts = shorts.shorts.keys.sorted().compactMap { shorts.shorts[$0] }
+        files.reel = shorts.reel
+        files.posters = media.posters.keys.sorted().flatMap { index in media.posters[index].map { $0.values.sorted() } ?? [] }
+        let documents = ReplayDocuments(
+            build: self, clips: media.clips, thumbnails: media.thumbnails, posters: media.posters, shorts: shorts.shorts,
+            clipCaptions: clipCaptions, shortCaptions: shorts.captions)
         try staging.write(documents.chaptersJSON(), to: "chapters.json")
         try staging.write(documents.chaptersVTT(), to: "chapters.vtt")
         try staging.write(documents.productsJSON(), to: "products.json")
-        if options.mp4 {
-            try staging.write(PreviewPage.html(title: source.name), to: "index.html")
-        } else {
-            notes.append("no replay.mp4 was asked for, so no preview page (index.html plays replay.mp4)")
+        try staging.write(documents.productsVTT(), to: "products.vtt")
+        if !options.mp4 {
+            notes.append("no replay.mp4 was asked for: the player (index.html) plays the HLS package only, in browsers that play HLS")
         }
-        try staging.write(documents.manifest(notes: notes, copiedSegments: copied), to: ReplayStaging.manifestName)
+        let page = PlayerPage.Configuration(
+            title: source.name, language: options.language, hasMP4: options.mp4,
+            captions: captions.tracks.compactMap { track in
+                files.captions[track.language].map { PlayerPage.Caption(language: track.language, name: track.name, url: $0) }
+            },
+            storyboard: media.storyboard != nil)
+        try staging.write(PlayerPage.html(page), to: "index.html")
+        notes = Self.unique(notes)
+        try staging.write(documents.manifest(notes: notes, copiedSegments: copied, files: files), to: ReplayStaging.manifestName)
         return ReplayResult(
             directory: staging.destination.path, durationMilliseconds: timeline.durationMilliseconds,
             renditions: source.renditions.map(\.name), chapters: plan.chapters.count, products: plan.products.count,
-            clips: media.clips.count, thumbnails: media.thumbnails.count, copiedSegments: copied, notes: notes)
+            clips: media.clips.count, thumbnails: media.thumbnails.count, copiedSegments: copied, notes: notes,
+            shorts: files.shorts.count, reel: files.reel != nil, posters: files.posters.count,
+            storyboardSheets: media.storyboard?.sheets.count ?? 0, captions: captions.tracks.map(\.language))
+    }
+
+    /// `notes` without repeats, in their first order.
+    static func unique(_ notes: [String]) -> [String] {
+        var seen: Set<String> = []
+        return notes.filter { seen.insert($0).inserted }
     }
 
     /// Links the rendition's kept segments (and init sections) into the package and builds its

@@ -17,6 +17,13 @@ public struct ReplayResult: Sendable {
     public var copiedSegments: Bool
     /// What was dropped, repaired, clipped or skipped, one sentence each.
     public var notes: [String]
+    /// Vertical shorts written, whether `reel.mp4` was, posters written (two per product),
+    /// storyboard sheets, and the caption languages.
+    public var shorts: Int = 0
+    public var reel: Bool = false
+    public var posters: Int = 0
+    public var storyboardSheets: Int = 0
+    public var captions: [String] = []
 }
 
 /// Turns a recording into a shoppable replay package (architecture: Replay).
@@ -26,14 +33,18 @@ public struct ReplayResult: Sendable {
 /// OUT/<rendition>/index.m3u8 VOD playlist, every product a closed EXT-X-DATERANGE
 /// OUT/<rendition>/iframes.m3u8   I-frames only, byte ranges into the same segments
 /// OUT/<rendition>/seg_*, init.mp4  the recording's segments, hard-linked (not copied)
-/// OUT/chapters.json  chapters.vtt  products.json  replay.json  index.html
-/// OUT/replay.mp4  clips/<id>.mp4  thumbnails/<id>.jpg
+/// OUT/chapters.json  chapters.vtt  products.json  products.vtt  replay.json  index.html
+/// OUT/replay.mp4  clips/<id>.mp4  thumbnails/<id>.jpg  posters/<id>-16x9.jpg  -9x16.jpg
+/// OUT/storyboard.jpg  storyboard.vtt       the scrub bar's pictures
+/// OUT/shorts/<id>.mp4  reel.mp4            vertical videos (when asked for)
+/// OUT/subtitles/<lang>/index.m3u8  captions/<lang>.vtt   captions (when given)
 /// ```
 ///
 /// The media is read once: the main rendition (the highest-bandwidth video rendition) is
 /// remuxed into `replay.mp4` while the clips are cut and the thumbnails' groups of pictures
-/// are handed to a decoding thread; other video renditions are read only for their I-frame
-/// index. Nothing is re-encoded but the thumbnails.
+/// are handed to a decoding thread (with the posters) and one keyframe per storyboard tile to
+/// another; other video renditions are read only for their I-frame index. The shorts and the
+/// reel are rendered afterwards from the segments holding each window.
 public enum ReplayExporter {
     /// Exports `recordingDirectory` into `outputDirectory`.
     ///

@@ -1,7 +1,9 @@
 /// What `cuepoint replay` and a pipeline's `replay:` section ask for.
 ///
 /// The defaults make the whole package: HLS VOD with I-frame playlists, chapters (products
-/// only), `products.json`, `replay.mp4`, keyframe-bounded clips, thumbnails and `index.html`.
+/// only), `products.json`, `products.vtt`, `replay.mp4`, keyframe-bounded clips, thumbnails,
+/// posters, a storyboard and the player (`index.html`). Shorts, the reel and captions are made
+/// when asked for.
 public struct ReplayOptions: Sendable, Equatable {
     /// Which chapters to write.
     public enum ChapterMode: String, Sendable, CaseIterable {
@@ -38,6 +40,16 @@ public struct ReplayOptions: Sendable, Equatable {
     public var fillerTitle = "More from the show"
     /// Replace a replay already in the output directory.
     public var force = false
+    /// A 16:9 and a 9:16 poster per product (`posters/<id>-16x9.jpg`, `-9x16.jpg`).
+    public var posters = true
+    /// The storyboard for the scrub bar; nil makes none.
+    public var storyboard: StoryboardOptions? = StoryboardOptions()
+    /// Vertical shorts, one per product; nil makes none.
+    public var shorts: ShortOptions?
+    /// The reel of product moments; nil makes none. Uses ``shorts``' look, or the defaults.
+    public var reel: ReelOptions?
+    /// Sidecar caption files, one per language.
+    public var captions: [CaptionSource] = []
 
     public init() {}
 

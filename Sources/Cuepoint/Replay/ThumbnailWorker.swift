@@ -2,13 +2,14 @@ import CuepointFFmpeg
 import CuepointTime
 import Foundation
 
-/// Makes the product thumbnails on a thread of its own while the replay is read, so decoding
-/// uses the second core instead of slowing the remux.
+/// Makes the product thumbnails and posters on a thread of its own while the replay is read, so
+/// decoding uses the second core instead of slowing the remux.
 ///
 /// Each job is one group of pictures (its packets, from the keyframe on, as references) and a
 /// target time: the worker decodes the group and encodes the first frame at or after the target
-/// (the last frame when the group ends first) as a JPEG with libavcodec's `mjpeg`. At most
-/// ``capacity`` jobs wait; `submit` blocks beyond that, so memory stays bounded.
+/// (the last frame when the group ends first) as a JPEG with libavcodec's `mjpeg`, and hands the
+/// same frame to the ``PosterMaker``. At most ``capacity`` jobs wait; `submit` blocks beyond that,
+/// so memory stays bounded.
 ///
 /// `@unchecked Sendable`: the job list and results are guarded by `condition`; the decoder and
 /// encoder are used only by the worker thread.
@@ -19,14 +20,22 @@ final class ThumbnailWorker: @unchecked Sendable {
         /// The frame wanted, on the replay's timeline.
         var target: MediaTime
         var packets: [Packet]
-        var path: String
+        /// The thumbnail to write; nil for none.
+        var path: String?
+        /// The posters to make; nil for none.
+        var poster: PosterMaker.Product?
     }
 
     struct Made {
         var key: Int
-        var path: String
+        /// The thumbnail, when one was asked for.
+        var path: String?
         var width: Int
         var height: Int
+        /// The posters written, by suffix (`16x9`, `9x16`).
+        var posters: [String: String]
+        /// Why the posters could not be made, when they could not.
+        var posterFailure: String?
     }
 
     struct Failure {
@@ -38,6 +47,7 @@ final class ThumbnailWorker: @unchecked Sendable {
 
     private let stream: StreamInfo
     private let width: Int
+    private let posterMaker: PosterMaker?
     private let condition = NSCondition()
     private var jobs: [Job] = []
     private var closed = false
@@ -45,9 +55,10 @@ final class ThumbnailWorker: @unchecked Sendable {
     private var made: [Made] = []
     private var failed: [Failure] = []
 
-    init(stream: StreamInfo, width: Int) {
+    init(stream: StreamInfo, width: Int, posterMaker: PosterMaker? = nil) {
         self.stream = stream
         self.width = width
+        self.posterMaker = posterMaker
         let thread = Thread { [self] in work() }
         thread.name = "cuepoint.thumbnails"
         thread.start()
@@ -123,12 +134,26 @@ final class ThumbnailWorker: @unchecked Sendable {
             _ = try drain()
         }
         guard let chosen else {
-            throw CuepointError(subject: job.path, message: "no frame could be decoded near the product's start")
+            throw CuepointError(
+                subject: job.path ?? "product \(job.key)", message: "no frame could be decoded near the product's start")
         }
-        let bytes = try encoder.encode(chosen)
-        try Data(bytes).write(to: URL(fileURLWithPath: job.path))
+        if let path = job.path {
+            let bytes = try encoder.encode(chosen)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+        }
         let size = encoder.imageSize(
             sourceWidth: chosen.width, sourceHeight: chosen.height, sampleAspectRatio: chosen.sampleAspectRatio)
-        return Made(key: job.key, path: job.path, width: size.width, height: size.height)
+        var posters: [String: String] = [:]
+        var posterFailure: String?
+        if let poster = job.poster, let posterMaker {
+            do {
+                posters = try posterMaker.make(poster, from: chosen, timeBase: stream.timeBase)
+            } catch {
+                posterFailure = "\(error)"
+            }
+        }
+        return Made(
+            key: job.key, path: job.path, width: size.width, height: size.height, posters: posters,
+            posterFailure: posterFailure)
     }
 }

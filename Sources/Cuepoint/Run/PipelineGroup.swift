@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs several pipelines in one process, as a streaming server does with many shows: each
 /// pipeline on a thread of its own (``PipelineRunner/run()``), all stopped together, each
@@ -12,14 +13,22 @@ import Foundation
 ///
 /// ```swift
 /// let group = try PipelineGroup([PipelineRunner(spec: a), PipelineRunner(spec: b)])
-/// let outcomes = await group.run()   // one Result per runner, in order
+/// let outcomes = await group.record()   // one Result per runner, in order
 /// ```
 public final class PipelineGroup: Sendable {
     /// The pipelines, in the order their outcomes are returned.
     public let runners: [PipelineRunner]
+    /// Called as each pipeline ends when the group runs as a service (see ``record(onEnd:)``).
+    let onEnd: (@Sendable (_ index: Int, _ outcome: Result<RunSummary, CuepointError>) -> Void)?
+    let lastOutcomes = Mutex<[Result<RunSummary, CuepointError>]>([])
 
     /// - Throws: `CuepointError` when two runners would write into the same directory.
-    public init(_ runners: [PipelineRunner]) throws(CuepointError) {
+    /// - Parameter onEnd: called as each pipeline ends when the group runs as a `Service`, one
+    ///   call at a time.
+    public init(
+        _ runners: [PipelineRunner],
+        onEnd: (@Sendable (_ index: Int, _ outcome: Result<RunSummary, CuepointError>) -> Void)? = nil
+    ) throws(CuepointError) {
         var seen: [String: String] = [:]
         for runner in runners {
             let path = runner.directory.standardizedFileURL.path
@@ -32,6 +41,7 @@ public final class PipelineGroup: Sendable {
             seen[path] = runner.spec.name
         }
         self.runners = runners
+        self.onEnd = onEnd
     }
 
     /// Asks every running pipeline to finish: each closes its open segment and publishes its
@@ -45,14 +55,14 @@ public final class PipelineGroup: Sendable {
     /// - Parameter onEnd: Called as each pipeline ends, with its index in ``runners`` and how it
     ///   ended, one call at a time (so it may print without a lock).
     /// - Returns: how each pipeline ended, in the order of ``runners``.
-    public func run(onEnd: ((_ index: Int, _ outcome: Result<RunSummary, CuepointError>) -> Void)? = nil) async
+    public func record(onEnd: ((_ index: Int, _ outcome: Result<RunSummary, CuepointError>) -> Void)? = nil) async
         -> [Result<RunSummary, CuepointError>]
     {
         await withTaskGroup(of: (Int, Result<RunSummary, CuepointError>).self) { group in
             for (index, runner) in runners.enumerated() {
-                // Not `try await runner.run()` here: a typed-throws async call in a child closure is
-                // miscompiled at -O by Swift 6.3.1 (see ``PipelineRunner/runToEnd()``).
-                group.addTask { (index, await runner.runToEnd()) }
+                // `record()` does not throw: a typed-throws async call in a child closure is
+                // miscompiled at -O by Swift 6.3.1 (see ``PipelineRunner/record()``).
+                group.addTask { (index, await runner.record()) }
             }
             var outcomes: [Result<RunSummary, CuepointError>?] = Array(repeating: nil, count: runners.count)
             for await (index, outcome) in group {

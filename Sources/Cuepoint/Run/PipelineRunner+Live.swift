@@ -24,6 +24,7 @@ extension PipelineRunner {
 
     /// Waits for the first source; nil when the run was stopped before one connected.
     func openLive(_ live: LiveInput, warnings: WarningCollector) throws(CuepointError) -> Demuxer? {
+        enter(.waitingForSource)
         switch try live.open(interrupt: interrupt, until: nil, warnings: warnings) {
         case .opened(let demuxer): return demuxer
         case .stopped, .waitExpired: return nil
@@ -70,6 +71,7 @@ extension PipelineRunner {
                 "\(live.displayURL): the input dropped after \(after) (\(cause)); waiting up to "
                     + "\(DurationText.format(wait)) for it to reconnect")
             let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, wait.milliseconds)) * 1_000_000
+            enter(.reconnectWait)
             switch try live.open(interrupt: interrupt, until: deadline, warnings: warnings) {
             case .stopped:
                 return Reading(stopped: true)
@@ -91,6 +93,7 @@ extension PipelineRunner {
                     return Reading(failure: "the reconnected source cannot continue this recording: \(error)")
                 }
                 metrics.inputReconnected()
+                enter(.live)
                 warnings.add("\(live.displayURL): a source reconnected; the recording continues after EXT-X-DISCONTINUITY")
                 reading = try readAll(
                     demuxer: demuxer, session: session, publisher: publisher, followers: followers, warnings: warnings)

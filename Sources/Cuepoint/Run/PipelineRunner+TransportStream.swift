@@ -1,6 +1,7 @@
 import CuepointFFmpeg
 import CuepointTime
 import Foundation
+import Logging
 import Synchronization
 
 // MARK: - Opening the input, and the transport stream copy path
@@ -118,9 +119,9 @@ extension PipelineRunner {
         metrics.setTransportStreamCopy(path == .transportStreamCopy)
         switch path {
         case .transportStreamCopy:
-            options.note("\(inputName): MPEG-TS copied into MPEG-TS segments by the transport stream copy path")
+            options.logger.info("\(inputName): MPEG-TS copied into MPEG-TS segments by the transport stream copy path")
         case .demuxer:
-            options.note("\(inputName): read with libavformat (transport stream copy path: \(reason ?? "off"))")
+            options.logger.info("\(inputName): read with libavformat (transport stream copy path: \(reason ?? "off"))")
         }
     }
 

@@ -5,75 +5,13 @@ import CuepointTime
 import Foundation
 import Synchronization
 
-/// Options of a run that are not part of the pipeline file.
-public struct RunOptions: Sendable {
-    /// The wall clock (PROGRAM-DATE-TIME); tests pass a manual one.
-    public var clock: any WallClock = SystemWallClock()
-    /// Called with each warning as it happens.
-    public var warning: @Sendable (String) -> Void = { _ in }
-    /// Called a few times a second with the run's progress.
-    public var progress: (@Sendable (RunProgress) -> Void)? = nil
-    /// Where the run's metrics are recorded (``PipelineMetrics``); nil: `MetricsSystem.factory`.
-    public var metricsFactory: (any MetricsFactory)? = nil
-    /// Labels put first on every metric of the run, e.g. `[("show", "spring-sale")]`.
-    public var metricsDimensions: [(String, String)] = []
-    /// Called with what the run decided that is not a warning (which path reads the input);
-    /// the command line prints these with `--verbose`.
-    public var note: @Sendable (String) -> Void = { _ in }
-    /// Whether an MPEG-TS input copied into MPEG-TS segments may take the transport stream copy
-    /// path (``ReadPath/transportStreamCopy``); false makes libavformat read every packet.
-    public var transportStreamCopy = true
-
-    public init() {}
-}
-
-/// How far a run is.
-public struct RunProgress: Sendable {
-    /// Media time processed, in milliseconds.
-    public var mediaMilliseconds: Int64
-    /// The input's declared duration in milliseconds, nil for live inputs.
-    public var totalMilliseconds: Int64?
-    /// Segments completed (per rendition).
-    public var segments: Int
-}
-
-/// What a finished run produced.
-public struct RunSummary: Sendable {
-    public struct Rendition: Sendable {
-        public var name: String
-        public var segments: Int
-        public var durationMilliseconds: Int64
-        public var byteCount: Int64
-        /// The rendition's main playlist, relative to the recording directory.
-        public var playlist: String
-        /// Whether the rendition was encoded (rather than copied).
-        public var transcoded: Bool = false
-        /// Picture size (`640x360`), nil for audio-only.
-        public var resolution: String? = nil
-        /// The measured average bit rate (AVERAGE-BANDWIDTH), bits per second.
-        public var averageBitrate: Int? = nil
-        /// CODECS as the multivariant playlist gives them.
-        public var codecs: [String] = []
-    }
-
-    /// The recording directory.
-    public var directory: URL
-    public var renditions: [Rendition]
-    public var warnings: [String]
-    /// Whether the run ended through `stop()` rather than at the end of the input.
-    public var stopped: Bool
-    /// The replay exported after the recording finished (`replay:`), if asked for.
-    public var replay: ReplayResult?
-    /// Which path read the input.
-    public var readPath: ReadPath = .demuxer
-}
-
 /// Runs one pipeline: opens the input, segments it into every rendition, publishes the
 /// playlists after each segment, and finalises the recording.
 ///
-/// `run()` blocks: call it on a thread of its own (never on Swift's cooperative pool), or use
-/// `run() async`, which starts one. `stop()` may be called from any thread; the run then
-/// closes the open segment, publishes final playlists and returns normally.
+/// ``runBlocking()`` blocks: call it on a thread of its own (never on Swift's cooperative pool),
+/// or use ``record()``, which starts one, or run the runner as a `Service` in a `ServiceGroup`
+/// (``run()``: graceful shutdown stops it). ``stop()`` may be called from any thread; the run
+/// then closes the open segment, publishes final playlists and returns normally.
 public final class PipelineRunner: Sendable {
     public let spec: PipelineSpec
     /// Where the recording is written: by default `<output.directory>/<name>`.
@@ -81,6 +19,10 @@ public final class PipelineRunner: Sendable {
     let options: RunOptions
     let interrupt = InterruptPolicy()
     let markerDesk = Mutex<MarkerDesk?>(nil)
+    /// How the last run as a service ended (``outcome``).
+    let lastOutcome = Mutex<Result<RunSummary, CuepointError>?>(nil)
+    /// Where the run is with its input (``phase``).
+    let currentPhase = Mutex<InputPhase>(.starting)
     /// Which path reads the input (set when it is opened).
     let readPath = Mutex<ReadPath>(.demuxer)
     /// Says once per run when a live input is processed too slowly (transcoding that cannot keep up).
@@ -137,6 +79,12 @@ public final class PipelineRunner: Sendable {
         }
     }
 
+    /// Where the run is with its input now: waiting for a source, live, waiting for it to come
+    /// back, finalising; `starting` before the first run, `ended` after a run.
+    public var phase: InputPhase { currentPhase.withLock { $0 } }
+
+    func enter(_ phase: InputPhase) { currentPhase.withLock { $0 = phase } }
+
     /// The markers accepted so far.
     public var markers: [PlacedMarker] { markerDesk.withLock { $0?.markers ?? [] } }
 
@@ -156,21 +104,17 @@ public final class PipelineRunner: Sendable {
         return desk
     }
 
-    /// Runs on a dedicated thread and resumes when the pipeline ends.
-    public func run() async throws(CuepointError) -> RunSummary {
-        try await runToEnd().get()
-    }
-
-    /// Runs on a dedicated thread and returns how the pipeline ended, without throwing.
+    /// Runs the pipeline on a thread of its own (never on Swift's cooperative pool) and returns
+    /// how it ended, when the input ends or after ``stop()``. As a `Service` (``run()``), the
+    /// runner does the same and stops on graceful shutdown.
     ///
-    /// Callers that collect outcomes in a task group (``PipelineGroup``) must use this rather
-    /// than wrap ``run()`` in a child task: Swift 6.3.1 at `-O` miscompiles a call to an
+    /// It does not throw on purpose: Swift 6.3.1 at `-O` miscompiles a call to an
     /// `async throws(CuepointError)` function inside a `withTaskGroup` child closure (with or
     /// without `do throws(…)` around it), and the parent then reads the child's result from the
-    /// wrong place: a garbage index (the SIGILL of `cuepoint run A.yaml B.yaml …` on SIGINT) or
-    /// a group that reports no result at all. Debug builds are not affected. Calling an async
-    /// function that does not throw, as here, is compiled correctly.
-    public func runToEnd() async -> Result<RunSummary, CuepointError> {
+    /// wrong place: a garbage index (the SIGILL of `cuepoint run A.yaml B.yaml …` on SIGINT) or a
+    /// group that reports no result at all. Debug builds are not affected; an async function that
+    /// does not throw is compiled correctly.
+    public func record() async -> Result<RunSummary, CuepointError> {
         await withCheckedContinuation { continuation in
             let thread = Thread { [self] in
                 do throws(CuepointError) {
@@ -189,6 +133,8 @@ public final class PipelineRunner: Sendable {
     /// - Throws: `CuepointError` naming the input or output path, the cause and the fix.
     ///   Segments and playlists published before a failure stay valid and playable.
     public func runBlocking() throws(CuepointError) -> RunSummary {
+        enter(.starting)
+        defer { enter(.ended) }
         if let replay = spec.replay {
             // Fail before recording rather than after it when the replay would be refused.
             try ReplayStaging.check(destination: replayDirectory(replay), recording: directory, force: replay.options.force)
@@ -202,7 +148,7 @@ public final class PipelineRunner: Sendable {
                 subject: "output.part", message: "LL-HLS parts are cut for copy renditions only; this pipeline transcodes",
                 fix: "leave out `output.part` (--part), or make every rendition `copy: true`")
         }
-        let warnings = WarningCollector(report: options.warning)
+        let warnings = WarningCollector(logger: options.logger, report: options.warning)
         let live = LiveInput.applies(to: input) ? LiveInput(spec: input) : nil
         // Before any input is read: resume an unfinished live recording, or refuse to touch one.
         let store = DirectoryStore(root: directory)
@@ -210,6 +156,7 @@ public final class PipelineRunner: Sendable {
         guard var opened = try openInput(live: live, warnings: warnings) else {
             return RunSummary(directory: directory, renditions: [], warnings: warnings.all, stopped: true, replay: nil)
         }
+        enter(.live)
         if case .demuxer(let demuxer) = opened {
             for option in demuxer.unusedOptions {
                 warnings.add("input option `\(option)` was not recognised by FFmpeg and has no effect")
@@ -369,6 +316,7 @@ public final class PipelineRunner: Sendable {
         case .closed:
             reading = Reading()
         }
+        enter(.finalising)
         do {
             let closedAtEnd = try session.finish(complete: reading.failure == nil)
             // The log says what the playlists say: open markers ended with the recording.
@@ -420,211 +368,6 @@ public final class PipelineRunner: Sendable {
         replay.directory ?? directory.deletingLastPathComponent().appendingPathComponent("\(spec.name)-replay").path
     }
 
-    struct Reading {
-        var stopped = false
-        /// Why reading ended early, when the input is damaged or truncated.
-        var failure: String?
-        /// The read error that ended a live network input: the connection dropped or timed out.
-        var dropped: FFmpegError?
-    }
-
-    /// Reads the first connection's demuxer to its end and releases it.
-    private func readAndClose(
-        _ opened: inout OpenedInput, session: RecordingSession, publisher: RecordingPublisher,
-        followers: [MarkerFileFollower], warnings: WarningCollector
-    ) throws(CuepointError) -> Reading {
-        guard case .demuxer(let demuxer) = opened else { return Reading() }
-        opened = .closed
-        return try readAll(demuxer: demuxer, session: session, publisher: publisher, followers: followers, warnings: warnings)
-    }
-
-    /// The read loop: packets until the end, a stop, or unrecoverable input damage.
-    func readAll(
-        demuxer: Demuxer, session: RecordingSession, publisher: RecordingPublisher, followers: [MarkerFileFollower],
-        warnings: WarningCollector
-    ) throws(CuepointError) -> Reading {
-        let loop = ReadLoop(runner: self, session: session, followers: followers, warnings: warnings)
-        loop.totalMilliseconds = demuxer.duration?.milliseconds
-        let packet = Packet()
-        var reading = Reading()
-        var consecutiveErrors = 0
-        while true {
-            do {
-                guard try demuxer.read(into: packet) else { break }
-                consecutiveErrors = 0
-            } catch {
-                if error.code == .exit {
-                    reading.stopped = true
-                    break
-                }
-                if LiveInput.isDrop(error, of: spec.input) {
-                    reading.dropped = error
-                    break
-                }
-                consecutiveErrors += 1
-                if consecutiveErrors >= 32 || error.code == .inputOutput || error.code == .timedOut {
-                    reading.failure =
-                        "the input is damaged after \(SecondsText.format(milliseconds: session.latestMediaMilliseconds)) (\(error.message))"
-                    break
-                }
-                warnings.count("unreadable data in the input was skipped")
-                continue
-            }
-            try loop.handle(packet)
-        }
-        checkTruncation(&reading, session: session, declaredMilliseconds: demuxer.duration?.milliseconds)
-        return reading
-    }
-
-    /// A file that ends well before its declared duration was cut short (a partial download or copy).
-    func checkTruncation(_ reading: inout Reading, session: RecordingSession, declaredMilliseconds total: Int64?) {
-        if reading.failure == nil, !reading.stopped, !spec.input.isLive, let total, !session.hadDiscontinuity {
-            let reached = session.latestMediaMilliseconds
-            if reached < total - max(1000, total / 50) {
-                reading.failure =
-                    "the input ends at \(SecondsText.format(milliseconds: reached)) but declares \(SecondsText.format(milliseconds: total))"
-                    + " (truncated file?)"
-            }
-        }
-    }
-
-    /// The work of the read loop for each packet, whichever path read it (demuxed packets, or
-    /// the transport stream copy path's units): metrics, markers from the desk and followed
-    /// files, the session, progress. Owned by the pipeline's thread.
-    final class ReadLoop {
-        let runner: PipelineRunner
-        let session: RecordingSession
-        let followers: [MarkerFileFollower]
-        let warnings: WarningCollector
-        private let desk: MarkerDesk?
-        private var epochsSeen: Int
-        private var lastFollow = DispatchTime.now().uptimeNanoseconds
-        private var lastProgress = DispatchTime.now().uptimeNanoseconds
-        private var packetsSinceCheck = 0
-        /// The input's declared duration, for the progress line.
-        var totalMilliseconds: Int64?
-
-        init(runner: PipelineRunner, session: RecordingSession, followers: [MarkerFileFollower], warnings: WarningCollector) {
-            self.runner = runner
-            self.session = session
-            self.followers = followers
-            self.warnings = warnings
-            desk = runner.markerDesk.withLock { $0 }
-            epochsSeen = session.timeline.epochs.count
-        }
-
-        func handle<Unit: MediaUnit>(_ packet: Unit) throws(CuepointError) {
-            let metrics = runner.metrics
-            metrics.addIngestBytes(packet.size)
-            if packet.isCorrupt { warnings.count("packets flagged corrupt by the demuxer were kept") }
-            if let desk {
-                if !followers.isEmpty, DispatchTime.now().uptimeNanoseconds - lastFollow > 500_000_000 {
-                    lastFollow = DispatchTime.now().uptimeNanoseconds
-                    for follower in followers { runner.accept(follower.poll(), from: follower.path, into: desk, warnings: warnings) }
-                }
-                for command in desk.drain() { runner.apply(command, to: session) }
-            }
-            do {
-                try session.handle(packet)
-                // A new epoch moves the wall-clock mapping: markers given as dates or "now" follow it,
-                // and so does the fall-behind gauge.
-                if session.timeline.epochs.count != epochsSeen {
-                    epochsSeen = session.timeline.epochs.count
-                    if let zero = session.timeline.current?.recordingZero {
-                        desk?.setRecordingStart(zero)
-                        metrics.recordingStarted(at: zero)
-                    }
-                }
-            } catch {
-                runner.salvage(session)
-                throw runner.describeOutputFailure(error, input: runner.inputName)
-            }
-            metrics.mediaReached(milliseconds: session.latestMediaMilliseconds)
-            packetsSinceCheck += 1
-            if packetsSinceCheck >= 64 {
-                packetsSinceCheck = 0
-                let now = DispatchTime.now().uptimeNanoseconds
-                if now - lastProgress > 250_000_000 {
-                    lastProgress = now
-                    runner.sampleMetrics(session: session, uptimeNanoseconds: now, warnings: warnings)
-                    runner.options.progress?(
-                        RunProgress(
-                            mediaMilliseconds: session.latestMediaMilliseconds, totalMilliseconds: totalMilliseconds,
-                            segments: session.publishedSegments))
-                }
-            }
-        }
-    }
-
-    private func openMarkerDesk(
-        store: DirectoryStore, startDate: WallClockTime?, duration: MediaTime?, resumed: RecordingResume?,
-        warnings: WarningCollector
-    ) throws(CuepointError) -> MarkerDesk {
-        let path = store.absolute(RecordingLayout.markerLog)
-        // A new recording starts a new log; a resumed one appends to its own, and its markers stay
-        // placed: listed, closable, their ids taken (a desk that knew only the ids answered 404 to
-        // the close of a marker left open by the crash, and 409 to its re-add).
-        var knownIDs: Set<String> = []
-        var logged: [PlacedMarker] = []
-        if resumed != nil {
-            let read = MarkerLog.read(path: path)
-            logged = read.markers
-            knownIDs = Set(logged.map(\.id))
-            for problem in read.problems { warnings.add("markers.jsonl of the resumed recording: \(problem)") }
-        } else {
-            try? store.remove([RecordingLayout.markerLog])
-        }
-        let log: MarkerLog
-        do {
-            log = try MarkerLog(path: path)
-        } catch {
-            throw CuepointError(subject: path, message: "cannot write the marker log: \(error)", fix: "check the output directory")
-        }
-        let now = options.clock.now()
-        // Resumed: until the new epoch starts, "now" is the end of what was recorded.
-        let zero = resumed.map { now.advanced(by: .milliseconds(-$0.recordedMilliseconds)) }
-        let context = MarkerContext(
-            recordingStart: startDate ?? zero ?? now, recordingDuration: duration, now: now, knownIDs: knownIDs)
-        return MarkerDesk(log: log, context: context, clock: options.clock, placed: logged)
-    }
-
-    /// Reads the pipeline's marker sources: the inline list and each file (followed for new
-    /// lines while a live input runs). Rejected markers are reported; the others are used.
-    private func loadMarkers(
-        _ markersSpec: MarkersSpec, into desk: MarkerDesk, live: Bool, followers: inout [MarkerFileFollower],
-        warnings: WarningCollector
-    ) throws(CuepointError) {
-        let inline = markersSpec.inline.map { (line: 0, marker: $0) }
-        accept((inline, []), from: "markers.from.list", into: desk, warnings: warnings)
-        for file in markersSpec.files {
-            if live {
-                let follower = MarkerFileFollower(path: file)
-                accept(follower.poll(), from: file, into: desk, warnings: warnings)
-                followers.append(follower)
-                continue
-            }
-            guard FileManager.default.fileExists(atPath: file) else {
-                throw CuepointError(subject: file, message: "no such marker file", fix: "check markers.from[].file")
-            }
-            accept(MarkerFile.load(path: file), from: file, into: desk, warnings: warnings)
-        }
-    }
-
-    /// Hands parsed marker lines to the desk; every problem, parsing or validation, is a warning.
-    func accept(
-        _ parsed: (markers: [(line: Int, marker: Marker)], problems: [MarkerProblem]), from source: String,
-        into desk: MarkerDesk, warnings: WarningCollector
-    ) {
-        let accepted: (placed: [PlacedMarker], problems: [MarkerProblem]) =
-            parsed.markers.isEmpty ? ([], []) : desk.accept(parsed.markers, source: source)
-        let rejected = parsed.problems + accepted.problems
-        rejected.forEach { warnings.add("marker rejected: \($0)") }
-        let label: PipelineMetrics.MarkerSource = source == "markers.from.list" ? .list : .file
-        metrics.markersAccepted(accepted.placed.count, from: label)
-        // One marker can have several problems: count the markers (lines, or ids in the list).
-        metrics.markersRejected(Set(rejected.map { $0.line.map { "line \($0)" } ?? "id \($0.id ?? "?")" }).count, from: label)
-    }
-
     /// Warns, once, when a live transcoding run lags the wall clock (wall time elapsed since
     /// recording time 0 of the epoch, minus the media time reached). The metrics derive their
     /// own fall-behind and bitrate on a timer, which runs while the read loop is blocked.
@@ -656,26 +399,6 @@ public final class PipelineRunner: Sendable {
             for change in report.audioChanges {
                 warnings.add("rendition \(rendition.lane.name): the input's audio changes (\(change)); it is resampled")
             }
-        }
-    }
-
-    /// After an output failure (a full disk): the markers acknowledged since the last packet go
-    /// to the session first, so that the final playlists it salvages carry every accepted marker
-    /// whose start lies inside the recording, and the log records the closes it decides.
-    func salvage(_ session: RecordingSession) {
-        let desk = markerDesk.withLock { $0 }
-        if let desk {
-            for command in desk.drain() { apply(command, to: session) }
-        }
-        for close in session.salvage() {
-            desk?.recordClose(id: close.id, durationMilliseconds: close.durationMilliseconds)
-        }
-    }
-
-    func apply(_ command: MarkerDesk.Command, to session: RecordingSession) {
-        switch command {
-        case .add(let marker): session.add(marker)
-        case .close(let id, let duration): _ = session.close(id: id, durationMilliseconds: duration)
         }
     }
 

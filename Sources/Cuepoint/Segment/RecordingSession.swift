@@ -35,16 +35,16 @@ final class RecordingSession {
     let publisher: RecordingPublisher
     /// Publishes segment N once every rendition, copied or transcoded, has closed it.
     let barrier: SegmentBarrier
-    private(set) var cutStream: Int
-    private(set) var streams: [Int: StreamInfo]
+    var cutStream: Int
+    var streams: [Int: StreamInfo]
     /// The wall clock, read when an epoch starts and for date ranges.
     let clock: any WallClock
     let warnings: WarningCollector
 
     /// Epochs and the mapping between recording time, media time and wall-clock time.
-    private(set) var timeline: Timeline
+    var timeline: Timeline
     /// Product markers: date ranges and in-band tags; nil when the pipeline has none.
-    private var markers: MarkerPlacement?
+    var markers: MarkerPlacement?
     /// LL-HLS: cuts parts inside segments for the part store; nil without `output.part` (fMP4 only,
     /// copy renditions only). The part store learns of each publication from the barrier.
     var parts: PartSegmenter? {
@@ -64,15 +64,15 @@ final class RecordingSession {
     var publishedSegments: Int { barrier.publishedSegments }
 
     var cutter: SegmentCutter
-    private var timestampGuard = TimestampGuard()
+    var timestampGuard = TimestampGuard()
     /// The shift of the current input's timestamps the outputs were told of, in milliseconds.
-    private var announcedShift: Int64 = 0
+    var announcedShift: Int64 = 0
     /// The open segment; nil between segments.
     private(set) var openSegment: OpenSegment?
-    private var nextSequence: Int64
+    var nextSequence: Int64
     /// The next segment closed is the first after a break (timestamps that jumped, a reconnect,
     /// a resume): it carries EXT-X-DISCONTINUITY once the recording has an earlier epoch.
-    private var pendingDiscontinuity = false
+    var pendingDiscontinuity = false
     /// Cutting on frames: the segment being opened follows a change of the input's picture size.
     var geometryBreak = false
     /// Cutting on frames: the picture size of the last decoded frame and the break it announced.
@@ -266,73 +266,6 @@ final class RecordingSession {
         return closedAtEnd
     }
 
-    // MARK: Live inputs
-
-    /// A live input's first packet arrived at `wallClock` (before the demuxer buffered its
-    /// stream parameters): the next epoch's PROGRAM-DATE-TIME is taken from it.
-    func inputStarted(arrivedAt wallClock: WallClockTime) {
-        timeline.inputArrived(at: wallClock)
-    }
-
-    /// The live input dropped but the recording goes on: the open segment closes and the epoch
-    /// ends; the playlists stay published and unfinished.
-    func inputEnded() throws {
-        try endEpoch()
-    }
-
-    /// A new input continues the recording (a publisher reconnected, or a restarted process
-    /// resumed it): its streams replace the old ones (their indexes and time bases may differ),
-    /// and its first keyframe starts a new epoch: EXT-X-DISCONTINUITY, a fresh
-    /// PROGRAM-DATE-TIME, media sequence numbers continuing. Call after ``inputEnded()``.
-    ///
-    /// - Throws: `CuepointError` when the transcoded renditions cannot be made from the new input.
-    func inputRestarted(cutStream: StreamInfo, streams: [StreamInfo], arrivedAt wallClock: WallClockTime) throws {
-        try transcoder?.replaceInput(streams: streams)
-        self.cutStream = cutStream.index
-        self.streams = Dictionary(uniqueKeysWithValues: streams.map { ($0.index, $0) })
-        for output in outputs { output.replaceStreams(streams, metadataTimeBase: cutStream.timeBase) }
-        timestampGuard = TimestampGuard()
-        announcedShift = 0
-        cutter.startNewEpoch()
-        pendingDiscontinuity = true
-        timeline.inputRestarted(arrivedAt: wallClock)
-    }
-
-    /// Continues a live recording that an earlier process left unfinished (``RecordingResume``),
-    /// as after a reconnect: segment files are numbered from `nextSequence`, recording time goes
-    /// on from `recordedMilliseconds`, and the first epoch of this process is a new one
-    /// (EXT-X-DISCONTINUITY, PROGRAM-DATE-TIME from the wall clock but never before
-    /// `lastEpoch`'s end). Call before the first packet.
-    ///
-    /// - Parameter lastEpoch: the wall clock of the last published segment and its recording
-    ///   time, in milliseconds; stands for the earlier process's last epoch.
-    /// - Parameter mediaEndMilliseconds: the latest presentation end in the last segment; the
-    ///   new input's timestamps are moved to continue after it, as after a reconnect.
-    func resume(
-        nextSequence: Int64, recordedMilliseconds: Int64,
-        lastEpoch: (wallClock: WallClockTime, recordingOffsetMilliseconds: Int64), mediaEndMilliseconds: Int64?
-    ) {
-        self.nextSequence = nextSequence
-        timeline.resume(
-            recordedMilliseconds: recordedMilliseconds, lastSegment: (lastEpoch.wallClock, lastEpoch.recordingOffsetMilliseconds),
-            mediaEndMilliseconds: mediaEndMilliseconds)
-        pendingDiscontinuity = true
-    }
-
-    /// Moves a restarted input's timestamps past what was written (see ``Timeline``).
-    private func shiftRestartedInput<Unit: MediaUnit>(_ packet: Unit, stream: StreamInfo) {
-        let first = (packet.dts ?? packet.pts).map { MediaTime(ticks: $0, timeBase: stream.timeBase) }
-        let shift = timeline.shiftMilliseconds(forPacketAt: first)
-        if shift != announcedShift {
-            announcedShift = shift
-            for output in outputs { output.inputShifted(by: .milliseconds(shift)) }
-        }
-        guard shift != 0 else { return }
-        let ticks = MediaTime.milliseconds(shift).rescaled(to: stream.timeBase).ticks
-        packet.pts = packet.pts.map { $0 + ticks }
-        packet.dts = packet.dts.map { $0 + ticks }
-    }
-
     /// The packet a transcoder decodes: only the demuxing path has a transcoder.
     private static func demuxed<Unit: MediaUnit>(_ unit: Unit) -> Packet {
         guard let packet = unit as? Packet else {
@@ -466,7 +399,7 @@ final class RecordingSession {
                 dateRanges: dateRanges, completedAt: completedAt))
     }
 
-    private func endEpoch() throws {
+    func endEpoch() throws {
         // The decoder's last frames may still extend (or, cutting on frames, cut) the segment.
         try transcoder?.drainDecoder()
         if let segment = openSegment { try close(end: segment.end ?? segment.start) }

@@ -1,6 +1,7 @@
+import Logging
 import Synchronization
 
-/// Collects the warnings of a run: one-off warnings are reported at once through `report`;
+/// Collects the warnings of a run: one-off warnings are logged at once (and passed to `report`);
 /// repeated conditions (dropped packets) are counted and summarised at the end.
 public final class WarningCollector: Sendable {
     private struct State {
@@ -11,14 +12,20 @@ public final class WarningCollector: Sendable {
 
     private let state = Mutex(State())
     private let report: @Sendable (String) -> Void
+    private let logger: Logger?
 
-    public init(report: @escaping @Sendable (String) -> Void = { _ in }) {
+    /// - Parameters:
+    ///   - logger: where each warning is logged, at `.warning`; nil logs nothing.
+    ///   - report: also called with each warning.
+    public init(logger: Logger? = nil, report: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.logger = logger
         self.report = report
     }
 
     /// Records and reports a warning.
     public func add(_ message: String) {
         state.withLock { $0.messages.append(message) }
+        logger?.warning("\(message)")
         report(message)
     }
 
@@ -40,6 +47,9 @@ public final class WarningCollector: Sendable {
     /// Reports the counted conditions (call once at the end).
     public func reportCounts() {
         let counted = state.withLock { state in state.countOrder.map { "\($0) (\(state.counts[$0]!)×)" } }
-        for line in counted { report(line) }
+        for line in counted {
+            logger?.warning("\(line)")
+            report(line)
+        }
     }
 }

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import CuepointTime
@@ -20,7 +21,7 @@ extension Integration {
 
         @Test("a missing file: exit 1, `no such file`")
         func missingFile() async throws {
-            try await withTemporaryDirectory(label: "bad-missing") { folder in
+            try await TemporaryDirectory.with(label: "bad-missing") { folder in
                 let input = folder.appendingPathComponent("nowhere.mp4").path
                 let (result, output) = try segment(input, in: folder)
                 expectOneLineError(result, exitCode: 1, mentions: [input, "no such file"])
@@ -30,7 +31,7 @@ extension Integration {
 
         @Test("a zero-byte file: exit 1, `empty`")
         func zeroByteFile() async throws {
-            try await withTemporaryDirectory(label: "bad-empty") { folder in
+            try await TemporaryDirectory.with(label: "bad-empty") { folder in
                 let input = try DamagedInputs.empty(as: "empty.mp4", in: folder).path
                 let (result, output) = try segment(input, in: folder)
                 expectOneLineError(result, exitCode: 1, mentions: [input, "empty"])
@@ -40,7 +41,7 @@ extension Integration {
 
         @Test("an MP4 with only a subtitle track: exit 1, `no audio or video stream`")
         func noAudioOrVideo() async throws {
-            try await withTemporaryDirectory(label: "bad-subtitles") { folder in
+            try await TemporaryDirectory.with(label: "bad-subtitles") { folder in
                 let input = try DamagedInputs.subtitlesOnlyMP4(as: "subtitles.mp4", in: folder).path
                 let (result, output) = try segment(input, in: folder)
                 expectOneLineError(result, exitCode: 1, mentions: [input, "no audio or video stream"])
@@ -52,17 +53,17 @@ extension Integration {
 
         /// The first 400 000 bytes of sample.mp4 (moov first, so it declares 20 s).
         private func truncatedMP4(in folder: URL) throws -> String {
-            try DamagedInputs.truncated(TestPaths.sampleMedia("sample.mp4"), to: 400_000, as: "truncated.mp4", in: folder).path
+            try DamagedInputs.truncated(Repository.sampleMedia("sample.mp4"), to: 400_000, as: "truncated.mp4", in: folder).path
         }
 
         /// The first 500 000 bytes of sample.ts.
         private func truncatedTS(in folder: URL) throws -> String {
-            try DamagedInputs.truncated(TestPaths.sampleMedia("sample.ts"), to: 500_000, as: "truncated.ts", in: folder).path
+            try DamagedInputs.truncated(Repository.sampleMedia("sample.ts"), to: 500_000, as: "truncated.ts", in: folder).path
         }
 
         @Test("a truncated MP4: exit 1 naming it truncated; the segments before the cut are valid")
         func truncatedMP4Fails() async throws {
-            try await withTemporaryDirectory(label: "bad-truncated-mp4") { folder in
+            try await TemporaryDirectory.with(label: "bad-truncated-mp4") { folder in
                 let input = try truncatedMP4(in: folder)
                 let (result, output) = try segment(input, in: folder)
                 expectOneLineError(result, exitCode: 1, mentions: [input, "truncated"], allowWarnings: true)
@@ -73,7 +74,7 @@ extension Integration {
 
         @Test("a truncated MP4: what was written plays", .enabled(if: GStreamer.isInstalled))
         func truncatedMP4Plays() async throws {
-            try await withTemporaryDirectory(label: "bad-truncated-mp4-play") { folder in
+            try await TemporaryDirectory.with(label: "bad-truncated-mp4-play") { folder in
                 let (result, output) = try segment(try truncatedMP4(in: folder), in: folder)
                 #expect(result.status == 1, "\(result)")
                 let played = try expectPlays(output.appendingPathComponent("master.m3u8"))
@@ -83,7 +84,7 @@ extension Integration {
 
         @Test("a truncated MPEG-TS (no declared length): exit 0 and a valid shorter recording")
         func truncatedTS() async throws {
-            try await withTemporaryDirectory(label: "bad-truncated-ts") { folder in
+            try await TemporaryDirectory.with(label: "bad-truncated-ts") { folder in
                 let input = try truncatedTS(in: folder)
                 let (result, output) = try segment(input, in: folder)
                 #expect(result.status == 0, "\(result)")
@@ -96,7 +97,7 @@ extension Integration {
 
         @Test("a truncated MPEG-TS: the recording plays", .enabled(if: GStreamer.isInstalled))
         func truncatedTSPlays() async throws {
-            try await withTemporaryDirectory(label: "bad-truncated-ts-play") { folder in
+            try await TemporaryDirectory.with(label: "bad-truncated-ts-play") { folder in
                 let (result, output) = try segment(try truncatedTS(in: folder), in: folder)
                 #expect(result.status == 0, "\(result)")
                 let played = try expectPlays(output.appendingPathComponent("master.m3u8"))
@@ -108,8 +109,8 @@ extension Integration {
 
         @Test("64 KiB of garbage in the middle: exit 0 with warnings, valid output", arguments: ["sample.ts", "sample.mp4"])
         func garbageInTheMiddle(sample: String) async throws {
-            try await withTemporaryDirectory(label: "bad-garbage") { folder in
-                let input = try DamagedInputs.garbled(TestPaths.sampleMedia(sample), as: "garbled-" + sample, in: folder).path
+            try await TemporaryDirectory.with(label: "bad-garbage") { folder in
+                let input = try DamagedInputs.garbled(Repository.sampleMedia(sample), as: "garbled-" + sample, in: folder).path
                 let (result, output) = try segment(input, in: folder)
                 #expect(result.status == 0, "\(result)")
                 #expect(!result.warningLines.isEmpty, "the damage is reported as warnings; \(result)")
@@ -123,8 +124,8 @@ extension Integration {
             "64 KiB of garbage in the middle: the recording plays", .enabled(if: GStreamer.isInstalled),
             arguments: ["sample.ts", "sample.mp4"])
         func garbageInTheMiddlePlays(sample: String) async throws {
-            try await withTemporaryDirectory(label: "bad-garbage-play") { folder in
-                let input = try DamagedInputs.garbled(TestPaths.sampleMedia(sample), as: "garbled-" + sample, in: folder).path
+            try await TemporaryDirectory.with(label: "bad-garbage-play") { folder in
+                let input = try DamagedInputs.garbled(Repository.sampleMedia(sample), as: "garbled-" + sample, in: folder).path
                 let (result, output) = try segment(input, in: folder)
                 #expect(result.status == 0, "\(result)")
                 let played = try expectPlays(output.appendingPathComponent("master.m3u8"))
@@ -141,7 +142,7 @@ extension Integration {
             case forwards
 
             func input(in folder: URL) throws -> String {
-                let sample = TestPaths.sampleMedia("sample.ts")
+                let sample = Repository.sampleMedia("sample.ts")
                 switch self {
                 case .backwards:
                     return try DamagedInputs.concatenated([sample, sample], as: "twice.ts", in: folder).path
@@ -156,7 +157,7 @@ extension Integration {
             "timestamps that jump: exit 0, a warning, one EXT-X-DISCONTINUITY, PROGRAM-DATE-TIME continuous",
             arguments: Jump.allCases)
         func timestampJump(jump: Jump) async throws {
-            try await withTemporaryDirectory(label: "bad-jump") { folder in
+            try await TemporaryDirectory.with(label: "bad-jump") { folder in
                 let (result, output) = try segment(try jump.input(in: folder), in: folder)
                 #expect(result.status == 0, "\(result)")
                 #expect(result.warningLines.contains { $0.contains("timestamps jump") }, "\(result)")
@@ -172,7 +173,7 @@ extension Integration {
 
         @Test("timestamps that jump: the recording plays all 1200 frames", .enabled(if: GStreamer.isInstalled), arguments: Jump.allCases)
         func timestampJumpPlays(jump: Jump) async throws {
-            try await withTemporaryDirectory(label: "bad-jump-play") { folder in
+            try await TemporaryDirectory.with(label: "bad-jump-play") { folder in
                 let (result, output) = try segment(try jump.input(in: folder), in: folder)
                 #expect(result.status == 0, "\(result)")
                 try expectPlays(output.appendingPathComponent("master.m3u8"), videoFrames: 1200)
@@ -186,7 +187,7 @@ extension Integration {
             arguments: [false, true])
         func loopedTSIntoFragmentedMP4(throughPipe: Bool) async throws {
             // Before the fix: exit 1, "muxing failed (av_interleaved_write_frame: Invalid argument)".
-            try await withTemporaryDirectory(label: "bad-loop-fmp4") { folder in
+            try await TemporaryDirectory.with(label: "bad-loop-fmp4") { folder in
                 let input = try DamagedInputs.looped(times: 3, as: "loop3.ts", in: folder)
                 let output = folder.appendingPathComponent("out")
                 let result =
@@ -230,7 +231,7 @@ extension Integration {
         @Test("an MP4 whose ctts sends two frames 2,048 s away: exit 0, the frames dropped and counted, no segment spans them")
         func wildCompositionOffsets() async throws {
             // Before the fix: exit 0 without a warning, and the first segment's frames spanned 2,051 s.
-            try await withTemporaryDirectory(label: "bad-ctts") { folder in
+            try await TemporaryDirectory.with(label: "bad-ctts") { folder in
                 let input = try DamagedInputs.cttsCorruptedMP4(as: "ctts.mp4", in: folder)
                 for container in [Container.ts, .fmp4] {
                     let output = folder.appendingPathComponent("out-\(container.rawValue)")
@@ -257,7 +258,7 @@ extension Integration {
 
         @Test("an output directory below a regular file: exit 1, the path and `Not a directory`")
         func unwritableOutput() async throws {
-            try await withTemporaryDirectory(label: "bad-output") { folder in
+            try await TemporaryDirectory.with(label: "bad-output") { folder in
                 let blocker = folder.appendingPathComponent("plain-file")
                 try Data("not a directory\n".utf8).write(to: blocker)
                 let output = blocker.appendingPathComponent("recording")
@@ -269,7 +270,7 @@ extension Integration {
 
         @Test("a pipeline file with an unknown key: exit 2, file:line:column")
         func brokenPipelineFile() async throws {
-            try await withTemporaryDirectory(label: "bad-pipeline") { folder in
+            try await TemporaryDirectory.with(label: "bad-pipeline") { folder in
                 let text = """
                     version: 1
                     name: broken
@@ -287,7 +288,7 @@ extension Integration {
 
         @Test("a usage error (`--segment 0s`): exit 2, one line")
         func usageError() async throws {
-            try await withTemporaryDirectory(label: "bad-usage") { folder in
+            try await TemporaryDirectory.with(label: "bad-usage") { folder in
                 let (result, output) = try segment(SampleInput.mp4.path, in: folder, ["--segment", "0s"])
                 expectOneLineError(result, exitCode: 2, mentions: ["--segment", "0s"])
                 #expect(!FileManager.default.fileExists(atPath: output.path), "nothing was run")

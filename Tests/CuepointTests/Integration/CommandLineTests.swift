@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import CuepointTime
@@ -12,7 +13,7 @@ extension Integration {
 
         /// The pipeline files in Pipelines/ (YAML and JSON; the JSON schema is not a pipeline).
         static func pipelineFiles() throws -> [String] {
-            let folder = TestPaths.repositoryRoot.appendingPathComponent("Pipelines")
+            let folder = Repository.root.appendingPathComponent("Pipelines")
             return try FileManager.default.contentsOfDirectory(atPath: folder.path)
                 .filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json")) && !$0.hasSuffix(".schema.json") }
                 .sorted()
@@ -40,10 +41,10 @@ extension Integration {
 
         @Test("`cuepoint run Pipelines/remux.yaml --output DIR` writes DIR/<name>/master.m3u8")
         func runShippedPipeline() async throws {
-            try await withTemporaryDirectory(label: "cli-run") { directory in
+            try await TemporaryDirectory.with(label: "cli-run") { directory in
                 let file = "Pipelines/remux.yaml"
                 let spec = try PipelineFile.load(
-                    path: TestPaths.repositoryRoot.appendingPathComponent(file).path, environment: Self.environment)
+                    path: Repository.root.appendingPathComponent(file).path, environment: Self.environment)
                 let result = try CuepointCLI.run(["run", file, "--output", directory.path], environment: Self.environment)
                 #expect(result.status == 0, "\(result)")
                 let recording = directory.appendingPathComponent(spec.name)

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Foundation
 
 /// The `cuepoint` binary built next to the test bundle, run as a user would run it.
@@ -39,7 +40,7 @@ enum CuepointCLI {
     static func executable() throws -> URL {
         var searched: [String] = []
         if let chosen = ProcessInfo.processInfo.environment["CUEPOINT_CLI"], !chosen.isEmpty {
-            let url = URL(fileURLWithPath: chosen, relativeTo: TestPaths.repositoryRoot).standardizedFileURL
+            let url = URL(fileURLWithPath: chosen, relativeTo: Repository.root).standardizedFileURL
             guard FileManager.default.isExecutableFile(atPath: url.path) else {
                 throw Failure.binaryMissing(searched: ["CUEPOINT_CLI=\(chosen)"])
             }
@@ -74,30 +75,10 @@ enum CuepointCLI {
         _ arguments: [String], standardInput: URL? = nil, in directory: URL? = nil,
         environment: [String: String] = [:]
     ) throws -> Result {
-        let binary = try executable()
-        let scratch = try TestPaths.temporaryDirectory(label: "cli")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        defer { try? out.close(); try? err.close() }
-        let input = try standardInput.map { try FileHandle(forReadingFrom: $0) }
-        defer { try? input?.close() }
-
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory ?? TestPaths.repositoryRoot
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardInput = input ?? FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
+        let output = try Program.runBlocking(
+            try executable().path, arguments, input: try standardInput.map { try Data(contentsOf: $0) },
+            in: directory ?? Repository.root, environment: environment)
         return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+            status: output.status, stdout: output.stdoutText, stderr: String(decoding: output.stderr, as: UTF8.self))
     }
 }

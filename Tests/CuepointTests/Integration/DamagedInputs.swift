@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Foundation
 
 /// Makes damaged or unusual inputs from SampleMedia inside a test's folder: nothing here is
@@ -48,7 +49,7 @@ enum DamagedInputs {
     static func shiftedTS(bySeconds seconds: Int, as name: String, in folder: URL) throws -> URL {
         let target = folder.appendingPathComponent(name)
         try ffmpeg([
-            "-i", TestPaths.sampleMedia("sample.ts").path, "-c", "copy", "-output_ts_offset", String(seconds),
+            "-i", Repository.sampleMedia("sample.ts").path, "-c", "copy", "-output_ts_offset", String(seconds),
             "-f", "mpegts", target.path,
         ])
         return target
@@ -61,7 +62,7 @@ enum DamagedInputs {
     static func looped(times: Int, as name: String, in folder: URL) throws -> URL {
         let target = folder.appendingPathComponent(name)
         try ffmpeg([
-            "-stream_loop", String(times - 1), "-i", TestPaths.sampleMedia("sample.ts").path, "-c", "copy", "-f", "mpegts",
+            "-stream_loop", String(times - 1), "-i", Repository.sampleMedia("sample.ts").path, "-c", "copy", "-f", "mpegts",
             target.path,
         ])
         return target
@@ -74,7 +75,7 @@ enum DamagedInputs {
     /// of 1/15360 s). The two frames of that entry then present 2,048 s after they decode, while
     /// their decoding times stay in place.
     static func cttsCorruptedMP4(as name: String, in folder: URL) throws -> URL {
-        var data = try Data(contentsOf: TestPaths.sampleMedia("sample.mp4"))
+        var data = try Data(contentsOf: Repository.sampleMedia("sample.mp4"))
         let bytes = [UInt8](data)
         func box(_ type: String, in range: Range<Int>) -> [Range<Int>] {
             var found: [Range<Int>] = []
@@ -127,17 +128,3 @@ enum DamagedInputs {
     }
 }
 
-/// A small seeded pseudo-random generator (SplitMix64), so damaged inputs are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Foundation
 import Testing
 
@@ -8,7 +9,7 @@ extension Integration {
     struct Diagnostics {
         @Test("`validate` on a pipeline file with a 50 MB name prints a short error")
         func hugeNameGivesAShortError() async throws {
-            try await withTemporaryDirectory(label: "cli-huge-name") { folder in
+            try await TemporaryDirectory.with(label: "cli-huge-name") { folder in
                 let file = folder.appendingPathComponent("huge.yaml")
                 let name = String(repeating: "A", count: 50 << 20)
                 try Data("version: 1\nname: \(name)\ninput:\n  url: a.mp4\n".utf8).write(to: file)
@@ -61,7 +62,7 @@ extension Integration {
         @Test("--serve on a port in use: one line naming the port and the fix, exit 1, no output directory")
         func busyPort() async throws {
             let held = try HeldPort()
-            try await withTemporaryDirectory(label: "cli-busy-port") { folder in
+            try await TemporaryDirectory.with(label: "cli-busy-port") { folder in
                 let output = folder.appendingPathComponent("out")
                 let result = try CuepointCLI.run([
                     "segment", "SampleMedia/sample.ts", "-o", output.path, "--serve", "127.0.0.1:\(held.port)",

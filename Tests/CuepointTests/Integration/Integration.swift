@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import CuepointTime
@@ -25,38 +26,13 @@ import Testing
 @Suite("Integration")
 enum Integration {}
 
-/// Creates a fresh folder, runs `body` with it, and removes it afterwards (unless the
-/// environment sets `CUEPOINT_KEEP_TEST_OUTPUT`, to look at what a failing test wrote).
-func withTemporaryDirectory<T>(
-    label: String, _ body: (URL) async throws -> T
-) async throws -> T {
-    let directory = try TestPaths.temporaryDirectory(label: label)
-    defer {
-        if ProcessInfo.processInfo.environment["CUEPOINT_KEEP_TEST_OUTPUT"] == nil {
-            try? FileManager.default.removeItem(at: directory)
-        }
-    }
-    return try await body(directory)
-}
-
-/// `withTemporaryDirectory` for a synchronous body (see `offThePool`).
-func withTemporaryDirectoryBlocking<T>(label: String, _ body: (URL) throws -> T) throws -> T {
-    let directory = try TestPaths.temporaryDirectory(label: label)
-    defer {
-        if ProcessInfo.processInfo.environment["CUEPOINT_KEEP_TEST_OUTPUT"] == nil {
-            try? FileManager.default.removeItem(at: directory)
-        }
-    }
-    return try body(directory)
-}
-
 /// The SampleMedia inputs the recorded-input tests run on.
 enum SampleInput: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case mp4 = "sample.mp4"
     case ts = "sample.ts"
     case audioOnly = "audio-only.m4a"
 
-    var url: URL { TestPaths.sampleMedia(rawValue) }
+    var url: URL { Repository.sampleMedia(rawValue) }
     var path: String { url.path }
     var hasVideo: Bool { self != .audioOnly }
     var testDescription: String { rawValue }
@@ -100,7 +76,7 @@ enum LibraryRun {
         options.clock = clock
         options.warning = { collected.append($0) }
         let runner = PipelineRunner(spec: spec, directory: directory, options: options)
-        let summary = try await runner.run()
+        let summary = try await runner.record().get()
         return (summary, collected.messages)
     }
 }

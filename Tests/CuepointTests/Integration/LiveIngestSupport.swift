@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointHLS
 import Foundation
 import Testing
@@ -77,7 +78,7 @@ enum LiveIngest {
             err = try FileHandle(forWritingTo: stderrURL)
             process.executableURL = executable
             process.arguments = arguments
-            process.currentDirectoryURL = TestPaths.repositoryRoot
+            process.currentDirectoryURL = Repository.root
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.standardInput = standardInput ?? FileHandle.nullDevice
             input = standardInput?.fileHandleForWriting

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import CuepointTime
@@ -41,7 +42,7 @@ extension Integration {
 
         @Test("live.m3u8 alone: a 3-segment window, and segments deleted only after their availability time")
         func slidingWindowDeletesAfterAvailability() async throws {
-            try await withTemporaryDirectory(label: "live-window") { directory in
+            try await TemporaryDirectory.with(label: "live-window") { directory in
                 let folder = directory.appendingPathComponent("source")
                 let log = SnapshotLog()
                 // Every reading moves the clock 2 s on, as if each 2 s segment took 2 s to arrive;
@@ -113,7 +114,7 @@ extension Integration {
 
         @Test("a live input by default: an EVENT index.m3u8 ended with ENDLIST, and live.m3u8 beside it")
         func liveInputWritesEventAndWindow() async throws {
-            try await withTemporaryDirectory(label: "live-event") { directory in
+            try await TemporaryDirectory.with(label: "live-event") { directory in
                 let spec = LibraryRun.spec(input: SampleInput.mp4.path, container: .fmp4, live: true)
                 let (summary, _) = try await LibraryRun.run(spec, into: directory)
                 let recording = try verifyRecording(directory: directory, container: .fmp4)
@@ -134,7 +135,7 @@ extension Integration {
 
         @Test("`cuepoint segment` reads a live MPEG-TS from standard input", arguments: ["pipe:0", "-"])
         func standardInput(name: String) async throws {
-            try await withTemporaryDirectory(label: "stdin") { directory in
+            try await TemporaryDirectory.with(label: "stdin") { directory in
                 let output = directory.appendingPathComponent("out")
                 let result = try CuepointCLI.run(["segment", name, "-o", output.path], standardInput: SampleInput.ts.url)
                 #expect(result.status == 0, "\(result)")
@@ -151,7 +152,7 @@ extension Integration {
             "what `cuepoint segment` made from standard input plays to the end", .enabled(if: GStreamer.isInstalled),
             arguments: ["pipe:0", "-"])
         func standardInputPlays(name: String) async throws {
-            try await withTemporaryDirectory(label: "stdin-play") { directory in
+            try await TemporaryDirectory.with(label: "stdin-play") { directory in
                 let output = directory.appendingPathComponent("out")
                 let result = try CuepointCLI.run(["segment", name, "-o", output.path], standardInput: SampleInput.ts.url)
                 #expect(result.status == 0, "\(result)")

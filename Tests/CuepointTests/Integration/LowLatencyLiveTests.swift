@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import Foundation
@@ -34,7 +35,7 @@ extension Integration {
 
         @Test("a file input with --part: each segment is four fragments, one per 0.5 s part")
         func fileInputSegmentsAreFragmentsPerPart() async throws {
-            try await withTemporaryDirectory(label: "llhls-file") { folder in
+            try await TemporaryDirectory.with(label: "llhls-file") { folder in
                 let output = folder.appendingPathComponent("out")
                 let result = try CuepointCLI.run([
                     "segment", SampleInput.ts.path, "-o", output.path, "--container", "fmp4", "--segment", "2s",
@@ -123,7 +124,7 @@ extension Integration {
 
         /// Follows `index.m3u8` as an LL-HLS player does until segment `untilSequence` is complete.
         static func follow(
-            root: String, feeder: Process, server: Process, untilSequence: Int64, seen: inout Observations
+            root: String, feeder: FFmpegFeeder, server: Process, untilSequence: Int64, seen: inout Observations
         ) {
             let playlistURL = root + "/source/index.m3u8"
             // The first playlist with parts (the first part is 0.5 s after the first keyframe).
@@ -208,7 +209,7 @@ extension Integration {
 
             // A stalled input: the next part never comes, and the request is answered 503 after
             // three target durations.
-            kill(feeder.processIdentifier, SIGSTOP)
+            feeder.pause()
             Thread.sleep(forTimeInterval: 0.5)
             if let latest = try? MediaPlaylist(parsing: text(get(playlistURL).body)), let (msn, part) = lastPart(latest)
             {
@@ -216,7 +217,7 @@ extension Integration {
                 let response = get(playlistURL + "?_HLS_msn=\(msn)&_HLS_part=\(part + 1)")
                 seen.stalled = (response.status, text(response.body), Date().timeIntervalSince(started))
             }
-            kill(feeder.processIdentifier, SIGCONT)
+            feeder.resume()
             // Parts of segment 1 are held for six target durations (12 s) after the live edge passed.
             seen.goneAfterEviction = get(root + "/source/part_000001.m4s").status
             server.interrupt()
@@ -239,29 +240,15 @@ extension Integration {
 
         @Test(
             "segment --part 0.5s --serve: blocking reload, preload hints and parts from memory; parts concatenate to the segments",
-            .enabled(if: LowLatencyLive.ffmpeg != nil && FFprobe.isInstalled, "needs the ffmpeg and ffprobe programs"),
+            .enabled(
+                if: LowLatencyLive.ffmpeg != nil && FFprobe.isInstalled && M3U8Package.isAvailable,
+                "needs the ffmpeg and ffprobe programs and python3's m3u8 package (scripts/setup.sh --test installs them)"),
             .timeLimit(.minutes(3)))
         func followsTheLiveEdge() async throws {
-            try await withTemporaryDirectory(label: "llhls") { folder in
+            try await TemporaryDirectory.with(label: "llhls") { folder in
                 let fifo = folder.appendingPathComponent("input.ts")
-                try #require(mkfifo(fifo.path, 0o600) == 0, "mkfifo: \(String(cString: strerror(errno)))")
-                let feeder = Process()
-                feeder.executableURL = URL(fileURLWithPath: try #require(Self.ffmpeg))
-                feeder.arguments = [
-                    "-hide_banner", "-loglevel", "error", "-nostdin", "-re", "-stream_loop", "1", "-i",
-                    SampleInput.ts.path, "-c", "copy", "-f", "mpegts", "-y", fifo.path,
-                ]
-                feeder.standardInput = FileHandle.nullDevice
-                feeder.standardOutput = FileHandle.nullDevice
-                feeder.standardError = FileHandle.nullDevice
-                try feeder.run()
-                defer {
-                    if feeder.isRunning {
-                        kill(feeder.processIdentifier, SIGCONT)
-                        feeder.terminate()
-                    }
-                    feeder.waitUntilExit()
-                }
+                let feeder = try FFmpegFeeder.start(media: URL(fileURLWithPath: SampleInput.ts.path), fifo: fifo, loops: 1)
+                defer { feeder.stop() }
 
                 let output = folder.appendingPathComponent("recording")
                 // The job's output goes to files, read while it runs (LiveIngest.Job).
@@ -325,7 +312,7 @@ extension Integration {
                 #expect(overlap.map(\.uri) == whole.segments.dropFirst(skippedCount).prefix(overlap.count).map(\.uri))
 
                 // An independent parser (the `m3u8` package) reads the LL-HLS playlists as ours does.
-                if M3U8Package.isAvailable {
+                do {
                     for text in [seen.lastPlaylistText, delta.text] {
                         let ours = try MediaPlaylist(parsing: text)
                         let theirs = try M3U8Package.read(text, in: folder)
@@ -355,7 +342,7 @@ extension Integration {
 
                 // SIGINT: exit 0; the final playlists on disk have no parts, no hints, and ENDLIST.
                 try #require(seen.exitedAfterInterrupt, "the job did not end within 30 s of SIGINT:\n\(job.printed)")
-                #expect(server.terminationStatus == 0, "\(job.printed)")
+                #expect(server.exitStatus == 0, "\(job.printed)")
                 let rendition = output.appendingPathComponent("source")
                 let finalText = try String(contentsOf: rendition.appendingPathComponent("index.m3u8"), encoding: .utf8)
                 let final = try MediaPlaylist(parsing: finalText)
@@ -451,7 +438,7 @@ enum M3U8Package {
         var endlist: Bool
     }
 
-    static var script: URL { TestPaths.repositoryRoot.appendingPathComponent("Tests/Support/read_llhls.py") }
+    static var script: URL { Repository.root.appendingPathComponent("Tests/Support/read_llhls.py") }
 
     /// python3 on PATH can import the `m3u8` package (`pip install m3u8`; scripts/setup.sh --test).
     static let isAvailable: Bool = {

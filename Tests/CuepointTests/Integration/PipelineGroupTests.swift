@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import CuepointTime
@@ -16,13 +17,13 @@ extension Integration {
 
         @Test("two SampleMedia pipelines in one group both write valid recordings")
         func twoPipelines() async throws {
-            try await withTemporaryDirectory(label: "group") { directory in
+            try await TemporaryDirectory.with(label: "group") { directory in
                 let specs = [
                     Self.spec("a", input: SampleInput.mp4.path, directory: directory, container: .ts),
                     Self.spec("b", input: SampleInput.ts.path, directory: directory, container: .fmp4),
                 ]
                 let group = try PipelineGroup(specs.map { PipelineRunner(spec: $0) })
-                let outcomes = await group.run()
+                let outcomes = await group.record()
                 #expect(outcomes.count == 2)
                 for (spec, outcome) in zip(specs, outcomes) {
                     let summary = try outcome.get()
@@ -37,12 +38,12 @@ extension Integration {
 
         @Test("a failing pipeline is reported while the other completes")
         func oneFails() async throws {
-            try await withTemporaryDirectory(label: "group-fail") { directory in
+            try await TemporaryDirectory.with(label: "group-fail") { directory in
                 let good = Self.spec("good", input: SampleInput.mp4.path, directory: directory, container: .ts)
                 let bad = Self.spec(
                     "bad", input: directory.appendingPathComponent("missing.mp4").path, directory: directory, container: .ts)
                 let group = try PipelineGroup([PipelineRunner(spec: bad), PipelineRunner(spec: good)])
-                let outcomes = await group.run()
+                let outcomes = await group.record()
                 guard case .failure(let error) = outcomes[0] else {
                     Issue.record("the pipeline with a missing input did not fail: \(outcomes[0])")
                     return
@@ -61,11 +62,11 @@ extension Integration {
             // The defect this guards against (a SIGILL in `PipelineGroup.run` as the first show
             // ended, exit 132, recordings left without final playlists) was a miscompile at -O: run
             // it against the release binary too, `CUEPOINT_CLI=.build-release/release/cuepoint`.
-            try await withTemporaryDirectory(label: "group-udp") { folder in
+            try await TemporaryDirectory.with(label: "group-udp") { folder in
                 let names = (1...5).map { "show\($0)" }
                 let job = try await offThePool { try Self.recordFiveUDPShows(names, in: folder) }
                 #expect(job.process.terminationReason == .exit, "\(job.printed)")
-                #expect(job.process.terminationStatus == 0, "\(job.printed)")
+                #expect(job.process.exitStatus == 0, "\(job.printed)")
                 for name in names {
                     #expect(job.stdout.contains("(pipeline \"\(name)\"):"), "\(name): a summary\n\(job.printed)")
                     let recording = folder.appendingPathComponent("out/\(name)")
@@ -134,7 +135,7 @@ extension Integration {
 
         @Test("`cuepoint run A.yaml B.yaml`: one summary each; a bad pipeline fails the command, not the other")
         func commandLine() async throws {
-            try await withTemporaryDirectory(label: "cli-group") { directory in
+            try await TemporaryDirectory.with(label: "cli-group") { directory in
                 func write(_ name: String, input: String) throws -> String {
                     let path = directory.appendingPathComponent("\(name).yaml").path
                     let text = """

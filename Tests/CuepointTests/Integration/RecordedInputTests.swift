@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import CuepointTime
@@ -11,7 +12,7 @@ extension Integration {
     struct RecordedInputs {
         @Test("a recorded input becomes a valid VOD recording", arguments: SampleInput.allCases, Container.allCases)
         func writesValidRecording(input: SampleInput, container: Container) async throws {
-            try await withTemporaryDirectory(label: "recorded") { directory in
+            try await TemporaryDirectory.with(label: "recorded") { directory in
                 let spec = LibraryRun.spec(input: input.path, container: container)
                 let (summary, warnings) = try await LibraryRun.run(spec, into: directory)
                 #expect(warnings.isEmpty, "a clean input gives no warnings: \(warnings)")
@@ -44,7 +45,7 @@ extension Integration {
             "the recording plays to the end in GStreamer", .enabled(if: GStreamer.isInstalled),
             arguments: SampleInput.allCases, Container.allCases)
         func playsToTheEnd(input: SampleInput, container: Container) async throws {
-            try await withTemporaryDirectory(label: "recorded-play") { directory in
+            try await TemporaryDirectory.with(label: "recorded-play") { directory in
                 _ = try await LibraryRun.run(LibraryRun.spec(input: input.path, container: container), into: directory)
                 // SampleMedia/README.md: 600 video frames; the audio packets as ffprobe counts them.
                 try expectPlays(

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Foundation
 
 #if canImport(FoundationNetworking)
@@ -9,7 +10,7 @@ import Foundation
 /// known point of the media: a live input without the timing of a real-time publisher.
 enum SampleFeed {
     /// The bytes of sample.ts (188-byte packets; a keyframe every 2 s, 1.467 s, 3.467 s, …).
-    static let bytes: Data = (try? Data(contentsOf: TestPaths.sampleMedia("sample.ts"))) ?? Data()
+    static let bytes: Data = (try? Data(contentsOf: Repository.sampleMedia("sample.ts"))) ?? Data()
 
     /// The byte offset of each video keyframe's PES in sample.ts, in file order (from ffprobe).
     static func keyframeOffsets() throws -> [Int] {
@@ -17,7 +18,7 @@ enum SampleFeed {
         let output = try ExternalProgram.run(
             ffprobe,
             ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pos,flags", "-of", "csv=p=0",
-             TestPaths.sampleMedia("sample.ts").path])
+             Repository.sampleMedia("sample.ts").path])
         return String(decoding: output.stdout, as: UTF8.self).split(separator: "\n").compactMap { line in
             let fields = line.split(separator: ",")
             guard fields.count >= 2, fields[1].hasPrefix("K") else { return nil }

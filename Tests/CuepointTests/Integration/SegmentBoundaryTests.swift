@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import CuepointTime
@@ -11,7 +12,7 @@ extension Integration {
     struct SegmentBoundaries {
         @Test("two runs with the same clock write identical files", arguments: Container.allCases)
         func runsAreReproducible(container: Container) async throws {
-            try await withTemporaryDirectory(label: "determinism") { directory in
+            try await TemporaryDirectory.with(label: "determinism") { directory in
                 let first = directory.appendingPathComponent("first"), second = directory.appendingPathComponent("second")
                 let spec = LibraryRun.spec(input: SampleInput.mp4.path, container: container)
                 _ = try await LibraryRun.run(spec, into: first, clock: ManualClock(start: LibraryRun.fixedDate))
@@ -30,7 +31,7 @@ extension Integration {
 
         @Test("a 6 s target on 2 s GOPs cuts at 6, 12 and 18 s")
         func sixSecondTarget() async throws {
-            try await withTemporaryDirectory(label: "cuts-6s") { directory in
+            try await TemporaryDirectory.with(label: "cuts-6s") { directory in
                 _ = try await LibraryRun.run(LibraryRun.spec(input: SampleInput.mp4.path, container: .ts), into: directory)
                 let rendition = try verifyRecording(directory: directory, container: .ts).rendition
                 try expectCuts(rendition, atMilliseconds: [6_000, 12_000, 18_000], target: 6_000)
@@ -39,7 +40,7 @@ extension Integration {
 
         @Test("`cuepoint segment --segment 4s` cuts at 4, 8, 12 and 16 s")
         func fourSecondTargetThroughTheCommandLine() async throws {
-            try await withTemporaryDirectory(label: "cuts-4s") { directory in
+            try await TemporaryDirectory.with(label: "cuts-4s") { directory in
                 let output = directory.appendingPathComponent("out")
                 let result = try CuepointCLI.run(["segment", SampleInput.mp4.path, "-o", output.path, "--segment", "4s"])
                 #expect(result.status == 0, "\(result)")
@@ -51,7 +52,7 @@ extension Integration {
 
         @Test("a 5 s target cuts at the first keyframe at or after each grid line: 6, 10 and 16 s")
         func fiveSecondTargetFollowsTheGrid() async throws {
-            try await withTemporaryDirectory(label: "cuts-5s") { directory in
+            try await TemporaryDirectory.with(label: "cuts-5s") { directory in
                 let spec = LibraryRun.spec(input: SampleInput.mp4.path, container: .fmp4, segmentMilliseconds: 5_000)
                 _ = try await LibraryRun.run(spec, into: directory)
                 let rendition = try verifyRecording(directory: directory, container: .fmp4, segmentMilliseconds: 5_000).rendition

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import Foundation
@@ -21,7 +22,7 @@ extension Integration {
             .enabled(if: StreamingServerTests.available, "needs nginx and libnginx-mod-rtmp (scripts/setup.sh --test) and ffmpeg"),
             .timeLimit(.minutes(3)))
         func execPushRecordsEachPublish() async throws {
-            try await withTemporaryDirectory(label: "nginx-rtmp") { folder in
+            try await TemporaryDirectory.with(label: "nginx-rtmp") { folder in
                 let port = LiveIngest.freePort()
                 let cuepoint = try CuepointCLI.executable().path
                 let script = folder.appendingPathComponent("ingest.sh")

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import Foundation
@@ -9,7 +10,7 @@ extension Integration {
     struct TranscodeCommandLine {
         @Test func aLadderWithoutAPipelineFile() async throws {
             try await offThePool {
-                try withTemporaryDirectoryBlocking(label: "cli-ladder") { directory in
+                try TemporaryDirectory.withBlocking(label: "cli-ladder") { directory in
                     let out = directory.appendingPathComponent("show")
                     let result = try CuepointCLI.run([
                         "segment", "SampleMedia/sample.mp4", "-o", out.path, "--segment", "4s",
@@ -47,7 +48,7 @@ extension Integration {
 
         @Test func ciTranscodeTwiceGivesTheSameHashes() async throws {
             try await offThePool {
-                try withTemporaryDirectoryBlocking(label: "cli-ci-transcode") { directory in
+                try TemporaryDirectory.withBlocking(label: "cli-ci-transcode") { directory in
                     var listings: [[String: String]] = []
                     for run in ["a", "b"] {
                         let out = directory.appendingPathComponent(run)

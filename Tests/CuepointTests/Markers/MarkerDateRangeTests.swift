@@ -4,11 +4,7 @@ import CuepointTime
 import Foundation
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// Markers as EXT-X-DATERANGE: no title can break a playlist, and the card keeps every title
 /// exactly.

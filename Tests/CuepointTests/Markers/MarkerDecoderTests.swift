@@ -2,11 +2,7 @@ import CuepointTime
 import Foundation
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// Every field rule of the marker format, with the exact line `cuepoint` prints for each mistake.
 @Suite struct MarkerDecoderTests {

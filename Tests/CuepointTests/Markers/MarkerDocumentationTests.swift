@@ -1,13 +1,10 @@
+import CuepointTestSupport
 import CuepointHLS
 import CuepointTime
 import Foundation
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// `docs/markers.md` shows what the code does: its JSON lines parse (or fail exactly as shown),
 /// and its DATERANGE, card and log lines are what Cuepoint writes for its example marker.
@@ -16,7 +13,7 @@ import Testing
 
     static func documentation() throws -> String {
         try String(
-            contentsOf: PipelineTestSupport.repositoryRoot.appendingPathComponent("docs/markers.md"), encoding: .utf8)
+            contentsOf: Repository.root.appendingPathComponent("docs/markers.md"), encoding: .utf8)
     }
 
     /// Every `jsonl` block parses without problems, unless a `text` block follows it: then its

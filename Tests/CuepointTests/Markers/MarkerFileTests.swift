@@ -1,11 +1,7 @@
 import Foundation
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// JSON-lines files: bad lines are reported with their number and the others are still used.
 @Suite struct MarkerFileTests {

@@ -3,11 +3,7 @@ import CuepointTime
 import Foundation
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// The strict JSON reader and canonical writer behind markers.
 @Suite struct MarkerJSONTests {

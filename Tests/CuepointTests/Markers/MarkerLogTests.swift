@@ -2,11 +2,7 @@ import CuepointTime
 import Foundation
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// The durable `markers.jsonl`: what is appended is read back, a torn last line is tolerated.
 @Suite struct MarkerLogTests {

@@ -1,14 +1,11 @@
+import CuepointTestSupport
 import CuepointJSON
 import CuepointHLS
 import CuepointTime
 import Foundation
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// Shared helpers for the marker tests.
 enum MarkerTestSupport {
@@ -55,7 +52,7 @@ enum MarkerTestSupport {
 
     /// `SampleMedia/products.jsonl`.
     static var productsPath: String {
-        PipelineTestSupport.repositoryRoot.appendingPathComponent("SampleMedia/products.jsonl").path
+        Repository.root.appendingPathComponent("SampleMedia/products.jsonl").path
     }
 
     /// A fresh temporary directory, removed by the caller.

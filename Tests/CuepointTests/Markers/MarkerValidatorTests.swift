@@ -1,11 +1,7 @@
 import CuepointTime
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// The checks that need the recording: unique ids, times inside it.
 @Suite struct MarkerValidatorTests {

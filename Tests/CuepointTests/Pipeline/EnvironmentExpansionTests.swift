@@ -1,10 +1,6 @@
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// The `${NAME}` grammar on its own, as a table of input, environment and result.
 @Suite struct EnvironmentExpansionTests {

@@ -1,10 +1,6 @@
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// Which valid key or value a misspelling is taken for.
 @Suite struct KeySuggestionTests {

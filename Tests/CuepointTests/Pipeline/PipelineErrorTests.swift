@@ -1,11 +1,7 @@
 import Foundation
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// Every kind of problem a pipeline file can have, with its exact position, key path, message
 /// and suggestion. The expected lines are what `cuepoint validate` prints.

@@ -1,12 +1,9 @@
+import CuepointTestSupport
 import CuepointTime
 import Foundation
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// The shipped examples: every file in `Pipelines/` decodes, validates against the schema, and
 /// the examples in `docs/pipeline.md` (files and error output alike) are what the code does.
@@ -91,9 +88,21 @@ import Testing
         #expect(shoppable.markers == markersTS.markers)
         var fullChapters = ReplayOptions()
         fullChapters.chapters = .full
+        fullChapters.captions = [
+            CaptionSource(path: "SampleMedia/captions.en.vtt", language: "en"),
+            CaptionSource(path: "SampleMedia/captions.fr.srt", language: "fr"),
+        ]
         // The default directory, out/shoppable-replay beside the recording, is decided at run time.
         #expect(shoppable.replay == ReplaySpec(directory: nil, options: fullChapters))
+        #expect(shoppable.captions == fullChapters.captions)
         #expect(try load("markers-ts.yaml").replay == nil)
+
+        let shorts = try load("shoppable-shorts.yaml")
+        let vertical = try #require(shorts.replay?.options.shorts)
+        #expect((vertical.width, vertical.height, vertical.fit) == (720, 1280, .blur))
+        #expect((vertical.minimumMilliseconds, vertical.maximumMilliseconds, vertical.burnCaptions) == (5000, 15_000, "fr"))
+        let reel = try #require(shorts.replay?.options.reel)
+        #expect((reel.count, reel.order, reel.events, reel.momentMilliseconds) == (3, .events, "SampleMedia/events.jsonl", 5000))
     }
 
     // MARK: JSON Schema, checked by an independent validator
@@ -117,16 +126,8 @@ import Testing
 
     /// Runs `python3` with `arguments`; nil when it cannot be started.
     static func python(_ arguments: [String]) -> (status: Int32, output: String)? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do { try process.run() } catch { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        guard let output = try? Program.runBlocking("python3", arguments) else { return nil }
+        return (output.status, output.stdoutText + String(decoding: output.stderr, as: UTF8.self))
     }
 
     static let hasSchemaValidator = python(["-c", "import yaml, jsonschema"])?.status == 0
@@ -173,7 +174,7 @@ import Testing
     }
 
     static func documentation() throws -> String {
-        try String(contentsOf: Support.repositoryRoot.appendingPathComponent("docs/pipeline.md"), encoding: .utf8)
+        try String(contentsOf: Repository.root.appendingPathComponent("docs/pipeline.md"), encoding: .utf8)
     }
 
     /// Every YAML or JSON block that is a whole pipeline (`version`, `name` and `input` at the top)

@@ -2,11 +2,7 @@ import CuepointTime
 import Foundation
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// Files that decode: values, defaults, inference and environment expansion.
 @Suite struct PipelineFileTests {

@@ -101,4 +101,32 @@ import Testing
         #expect(live.vet([]) != nil, "a publisher without a stream name is refused")
         #expect(live.vet(said("App field don't match up: other <-> live"))?.contains("application \"other\"") == true)
     }
+
+    @Test func rtmpServerChoosesWhoListens() throws {
+        let spec = try PipelineFile.decode(
+            "version: 1\nname: x\ninput:\n  url: rtmp://127.0.0.1:1935/live/k\n  listen: true\n  rtmp_server: cuepoint\n",
+            fileName: "p.yaml", environment: [:])
+        #expect(spec.input.rtmpServer == .cuepoint)
+        let plain = try PipelineFile.decode(
+            "version: 1\nname: x\ninput:\n  url: rtmp://127.0.0.1:1935/live/k\n  listen: true\n", fileName: "p.yaml", environment: [:])
+        #expect(plain.input.rtmpServer == .ffmpeg)
+        #expect(
+            Support.lines(
+                "version: 1\nname: x\ninput:\n  url: rtmp://127.0.0.1:1935/live/k\n  listen: true\n  rtmp_server: cuepiont\n") == [
+                    "p.yaml:6:16: input.rtmp_server: expected `ffmpeg` or `cuepoint`, got \"cuepiont\"; did you mean `cuepoint`?"
+                ])
+        #expect(
+            Support.lines("version: 1\nname: x\ninput:\n  url: rtmp://127.0.0.1:1935/live/k\n  rtmp_server: cuepoint\n") == [
+                "p.yaml:5:16: input.rtmp_server: only applies to an `rtmp://` input with `listen: true` (the server that "
+                    + "waits for the publisher); remove it"
+            ])
+    }
+
+    @Test func cuepointsServerListensWhereTheURLSays() throws {
+        let lease = try #require(LiveInput.lease(base: "rtmp://0.0.0.0:19350/live/", key: "k", timeout: .milliseconds(5_000)))
+        #expect(lease.host == "0.0.0.0" && lease.port == 19350 && lease.app == "live")
+        let nested = try #require(LiveInput.lease(base: "rtmp://[::1]/app/inst/", key: "k", timeout: .milliseconds(5_000)))
+        #expect(nested.host == "::1" && nested.port == 1935 && nested.app == "app/inst")
+        #expect(LiveInput.lease(base: "rtmp://h:99999/live/", key: "k", timeout: .milliseconds(5_000)) == nil)
+    }
 }

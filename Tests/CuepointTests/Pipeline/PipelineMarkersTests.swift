@@ -1,11 +1,7 @@
 import CuepointTime
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// The `markers:` section: defaults, sources, and inline markers checked by the marker decoder
 /// with their problems placed at the field in the pipeline file.

@@ -1,10 +1,6 @@
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// The `replay:` section: defaults, every key, and a message for every bad value.
 @Suite struct PipelineReplayTests {
@@ -225,7 +221,7 @@ import Testing
         (
             "replay:\n  server: { listen: 127.0.0.1:8080 }\n",
             "p.yaml:5:3: replay.server: unknown key; expected one of `directory`, `chapters`, `mp4`, `clips`, "
-                + "`thumbnails`, `thumbnail_width`, `language`, `force`"
+                + "`thumbnails`, `thumbnail_width`, `language`, `force`, `posters`, `storyboard`, `shorts`, `reel`"
         ),
         (
             "replay: [chapters]\n",

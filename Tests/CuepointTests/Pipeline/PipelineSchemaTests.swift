@@ -2,11 +2,7 @@ import CuepointTime
 import Foundation
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// Keeps `Pipelines/cuepoint-pipeline.schema.json` and the decoder in step: the same keys per
 /// section, the same required keys, the same defaults, enums and bounds.
@@ -70,13 +66,19 @@ import Testing
             "transcode": PipelineDecoder.transcodeKeys,
             "input.reconnect": PipelineDecoder.reconnectKeys,
             "server": PipelineDecoder.serverKeys,
+            "captions[]": PipelineDecoder.captionKeys,
+            "replay.shorts": PipelineDecoder.shortsKeys,
+            "replay.reel": PipelineDecoder.reelKeys,
+            "replay.storyboard": PipelineDecoder.storyboardKeys,
         ]
         #expect(Set(objects.keys) == Set(decoderKeys.keys))
         for (path, keys) in decoderKeys {
             let properties = try #require(objects[path]?["properties"] as? [String: Any], "no schema for `\(path)`")
             #expect(Set(properties.keys) == Set(keys), "keys of `\(path)`")
             #expect(objects[path]?["additionalProperties"] as? Bool == false, "`\(path)` must reject unknown keys")
-            #expect(objects[path]?["description"] != nil || path == "renditions[]" || path == "markers.from[]")
+            #expect(
+                objects[path]?["description"] != nil || path == "renditions[]" || path == "markers.from[]"
+                    || path == "captions[]")
             for (key, value) in properties {
                 let property = try #require(value as? [String: Any])
                 #expect(property["description"] is String, "`\(path).\(key)` needs a description")
@@ -123,9 +125,17 @@ import Testing
                     ],
                 ],
             ],
+            "captions": [["file": "captions/en.vtt", "language": "en", "name": "English"]],
             "replay": [
                 "directory": "out/x-replay", "chapters": "full", "mp4": false, "clips": "exact", "thumbnails": false,
-                "thumbnail_width": 640, "language": "pt-BR", "force": true,
+                "thumbnail_width": 640, "language": "pt-BR", "force": true, "posters": false,
+                "storyboard": ["interval": "10s", "tile_width": 120, "columns": 8, "rows": 6],
+                "shorts": [
+                    "size": "720x1280", "fit": "blur", "pre_roll": "1s", "post_roll": "3s", "min": "3s", "max": "20s",
+                    "title": false, "price": false, "font": "/usr/share/fonts/x.ttf", "loudness": -14, "true_peak": -1,
+                    "upscale": false, "captions": "en", "preset": "fast", "quality": 23,
+                ],
+                "reel": ["count": 3, "order": "show", "events": "events.jsonl", "moment": "8s"],
             ],
             "server": ["listen": "127.0.0.1:8080", "token_env": "CUEPOINT_TOKEN"],
         ]
@@ -147,7 +157,10 @@ import Testing
                 let concrete = path == "markers.from[].list[]" ? "markers.from[1].list[0]" : path
                 let index = path.hasPrefix("renditions[].") ? "[1]" : "[0]"
                 let keyPath = (path.isEmpty ? "" : concrete.replacingOccurrences(of: "[]", with: index) + ".") + key
-                if keyPath == "renditions" {
+                if keyPath == "captions" {
+                    // replay.shorts.captions burns a language that `captions:` must list.
+                    #expect(problems.map(\.keyPath) == ["replay.shorts.captions"])
+                } else if keyPath == "renditions" {
                     // The default rendition copies, so `transcode` has nothing to apply to.
                     #expect(problems.map(\.keyPath) == ["transcode"])
                 } else if keyPath == "renditions[0].copy" {
@@ -188,6 +201,17 @@ import Testing
     private static func remove(_ key: String, at path: String, from document: inout [String: Any]) {
         switch path {
         case "": document[key] = nil
+        case "captions[]":
+            var captions = document["captions"] as? [[String: Any]] ?? []
+            captions[0][key] = nil
+            document["captions"] = captions
+        case "replay.shorts", "replay.reel", "replay.storyboard":
+            var replay = document["replay"] as? [String: Any] ?? [:]
+            let name = String(path.dropFirst("replay.".count))
+            var section = replay[name] as? [String: Any] ?? [:]
+            section[key] = nil
+            replay[name] = section
+            document["replay"] = replay
         case "renditions[]":
             var renditions = document["renditions"] as? [[String: Any]] ?? []
             renditions[0][key] = nil
@@ -223,6 +247,7 @@ import Testing
             "output.segment": { ($0 as? String).flatMap(DurationText.parse) == spec.output.segmentDuration },
             "output.live_window": { $0 as? Int == spec.output.liveWindow },
             "input.listen": { $0 as? Bool == spec.input.listen },
+            "input.rtmp_server": { $0 as? String == spec.input.rtmpServer.rawValue },
             "markers.class": { $0 as? String == MarkersSpec.defaultClassName },
             "markers.align": { $0 as? Bool == MarkersSpec().align },
             "markers.carry": { value in
@@ -236,6 +261,29 @@ import Testing
             "replay.thumbnail_width": { $0 as? Int == ReplayOptions().thumbnailWidth },
             "replay.language": { $0 as? String == ReplayOptions().language },
             "replay.force": { $0 as? Bool == ReplayOptions().force },
+            "replay.posters": { $0 as? Bool == ReplayOptions().posters },
+            "replay.storyboard": { $0 as? Bool == (ReplayOptions().storyboard != nil) },
+            "replay.storyboard.interval": { $0 as? String == "10s" && StoryboardOptions().intervalMilliseconds == 10_000 },
+            "replay.storyboard.tile_width": { $0 as? Int == StoryboardOptions().tileWidth },
+            "replay.storyboard.columns": { $0 as? Int == StoryboardOptions().columns },
+            "replay.storyboard.rows": { $0 as? Int == StoryboardOptions().rows },
+            "replay.shorts.size": { $0 as? String == "\(ShortOptions().width)x\(ShortOptions().height)" },
+            "replay.shorts.fit": { $0 as? String == ShortOptions().fit.rawValue },
+            "replay.shorts.pre_roll": { ($0 as? String).flatMap(DurationText.parse)?.milliseconds == ShortOptions().preRollMilliseconds },
+            "replay.shorts.post_roll": { ($0 as? String).flatMap(DurationText.parse)?.milliseconds == ShortOptions().postRollMilliseconds },
+            "replay.shorts.min": { ($0 as? String).flatMap(DurationText.parse)?.milliseconds == ShortOptions().minimumMilliseconds },
+            "replay.shorts.max": { ($0 as? String).flatMap(DurationText.parse)?.milliseconds == ShortOptions().maximumMilliseconds },
+            "replay.shorts.title": { $0 as? Bool == ShortOptions().title },
+            "replay.shorts.price": { $0 as? Bool == ShortOptions().price },
+            "replay.shorts.font": { $0 as? String == ShortOptions.defaultFont },
+            "replay.shorts.loudness": { ($0 as? NSNumber)?.doubleValue == ShortOptions().loudnessTarget },
+            "replay.shorts.true_peak": { ($0 as? NSNumber)?.doubleValue == ShortOptions().truePeakLimit },
+            "replay.shorts.upscale": { $0 as? Bool == ShortOptions().upscale },
+            "replay.shorts.preset": { $0 as? String == ShortOptions().preset },
+            "replay.shorts.quality": { $0 as? Int == ShortOptions().quality },
+            "replay.reel.count": { $0 as? Int == ReelOptions().count },
+            "replay.reel.order": { $0 as? String == ReelOptions().order.rawValue },
+            "replay.reel.moment": { ($0 as? String).flatMap(DurationText.parse)?.milliseconds == ReelOptions().momentMilliseconds },
             "renditions[].video.codec": { $0 as? String == VideoSpec().codec },
             "renditions[].video.preset": { $0 as? String == VideoSpec().preset },
             "renditions[].audio.codec": { $0 as? String == AudioSettings().codec },

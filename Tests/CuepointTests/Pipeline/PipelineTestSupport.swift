@@ -1,31 +1,13 @@
+import CuepointTestSupport
 import Foundation
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// Shared helpers for the pipeline-file tests.
 enum PipelineTestSupport {
-    /// The repository root: the nearest folder above this file that holds `Package.swift` and
-    /// `Pipelines/` (the real package, even when these files are symlinked into another one).
-    static let repositoryRoot: URL = {
-        var directory = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
-        while directory.path != "/" {
-            let manifest = directory.appendingPathComponent("Package.swift").path
-            let pipelines = directory.appendingPathComponent("Pipelines").path
-            if FileManager.default.fileExists(atPath: manifest), FileManager.default.fileExists(atPath: pipelines) {
-                return directory
-            }
-            directory.deleteLastPathComponent()
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    }()
-
     /// `Pipelines/` in the repository.
-    static var pipelinesDirectory: URL { repositoryRoot.appendingPathComponent("Pipelines") }
+    static var pipelinesDirectory: URL { Repository.root.appendingPathComponent("Pipelines") }
 
     /// The environment the shipped examples need.
     static let exampleEnvironment = ["CUEPOINT_STREAM_KEY": "spring"]

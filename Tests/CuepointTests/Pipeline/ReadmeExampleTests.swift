@@ -1,18 +1,15 @@
+import CuepointTestSupport
 import CuepointTime
 import Foundation
 import Testing
 
-#if canImport(CuepointPipeline)
-    @testable import CuepointPipeline
-#else
-    @testable import Cuepoint
-#endif
+@testable import Cuepoint
 
 /// The pipeline file and the error line shown in README.md are real.
 @Suite struct ReadmeExampleTests {
     func readmeYAMLBlock() throws -> String {
         let readme = try String(
-            contentsOf: PipelineTestSupport.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+            contentsOf: Repository.root.appendingPathComponent("README.md"), encoding: .utf8)
         let start = try #require(readme.range(of: "```yaml\n"))
         let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
         return String(readme[start.upperBound..<end.lowerBound])
@@ -29,7 +26,7 @@ import Testing
     @Test func theReadmeErrorLineIsWhatTheDecoderPrints() throws {
         let misspelt = try readmeYAMLBlock().replacingOccurrences(of: "  segment:", with: "  sgement:")
         let readme = try String(
-            contentsOf: PipelineTestSupport.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+            contentsOf: Repository.root.appendingPathComponent("README.md"), encoding: .utf8)
         #expect {
             _ = try PipelineFile.decode(misspelt, fileName: "spring.yaml", environment: [:])
         } throws: { error in
@@ -40,7 +37,7 @@ import Testing
 
     @Test func theReadmeMarkerLineDecodes() throws {
         let readme = try String(
-            contentsOf: PipelineTestSupport.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+            contentsOf: Repository.root.appendingPathComponent("README.md"), encoding: .utf8)
         let start = try #require(readme.range(of: "```json\n"))
         let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
         let parsed = MarkerFile.parse(String(readme[start.upperBound..<end.lowerBound]), source: "README.md")

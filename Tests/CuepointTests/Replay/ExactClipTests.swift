@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointFFmpeg
 import CuepointTime
 import Foundation
@@ -24,9 +25,9 @@ struct ExactClipTests {
     static func keyframeClip(from sample: String = "sample.mp4", audio: Bool = true) throws -> (
         folder: URL, clip: String
     ) {
-        let folder = try TestPaths.temporaryDirectory(label: "exact-clip")
+        let folder = try TemporaryDirectory.make(label: "exact-clip")
         let clip = folder.appendingPathComponent("keyframe.mp4").path
-        let input = try Demuxer(url: TestPaths.sampleMedia(sample).path)
+        let input = try Demuxer(url: Repository.sampleMedia(sample).path)
         let muxer = try Muxer(formatName: "mp4", path: clip)
         var outputs: [Int: Int] = [:]
         for stream in input.streams where stream.mediaType == .video || (audio && stream.mediaType == .audio) {
@@ -97,7 +98,7 @@ struct ExactClipTests {
     static func psnr(_ clip: String, againstSampleFrom start: String, frames: Int, folder: URL) throws -> [Double] {
         let stats = folder.appendingPathComponent("psnr.log").path
         try ffmpeg([
-            "-i", clip, "-i", TestPaths.sampleMedia("sample.mp4").path, "-filter_complex",
+            "-i", clip, "-i", Repository.sampleMedia("sample.mp4").path, "-filter_complex",
             "[1:v]trim=start=\(start),setpts=PTS-STARTPTS[b];[0:v][b]psnr=stats_file=\(stats)",
             "-frames:v", String(frames), "-f", "null", "-",
         ])
@@ -192,7 +193,8 @@ struct ExactClipTests {
         #expect(copiedInClip.map(\.pts) == copiedFromSource.map { $0.pts.map { $0 - 10_752 } })
         #expect(clipPackets.count - copiedInClip.count == 39)
 
-        if GStreamer.isInstalled {
+        do {
+            try #require(GStreamer.isInstalled, "GStreamer is missing: scripts/setup.sh --test installs it")
             let played = try GStreamer.play(clip)
             print("exact clip from 0.7 s: GStreamer \(played)")
             #expect(played.ok, "\(played.error)")
@@ -294,7 +296,7 @@ struct ExactClipTests {
     // MARK: Errors
 
     @Test func videoThatIsNotH264IsRejected() throws {
-        let folder = try TestPaths.temporaryDirectory(label: "exact-clip")
+        let folder = try TemporaryDirectory.make(label: "exact-clip")
         defer { try? FileManager.default.removeItem(at: folder) }
         let mpeg4 = folder.appendingPathComponent("mpeg4.mp4").path
         try Self.ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=160x90:duration=1", "-c:v", "mpeg4", mpeg4])
@@ -306,7 +308,7 @@ struct ExactClipTests {
             "\(error)"
                 == "\(mpeg4): exact clips need H.264 video, but its video is mpeg4; use `clips: keyframe` for this recording"
         }
-        let audioOnly = TestPaths.sampleMedia("audio-only.m4a").path
+        let audioOnly = Repository.sampleMedia("audio-only.m4a").path
         #expect {
             try ExactClip.make(from: audioOnly, startMilliseconds: 500, to: clip)
         } throws: { error in

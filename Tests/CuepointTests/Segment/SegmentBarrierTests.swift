@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointHLS
 import CuepointTime
 import Foundation
@@ -47,7 +48,7 @@ import Testing
     }
 
     @Test func aSegmentIsPublishedOnlyWhenEveryRenditionHasItAndInOrder() throws {
-        let root = try TestPaths.temporaryDirectory(label: "barrier")
+        let root = try TemporaryDirectory.make(label: "barrier")
         defer { try? FileManager.default.removeItem(at: root) }
         let store = DirectoryStore(root: root)
         try store.prepare(folders: ["copy", "720p"])
@@ -77,7 +78,7 @@ import Testing
     }
 
     @Test func filesBeforeTheSessionsDescriptionWaitForIt() throws {
-        let root = try TestPaths.temporaryDirectory(label: "barrier")
+        let root = try TemporaryDirectory.make(label: "barrier")
         defer { try? FileManager.default.removeItem(at: root) }
         let store = DirectoryStore(root: root)
         try store.prepare(folders: ["a"])

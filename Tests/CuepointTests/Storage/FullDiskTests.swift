@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointHLS
 import Foundation
 import Testing
@@ -18,13 +19,7 @@ import Testing
 
     @discardableResult
     static func run(_ program: String, _ arguments: [String]) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return -1 }
-        process.waitUntilExit()
-        return process.terminationStatus
+        (try? Program.runBlocking(program, arguments).status) ?? -1
     }
 
     @Test(.enabled(if: canMount, "needs permission to mount a tmpfs"))
@@ -55,11 +50,5 @@ import Testing
         #expect(!leftovers.contains { $0.hasSuffix(".tmp") }, "no partial files are left behind")
     }
 
-    func sampleMedia(_ name: String) -> String {
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-            directory.deleteLastPathComponent()
-        }
-        return directory.appendingPathComponent("SampleMedia/\(name)").path
-    }
+    func sampleMedia(_ name: String) -> String { Repository.sampleMedia(name).path }
 }

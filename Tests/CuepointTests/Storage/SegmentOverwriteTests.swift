@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Foundation
 import Testing
 
@@ -8,7 +9,7 @@ import CuepointFFmpeg
 /// naming the path, whether it existed when the file was opened or appeared before the commit.
 struct SegmentOverwriteTests {
     @Test func aSegmentThatExistsIsNeverReplaced() throws {
-        let root = try TestPaths.temporaryDirectory(label: "no-overwrite")
+        let root = try TemporaryDirectory.make(label: "no-overwrite")
         defer { try? FileManager.default.removeItem(at: root) }
         let store = DirectoryStore(root: root)
         try store.prepare(folders: ["source"])

@@ -1,9 +1,9 @@
+import CuepointTestSupport
 import Foundation
 
 // Test support: judge Cuepoint's output with programs we did not write.
 //   FFprobe    — runs `ffprobe … -of json` and decodes packets, streams and format.
 //   GStreamer  — plays an HLS playlist to the end via Tests/Support/gst_play.py.
-//   TestPaths  — the repository root, SampleMedia files, fresh temporary folders.
 // Guard tests with `.enabled(if: FFprobe.isInstalled)` / `.enabled(if: GStreamer.isInstalled)`.
 
 // MARK: - Results
@@ -72,7 +72,7 @@ struct FFprobe {
     /// Packets of an fMP4 media segment: ffprobe needs the init section in front of it,
     /// so the two are concatenated into a temporary file first.
     static func packets(ofFragment segment: String, initSection: String, stream: String = "v:0") throws -> [ProbePacket] {
-        let joined = try TestPaths.temporaryDirectory(label: "fragment").appendingPathComponent("joined.mp4")
+        let joined = try TemporaryDirectory.make(label: "fragment").appendingPathComponent("joined.mp4")
         defer { try? FileManager.default.removeItem(at: joined.deletingLastPathComponent()) }
         var data = try Data(contentsOf: URL(fileURLWithPath: initSection))
         data.append(try Data(contentsOf: URL(fileURLWithPath: segment)))
@@ -177,7 +177,7 @@ struct GStreamer {
     }
 
     static let python = "/usr/bin/python3"
-    static var script: URL { TestPaths.repositoryRoot.appendingPathComponent("Tests/Support/gst_play.py") }
+    static var script: URL { Repository.root.appendingPathComponent("Tests/Support/gst_play.py") }
 
     /// gst-launch-1.0 on PATH and the Python bindings importable by Debian's python3.
     static let isInstalled: Bool = {
@@ -205,75 +205,18 @@ struct GStreamer {
     }
 }
 
-// MARK: - Paths
-
-enum TestPaths {
-    /// The folder holding Package.swift, found by walking up from this source file.
-    static let repositoryRoot: URL = {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while dir.path != "/" {
-            if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-                return dir
-            }
-            dir.deleteLastPathComponent()
-        }
-        fatalError("no Package.swift above \(#filePath)")
-    }()
-
-    static func sampleMedia(_ name: String) -> URL {
-        repositoryRoot.appendingPathComponent("SampleMedia").appendingPathComponent(name)
-    }
-
-    /// A new, empty, uniquely named folder under /tmp. The caller removes it.
-    static func temporaryDirectory(label: String = "test") throws -> URL {
-        let dir = URL(fileURLWithPath: "/tmp", isDirectory: true)
-            .appendingPathComponent("cuepoint-\(label)-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
-}
 
 // MARK: - Running programs
 
+/// The programs the checks run, through the shared ``Program`` runner (swift-subprocess).
 enum ExternalProgram {
-    struct Output {
-        var status: Int32
-        var stdout: Data
-        var stderr: Data
-        var stderrText: String { String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
-    }
+    typealias Output = Program.Output
 
-    static func which(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        return path.split(separator: ":")
-            .map { "\($0)/\(name)" }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static func which(_ name: String) -> String? { Program.which(name) }
 
-    /// Runs a program to completion. Output goes to temporary files, so a chatty program
-    /// cannot block on a full pipe.
+    /// Runs a program to completion, waiting here (see ``Program/runBlocking``).
     static func run(_ executable: String, _ arguments: [String]) throws -> Output {
-        let dir = try TestPaths.temporaryDirectory(label: "run")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let outURL = dir.appendingPathComponent("stdout"), errURL = dir.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        defer { try? out.close(); try? err.close() }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus,
-            stdout: try Data(contentsOf: outURL),
-            stderr: try Data(contentsOf: errURL)
-        )
+        try Program.runBlocking(executable, arguments)
     }
 }
 

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointFFmpeg
 import CuepointTime
 import Foundation
@@ -8,7 +9,7 @@ import Testing
 /// Whole ladders through real FFmpeg, judged by `ffprobe`.
 @Suite(.enabled(if: TranscodeHarness.ffmpegInstalled), .serialized)
 struct RenditionEncoderTests {
-    static let sample = TestPaths.sampleMedia("sample.mp4").path
+    static let sample = Repository.sampleMedia("sample.mp4").path
 
     /// `--ladder 720p,360p,240p,audio-only` on the 640x360 source (720p is left out: no
     /// upscaling), plus a hand-written 320x180 rung in constant-quality mode.
@@ -27,7 +28,7 @@ struct RenditionEncoderTests {
     }
 
     @Test func aThreeRungLadderFromOneDecodeHasAlignedKeyframes() throws {
-        let directory = try TestPaths.temporaryDirectory(label: "ladder")
+        let directory = try TemporaryDirectory.make(label: "ladder")
         defer { try? FileManager.default.removeItem(at: directory) }
         let outputs = try TranscodeHarness.run(
             input: Self.sample, rungs: try Self.ladder(), segment: .seconds(4), deterministic: false,
@@ -75,7 +76,7 @@ struct RenditionEncoderTests {
     /// is tested across processes, as CI uses it (TranscodeCommandLine.ciTranscodeTwiceGivesTheSameHashes):
     /// two deterministic runs inside one busy test process were seen to differ in one rendition.
     @Test func deterministicModeUsesOneThreadAndNoVersionStrings() throws {
-        let directory = try TestPaths.temporaryDirectory(label: "deterministic")
+        let directory = try TemporaryDirectory.make(label: "deterministic")
         defer { try? FileManager.default.removeItem(at: directory) }
         let outputs = try TranscodeHarness.run(
             input: Self.sample, rungs: try Self.ladder(), segment: .seconds(4), deterministic: true, directory: directory)
@@ -94,7 +95,7 @@ struct RenditionEncoderTests {
     }
 
     @Test func surroundAt22kHzBecomesStereoAt48kHz() throws {
-        let directory = try TestPaths.temporaryDirectory(label: "surround")
+        let directory = try TemporaryDirectory.make(label: "surround")
         defer { try? FileManager.default.removeItem(at: directory) }
         let input = directory.appendingPathComponent("surround.mp4").path
         try TranscodeHarness.ffmpeg(
@@ -126,7 +127,7 @@ struct RenditionEncoderTests {
     }
 
     @Test func aResolutionChangeMidStreamKeepsTheOutputSize() throws {
-        let directory = try TestPaths.temporaryDirectory(label: "resize")
+        let directory = try TemporaryDirectory.make(label: "resize")
         defer { try? FileManager.default.removeItem(at: directory) }
         let input = try TranscodeHarness.resolutionChangeInput(in: directory)
 
@@ -165,7 +166,7 @@ struct RenditionEncoderTests {
     }
 
     @Test func variableFrameRateGetsAnIDRAtTheFirstFrameAfterEachBoundary() throws {
-        let directory = try TestPaths.temporaryDirectory(label: "vfr")
+        let directory = try TemporaryDirectory.make(label: "vfr")
         defer { try? FileManager.default.removeItem(at: directory) }
         let input = directory.appendingPathComponent("vfr.mp4").path
         // 30 fps, but between 3 and 5 s only frames n ≡ 1 (mod 4) remain: no frame at 4.000 s.

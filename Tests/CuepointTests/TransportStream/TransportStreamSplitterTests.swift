@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointFFmpeg
 import Foundation
 import Testing
@@ -52,7 +53,7 @@ import Testing
 
     @Test(arguments: [188 * 7, 1000, 262_072])
     func givesLibavformatsVideoPacketsAndAudioTimeline(chunk: Int) throws {
-        let path = TestPaths.sampleMedia("sample.ts").path
+        let path = Repository.sampleMedia("sample.ts").path
         let reference = try demuxed(path)
         let selection = try InputOpener.select(reference.streams, url: path)
         let streams = try TransportStreamCopy.streams(formatName: reference.formatName, selection: selection).get()
@@ -74,7 +75,7 @@ import Testing
     }
 
     @Test func dropsBytesOutOfSyncAndFindsTheNextPacket() throws {
-        let path = TestPaths.sampleMedia("sample.ts").path
+        let path = Repository.sampleMedia("sample.ts").path
         let reference = try demuxed(path)
         let selection = try InputOpener.select(reference.streams, url: path)
         let streams = try TransportStreamCopy.streams(formatName: reference.formatName, selection: selection).get()

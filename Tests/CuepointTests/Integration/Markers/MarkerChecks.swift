@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import CuepointTime
@@ -68,7 +69,7 @@ struct ExpectedMarker: Sendable, CustomStringConvertible {
     /// `SampleMedia/products.jsonl`.
     static func sampleProducts() throws -> [ExpectedMarker] {
         try parse(
-            jsonLines: String(decoding: try Data(contentsOf: TestPaths.sampleMedia("products.jsonl")), as: UTF8.self))
+            jsonLines: String(decoding: try Data(contentsOf: Repository.sampleMedia("products.jsonl")), as: UTF8.self))
     }
 
     /// A number of seconds or `"12.5s"`, in milliseconds.
@@ -356,7 +357,7 @@ enum MarkerRuns {
             output: OutputSpec(container: container, segmentDuration: .milliseconds(4_000)),
             renditions: renditions.map { RenditionSpec(name: $0, copy: true) },
             markers: MarkersSpec(
-                className: className, align: align, files: [TestPaths.sampleMedia("products.jsonl").path],
+                className: className, align: align, files: [Repository.sampleMedia("products.jsonl").path],
                 inline: inline))
     }
 
@@ -452,7 +453,7 @@ enum TimedID3Reader {
         }
     }
 
-    static var script: URL { TestPaths.repositoryRoot.appendingPathComponent("Tests/Support/read_id3.py") }
+    static var script: URL { Repository.root.appendingPathComponent("Tests/Support/read_id3.py") }
 
     /// python3 on PATH can import PyAV and mutagen.
     static let isAvailable: Bool = {

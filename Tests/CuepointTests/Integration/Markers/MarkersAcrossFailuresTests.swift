@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import Foundation
@@ -101,7 +102,7 @@ extension Integration.ProductMarkers {
         func openMarkerSurvivesACrash() async throws {
             // Before the fix: after the restart GET /v1/markers did not list it, the close
             // answered 404 and a re-add 409: the product stayed open in the recording forever.
-            try await withTemporaryDirectory(label: "resume-open-marker") { folder in
+            try await TemporaryDirectory.with(label: "resume-open-marker") { folder in
                 let output = folder.appendingPathComponent("out")
                 let run = try await offThePool {
                     try Self.crashAndResume(
@@ -120,7 +121,7 @@ extension Integration.ProductMarkers {
                         })
                 }
                 let printed = run.second?.printed ?? ""
-                #expect(run.second?.process.terminationStatus == 0, "\(printed)")
+                #expect(run.second?.process.exitStatus == 0, "\(printed)")
                 #expect(run.statuses["add"] == 201, "\(run.answers)")
                 #expect(run.tagsBeforeKill["open-1"] == [nil], "published open before the crash")
                 #expect(run.statuses["list"] == 200 && run.answers["list"]?.contains("\"open-1\"") == true, "\(run.answers)")
@@ -144,7 +145,7 @@ extension Integration.ProductMarkers {
             .enabled(if: FFprobe.isInstalled, "needs ffprobe"), .timeLimit(.minutes(3)))
         func unpublishedMarkerIsPlacedAfterACrash() async throws {
             // Before the fix: it stayed in markers.jsonl only, although its start (1 s) lies inside the recording.
-            try await withTemporaryDirectory(label: "resume-unpublished-marker") { folder in
+            try await TemporaryDirectory.with(label: "resume-unpublished-marker") { folder in
                 let output = folder.appendingPathComponent("out")
                 let run = try await offThePool {
                     try Self.crashAndResume(
@@ -156,7 +157,7 @@ extension Integration.ProductMarkers {
                         afterResume: { _, _ in })
                 }
                 let printed = run.second?.printed ?? ""
-                #expect(run.second?.process.terminationStatus == 0, "\(printed)")
+                #expect(run.second?.process.exitStatus == 0, "\(printed)")
                 #expect(run.statuses["add"] == 201, "\(run.answers)")
                 #expect(run.tagsBeforeKill["late-1"] == [], "not published before the crash")
                 #expect(
@@ -180,7 +181,7 @@ extension Integration.ProductMarkers {
         func acceptedMarkerIsPublishedWhenTheDiskFills() async throws {
             // Before the fix: it was in markers.jsonl but not in index.m3u8: its date range waited
             // for a segment that the full disk kept from closing.
-            try await withTemporaryDirectory(label: "full-disk-marker") { folder in
+            try await TemporaryDirectory.with(label: "full-disk-marker") { folder in
                 let mountPoint = Self.mountPoint
                 try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
                 #expect(FullDiskTests.run("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mountPoint]) == 0)
@@ -188,7 +189,7 @@ extension Integration.ProductMarkers {
                 let output = URL(fileURLWithPath: mountPoint).appendingPathComponent("recording")
                 let (job, added) = try await offThePool { try Self.fillTheDisk(under: output, folder: folder) }
                 #expect(added.status == 201, "\(added)")
-                #expect(job.process.terminationStatus == 1, "\(job.printed)")
+                #expect(job.process.exitStatus == 1, "\(job.printed)")
                 #expect(job.stderr.contains("No space left on device"), "\(job.printed)")
                 let index = try MediaPlaylist(
                     parsing: String(contentsOf: output.appendingPathComponent("source/index.m3u8"), encoding: .utf8))

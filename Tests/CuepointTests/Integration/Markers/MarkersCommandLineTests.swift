@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import CuepointTime
@@ -61,7 +62,7 @@ extension Integration.ProductMarkers {
         @Test(
             "bad lines in --markers: one warning each with file and line; the good markers intact; the playlist strict")
         func badMarkerLines() async throws {
-            try await withTemporaryDirectory(label: "markers-cli-bad") { folder in
+            try await TemporaryDirectory.with(label: "markers-cli-bad") { folder in
                 // Good and bad lines interleaved, a blank line and CRLF endings on some.
                 var lines: [String] = []
                 var badAt: [(number: Int, mentions: String)] = []
@@ -133,7 +134,7 @@ extension Integration.ProductMarkers {
 
         @Test("a line that is not UTF-8 is one bad line: reported with its number, the other lines still used")
         func nonUTF8Line() async throws {
-            try await withTemporaryDirectory(label: "markers-cli-utf8") { folder in
+            try await TemporaryDirectory.with(label: "markers-cli-utf8") { folder in
                 let good = Self.goodLines[0].line
                 var bytes = Array((good + "\n").utf8)
                 // "Café" in Latin-1: a lone 0xE9 byte.
@@ -160,7 +161,7 @@ extension Integration.ProductMarkers {
 
         @Test("a missing --markers file: exit 1, one line naming it")
         func missingMarkerFile() async throws {
-            try await withTemporaryDirectory(label: "markers-cli-missing") { folder in
+            try await TemporaryDirectory.with(label: "markers-cli-missing") { folder in
                 let file = folder.appendingPathComponent("nowhere.jsonl").path
                 let output = folder.appendingPathComponent("out")
                 let result = try CuepointCLI.run([
@@ -173,9 +174,9 @@ extension Integration.ProductMarkers {
 
         @Test("`cuepoint markers list|add|close` on a finished recording")
         func listAddClose() async throws {
-            try await withTemporaryDirectory(label: "markers-cli-edit") { folder in
+            try await TemporaryDirectory.with(label: "markers-cli-edit") { folder in
                 let output = folder.appendingPathComponent("out")
-                let products = TestPaths.sampleMedia("products.jsonl").path
+                let products = Repository.sampleMedia("products.jsonl").path
                 let made = try CuepointCLI.run([
                     "segment", SampleInput.mp4.path, "-o", output.path, "--markers", products,
                 ])

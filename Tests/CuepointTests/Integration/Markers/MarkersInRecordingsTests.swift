@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import CuepointTime
@@ -18,7 +19,7 @@ extension Integration.ProductMarkers {
             "TS, two renditions: one identical DATERANGE set per playlist, each at the segment holding its start",
             arguments: InPlaylistsAndSegments.inputs)
         func tsDateRanges(input: SampleInput) async throws {
-            try await withTemporaryDirectory(label: "markers-ts") { directory in
+            try await TemporaryDirectory.with(label: "markers-ts") { directory in
                 let spec = MarkerRuns.spec(container: .ts, renditions: ["a", "b"], input: input)
                 let (_, warnings) = try await LibraryRun.run(spec, into: directory)
                 #expect(warnings.isEmpty, "valid markers on a clean input give no warnings: \(warnings)")
@@ -79,7 +80,7 @@ extension Integration.ProductMarkers {
             .enabled(if: TimedID3Reader.isAvailable, "needs python3 with PyAV (`av`) and mutagen"),
             arguments: InPlaylistsAndSegments.inputs)
         func tsTimedID3(input: SampleInput) async throws {
-            try await withTemporaryDirectory(label: "markers-ts-id3") { directory in
+            try await TemporaryDirectory.with(label: "markers-ts-id3") { directory in
                 _ = try await LibraryRun.run(
                     MarkerRuns.spec(container: .ts, renditions: ["a", "b"], input: input), into: directory)
                 let expected = try ExpectedMarker.sampleProducts()
@@ -143,7 +144,7 @@ extension Integration.ProductMarkers {
             "a recording with in-band markers (timed ID3 in TS, emsg in fMP4) plays to the end in GStreamer",
             .enabled(if: GStreamer.isInstalled), arguments: Container.allCases)
         func plays(container: Container) async throws {
-            try await withTemporaryDirectory(label: "markers-play") { directory in
+            try await TemporaryDirectory.with(label: "markers-play") { directory in
                 _ = try await LibraryRun.run(
                     MarkerRuns.spec(container: container, renditions: ["a", "b"], inline: [MarkerRuns.inlineMug]),
                     into: directory)
@@ -158,7 +159,7 @@ extension Integration.ProductMarkers {
             "fMP4: a version-1 ID3 emsg before moof in each segment holding a marker start, none elsewhere",
             arguments: InPlaylistsAndSegments.inputs)
         func fmp4EventMessages(input: SampleInput) async throws {
-            try await withTemporaryDirectory(label: "markers-fmp4") { directory in
+            try await TemporaryDirectory.with(label: "markers-fmp4") { directory in
                 let spec = MarkerRuns.spec(container: .fmp4, inline: [MarkerRuns.inlineMug], input: input)
                 let (_, warnings) = try await LibraryRun.run(spec, into: directory)
                 #expect(warnings.isEmpty, "\(warnings)")
@@ -246,7 +247,7 @@ extension Integration.ProductMarkers {
             "fMP4: mutagen reads the ID3 tag of every emsg box",
             .enabled(if: TimedID3Reader.isAvailable, "needs python3 with PyAV (`av`) and mutagen"))
         func fmp4EventMessagesWithMutagen() async throws {
-            try await withTemporaryDirectory(label: "markers-fmp4-mutagen") { directory in
+            try await TemporaryDirectory.with(label: "markers-fmp4-mutagen") { directory in
                 _ = try await LibraryRun.run(
                     MarkerRuns.spec(container: .fmp4, inline: [MarkerRuns.inlineMug]), into: directory)
                 let expected = try ExpectedMarker.sampleProducts() + [MarkerRuns.inlineMugExpected]
@@ -283,7 +284,7 @@ extension Integration.ProductMarkers {
 
         @Test("fMP4 with ID3 emsg boxes signals the brand `aid3` (hls-reference §6, AOM ID3 in CMAF)")
         func fmp4SignalsAid3() async throws {
-            try await withTemporaryDirectory(label: "markers-aid3") { directory in
+            try await TemporaryDirectory.with(label: "markers-aid3") { directory in
                 _ = try await LibraryRun.run(MarkerRuns.spec(container: .fmp4), into: directory)
                 let folder = directory.appendingPathComponent("source")
                 let playlist = try MediaPlaylist(
@@ -326,7 +327,7 @@ extension Integration.ProductMarkers {
 
         @Test("fMP4: a marker starting during the last frame still gets its emsg")
         func fmp4MarkerInTheLastFrame() async throws {
-            try await withTemporaryDirectory(label: "markers-last-fmp4") { directory in
+            try await TemporaryDirectory.with(label: "markers-last-fmp4") { directory in
                 let file = directory.appendingPathComponent("last.jsonl")
                 try Data((Self.lastFrameMarker + "\n").utf8).write(to: file)
                 var spec = MarkerRuns.spec(container: .fmp4)
@@ -354,7 +355,7 @@ extension Integration.ProductMarkers {
             "TS: a marker starting during the last frame still gets its timed ID3",
             .enabled(if: TimedID3Reader.isAvailable, "needs python3 with PyAV (`av`) and mutagen"))
         func tsMarkerInTheLastFrame() async throws {
-            try await withTemporaryDirectory(label: "markers-last-ts") { directory in
+            try await TemporaryDirectory.with(label: "markers-last-ts") { directory in
                 let file = directory.appendingPathComponent("last.jsonl")
                 try Data((Self.lastFrameMarker + "\n").utf8).write(to: file)
                 var spec = MarkerRuns.spec(container: .ts)
@@ -402,7 +403,7 @@ extension Integration.ProductMarkers {
             "across a discontinuity: START-DATE on the PROGRAM-DATE-TIME timeline of the segment holding each marker",
             .enabled(if: ExternalProgram.which("ffmpeg") != nil, "needs the ffmpeg program to make the input"))
         func dateRangesAcrossDiscontinuity() async throws {
-            try await withTemporaryDirectory(label: "markers-jump") { folder in
+            try await TemporaryDirectory.with(label: "markers-jump") { folder in
                 let (output, markers) = try await runAcrossDiscontinuity(in: folder)
                 let recording = try verifyRecording(directory: output, container: .ts, segmentMilliseconds: 4_000)
                 for rendition in recording.renditions {
@@ -424,7 +425,7 @@ extension Integration.ProductMarkers {
                 if: TimedID3Reader.isAvailable && ExternalProgram.which("ffmpeg") != nil,
                 "needs ffmpeg, PyAV and mutagen"))
         func timedID3AcrossDiscontinuity() async throws {
-            try await withTemporaryDirectory(label: "markers-jump-id3") { folder in
+            try await TemporaryDirectory.with(label: "markers-jump-id3") { folder in
                 let (output, markers) = try await runAcrossDiscontinuity(in: folder)
                 for rendition in ["a", "b"] {
                     let playlist = try MediaPlaylist(
@@ -472,7 +473,7 @@ extension Integration.ProductMarkers {
     struct AlignedCuts {
         @Test("markers.align through the library (TS): cuts at each marker's keyframe and on the 4 s grid")
         func alignedThroughTheLibrary() async throws {
-            try await withTemporaryDirectory(label: "markers-align") { directory in
+            try await TemporaryDirectory.with(label: "markers-align") { directory in
                 let (_, warnings) = try await LibraryRun.run(
                     MarkerRuns.spec(container: .ts, align: true), into: directory)
                 #expect(warnings.isEmpty, "\(warnings)")
@@ -488,11 +489,11 @@ extension Integration.ProductMarkers {
 
         @Test("`cuepoint segment --markers … --align-markers --container fmp4`: the same cuts")
         func alignedThroughTheCommandLine() async throws {
-            try await withTemporaryDirectory(label: "markers-align-cli") { directory in
+            try await TemporaryDirectory.with(label: "markers-align-cli") { directory in
                 let output = directory.appendingPathComponent("out")
                 let result = try CuepointCLI.run([
                     "segment", SampleInput.mp4.path, "-o", output.path, "--segment", "4s", "--container", "fmp4",
-                    "--markers", TestPaths.sampleMedia("products.jsonl").path, "--align-markers",
+                    "--markers", Repository.sampleMedia("products.jsonl").path, "--align-markers",
                 ])
                 #expect(result.status == 0, "\(result)")
                 #expect(result.warningLines.isEmpty, "\(result)")

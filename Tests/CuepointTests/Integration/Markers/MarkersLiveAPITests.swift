@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import CuepointTime
@@ -17,23 +18,10 @@ extension Integration.ProductMarkers {
             "add an open marker (start now), reject bad ones, close it later; a late marker; a followed file",
             .enabled(if: LiveAPI.ffmpeg != nil, "needs the ffmpeg program"), .timeLimit(.minutes(3)))
         func addAndCloseWhileRunning() async throws {
-            try await withTemporaryDirectory(label: "markers-live") { folder in
+            try await TemporaryDirectory.with(label: "markers-live") { folder in
                 let fifo = folder.appendingPathComponent("input.ts")
-                try #require(mkfifo(fifo.path, 0o600) == 0, "mkfifo: \(String(cString: strerror(errno)))")
-                let feeder = Process()
-                feeder.executableURL = URL(fileURLWithPath: try #require(LiveAPI.ffmpeg))
-                feeder.arguments = [
-                    "-hide_banner", "-loglevel", "error", "-nostdin", "-re", "-i", SampleInput.ts.path, "-t", "9",
-                    "-c", "copy", "-f", "mpegts", "-y", fifo.path,
-                ]
-                feeder.standardInput = FileHandle.nullDevice
-                feeder.standardOutput = FileHandle.nullDevice
-                feeder.standardError = FileHandle.nullDevice
-                try feeder.run()
-                defer {
-                    if feeder.isRunning { feeder.terminate() }
-                    feeder.waitUntilExit()
-                }
+                let feeder = try FFmpegFeeder.start(media: URL(fileURLWithPath: SampleInput.ts.path), fifo: fifo, seconds: 9)
+                defer { feeder.stop() }
 
                 let directory = folder.appendingPathComponent("recording")
                 // A marker file followed while the pipeline runs: one line at the start.
@@ -236,7 +224,7 @@ extension Integration.ProductMarkers {
 
         @Test("a marker added late through the API while an on-time marker falls due: the TS recording still completes")
         func lateMarkerNextToAnOnTimeOne() async throws {
-            try await withTemporaryDirectory(label: "markers-late-order") { directory in
+            try await TemporaryDirectory.with(label: "markers-late-order") { directory in
                 // sample.mp4 (B-frames): after the keyframe at 4.0 s comes the P-frame at 4.1 s in
                 // decoding order. An on-time marker at 4.05 s is due at that P-frame and goes in-band
                 // at 4.05 s; a marker whose start was already written, added when the first segment
@@ -267,10 +255,7 @@ extension Integration.ProductMarkers {
                         lateResult.withLock { $0 = .failure(error) }
                     }
                 }
-                let outcome: Result<RunSummary, CuepointError>
-                do throws(CuepointError) { outcome = .success(try await runner.run()) } catch {
-                    outcome = .failure(error)
-                }
+                let outcome = await runner.record()
                 #expect(clock.hasFired, "the API call was made during the run")
                 #expect(throws: Never.self, "the late marker is accepted") { try lateResult.withLock { $0 }?.get() }
                 switch outcome {

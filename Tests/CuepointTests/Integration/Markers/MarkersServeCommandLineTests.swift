@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointHLS
 import Foundation
 import Testing
@@ -125,24 +126,11 @@ extension Integration.ProductMarkers {
             "segment --live --serve --token-env; markers add|close --server; the marker served over HTTP within seconds",
             .enabled(if: ServeCommandLine.ffmpeg != nil, "needs the ffmpeg program"), .timeLimit(.minutes(3)))
         func markerThroughTheServer() async throws {
-            try await withTemporaryDirectory(label: "markers-serve") { folder in
+            try await TemporaryDirectory.with(label: "markers-serve") { folder in
                 let fifo = folder.appendingPathComponent("input.ts")
-                try #require(mkfifo(fifo.path, 0o600) == 0, "mkfifo: \(String(cString: strerror(errno)))")
                 // Up to 60 s of input in real time (the sample three times); SIGINT ends the job sooner.
-                let feeder = Process()
-                feeder.executableURL = URL(fileURLWithPath: try #require(Self.ffmpeg))
-                feeder.arguments = [
-                    "-hide_banner", "-loglevel", "error", "-nostdin", "-re", "-stream_loop", "2", "-i",
-                    SampleInput.ts.path, "-c", "copy", "-f", "mpegts", "-y", fifo.path,
-                ]
-                feeder.standardInput = FileHandle.nullDevice
-                feeder.standardOutput = FileHandle.nullDevice
-                feeder.standardError = FileHandle.nullDevice
-                try feeder.run()
-                defer {
-                    if feeder.isRunning { feeder.terminate() }
-                    feeder.waitUntilExit()
-                }
+                let feeder = try FFmpegFeeder.start(media: URL(fileURLWithPath: SampleInput.ts.path), fifo: fifo, loops: 2)
+                defer { feeder.stop() }
 
                 // The job and its server; what it prints goes to files read while it runs.
                 let output = folder.appendingPathComponent("recording")
@@ -216,7 +204,7 @@ extension Integration.ProductMarkers {
 
                 // SIGINT: the open segment is closed, the command exits 0, the server stops.
                 try #require(seen.exitedAfterInterrupt, "the job did not end within 30 s of SIGINT:\n\(printed())")
-                #expect(server.terminationStatus == 0, "\(printed())")
+                #expect(server.exitStatus == 0, "\(printed())")
                 #expect(printed().contains("master playlist: "), "\(printed())")
                 #expect(seen.healthAfterExit == nil, "the server stopped with the job")
                 let errors = printed().split(separator: "\n").filter {

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointFFmpeg
 import CuepointHLS
 import CuepointTime
@@ -20,7 +21,7 @@ extension Integration.Replay {
 
         @Test("fMP4 read in chunks of segments gives the same packets, times and offsets as one demuxer")
         func chunkedReadingIsSeamless() async throws {
-            try await withTemporaryDirectory(label: "replay-chunks") { directory in
+            try await TemporaryDirectory.with(label: "replay-chunks") { directory in
                 let recording = try await recordWithMarkers(directory, container: .fmp4)
                 let source = try ReplaySource.load(directory: recording.path)
                 let timeline = ReplayTimeline(

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import CuepointTime
@@ -54,7 +55,7 @@ enum ReplayProbe {
         var joined = Data()
         if let map = segment.map { joined.append(try bytes(map.uri, map.byteRange)) }
         joined.append(try bytes(segment.uri, segment.byteRange))
-        let scratch = try TestPaths.temporaryDirectory(label: "iframe")
+        let scratch = try TemporaryDirectory.make(label: "iframe")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let file = scratch.appendingPathComponent(segment.uri.hasSuffix(".ts") ? "entry.ts" : "entry.mp4")
         try joined.write(to: file)

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointHLS
 import Foundation
@@ -5,13 +6,10 @@ import Testing
 
 extension Integration.Replay {
     @Suite("Command line") struct CommandLine {
-        static let chromiumInstalled =
-            ["chromium", "chromium-browser", "google-chrome"].contains { ExternalProgram.which($0) != nil }
-
         /// A pipeline with markers and `replay:` through `cuepoint run`; the package appears beside the recording.
         @Test("cuepoint run with replay: exports the package when the input ends")
         func pipelineReplaySection() throws {
-            let directory = try TestPaths.temporaryDirectory(label: "replay-run")
+            let directory = try TemporaryDirectory.make(label: "replay-run")
             defer { try? FileManager.default.removeItem(at: directory) }
             let pipeline = directory.appendingPathComponent("show.yaml")
             try """
@@ -26,7 +24,7 @@ extension Integration.Replay {
               segment: 4s
             markers:
               from:
-                - file: \(TestPaths.sampleMedia("products.jsonl").path)
+                - file: \(Repository.sampleMedia("products.jsonl").path)
             replay:
               chapters: full
               thumbnail_width: 160
@@ -60,7 +58,7 @@ extension Integration.Replay {
 
         @Test("cuepoint replay: one-line errors with exit 1 or 2")
         func errors() async throws {
-            try await withTemporaryDirectory(label: "replay-cli") { directory in
+            try await TemporaryDirectory.with(label: "replay-cli") { directory in
                 let missing = try CuepointCLI.run(["replay", directory.appendingPathComponent("nope").path, "-o", directory.appendingPathComponent("x").path])
                 #expect(missing.status == 1)
                 #expect(missing.errorLines.count == 1 && missing.errorLines[0].contains("no such recording directory"), "\(missing)")
@@ -85,37 +83,45 @@ extension Integration.Replay {
             }
         }
 
-        /// The preview page of a real replay, served by `cuepoint serve`, in headless Chromium.
+        /// The player page of a replay of an fMP4 recording, made and served by the command line,
+        /// in Chromium (Selenium); the full tour of the page is in `Integration.Replay.Player`.
         @Test(
-            "the preview page plays replay.mp4 with its chapters in Chromium",
-            .enabled(if: chromiumInstalled, "needs Debian's chromium (apt install chromium)"))
-        func previewPageInChromium() async throws {
-            try await withTemporaryDirectory(label: "replay-page") { directory in
+            "the player of a CLI-made fMP4 replay in Chromium: chapters, products, a card, a click that seeks",
+            .enabled(if: Integration.Replay.Player.canRun, "needs chromium, chromium-driver (apt) and selenium (pip); scripts/setup.sh --test installs them"))
+        func playerInChromium() async throws {
+            try await TemporaryDirectory.with(label: "replay-page") { directory in
                 let recording = try await recordWithMarkers(directory, container: .fmp4)
                 let output = directory.appendingPathComponent("pkg")
-                let export = try CuepointCLI.run(["replay", recording.path, "-o", output.path])
+                let python = try #require(Integration.Replay.Player.python)
+                let (export, check) = try await offThePool {
+                    let export = try CuepointCLI.run(["replay", recording.path, "-o", output.path])
+                    let server = try ServedDirectory(output)
+                    defer { server.stop() }
+                    let check = try ExternalProgram.run(
+                        python,
+                        [
+                            Integration.Replay.Player.script, "replay", "http://127.0.0.1:\(server.port)/",
+                            "--sources", "hls", "--card", "p-0002@4.5", "--click-product", "p-0003",
+                        ])
+                    return (export, check)
+                }
                 #expect(export.status == 0, "\(export)")
-
-                let server = try ServedDirectory(output)
-                defer { server.stop() }
-                let check = try ExternalProgram.run(
-                    "/usr/bin/python3",
-                    [
-                        TestPaths.repositoryRoot.appendingPathComponent("Tests/Support/chromium_check.py").path,
-                        "http://127.0.0.1:\(server.port)/", "--click", "p-0003",
-                    ])
-                try #require(check.status == 0, "chromium_check.py: \(check.stderrText)")
-                let page = try #require(
-                    try JSONSerialization.jsonObject(with: check.stdout) as? [String: Any], "no JSON from chromium_check.py")
+                try #require(check.status == 0, "player_check.py: \(check.stderrText)")
+                let report = try #require(try JSONSerialization.jsonObject(with: check.stdout) as? [String: Any])
+                let run = try #require((report["runs"] as? [[String: Any]])?.first)
                 let expected = try ExpectedMarker.sampleProducts().sorted { $0.startMilliseconds < $1.startMilliseconds }
-                #expect(abs((page["duration"] as? Double ?? 0) - 20) < 0.1, "video duration \(page["duration"] ?? "none")")
-                #expect(page["videoError"] is NSNull)
-                let cues = page["chapterCues"] as? [[String: Any]] ?? []
-                #expect(cues.map { $0["id"] as? String } == expected.map(\.id))
-                #expect(cues.map { $0["text"] as? String } == expected.map(\.title))
-                #expect(cues.map { (($0["start"] as? Double ?? -1) * 1000).rounded() } == expected.map { Double($0.startMilliseconds) })
-                #expect((page["products"] as? [String]) == expected.map(\.id))
-                #expect(abs((page["seekedTo"] as? Double ?? -1) - 7.25) < 0.05, "clicking p-0003 seeks to 7.25 s")
+                let state = run["state"] as? [String: Any] ?? [:]
+                #expect(abs((state["duration"] as? Double ?? 0) - 20) < 0.1, "video duration \(state)")
+                #expect(state["videoError"] is NSNull)
+                let chapters = run["chapters"] as? [[String: Any]] ?? []
+                #expect(chapters.map { $0["id"] as? String } == expected.map(\.id))
+                #expect(chapters.map { $0["text"] as? String } == expected.map(\.title))
+                #expect(chapters.map { (($0["start"] as? Double ?? -1) * 1000).rounded() } == expected.map { Double($0.startMilliseconds) })
+                #expect(run["products"] as? [String] == expected.map(\.id))
+                let card = (run["cards"] as? [[String: Any]])?.first ?? [:]
+                #expect(card["id"] as? String == "p-0002" && card["price"] as? String == "$34.95")
+                let seek = run["productSeek"] as? [String: Any] ?? [:]
+                #expect(abs((seek["currentTime"] as? Double ?? -1) - 7.25) < 0.5, "clicking p-0003 seeks to 7.25 s")
             }
         }
     }

@@ -1,0 +1,84 @@
+import CuepointObjectStorage
+import Testing
+
+/// The ordering and coalescing rules, without a store (the replicator tests check the same
+/// rules against real servers).
+@Suite struct ReplicationBacklogTests {
+    func file(_ key: String) -> ReplicationOperation { .file(key: key, path: "/tmp/\(key)", byteCount: 100) }
+    func document(_ key: String, _ version: String) -> ReplicationOperation {
+        .document(key: key, bytes: Array(version.utf8), isFinal: false, targetDurationMilliseconds: 6000)
+    }
+
+    @Test func filesStartTogetherAndADocumentWaitsForEverythingBeforeIt() {
+        var backlog = ReplicationBacklog()
+        backlog.enqueue(file("seg1"), now: 0)
+        backlog.enqueue(file("seg2"), now: 0)
+        backlog.enqueue(document("index.m3u8", "v2"), now: 0)
+        backlog.enqueue(file("seg3"), now: 0)
+        let first = backlog.startable(limit: 8)
+        #expect(first.map(\.operation) == [file("seg1"), file("seg2"), file("seg3")])
+        backlog.complete(first[0].id)
+        let whileSeg2IsInFlight = backlog.startable(limit: 8)
+        #expect(whileSeg2IsInFlight.isEmpty)
+        backlog.complete(first[1].id)
+        let afterBoth = backlog.startable(limit: 8)
+        #expect(afterBoth.map(\.operation) == [document("index.m3u8", "v2")])
+    }
+
+    @Test func theLimitBoundsRequestsInFlight() {
+        var backlog = ReplicationBacklog()
+        for index in 1...5 { backlog.enqueue(file("seg\(index)"), now: 0) }
+        let first = backlog.startable(limit: 2)
+        let second = backlog.startable(limit: 2)
+        #expect(first.count == 2)
+        #expect(second.isEmpty)
+    }
+
+    @Test func aWaitingDocumentIsReplacedAndTheNewVersionKeepsItsLaterPlace() {
+        var backlog = ReplicationBacklog()
+        backlog.enqueue(file("seg1"), now: 0)
+        backlog.enqueue(document("index.m3u8", "v1"), now: 1)
+        backlog.enqueue(file("seg2"), now: 2)
+        backlog.enqueue(document("index.m3u8", "v2"), now: 3)
+        #expect(backlog.entries.map(\.operation) == [file("seg1"), file("seg2"), document("index.m3u8", "v2")])
+        #expect(backlog.droppedDocumentVersions == 1)
+    }
+
+    @Test func aVersionInFlightIsNotReplacedButFollowed() {
+        var backlog = ReplicationBacklog()
+        backlog.enqueue(document("index.m3u8", "v1"), now: 0)
+        let started = backlog.startable(limit: 4)
+        #expect(started.map(\.operation) == [document("index.m3u8", "v1")])
+        backlog.enqueue(document("index.m3u8", "v2"), now: 1)
+        #expect(backlog.entries.count == 2)
+        let behindTheFirst = backlog.startable(limit: 4)
+        #expect(behindTheFirst.isEmpty)
+        backlog.complete(started[0].id)
+        let afterIt = backlog.startable(limit: 4)
+        #expect(afterIt.map(\.operation) == [document("index.m3u8", "v2")])
+    }
+
+    @Test func removalsBatchAndComeAfterWhatWasHandedOverBefore() {
+        var backlog = ReplicationBacklog(deleteBatch: 3)
+        backlog.enqueue(file("seg1"), now: 0)
+        backlog.enqueue(document("live.m3u8", "v"), now: 0)
+        backlog.enqueue(.removal(keys: ["old1", "old2"]), now: 0)
+        backlog.enqueue(.removal(keys: ["old3", "seg1", "old4"]), now: 0)
+        // seg1 is still uploaded: live.m3u8, handed over before its removal, lists it.
+        #expect(
+            backlog.entries.map(\.operation) == [
+                file("seg1"), document("live.m3u8", "v"), .removal(keys: ["old1", "old2", "old3"]),
+                .removal(keys: ["seg1", "old4"]),
+            ])
+        let first = backlog.startable(limit: 8)
+        #expect(first.map(\.operation) == [file("seg1")])
+    }
+
+    @Test func lagCountsOperationsBytesAndTheOldestAge() {
+        var backlog = ReplicationBacklog()
+        #expect(backlog.lag(now: 50) == ReplicationLag(pendingOperations: 0, pendingBytes: 0, oldestPendingMilliseconds: 0))
+        backlog.enqueue(file("seg1"), now: 1000)
+        backlog.enqueue(document("index.m3u8", "12345"), now: 1500)
+        #expect(backlog.lag(now: 4000) == ReplicationLag(pendingOperations: 2, pendingBytes: 105, oldestPendingMilliseconds: 3000))
+    }
+}

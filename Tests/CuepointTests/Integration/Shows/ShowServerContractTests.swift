@@ -1,0 +1,39 @@
+import CuepointTestSupport
+import Foundation
+import Testing
+
+extension Integration {
+    /// schemathesis (PyPI) against a running show server with its own OpenAPI document:
+    /// generated requests for every operation (bounded examples), no 5xx, every response as the
+    /// document says (status, content type, body schema).
+    @Suite("Show server: OpenAPI contract")
+    struct ShowServerContractTests {
+        static var schemathesis: String? { ExternalProgram.which("st") ?? ExternalProgram.which("schemathesis") }
+
+        @Test(
+            "schemathesis: no server error, every response matches docs/openapi.json",
+            .enabled(if: schemathesis != nil, "needs schemathesis (pip install schemathesis; scripts/setup.sh --test)"),
+            .timeLimit(.minutes(2)))
+        func contract() async throws {
+            try await offThePoolInFolder("shows-contract") { folder in
+                let server = try ShowServerProcess(data: folder.appendingPathComponent("data"), folder: folder)
+                // Checks left out, and why: `unsupported_method` wants 405 for methods the
+                // document does not list (the router answers 404, as for any unknown path);
+                // `positive_data_acceptance` takes any object with `version` and `name` for a valid
+                // pipeline document, which JSON Schema cannot say in full (the decoder's 400 lists
+                // why such a document is refused).
+                let run = try ExternalProgram.run(
+                    Self.schemathesis!,
+                    [
+                        "run", server.base + "/openapi.json", "-H", "Authorization: Bearer \(ShowServerProcess.adminToken)",
+                        "--max-examples", "15", "--seed", "1", "--checks", "all",
+                        "--exclude-checks", "unsupported_method,positive_data_acceptance", "--no-color",
+                    ])
+                #expect(run.status == 0, "\(String(decoding: run.stdout, as: UTF8.self))\n\(run.stderrText)")
+                #expect(String(decoding: run.stdout, as: UTF8.self).contains("Tested: 15"), "\(String(decoding: run.stdout, as: UTF8.self))")
+                #expect(server.stop())
+                #expect(server.job.process.exitStatus == 0, "\(server.job.printed)")
+            }
+        }
+    }
+}
