@@ -14,7 +14,8 @@
 /// - **duration**, for AAC, from the number of ADTS frames; video units leave it 0 (one frame
 ///   at the stream's rate, as the session assumes for a packet without one);
 /// - **corrupt** when a continuity counter skipped (a transport packet was lost) or a packet
-///   had its transport error indicator set.
+///   had its transport error indicator set, on the unit libavformat flags: the one the packet
+///   belongs to, or for a packet that starts a PES packet, the open one it completes.
 ///
 /// Everything else (other programs and PIDs, null packets, SDT, the input's own PAT and PMT) is
 /// dropped: ``TransportStreamOutput`` writes tables of its own at the start of every segment.
@@ -167,7 +168,13 @@ struct TransportStreamSplitter {
         slots[index].lastCounter = Int16(header.continuityCounter)
         let unit = slots[index].unit
         if header.startsUnit {
-            if slots[index].isOpen { try complete(index, emit: emit) }
+            // As libavformat: the damage of a packet that starts a PES packet marks the one it
+            // completes (the flag is kept per PID until a packet is handed over); with none open
+            // (the last one ended at its declared length) the flag is cleared with the new start.
+            if slots[index].isOpen {
+                if damaged { unit.isCorrupt = true }
+                try complete(index, emit: emit)
+            }
             unit.reset()
             let bytes = payload(packet, header)
             guard let pes = PESHeader(bytes) else {
@@ -178,7 +185,7 @@ struct TransportStreamSplitter {
             unit.elementaryStreamStart = header.payloadOffset + pes.headerSize
             unit.pts = pes.pts.map { unwrapping.unwrap($0, reference: pes.dts ?? $0) }
             unit.dts = pes.dts.map { unwrapping.unwrap($0, reference: $0) }
-            unit.isCorrupt = damaged
+            unit.isCorrupt = false
             slots[index].isOpen = true
             slots[index].hasLength = pes.packetLength > 0
             slots[index].remaining = pes.packetLength + 6 - bytes.count
