@@ -32,7 +32,8 @@ final class TransportStreamOutput: SegmentOutput {
     /// The PID of the timed-ID3 stream: the first one from 0x100 the input does not use.
     private var metadataPID: UInt16 = 0x100
     private var counters = [UInt8](repeating: 0, count: 0x2000)
-    /// Added to a tag's media time to give the input's own clock (a restarted input is shifted).
+    /// Added to the clock (PCR, PTS, DTS) of the input's packets: a restarted input continues
+    /// after what was written (``TimestampShift``).
     private var shiftTicks: Int64 = 0
 
     private var segmentFile: (any StoreFile)?
@@ -100,6 +101,8 @@ final class TransportStreamOutput: SegmentOutput {
                 var offset = start
                 while offset + TransportPacket.size <= bytes.count {
                     TransportStreamOutput.renumber(bytes.baseAddress! + offset, counters: counters)
+                    // A restarted input continues the clock of what was written, as on the libavformat path.
+                    if shiftTicks != 0 { TimestampShift.apply(shiftTicks, to: bytes.baseAddress! + offset) }
                     offset += TransportPacket.size
                 }
             }
@@ -110,7 +113,7 @@ final class TransportStreamOutput: SegmentOutput {
 
     func writeTimedMetadata(_ tag: [UInt8], at time: MediaTime, eventID: UInt32) throws {
         guard carriesTimedMetadata, segmentFile != nil else { return }
-        let pts = time.rescaled(to: .mpegTS).ticks - shiftTicks
+        let pts = time.rescaled(to: .mpegTS).ticks
         let pes = PESHeader.bytes(streamID: 0xBD, pts: pts, payloadLength: tag.count) + tag
         buffer += TransportStreamOutput.packets(carrying: pes, pid: metadataPID, counter: &counters[Int(metadataPID)])
     }
