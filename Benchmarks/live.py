@@ -63,7 +63,8 @@ import segment as common  # noqa: E402  (the shared measuring helpers)
 
 SEGMENT_SECONDS = 2
 TS = 188
-LOSS_PATTERN = re.compile(r"overrun|datagram lost|Part of datagram|Input/output error", re.IGNORECASE)
+# "buffer overrun", not "overrun": the URL a --verbose note names holds overrun_nonfatal=1.
+LOSS_PATTERN = re.compile(r"buffer overrun|datagram lost|Part of datagram|Input/output error", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- the stream and its schedule

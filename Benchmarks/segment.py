@@ -154,6 +154,9 @@ def ffmpeg_argv(binary, source, out, container):
     if container == "fmp4":
         argv += ["-hls_segment_type", "fmp4"]
         extension = "m4s"
+        if source.endswith(".ts"):
+            # ADTS AAC into MP4: ffmpeg needs the filter that cuepoint applies by itself.
+            argv[argv.index("copy") + 1:argv.index("copy") + 1] = ["-bsf:a", "aac_adtstoasc"]
     argv += ["-hls_segment_filename", os.path.join(out, f"seg_%06d.{extension}"),
              os.path.join(out, "index.m3u8")]
     return argv
