@@ -14,6 +14,9 @@ let package = Package(
         .library(name: "CuepointHLS", targets: ["CuepointHLS"]),
         .library(name: "CuepointJSON", targets: ["CuepointJSON"]),
         .library(name: "CuepointObjectStorage", targets: ["CuepointObjectStorage"]),
+        // The HTTP side (job server, marker API, LL-HLS): for servers embedding a job, and for the
+        // request-path fuzz harness in Fuzz/.
+        .library(name: "CuepointServer", targets: ["CuepointServer"]),
         .executable(name: "cuepoint", targets: ["cuepoint"]),
     ],
     dependencies: [
@@ -74,6 +77,9 @@ let package = Package(
             name: "Cuepoint",
             dependencies: [
                 "CuepointTime", "CuepointFFmpeg", "CuepointHLS", "CuepointJSON", "CuepointRTMP",
+                // Publishing: the recording's replicas in object stores and HTTP origins.
+                "CuepointObjectStorage",
+                // ByteBuffer: the bodies the object-storage clients take and give.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -119,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "cuepoint",
             dependencies: [
-                "Cuepoint", "CuepointServer", "CuepointFFmpeg", "CuepointTime", "CuepointRTMP",
+                "Cuepoint", "CuepointServer", "CuepointFFmpeg", "CuepointTime", "CuepointRTMP", "CuepointObjectStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // `cuepoint shows …`: the control API's client.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -142,14 +148,14 @@ let package = Package(
             path: "Tests/CuepointTestSupport",
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "CuepointTimeTests", dependencies: ["CuepointTime"], swiftSettings: strictSettings),
+        .testTarget(name: "CuepointTimeTests", dependencies: ["CuepointTime", "CuepointTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "CuepointHLSTests", dependencies: ["CuepointHLS", "CuepointJSON", "CuepointTestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "CuepointJSONTests", dependencies: ["CuepointJSON"], swiftSettings: strictSettings),
+        .testTarget(name: "CuepointJSONTests", dependencies: ["CuepointJSON", "CuepointTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "CuepointRTMPTests",
             dependencies: [
-                "CuepointRTMP",
+                "CuepointRTMP", "CuepointTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -172,10 +178,22 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The real servers the storage and publishing tests start (SeaweedFS, Ceph RGW, nginx
+        // WebDAV, the fault proxy) and the process runner they need: one copy for every test target.
+        .target(
+            name: "CuepointTestServers",
+            dependencies: [
+                "CuepointObjectStorage", "CuepointTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Tests/CuepointTestServers",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "CuepointObjectStorageTests",
             dependencies: [
-                "CuepointObjectStorage", "CuepointTestSupport",
+                "CuepointObjectStorage", "CuepointTestSupport", "CuepointTestServers",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -185,7 +203,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CuepointTests",
-            dependencies: ["Cuepoint", "CuepointHLS", "CuepointFFmpeg", "CuepointJSON", "CuepointRTMP", "CuepointTestSupport"],
+            dependencies: [
+                "Cuepoint", "CuepointHLS", "CuepointFFmpeg", "CuepointJSON", "CuepointRTMP", "CuepointObjectStorage",
+                "CuepointTestSupport", "CuepointTestServers",
+            ],
             swiftSettings: strictSettings
         ),
     ]

@@ -6,7 +6,8 @@
 #                             with its WebDriver and Selenium, and nginx with the RTMP module as a
 #                             streaming server in front of cuepoint) and the object stores the storage
 #                             tests start (scripts/servers/): Ceph's RADOS gateway, SeaweedFS, nginx
-#                             WebDAV; botocore as reference signer
+#                             WebDAV; botocore as reference signer; faketime (a machine clock the
+#                             store finds skewed); gdb (the stacks of a test run that hangs)
 set -euo pipefail
 
 packages=(pkg-config libavformat-dev libavfilter-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev zlib1g-dev
@@ -14,7 +15,7 @@ packages=(pkg-config libavformat-dev libavfilter-dev libavcodec-dev libavutil-de
 if [[ "${1:-}" == "--test" ]]; then
     packages+=(ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
                gstreamer1.0-plugins-bad gstreamer1.0-libav python3-gi gir1.2-gstreamer-1.0 chromium
-               chromium-driver nginx libnginx-mod-rtmp radosgw ceph-mon ceph-osd curl)
+               chromium-driver nginx libnginx-mod-rtmp radosgw ceph-mon ceph-osd curl faketime gdb)
 fi
 
 # PyAV (with its own, newer FFmpeg) and mutagen read our timed-ID3 packets in tests; Debian's

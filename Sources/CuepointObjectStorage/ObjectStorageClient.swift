@@ -88,6 +88,10 @@ public protocol ObjectStorageClient: Sendable {
     /// Deletes up to ``maximumDeleteBatch`` keys; a key already gone is not a failure.
     /// Returns the keys the store refused to delete.
     func deleteObjects(_ keys: [String]) async throws(ObjectStorageError) -> [DeleteFailure]
+
+    /// Proves, before a show starts, that this key may write and delete under `prefix` (see
+    /// ``S3Client/checkAccess(prefix:)`` and ``HTTPOriginClient/checkAccess(prefix:)``).
+    func checkAccess(prefix: String) async throws(ObjectStorageError) -> AccessReport
 }
 
 extension ObjectStorageClient {

@@ -26,11 +26,17 @@ struct PathGuardMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// Whether the path, percent-decoded once (as the file lookup decodes it), stays inside and
     /// names no private file.
+    ///
+    /// The checks work on Unicode scalars, as the file system sees the bytes, never on Swift's
+    /// `Character`s: a combining mark after a `/` (`/..%2F%CD%8Cx`) makes `/` + mark one
+    /// character, so splitting characters at `/` would hide the `..` before it (found by the
+    /// FuzzRequestPath harness).
     static func isSafe(_ path: String) -> Bool {
         guard let decoded = path.removingPercentEncoding else { return false }
-        if decoded.contains("\0") || decoded.contains("\\") { return false }
-        let components = decoded.split(separator: "/", omittingEmptySubsequences: false)
-        if components.contains("..") { return false }
+        let scalars = decoded.unicodeScalars
+        if scalars.contains("\0") || scalars.contains("\\") { return false }
+        let components = scalars.split(separator: "/", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
+        if components.contains(where: { $0.unicodeScalars.elementsEqual("..".unicodeScalars) }) { return false }
         return !components.contains { privateFileNames.contains($0.lowercased()) }
     }
 }

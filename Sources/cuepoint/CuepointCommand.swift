@@ -11,8 +11,8 @@ struct CuepointCommand: AsyncParsableCommand {
         abstract: "Turn live or recorded video into HLS, with product markers and shoppable replays.",
         version: "0.1.0",
         subcommands: [
-            Run.self, Validate.self, Segment.self, Replay.self, Probe.self, Markers.self, Serve.self, RTMPSink.self, Server.self,
-            Shows.self,
+            Run.self, Validate.self, Segment.self, Replay.self, Publish.self, Probe.self, Markers.self, Serve.self,
+            RTMPSink.self, Server.self, Shows.self,
         ]
     )
 

@@ -1,6 +1,7 @@
 import CuepointTime
 import Cuepoint
 import CuepointFFmpeg
+import CuepointObjectStorage
 import CuepointServer
 import Foundation
 import Logging
@@ -101,6 +102,12 @@ func execute(spec: PipelineSpec, directory: URL?, reporting: ReportingOptions, s
         printRenditionLines(summary)
     }
     print("master playlist: \(master)\(summary.stopped ? " (stopped early)" : "")")
+    for outcome in summary.publishing {
+        let done = outcome.summary
+        let state =
+            done.isComplete ? "complete" : "INCOMPLETE, \(done.left.count) operation(s) left in \(summary.directory.path)"
+        print("published: \(outcome.url): \(done.files) files, \(done.documents) documents, \(done.deletedKeys) deletes (\(state))")
+    }
     if let replay = summary.replay {
         for note in replay.notes { FileHandle.standardError.write(Data("cuepoint: note: \(note)\n".utf8)) }
         print(

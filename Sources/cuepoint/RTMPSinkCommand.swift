@@ -6,6 +6,7 @@ import CuepointTime
 import Foundation
 import NIOCore
 import Synchronization
+import UnixSignals
 
 extension CuepointCommand {
     /// `cuepoint rtmp-sink`: Cuepoint's RTMP server and libavformat's FLV demuxer, nothing
@@ -57,23 +58,9 @@ extension CuepointCommand {
             print("stopped: \(sink.finished) sessions")
         }
 
-        /// Returns after SIGINT or SIGTERM.
+        /// Returns after SIGINT or SIGTERM (swift-service-lifecycle's `UnixSignalsSequence`).
         static func waitForSignal() async {
-            signal(SIGINT, SIG_IGN)
-            signal(SIGTERM, SIG_IGN)
-            let queue = DispatchQueue(label: "cuepoint.rtmp-sink.signals")
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let once = Mutex(false)
-                let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: queue) }
-                for source in sources {
-                    source.setEventHandler {
-                        guard once.withLock({ fired in defer { fired = true }; return !fired }) else { return }
-                        sources.forEach { $0.cancel() }
-                        continuation.resume()
-                    }
-                    source.resume()
-                }
-            }
+            for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { return }
         }
     }
 }

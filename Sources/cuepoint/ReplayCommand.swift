@@ -1,4 +1,3 @@
-import CuepointTime
 import ArgumentParser
 import Cuepoint
 import CuepointFFmpeg
@@ -11,10 +10,13 @@ extension CuepointCommand {
         static let configuration = CommandConfiguration(
             abstract: "Turn a recording into a shoppable replay: VOD HLS with chapters, products.json, an MP4, clips, thumbnails, posters, a storyboard, captions, vertical shorts and a player page.")
 
-        @Argument(help: "The recording directory (holds master.m3u8, markers.jsonl and one folder per rendition).")
+        @Argument(
+            help: "The recording: a directory (holds master.m3u8, markers.jsonl and one folder per rendition), or the store it was published to (s3://BUCKET/PREFIX, http(s)://HOST/PREFIX).")
         var recording: String
 
-        @Option(name: .shortAndLong, help: "The package directory to write (created; must not hold anything but an earlier replay).")
+        @Option(
+            name: .shortAndLong,
+            help: "The package to write: a directory (created; must not hold anything but an earlier replay), or a store (s3://BUCKET/PREFIX, http(s)://HOST/PREFIX; replay.json is uploaded last).")
         var output: String
 
         @Flag(help: "Replace a replay already in the output directory.")
@@ -74,6 +76,16 @@ extension CuepointCommand {
             }
             if let serve, ListenAddress(serve) == nil {
                 throw ValidationError("--serve: expected HOST:PORT such as 127.0.0.1:8080, got \"\(serve)\"")
+            }
+            if serve != nil, StoredReplay.isStore(output) {
+                throw ValidationError("--serve serves a local package; the package goes to \(output): serve it from the store")
+            }
+            for location in [recording, output] where StoredReplay.isStore(location) {
+                do {
+                    _ = try PublishSpec(url: location).resolve(environment: ProcessInfo.processInfo.environment)
+                } catch {
+                    throw ValidationError("\(location == output ? "--output" : "<recording>") \(error)")
+                }
             }
             if let storyboardInterval, Self.milliseconds(storyboardInterval, at: "--storyboard-interval", range: 500...600_000) == nil {
                 throw ValidationError("--storyboard-interval: expected a duration from 0.5s to 10m such as 5s, got \"\(storyboardInterval)\"")
@@ -292,13 +304,17 @@ struct VerticalOptions: ParsableArguments {
 
 /// Runs the export on a thread of its own: it blocks in FFmpeg calls, which must not hold one
 /// of the cooperative pool's threads.
+///
+/// Either side may be a store (`s3://…`, `http(s)://…`): the recording is then downloaded into a
+/// temporary folder, and the package uploaded with `replay.json` last (``StoredReplay``).
 func exportReplay(recording: String, output: String, options: ReplayOptions) async throws -> ReplayResult {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ReplayResult, any Error>) in
         let thread = Thread {
             do throws(CuepointError) {
                 continuation.resume(
-                    returning: try ReplayExporter.export(
-                        recordingDirectory: recording, outputDirectory: output, options: options))
+                    returning: try StoredReplay.export(
+                        source: recording, destination: output, options: options,
+                        environment: ProcessInfo.processInfo.environment))
             } catch {
                 continuation.resume(throwing: CommandFailure.runtime(error))
             }

@@ -26,12 +26,15 @@ extension CuepointCommand {
                 valueName: "host:port"))
         var serve: String?
 
+        @OptionGroup var publishing: PublishingOptions
+
         @OptionGroup var reporting: ReportingOptions
 
         func validate() throws {
             guard !pipelines.isEmpty else { throw ValidationError("Missing expected argument '<pipelines> ...'") }
-            if pipelines.count > 1, input != nil || serve != nil {
-                throw ValidationError("--input and --serve apply to one pipeline; with several, set them in each file")
+            if pipelines.count > 1, input != nil || serve != nil || !publishing.publish.isEmpty {
+                throw ValidationError(
+                    "--input, --serve and --publish apply to one pipeline; with several, set them in each file")
             }
         }
 
@@ -47,6 +50,7 @@ extension CuepointCommand {
             }
             if let input { spec.input.url = input }
             if let output { spec.output.directory = output }
+            try publishing.apply(to: &spec)
             if let serve {
                 guard let address = ListenAddress(serve) else {
                     throw ValidationError("--serve: expected HOST:PORT such as 127.0.0.1:8080, got \"\(serve)\"")
@@ -172,6 +176,8 @@ extension CuepointCommand {
                 valueName: "name"))
         var tokenEnv: String?
 
+        @OptionGroup var publishing: PublishingOptions
+
         @OptionGroup var reporting: ReportingOptions
 
         func validate() throws {
@@ -280,7 +286,52 @@ extension CuepointCommand {
                 // Markers from the API need a marker section (the log, the date ranges).
                 if serving?.token != nil, spec.markers == nil { spec.markers = MarkersSpec(align: alignMarkers) }
             }
+            try publishing.apply(to: &spec)
             try await execute(spec: spec, directory: outputURL, reporting: reporting, serving: serving)
+        }
+    }
+}
+
+/// `--publish` and its timeout, shared by `segment` and `run`.
+struct PublishingOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Copy the recording to this store while it is made: s3://BUCKET/PREFIX (endpoint, region and keys from the "
+                + "AWS_* environment variables) or http(s)://HOST/PREFIX (an origin taking PUT and DELETE). Repeatable.",
+            valueName: "url"))
+    var publish: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "With --publish: how long the end of the job waits for the stores to take what is left (default 60s).",
+            valueName: "duration"))
+    var publishTimeout: String?
+
+    func validate() throws {
+        if let publishTimeout {
+            guard let wait = DurationText.parse(publishTimeout), wait.milliseconds >= 0,
+                wait <= PublishSpec.maximumWait
+            else {
+                throw ValidationError("--publish-timeout: expected a duration up to 1h such as \"2m\", got \"\(publishTimeout)\"")
+            }
+            if publish.isEmpty { throw ValidationError("--publish-timeout applies to --publish") }
+        }
+        for url in publish {
+            do {
+                _ = try PublishSpec(url: url).resolve(environment: ProcessInfo.processInfo.environment)
+            } catch {
+                throw ValidationError("--publish \(error)")
+            }
+        }
+    }
+
+    /// Adds the targets to the pipeline's own (`output.publish`); the timeout applies to all.
+    func apply(to spec: inout PipelineSpec) throws {
+        for url in publish where !spec.output.publish.contains(where: { $0.url == url }) {
+            spec.output.publish.append(PublishSpec(url: url))
+        }
+        if let wait = publishTimeout.flatMap(DurationText.parse) {
+            for index in spec.output.publish.indices { spec.output.publish[index].finishTimeout = wait }
         }
     }
 }

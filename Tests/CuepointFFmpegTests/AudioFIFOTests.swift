@@ -1,8 +1,9 @@
+import CuepointTestSupport
 import CuepointFFmpeg
 import CuepointTime
 import Testing
 
-@Suite struct AudioFIFOTests {
+@Suite(.ownThreads) struct AudioFIFOTests {
     func frame(_ count: Int, pts: Int64?, rate: Int = 48_000, channels: Int = 2) throws -> Frame {
         let frame = try Frame(sampleCount: count, sampleRate: rate, channels: channels, sampleFormat: .fltp)
         frame.pts = pts

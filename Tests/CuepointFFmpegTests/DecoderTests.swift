@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import CuepointFFmpeg
 import CuepointTime
 import Testing
 
 /// `Decoder` and `Frame` against `sample.mp4` (H.264 High 640x360 30 fps with B-frames, AAC 48 kHz stereo).
-@Suite struct DecoderTests {
+@Suite(.ownThreads) struct DecoderTests {
     @Test func decodesVideoFramesInPresentationOrder() throws {
         var pts: [Int64] = []
         var keyframes: [Int] = []

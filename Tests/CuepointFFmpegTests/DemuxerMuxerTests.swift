@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// The FFmpeg wrappers against the committed sample media.
-@Suite struct DemuxerMuxerTests {
+@Suite(.ownThreads) struct DemuxerMuxerTests {
     static var sampleMedia: URL { Repository.url("SampleMedia") }
 
     func sample(_ name: String) -> String { DemuxerMuxerTests.sampleMedia.appendingPathComponent(name).path }

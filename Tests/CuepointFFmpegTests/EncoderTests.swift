@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import CuepointFFmpeg
 import CuepointTime
 import Foundation
 import Testing
 
-@Suite struct EncoderTests {
+@Suite(.ownThreads) struct EncoderTests {
     /// Sends `frame` (or nil to drain) and writes every packet that comes out to the muxer.
     func encode(_ frame: Frame?, _ encoder: Encoder, _ muxer: Muxer, stream: Int, packet: Packet) throws {
         try encoder.send(frame)

@@ -4,7 +4,7 @@ import CuepointTime
 import Foundation
 import Testing
 
-@Suite struct FilterGraphTests {
+@Suite(.ownThreads) struct FilterGraphTests {
     static let font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
     static var fontInstalled: Bool { FileManager.default.fileExists(atPath: font) }
 

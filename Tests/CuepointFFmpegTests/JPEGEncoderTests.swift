@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import CuepointFFmpeg
 import CuepointTime
 import Foundation
 import Testing
 
-@Suite struct JPEGEncoderTests {
+@Suite(.ownThreads) struct JPEGEncoderTests {
     @Test func makesAThumbnailThatFFprobeReadsAsMJPEG() throws {
         let encoder = try JPEGEncoder(width: 320, quality: 3)
         var images: [[UInt8]] = []

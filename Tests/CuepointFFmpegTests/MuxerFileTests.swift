@@ -1,10 +1,11 @@
+import CuepointTestSupport
 import CuepointFFmpeg
 import CuepointTime
 import Foundation
 import Testing
 
 /// `Muxer(formatName:path:)` and chapters, judged by `ffprobe` and by the file's top-level boxes.
-@Suite struct MuxerFileTests {
+@Suite(.ownThreads) struct MuxerFileTests {
     /// The four-character types of an MP4 file's top-level boxes, in file order.
     func topLevelBoxes(of path: String) throws -> [String] {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
@@ -120,7 +121,7 @@ import Testing
 }
 
 /// `Muxer.write` drops, rather than fails on, a packet whose timestamps the muxer would refuse.
-@Suite struct MuxerTimestampTests {
+@Suite(.ownThreads) struct MuxerTimestampTests {
     /// The first five audio packets of sample.mp4 (decoding times -1024, 0, 1024, … of 1/48000 s), and a muxer of `format` writing that stream to a file.
     func audioInto(_ format: String) throws -> (muxer: Muxer, packets: [Packet], path: String) {
         let demuxer = try Demuxer(url: TestMedia.sample("sample.mp4"))

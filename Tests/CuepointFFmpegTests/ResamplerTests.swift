@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import CuepointFFmpeg
 import CuepointTime
 import Foundation
 import Testing
 
-@Suite struct ResamplerTests {
+@Suite(.ownThreads) struct ResamplerTests {
     @Test func sameFormatPassesSamplesAndTimestampsThrough() throws {
         var resampler: Resampler?
         var frames = 0

@@ -1,7 +1,8 @@
+import CuepointTestSupport
 import CuepointFFmpeg
 import Testing
 
-@Suite struct ScalerTests {
+@Suite(.ownThreads) struct ScalerTests {
     @Test func scalesToAQuarterKeepingTimestamps() throws {
         var scaler: Scaler?
         let reused = Frame()

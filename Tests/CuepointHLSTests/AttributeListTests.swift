@@ -1,8 +1,9 @@
+import CuepointTestSupport
 import Testing
 
 @testable import CuepointHLS
 
-@Suite("AttributeList")
+@Suite("AttributeList", .ownThreads)
 struct AttributeListTests {
     @Test("quoted strings may hold commas and equals signs; order is kept")
     func readsQuotedCommas() throws {
@@ -81,7 +82,7 @@ struct AttributeListTests {
     }
 }
 
-@Suite("DecimalText")
+@Suite("DecimalText", .ownThreads)
 struct DecimalTextTests {
     @Test("thousandths parse exactly, with at most three decimals")
     func thousandths() {

@@ -1,7 +1,8 @@
+import CuepointTestSupport
 import CuepointHLS
 import Testing
 
-@Suite("BitrateMeasurement")
+@Suite("BitrateMeasurement", .ownThreads)
 struct BitrateMeasurementTests {
     typealias Segments = [(bytes: Int64, durationMilliseconds: Int64)]
 

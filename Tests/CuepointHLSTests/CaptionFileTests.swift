@@ -1,7 +1,8 @@
+import CuepointTestSupport
 import CuepointHLS
 import Testing
 
-@Suite struct CaptionFileTests {
+@Suite(.ownThreads) struct CaptionFileTests {
     func read(_ text: String) -> CaptionFile.Reading { CaptionFile.read(bytes: Array(text.utf8)) }
 
     func spans(_ reading: CaptionFile.Reading) -> [String] {

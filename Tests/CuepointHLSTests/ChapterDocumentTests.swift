@@ -2,7 +2,7 @@ import CuepointTestSupport
 import CuepointHLS
 import Testing
 
-@Suite("ChapterDocument")
+@Suite("ChapterDocument", .ownThreads)
 struct ChapterDocumentTests {
     /// The chapters example of hls-reference §5, with a second title language and more metadata.
     static let golden = ChapterDocument(chapters: [

@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import CuepointHLS
 import Testing
 
 /// Vectors marked "ffmpeg" were extracted with `ffprobe -show_streams -show_data` from files made by
 /// FFmpeg 5.1.9 (libx264 core 164, libx265 3.5, native aac); ffprobe's profile/level is noted.
-@Suite("CodecString")
+@Suite("CodecString", .ownThreads)
 struct CodecStringTests {
     // ffmpeg: testsrc2 640x360, libx264 -profile:v high, in MP4. ffprobe: High, level 30.
     static let highAvcC = bytes(

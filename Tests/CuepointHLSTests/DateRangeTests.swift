@@ -1,8 +1,9 @@
+import CuepointTestSupport
 import CuepointHLS
 import CuepointTime
 import Testing
 
-@Suite("DateRange validation")
+@Suite("DateRange validation", .ownThreads)
 struct DateRangeTests {
     static let start = date("2025-03-14T18:00:04.200Z")
 

@@ -1,10 +1,11 @@
+import CuepointTestSupport
 import Testing
 
 @testable import CuepointHLS
 
 /// Vectors are written out by hand from ISO/IEC 23009-1 §5.10.3.3 (the version-1 `emsg` box) and
 /// AOM "ID3 in CMAF"; every integer is big-endian.
-@Suite("EventMessageBox")
+@Suite("EventMessageBox", .ownThreads)
 struct EventMessageBoxTests {
     /// An ID3v2.4 tag with one TXXX, "id" = "p1": 26 bytes.
     static let id3Message = bytes(

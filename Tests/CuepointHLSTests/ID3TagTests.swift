@@ -7,7 +7,7 @@ import Testing
 /// Vectors are written out by hand from the ID3v2.4 structure and native-frames documents
 /// (header §3.1, frame header §4.1, syncsafe integers §6.2, TXXX §4.2.6, PRIV §4.27); each
 /// field is commented. The mutagen tests check them against an independent implementation.
-@Suite("ID3Tag")
+@Suite("ID3Tag", .ownThreads)
 struct ID3TagTests {
     // MARK: Syncsafe integers
 

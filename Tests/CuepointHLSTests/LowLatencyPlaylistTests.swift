@@ -1,10 +1,11 @@
+import CuepointTestSupport
 import CuepointHLS
 import CuepointTime
 import Testing
 
 /// LL-HLS playlists (RFC 8216bis §4.4.3.7–4.4.5.4, hls-reference §7): goldens rendered byte for
 /// byte and parsed back to the same value, and the parser's low-latency rules.
-@Suite("Low-latency media playlists")
+@Suite("Low-latency media playlists", .ownThreads)
 struct LowLatencyPlaylistTests {
     static let map = MediaInitializationSection(uri: "init.mp4")
 

@@ -1,8 +1,9 @@
+import CuepointTestSupport
 import CuepointHLS
 import CuepointTime
 import Testing
 
-@Suite("MediaPlaylist parsing")
+@Suite("MediaPlaylist parsing", .ownThreads)
 struct MediaPlaylistParsingTests {
     @Test("golden text parses to the golden value and renders back identically", arguments: mediaGoldens)
     func parsesGolden(_ golden: MediaGolden) throws {

@@ -1,8 +1,9 @@
+import CuepointTestSupport
 import CuepointHLS
 import CuepointTime
 import Testing
 
-@Suite("MediaPlaylist rendering")
+@Suite("MediaPlaylist rendering", .ownThreads)
 struct MediaPlaylistTests {
     @Test("render() matches the golden text byte for byte", arguments: mediaGoldens)
     func rendersGolden(_ golden: MediaGolden) {

@@ -1,8 +1,9 @@
+import CuepointTestSupport
 import CuepointHLS
 import CuepointTime
 import Testing
 
-@Suite("MultivariantPlaylist")
+@Suite("MultivariantPlaylist", .ownThreads)
 struct MultivariantPlaylistTests {
     static let golden = MultivariantPlaylist(
         independentSegments: true,

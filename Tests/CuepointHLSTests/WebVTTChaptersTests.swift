@@ -2,7 +2,7 @@ import CuepointTestSupport
 import CuepointHLS
 import Testing
 
-@Suite("WebVTTChapters")
+@Suite("WebVTTChapters", .ownThreads)
 struct WebVTTChaptersTests {
     typealias Cue = WebVTTChapters.Cue
 

@@ -1,7 +1,8 @@
+import CuepointTestSupport
 import CuepointHLS
 import Testing
 
-@Suite struct WebVTTDocumentTests {
+@Suite(.ownThreads) struct WebVTTDocumentTests {
     @Test func aSubtitleSegmentRendersWithItsTimestampMapAndClosingNote() {
         let document = WebVTTDocument(
             timestampMap: .init(mpegts: 132_000),
@@ -46,7 +47,7 @@ import Testing
     }
 }
 
-@Suite struct MediaRenditionTests {
+@Suite(.ownThreads) struct MediaRenditionTests {
     static let master = lines(
         "#EXTM3U", "#EXT-X-INDEPENDENT-SEGMENTS",
         #"#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="English",LANGUAGE="en",DEFAULT=YES,AUTOSELECT=YES,URI="subtitles/en/index.m3u8""#,

@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import CuepointJSON
 import Testing
 
 /// The one strict JSON reader and writer: tables of text, the value or the exact problem, and
 /// the text written back.
-@Suite struct JSONParserTests {
+@Suite(.ownThreads) struct JSONParserTests {
     @Test(arguments: [
         ("24.50", JSONValue.number("24.50")),
         ("-1.5e3", .number("-1.5e3")),

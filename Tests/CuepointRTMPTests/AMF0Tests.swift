@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import CuepointRTMP
 import Foundation
 import NIOCore
 import Testing
 
-@Suite("AMF0")
+@Suite("AMF0", .ownThreads)
 struct AMF0Tests {
     /// One value of each type, as the AMF0 specification lays them out.
     static let table: [(hex: String, value: AMF0Value)] = [

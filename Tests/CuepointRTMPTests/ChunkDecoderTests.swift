@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import CuepointRTMP
 import Foundation
 import NIOCore
 import Testing
 
-@Suite("Chunk decoder")
+@Suite("Chunk decoder", .ownThreads)
 struct ChunkDecoderTests {
     /// `count` payload bytes that never repeat a 4-byte extended timestamp by accident.
     static func payload(_ count: Int, seed: UInt8 = 1) -> [UInt8] {
@@ -206,7 +207,7 @@ struct ChunkDecoderTests {
     }
 }
 
-@Suite("Chunk encoder")
+@Suite("Chunk encoder", .ownThreads)
 struct ChunkEncoderTests {
     @Test("Set Chunk Size as FFmpeg's and nginx-rtmp's servers write it")
     func setChunkSize() {

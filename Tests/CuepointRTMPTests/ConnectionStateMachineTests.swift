@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import NIOCore
 import Testing
 
 @testable import CuepointRTMP
 
-@Suite("Connection state machine")
+@Suite("Connection state machine", .ownThreads)
 struct ConnectionStateMachineTests {
     /// Reads what the server sent back: chunks to messages (following its Set Chunk Size).
     struct Replies {

@@ -1,8 +1,9 @@
+import CuepointTestSupport
 import CuepointRTMP
 import NIOCore
 import Testing
 
-@Suite("FLV tags")
+@Suite("FLV tags", .ownThreads)
 struct FLVTagTests {
     static let video = FLVTag(.video, timestamp: 0x0123_4567, payload: ByteBuffer(bytes: [0x17, 0x01, 0x02]))
 

@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import NIOCore
 import Testing
 
 @testable import CuepointRTMP
 
-@Suite("Handshake")
+@Suite("Handshake", .ownThreads)
 struct HandshakeTests {
     static func zeros(_ buffer: inout ByteBuffer, _ count: Int) { buffer.writeRepeatingByte(0xAB, count: count) }
 

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointRTMP
 import Foundation
 import NIOCore
@@ -6,14 +7,14 @@ import Testing
 /// The server on a loopback port with hand-driven clients: the inputs real publishers never
 /// send. The same server with FFmpeg and GStreamer publishing is tested in
 /// `CuepointTests/Integration/RTMP`.
-@Suite("RTMP server, raw clients", .serialized)
+@Suite("RTMP server, raw clients", .serialized, .ownThreads)
 struct RTMPServerTests {
     @Test("a garbage handshake is refused at once, naming what it looked like", .timeLimit(.minutes(1)))
     func garbageHandshake() async throws {
         let test = try await TestServer.start()
         let client = try RawClient(port: test.port)
         try client.send(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
-        #expect(client.closedByServer())
+        #expect(await client.closedByServer())
         #expect(poll(5) { test.log.closeReasons.contains { $0.contains("like an HTTP request") } }, "\(test.log.all)")
         await test.stop()
     }
@@ -23,7 +24,7 @@ struct RTMPServerTests {
         let test = try await TestServer.start { $0.handshakeTimeout = .seconds(1) }
         let client = try RawClient(port: test.port, timeout: 10)
         try client.send([3] + [UInt8](repeating: 0, count: 700))  // C0 and half of C1, then nothing
-        #expect(client.closedByServer())
+        #expect(await client.closedByServer())
         #expect(poll(5) { test.log.closeReasons == ["the handshake did not finish within 1 s"] }, "\(test.log.all)")
         await test.stop()
     }
@@ -42,7 +43,7 @@ struct RTMPServerTests {
         #expect(test.server.connectionCount == 150)
         #expect(acceptedDescriptors(port: test.port) == 150)
         // Every client sees its connection closed: 50 at once, 150 at the handshake timeout.
-        for client in clients { #expect(client.closedByServer()) }
+        for client in clients { #expect(await client.closedByServer()) }
         #expect(poll(10) { test.server.connectionCount == 0 && test.log.closeReasons.count == 150 })
         #expect(test.log.closeReasons.allSatisfy { $0 == "the handshake did not finish within 2 s" })
         clients.removeAll()
@@ -93,7 +94,7 @@ struct RTMPServerTests {
         let client = try RawClient(port: test.port)
         try client.handshake()
         try client.setChunkSize(0)
-        #expect(client.closedByServer())
+        #expect(await client.closedByServer())
         #expect(poll(5) { test.log.closeReasons.first?.hasPrefix("Set Chunk Size 0 is not allowed") == true }, "\(test.log.all)")
         await test.stop()
     }
@@ -105,7 +106,7 @@ struct RTMPServerTests {
         let refused = try wrong.publish(key: "NOPE")
         #expect(refused["code"] == .string("NetStream.Publish.BadName"))
         #expect(refused["description"] == .string("no show has the stream key \"NOPE\""))
-        #expect(wrong.closedByServer())
+        #expect(await wrong.closedByServer())
 
         let first = try RawClient(port: test.port)
         #expect(try first.publish(key: "KEY")["code"] == .string("NetStream.Publish.Start"))
@@ -113,7 +114,7 @@ struct RTMPServerTests {
         let status = try second.publish(key: "KEY")
         #expect(status["code"] == .string("NetStream.Publish.BadName"))
         #expect(status["description"]?.stringValue?.contains("already being published") == true)
-        #expect(second.closedByServer())
+        #expect(await second.closedByServer())
         #expect(test.server.liveStreams == ["live/KEY"])
         #expect(test.router.sessions.count == 1)
 
@@ -163,7 +164,7 @@ struct RTMPServerTests {
         let expected = 13 + 11 + 5 + 4  // the file header, one tag around 5 bytes
         #expect(bytes.count == expected)
         #expect(end == .serverStopped)
-        #expect(client.closedByServer())
+        #expect(await client.closedByServer())
     }
 
     @Test("the reader can end a session: the publisher's connection closes", .timeLimit(.minutes(1)))
@@ -173,7 +174,7 @@ struct RTMPServerTests {
         _ = try client.publish(key: "KEY")
         let session = try #require(test.router.session("KEY"))
         session.end()
-        #expect(client.closedByServer())
+        #expect(await client.closedByServer())
         #expect(session.endReason == .endedByReader)
         #expect(poll(5) { test.server.liveStreams.isEmpty })
         await test.stop()

@@ -68,7 +68,16 @@ final class RawClient: @unchecked Sendable {
 
     /// Whether the server closed the connection: a read returns end of file (or a reset)
     /// within the socket's timeout. Reads and drops whatever the server still sends.
-    func closedByServer() -> Bool {
+    ///
+    /// The blocking reads run on a thread of their own: waiting seconds on one of the
+    /// cooperative pool's two threads starved the other suites running beside this one.
+    func closedByServer() async -> Bool {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: self.closedByServerBlocking()) }.start()
+        }
+    }
+
+    func closedByServerBlocking() -> Bool {
         var scratch = [UInt8](repeating: 0, count: 65536)
         while true {
             let got = scratch.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
@@ -146,3 +155,4 @@ final class RawClient: @unchecked Sendable {
         try send(RTMPMessage(type: .video, streamID: 1, timestamp: timestamp, chunkStreamID: 6, payload: ByteBuffer(bytes: bytes)))
     }
 }
+

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Foundation
 import Hummingbird
 import Synchronization
@@ -10,7 +11,7 @@ import Testing
 /// Issue 16, defect 8: idle connections and slowly trickled request headers were held open
 /// forever, and enough of them exhaust the descriptors segment writes need. Tried here with
 /// real TCP sockets against a live server.
-@Suite struct ConnectionLimitTests {
+@Suite(.ownThreads) struct ConnectionLimitTests {
     /// A TCP connection to the server, through the POSIX socket calls.
     final class Connection: @unchecked Sendable {
         // Invariant: `descriptor` is written only in init; other threads only send on it.

@@ -1,10 +1,11 @@
+import CuepointTestSupport
 import Cuepoint
 import Testing
 
 @testable import CuepointServer
 
 /// A playlist request's query read as LL-HLS delivery directives (bis §6.2.5).
-@Suite struct DeliveryDirectivesTests {
+@Suite(.ownThreads) struct DeliveryDirectivesTests {
     @Test func directivesAreReadStrictly() throws {
         #expect(
             try DeliveryDirectives(query: [("_HLS_msn", "7"), ("_HLS_part", "2")])

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -6,7 +7,7 @@ import Testing
 @testable import CuepointServer
 
 /// A real server on a loopback port serving a directory of HLS files.
-@Suite struct DirectoryServerTests {
+@Suite(.ownThreads) struct DirectoryServerTests {
     func makeDirectory() throws -> String {
         let directory = NSTemporaryDirectory() + "cuepoint-serve-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory + "/source", withIntermediateDirectories: true)
@@ -98,6 +99,33 @@ import Testing
             try "#EXTM3U\n".write(toFile: directory + "/a..b.m3u8", atomically: true, encoding: .utf8)
             #expect(PathGuardMiddleware<ServerRequestContext>.isSafe("/a..b.m3u8"))
             #expect(!PathGuardMiddleware<ServerRequestContext>.isSafe("/a/%2e%2E/b"))
+        }
+    }
+
+    /// Found by the FuzzRequestPath harness: a combining mark after a `/` made `/` and the mark
+    /// one Swift `Character`, and the guard, splitting characters at `/`, did not see the `..`
+    /// before it (`/../\u{34C}x` has no `..` component character-wise; the file system sees one).
+    @Test("a combining mark after a slash does not hide `..` or the marker log from the path guard")
+    func combiningMarkAfterSlash() async throws {
+        let directory = try makeDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let parent = (directory as NSString).deletingLastPathComponent
+        let name = "\u{34C}cuepoint-secret-\(UUID().uuidString).m3u8"
+        try "secret".write(toFile: parent + "/" + name, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: parent + "/" + name) }
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        for path in ["/../\(encoded)", "/..%2F\(encoded)", "/source/../../\(encoded)", "/..%2F%CD%8C/markers.jsonl"] {
+            #expect(!PathGuardMiddleware<ServerRequestContext>.isSafe(path), "\(path)")
+        }
+        #expect(!PathGuardMiddleware<ServerRequestContext>.isSafe("/x/%CD%8C/../markers.jsonl"))
+        #expect(PathGuardMiddleware<ServerRequestContext>.isSafe("/source/%CD%8Cname.m3u8"), "a mark inside a name is a name")
+        let app = DirectoryServer(directory: directory, host: "127.0.0.1", port: 0).application()
+        try await app.test(.live) { client in
+            for uri in ["/../\(encoded)", "/..%2F\(encoded)"] {
+                let response = try await client.execute(uri: uri, method: .get)
+                #expect(response.status == .notFound, "\(uri)")
+                #expect(!String(buffer: response.body).contains("secret"), "\(uri)")
+            }
         }
     }
 

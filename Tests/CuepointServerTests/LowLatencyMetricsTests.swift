@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import Foundation
 import Hummingbird
@@ -9,7 +10,7 @@ import Testing
 /// Issue 16, defect 7: some 400 answers to LL-HLS requests were not counted (directives that
 /// could not be read were refused before the store counted anything). Every answer of the
 /// LL-HLS middleware is counted now, where it is given.
-@Suite struct LowLatencyMetricsTests {
+@Suite(.ownThreads) struct LowLatencyMetricsTests {
     @Test("every refusal of an LL-HLS request is counted by status, unreadable directives too")
     func everyAnswerIsCounted() async throws {
         let directory = NSTemporaryDirectory() + "cuepoint-llhls-metrics-\(UUID().uuidString)"

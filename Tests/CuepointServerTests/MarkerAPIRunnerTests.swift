@@ -13,7 +13,7 @@ import Testing
 /// The marker API in front of a real `PipelineRunner`: a live input (a FIFO this test feeds
 /// with sample.ts), a marker posted over HTTP while the pipeline runs, and the marker in the
 /// log, in the playlist and in `/metrics`.
-@Suite struct MarkerAPIRunnerTests {
+@Suite(.ownThreads) struct MarkerAPIRunnerTests {
     @Test("POST /v1/markers on a running pipeline: 201, logged, listed, published, counted", .timeLimit(.minutes(3)))
     func postsToARunningPipeline() async throws {
         let folder = URL(fileURLWithPath: NSTemporaryDirectory() + "cuepoint-api-runner-\(UUID().uuidString)")
@@ -37,7 +37,10 @@ import Testing
         let release = DispatchSemaphore(value: 0)
         let half = (media.count / 2 / 188) * 188
         Thread {
-            guard let handle = FileHandle(forWritingAtPath: fifo.path) else { return }
+            // Close-on-exec: a program another test starts meanwhile must not hold this end open.
+            let descriptor = open(fifo.path, O_WRONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { return }
+            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             try? handle.write(contentsOf: media.prefix(half))
             release.wait()
             try? handle.write(contentsOf: media.suffix(from: half))

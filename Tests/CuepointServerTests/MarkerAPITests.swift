@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import Foundation
 import Hummingbird
@@ -8,7 +9,7 @@ import Testing
 
 /// The marker API on a real server (loopback, port 0): the checks in front of it (token, rate,
 /// size, JSON) and each route's answers, against an in-memory recording.
-@Suite struct MarkerAPITests {
+@Suite(.ownThreads) struct MarkerAPITests {
     static let token = "s3cret-token"
     static let authorized: HTTPFields = [.authorization: "Bearer \(token)"]
     static let mug =
@@ -307,7 +308,7 @@ import Testing
 }
 
 /// The checks' building blocks, without a network.
-@Suite struct MarkerAPIChecksTests {
+@Suite(.ownThreads) struct MarkerAPIChecksTests {
     @Test("the bearer token: scheme case-insensitive, extra spaces ignored, anything else refused")
     func bearerToken() throws {
         let token = try #require(BearerToken("abc-123"))

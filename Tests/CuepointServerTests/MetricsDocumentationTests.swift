@@ -13,7 +13,7 @@ import Testing
 /// family a scrape shows is documented with its type and labels, and every documented family is
 /// in the scrape. A server with every part on (pipeline metrics, the marker API, LL-HLS) is
 /// asked one request of each kind first, so that families made on first use exist.
-@Suite struct MetricsDocumentationTests {
+@Suite(.ownThreads) struct MetricsDocumentationTests {
     struct Documented: Equatable, CustomStringConvertible {
         var type: String
         var labels: Set<String>
@@ -67,6 +67,10 @@ import Testing
         let partStore = try #require(runner.partStore)
         // Families made on first use: a rendition's segments.
         runner.metrics.recordSegments([("source", 2_000)], publishLatencyNanoseconds: 1_000_000)
+        // A publish target's lag and a failed upload attempt.
+        runner.metrics.publishLag(
+            target: "s3://shows/metrics-doc", pendingOperations: 3, pendingBytes: 1_000, oldestPendingMilliseconds: 1_500)
+        runner.metrics.publishAttemptFailed(target: "s3://shows/metrics-doc")
         let server = DirectoryServer(
             directory: directory, host: "127.0.0.1", port: 0,
             markerAPI: MarkerAPI(token: "t0ken", endpoint: RecordingEndpoint()), metrics: runner.metrics,

@@ -11,7 +11,7 @@ import Testing
 /// Issue 16, defect 7, end to end: a live pipeline whose input stops (a FIFO that stays open
 /// and sends nothing, so the read loop is blocked in `av_read_frame`), scraped over HTTP while
 /// it is stalled. The bitrate and the fall-behind used to keep the values of the last packet.
-@Suite struct MetricsStallTests {
+@Suite(.ownThreads) struct MetricsStallTests {
     @Test(
         "/metrics during a stalled live input: the bitrate falls to 0, the fall-behind grows", .timeLimit(.minutes(3)))
     func stalledInput() async throws {
@@ -36,7 +36,10 @@ import Testing
         let written = DispatchSemaphore(value: 0)
         let half = (media.count / 2 / 188) * 188
         Thread {
-            guard let handle = FileHandle(forWritingAtPath: fifo.path) else { return }
+            // Close-on-exec: a program another test starts meanwhile must not hold this end open.
+            let descriptor = open(fifo.path, O_WRONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { return }
+            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             try? handle.write(contentsOf: media.prefix(half))
             written.signal()
             release.wait()

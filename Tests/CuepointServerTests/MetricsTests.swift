@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointTime
 import Foundation
@@ -11,7 +12,7 @@ import Testing
 
 /// `/metrics`: the pipeline's swift-metrics, recorded into a registry of the test's own (no
 /// global bootstrap), rendered by swift-prometheus, parsed line by line here.
-@Suite struct MetricsTests {
+@Suite(.ownThreads) struct MetricsTests {
     /// A wall clock the test moves by hand.
     final class ManualClock: WallClock {
         private let milliseconds: Mutex<Int64>

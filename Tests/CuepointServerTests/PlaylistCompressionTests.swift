@@ -10,7 +10,7 @@ import Testing
 
 /// gzip for playlists: compressed on request, read back here by compress-nio's inflate and by
 /// the `gzip` program, and never for segments.
-@Suite struct PlaylistCompressionTests {
+@Suite(.ownThreads) struct PlaylistCompressionTests {
     /// A live playlist much like the pipeline writes, long enough to be worth compressing.
     static let playlist: String = {
         var text = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXT-X-MEDIA-SEQUENCE:1\n"

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -7,7 +8,7 @@ import Testing
 
 /// Byte ranges as RFC 9110 §14 defines them. Issue 16, defect 11: `Range: bytes=-0` was
 /// answered 206 with one byte (and `bytes=-N` with the first N + 1 bytes).
-@Suite struct RangeTests {
+@Suite(.ownThreads) struct RangeTests {
     @Test("the Range header is read as RFC 9110 writes it; what it does not honour is nil (ignored)")
     func parsing() {
         #expect(ByteRangeRequest(header: "bytes=0-499") == .from(first: 0, last: 499))

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointServer
 import Foundation
@@ -7,7 +8,7 @@ import Testing
 
 /// A replay package served by `DirectoryServer`: the content types and byte ranges the player page
 /// (`PlayerPage`, tested in CuepointTests and in Chromium by the replay integration tests) needs.
-@Suite struct ReplayPackageServingTests {
+@Suite(.ownThreads) struct ReplayPackageServingTests {
     /// The content types and byte ranges the page needs from the server.
     @Test func serverAnswersForAReplayPackage() async throws {
         let package = try ReplayFixture.makeFiles(video: Data(repeating: 7, count: 1000), jpeg: Data([0xFF, 0xD8]))

@@ -124,6 +124,11 @@ public enum Program {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         redirect(&actions)
+        // Nothing but the three standard streams reaches the child: without this, a server
+        // started by one test keeps every descriptor the test process had open at that moment
+        // (another test's FIFO write end, so that test's reader never sees its end of input).
+        guard let closeFrom = Self.addCloseFrom else { throw SpawnError(program: arguments[0], code: ENOSYS) }
+        _ = closeFrom(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -147,6 +152,15 @@ public enum Program {
         guard code == 0 else { throw SpawnError(program: arguments[0], code: code) }
         return pid
     }
+
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// Glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; Debian 12 has 2.36),
+    /// looked up at run time because Glibc's Swift overlay does not declare it.
+    private static let addCloseFrom: AddCloseFrom? = {
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    }()
 
     private static func create(_ path: FilePath) throws -> FileDescriptor {
         try FileDescriptor.open(path, .writeOnly, options: [.create, .truncate], permissions: .ownerReadWrite)

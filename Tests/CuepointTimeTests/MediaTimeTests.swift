@@ -1,7 +1,8 @@
+import CuepointTestSupport
 import CuepointTime
 import Testing
 
-@Suite struct MediaTimeTests {
+@Suite(.ownThreads) struct MediaTimeTests {
     @Test(arguments: [
         (Int64(90_000), Rational.mpegTS, Rational.milliseconds, Rounding.nearest, Int64(1000)),
         (Int64(3003), Rational.mpegTS, Rational.milliseconds, Rounding.nearest, Int64(33)),
@@ -33,7 +34,7 @@ import Testing
     }
 }
 
-@Suite struct WallClockTimeTests {
+@Suite(.ownThreads) struct WallClockTimeTests {
     @Test func rendersUTCWithMilliseconds() {
         #expect(WallClockTime(millisecondsSince1970: 0).iso8601 == "1970-01-01T00:00:00.000Z")
         #expect(WallClockTime(millisecondsSince1970: 1_741_975_204_200).iso8601 == "2025-03-14T18:00:04.200Z")
@@ -66,7 +67,7 @@ import Testing
     }
 }
 
-@Suite struct DurationTextTests {
+@Suite(.ownThreads) struct DurationTextTests {
     @Test(arguments: [("6s", Int64(6000)), ("1.5s", 1500), ("500ms", 500), ("2m", 120_000), ("1h30m", 5_400_000),
                       ("90", 90_000), ("0.25", 250), ("1.0005s", 1001), (" 4s ", 4000)])
     func parses(text: String, millis: Int64) {

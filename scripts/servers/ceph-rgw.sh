@@ -7,7 +7,8 @@
 #       Creates (first time) and starts a monitor, one memstore OSD (pools of size 1) and
 #       radosgw with `beast endpoint=127.0.0.1:RGW_PORT`, all under DIR (config, data, logs,
 #       sockets: nothing in /etc or /var). Creates an S3 user with access key
-#       $S3_TEST_ACCESS_KEY and secret $S3_TEST_SECRET_KEY (defaults below) and the bucket.
+#       $S3_TEST_ACCESS_KEY and secret $S3_TEST_SECRET_KEY (defaults below) and the bucket, whose
+#       objects anyone may read (a bucket policy: players read from the store's HTTP endpoint).
 #       Prints "ready http://127.0.0.1:RGW_PORT". With OWNER_PID, everything is stopped and DIR
 #       removed when that process exits. Takes about 12 s on two cores.
 #   ceph-rgw.sh stop DIR
@@ -98,7 +99,15 @@ import sys, boto3
 port, bucket, key, secret = sys.argv[1:]
 s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", aws_access_key_id=key,
                   aws_secret_access_key=secret, region_name="us-east-1")
-s3.create_bucket(Bucket=bucket)
+try:
+    s3.create_bucket(Bucket=bucket)
+except s3.exceptions.BucketAlreadyOwnedByYou:
+    pass  # a restart on the same directory
+# Objects are public to read, as behind a CDN: players in the tests read from the store's own
+# HTTP endpoint without signing. Listing, writing and deleting still need the key.
+import json
+s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject"], "Resource": [f"arn:aws:s3:::{bucket}/*"]}]}))
 PY
     echo "ready http://127.0.0.1:$port"
     ;;

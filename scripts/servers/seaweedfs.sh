@@ -5,7 +5,8 @@
 #   seaweedfs.sh start DIR S3_PORT BUCKET [OWNER_PID]
 #       Starts `weed mini` with its data in DIR/data, S3 on 127.0.0.1:S3_PORT, the bucket
 #       created, and the identities in DIR/ids.json (access key $S3_TEST_ACCESS_KEY, secret
-#       $S3_TEST_SECRET_KEY; defaults below). Every other port (master, volume, filer, their
+#       $S3_TEST_SECRET_KEY; defaults below; anonymous requests may read objects, as players
+#       behind a CDN do, but not list or write). Every other port (master, volume, filer, their
 #       gRPC ports) is picked free once and kept in DIR/ports, so a restart on the same DIR
 #       finds its data again. Prints "ready http://127.0.0.1:S3_PORT" when S3 answers.
 #       With OWNER_PID, the server is stopped and DIR removed when that process exits.
@@ -38,7 +39,8 @@ start)
     source "$dir/ports"
     cat > "$dir/ids.json" <<JSON
 {"identities": [{"name": "cuepoint", "credentials": [{"accessKey": "$access_key", "secretKey": "$secret_key"}],
-  "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}
+  "actions": ["Admin", "Read", "Write", "List", "Tagging"]},
+ {"name": "anonymous", "actions": ["Read"]}]}
 JSON
     log="$dir/weed.log"
     setsid "$weed" mini -dir="$dir/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 -master.telemetry=false \
@@ -52,10 +54,11 @@ JSON
     echo $! > "$dir/pid"
     watch_owner "$owner" "$dir" "$0" stop "$dir"
     wait_for_port "$port" 60 "$dir/pid" "$log"
-    # The port opens before the bucket exists: wait until an anonymous request is answered by
-    # S3 (AccessDenied means the gateway and its filer are up).
+    # The port opens before the bucket exists, and an anonymous request is refused before the
+    # bucket is known: wait until the test identity can list the bucket (a signed request).
     deadline=$((SECONDS + 60))
-    until curl -s "http://127.0.0.1:$port/$bucket" 2>/dev/null | grep -q "<Code>"; do
+    until [[ "$(curl -s -o /dev/null -w '%{http_code}' --aws-sigv4 "aws:amz:us-east-1:s3" \
+        --user "$access_key:$secret_key" "http://127.0.0.1:$port/$bucket?list-type=2&max-keys=1" 2>/dev/null)" == 200 ]]; do
         if (( SECONDS >= deadline )); then
             echo "error: SeaweedFS S3 on port $port does not answer; its log ($log):" >&2
             tail -n 60 "$log" >&2

@@ -30,12 +30,18 @@ public final class MarkerLog: @unchecked Sendable {
     public let path: String
     private var descriptor: Int32
     private let lock = NSLock()
+    /// Called after each record is synced, still under the lock (so calls come in the order of
+    /// the records): a published recording replicates the log then.
+    private let afterAppend: (@Sendable () -> Void)?
 
     /// Opens the log for appending, creating it (and syncing its directory) when missing.
     ///
+    /// - Parameter afterAppend: called after each record is on disk, one call at a time in the
+    ///   order of the records (a ``ReplicatingStore`` uploads the log's new content then).
     /// - Throws: ``StorageError`` when the file cannot be opened, created or repaired.
-    public init(path: String) throws {
+    public init(path: String, afterAppend: (@Sendable () -> Void)? = nil) throws {
         self.path = path
+        self.afterAppend = afterAppend
         let existed = FileManager.default.fileExists(atPath: path)
         let descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw StorageError(path: path, operation: "open", code: errno) }
@@ -107,7 +113,9 @@ public final class MarkerLog: @unchecked Sendable {
         defer { lock.unlock() }
         guard descriptor >= 0 else { throw StorageError(path: path, operation: "write to a closed", code: EBADF) }
         try writeAll(Array((line + "\n").utf8))
+        CrashPoint.markerAppend.reach()
         guard fsync(descriptor) == 0 else { throw StorageError(path: path, operation: "fsync", code: errno) }
+        afterAppend?()
     }
 
     /// Writes `bytes` at the end of the file: one `write(2)`, repeated only for what a short

@@ -41,6 +41,10 @@ public final class PipelineMetrics: Sendable {
         public static let markersAccepted = "cuepoint_markers_accepted_total"
         public static let markersRejected = "cuepoint_markers_rejected_total"
         public static let markersClosed = "cuepoint_markers_closed_total"
+        public static let publishPendingOperations = "cuepoint_publish_pending_operations"
+        public static let publishPendingBytes = "cuepoint_publish_pending_bytes"
+        public static let publishOldestPending = "cuepoint_publish_oldest_pending_seconds"
+        public static let publishFailedAttempts = "cuepoint_publish_failed_attempts_total"
     }
 
     /// Bucket bounds of the timers that are histograms in Prometheus, by metric name. A
@@ -89,10 +93,18 @@ public final class PipelineMetrics: Sendable {
     private let markersRejected: [MarkerSource: Counter]
     private let markersClosed: [MarkerSource: Counter]
     private let renditions = Mutex<[String: RenditionMetrics]>([:])
+    private let publishTargets = Mutex<[String: PublishMetrics]>([:])
 
     private struct RenditionMetrics {
         var segments: Counter
         var durations: CoreMetrics.Timer
+    }
+
+    private struct PublishMetrics {
+        var pendingOperations: Gauge
+        var pendingBytes: Gauge
+        var oldestPending: Gauge
+        var failedAttempts: Counter
     }
 
     private let clock: any WallClock
@@ -241,6 +253,37 @@ public final class PipelineMetrics: Sendable {
     /// Counts a marker closed by a request from `source`.
     public func markerClosed(from source: MarkerSource) {
         markersClosed[source]?.increment()
+    }
+
+    /// How far a publish target (an object store or HTTP origin) is behind the local recording:
+    /// operations not yet acknowledged by it, their bytes, and the age of the oldest, in
+    /// milliseconds. Sampled by the run while it publishes (``Publication``).
+    ///
+    /// - Parameter target: the target as written (`s3://shows/spring-sale`), the `target` label.
+    public func publishLag(target: String, pendingOperations: Int, pendingBytes: Int, oldestPendingMilliseconds: Int64) {
+        let metrics = publishMetrics(target)
+        metrics.pendingOperations.record(pendingOperations)
+        metrics.pendingBytes.record(pendingBytes)
+        metrics.oldestPending.record(Double(oldestPendingMilliseconds) / 1000)
+    }
+
+    /// Counts a request to a publish target that failed and will be tried again.
+    public func publishAttemptFailed(target: String) {
+        publishMetrics(target).failedAttempts.increment()
+    }
+
+    private func publishMetrics(_ target: String) -> PublishMetrics {
+        publishTargets.withLock { targets in
+            if let existing = targets[target] { return existing }
+            let labels = dimensions + [("target", target)]
+            let made = PublishMetrics(
+                pendingOperations: Gauge(label: Name.publishPendingOperations, dimensions: labels, factory: factory),
+                pendingBytes: Gauge(label: Name.publishPendingBytes, dimensions: labels, factory: factory),
+                oldestPending: Gauge(label: Name.publishOldestPending, dimensions: labels, factory: factory),
+                failedAttempts: Counter(label: Name.publishFailedAttempts, dimensions: labels, factory: factory))
+            targets[target] = made
+            return made
+        }
     }
 
     /// Counts a reconnection of the input.

@@ -33,6 +33,9 @@ public struct OutputSpec: Sendable, Equatable {
     /// LL-HLS (`part:`): the part target duration; nil for no parts. Parts need `fmp4`, and are at
     /// least ``minimumPartDuration`` and shorter than ``segmentDuration``. See ``partProblem``.
     public var partDuration: MediaTime? = nil
+    /// The stores the recording is copied to while it is made (`publish:`): object stores and
+    /// HTTP origins, each a replica of the local directory (docs/storage.md).
+    public var publish: [PublishSpec] = []
 
     /// The shortest `part:` accepted: 100 ms.
     public static let minimumPartDuration = MediaTime.milliseconds(100)

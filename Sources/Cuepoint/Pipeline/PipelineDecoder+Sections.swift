@@ -222,6 +222,9 @@ extension PipelineDecoder {
                 report(node, "output.part", "expected a duration such as \"1s\" or \"500ms\", got \(quote(value))")
             }
         }
+        if let node = optional("publish", in: fields) {
+            output.publish = decodePublish(node)
+        }
         return output
     }
 

@@ -32,7 +32,7 @@ struct PipelineDecoder {
         "url", "format", "options", "start_date", "live", "listen", "timeout", "passphrase", "reconnect", "rtmp_server",
     ]
     /// The keys of `output:`.
-    static let outputKeys = ["directory", "container", "segment", "part", "live_window", "playlists"]
+    static let outputKeys = ["directory", "container", "segment", "part", "live_window", "playlists", "publish"]
     /// The keys of each `renditions:` entry.
     static let renditionKeys = ["name", "copy", "video", "audio", "preset"]
 

@@ -222,10 +222,12 @@ final class RenditionReader {
         }
     }
 
-    /// The size of a file in bytes, 0 when it cannot be read. `stat(2)` directly: Foundation's
-    /// attributes also look up the owner's name, which costs a name-service query per file.
+    /// The size of a file in bytes, 0 when it cannot be read: its end offset (open, seek to the
+    /// end). Not Foundation's attributes, which also look up the owner's name (a name-service
+    /// query per file), nor `stat(2)`, whose C struct's module is ambiguous once NIO is imported.
     static func size(of path: String) -> Int64 {
-        var info = stat()
-        return stat(path, &info) == 0 ? Int64(info.st_size) : 0
+        guard let handle = FileHandle(forReadingAtPath: path) else { return 0 }
+        defer { try? handle.close() }
+        return Int64((try? handle.seekToEnd()) ?? 0)
     }
 }

@@ -137,6 +137,7 @@ struct ReplayStaging {
                     subject: destination.path, message: "cannot be replaced: \(String(cString: strerror(errno)))")
             }
         }
+        CrashPoint.replayStaging.reach()
         guard rename(staging.path, destination.path) == 0 else {
             let reason = String(cString: strerror(errno))
             if hadOld { _ = rename(old.path, destination.path) }

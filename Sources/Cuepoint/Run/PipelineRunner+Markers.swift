@@ -10,9 +10,10 @@ import Synchronization
 // packets. A resumed recording's desk starts with the markers of its log.
 
 extension PipelineRunner {
+    /// - Parameter replicas: with publish targets, the store that uploads the log after each append.
     func openMarkerDesk(
-        store: DirectoryStore, startDate: WallClockTime?, duration: MediaTime?, resumed: RecordingResume?,
-        warnings: WarningCollector
+        store: DirectoryStore, replicas: ReplicatingStore?, startDate: WallClockTime?, duration: MediaTime?,
+        resumed: RecordingResume?, warnings: WarningCollector
     ) throws(CuepointError) -> MarkerDesk {
         let path = store.absolute(RecordingLayout.markerLog)
         // A new recording starts a new log; a resumed one appends to its own, and its markers stay
@@ -30,7 +31,11 @@ extension PipelineRunner {
         }
         let log: MarkerLog
         do {
-            log = try MarkerLog(path: path)
+            var afterAppend: (@Sendable () -> Void)?
+            if let replicas {
+                afterAppend = { replicas.documentChanged(RecordingLayout.markerLog) }
+            }
+            log = try MarkerLog(path: path, afterAppend: afterAppend)
         } catch {
             throw CuepointError(subject: path, message: "cannot write the marker log: \(error)", fix: "check the output directory")
         }

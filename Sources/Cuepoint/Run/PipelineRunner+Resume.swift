@@ -1,19 +1,30 @@
 import Foundation
 
 extension PipelineRunner {
-    /// Before any input is read: a live job resumes the unfinished recording in its directory
-    /// (or refuses one it must not touch); a file job clears what an earlier run left, to start
-    /// afresh. See ``RecordingResume``.
-    func resumeOrClear(store: any Store, warnings: WarningCollector) throws(CuepointError) -> RecordingResume? {
+    /// Before any input is read: a live job resumes the unfinished recording in its directory or
+    /// on its first listable publish target, whichever holds more of the show (or refuses one it
+    /// must not touch); a file job clears what an earlier run left, locally and on its targets,
+    /// to start afresh. See ``RecordingResume`` and ``PublishedRecording``.
+    func resumeOrClear(local: DirectoryStore, publication: Publication?, warnings: WarningCollector) throws(CuepointError)
+        -> RecordingResume?
+    {
         guard spec.input.isLive else {
-            RecordingResume.clearForRerun(store: store, renditions: spec.renditions.map(\.name))
+            let renditions = spec.renditions.map(\.name)
+            let removed = RecordingResume.clearedForRerun(store: local, renditions: renditions)
+            if let publication {
+                try PublishedRecording.clearForRerun(
+                    publication: publication, renditions: renditions, removedLocally: removed, warnings: warnings)
+            }
             return nil
         }
-        guard let resume = try RecordingResume.inspect(store: store, spec: spec, warnings: warnings) else {
-            return nil
+        var resume = try RecordingResume.inspect(store: local, spec: spec, warnings: warnings)
+        if let publication {
+            resume = try PublishedRecording.resume(
+                local: local, localResume: resume, publication: publication, spec: spec, warnings: warnings)
         }
+        guard let resume else { return nil }
         warnings.add(
-            "resuming the unfinished recording in \(store.location) (\(RecordingLayout.state)) after media sequence number"
+            "resuming the unfinished recording in \(resume.location) (\(RecordingLayout.state)) after media sequence number"
                 + " \(resume.lastMediaSequence); it continues after EXT-X-DISCONTINUITY")
         if !resume.unlistedFiles.isEmpty {
             warnings.add(

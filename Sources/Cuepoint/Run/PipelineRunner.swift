@@ -135,11 +135,6 @@ public final class PipelineRunner: Sendable {
     public func runBlocking() throws(CuepointError) -> RunSummary {
         enter(.starting)
         defer { enter(.ended) }
-        if let replay = spec.replay {
-            // Fail before recording rather than after it when the replay would be refused.
-            try ReplayStaging.check(destination: replayDirectory(replay), recording: directory, force: replay.options.force)
-        }
-        let input = spec.input
         if let problem = spec.output.partProblem {
             throw CuepointError(subject: "output.part", message: problem)
         }
@@ -149,11 +144,53 @@ public final class PipelineRunner: Sendable {
                 fix: "leave out `output.part` (--part), or make every rendition `copy: true`")
         }
         let warnings = WarningCollector(logger: options.logger, report: options.warning)
+        let local = DirectoryStore(root: directory)
+        // Before any input is read and anything is written: every publish target must answer.
+        let publication = try Publication.open(
+            spec.output.publish, segmentDuration: spec.output.segmentDuration, environment: options.environment,
+            logger: options.logger, warnings: warnings, metrics: metrics)
+        guard let publication else {
+            var summary = try record(local: local, replicas: nil, publication: nil, warnings: warnings)
+            summary.replay = try exportReplay(summary: summary, publication: nil, published: [], warnings: warnings)
+            return summary
+        }
+        let replicas = ReplicatingStore(local: local, replicators: publication.replicators)
+        let recorded: Result<RunSummary, CuepointError>
+        do {
+            recorded = .success(try record(local: local, replicas: replicas, publication: publication, warnings: warnings))
+        } catch {
+            recorded = .failure(error)
+        }
+        // Whatever happened, what was recorded goes to the stores (within each target's timeout).
+        let published = publication.finish()
+        // Files kept locally for a replica that has them now.
+        try? replicas.remove([])
+        var summary = try recorded.get()
+        summary.publishing = published
+        summary.replay = try exportReplay(
+            summary: summary, publication: publication, published: published, warnings: warnings)
+        summary.warnings = warnings.all
+        return summary
+    }
+
+    /// Records the input into `local` (through `replicas` when the run publishes).
+    private func record(
+        local: DirectoryStore, replicas: ReplicatingStore?, publication: Publication?, warnings: WarningCollector
+    ) throws(CuepointError) -> RunSummary {
+        if let replay = spec.replay {
+            // Fail before recording rather than after it when the replay would be refused.
+            try checkReplayDestination(replay, publication: publication)
+        }
+        let input = spec.input
         let live = LiveInput.applies(to: input) ? LiveInput(spec: input) : nil
         // Before any input is read: resume an unfinished live recording, or refuse to touch one.
-        let store = DirectoryStore(root: directory)
-        let resumed = try resumeOrClear(store: store, warnings: warnings)
+        let store: any Store = replicas ?? local
+        let resumed = try resumeOrClear(local: local, publication: publication, warnings: warnings)
         guard var opened = try openInput(live: live, warnings: warnings) else {
+            if let resumed {
+                return try finishResumedWithoutInput(
+                    resumed, store: store, local: local, replicas: replicas, warnings: warnings)
+            }
             return RunSummary(directory: directory, renditions: [], warnings: warnings.all, stopped: true, replay: nil)
         }
         enter(.live)
@@ -268,7 +305,7 @@ public final class PipelineRunner: Sendable {
         }
         if let markersSpec = spec.markers {
             let desk = try openMarkerDesk(
-                store: store, startDate: startDate, duration: isLive ? nil : opened.duration, resumed: resumed,
+                store: local, replicas: replicas, startDate: startDate, duration: isLive ? nil : opened.duration, resumed: resumed,
                 warnings: warnings)
             if let resumed {
                 // The log's markers continue in the session: open ones can be closed, and the ones
@@ -329,21 +366,10 @@ public final class PipelineRunner: Sendable {
         }
         if let transcoder { reportTranscoding(transcoder, warnings: warnings) }
         warnings.reportCounts()
-        var summary = RunSummary(
+        let summary = RunSummary(
             directory: directory,
-            renditions: zip(publisher.renditions, plan.renditions).map { rendition, planned in
-                let bytes = rendition.segmentSizes.reduce(0) { $0 + $1.bytes }
-                return RunSummary.Rendition(
-                    name: rendition.name, segments: rendition.playlists.segments.count,
-                    durationMilliseconds: rendition.playlists.segments.reduce(0) { $0 + $1.durationMilliseconds },
-                    byteCount: bytes,
-                    playlist: RecordingLayout.playlistPath(rendition.playlists.mainKind, in: rendition.name),
-                    transcoded: !planned.copy,
-                    resolution: rendition.description.resolution.map { "\($0.width)x\($0.height)" },
-                    averageBitrate: rendition.segmentSizes.isEmpty
-                        ? nil : BitrateMeasurement.average(segments: rendition.segmentSizes),
-                    codecs: rendition.description.codecs)
-            }, warnings: warnings.all, stopped: reading.stopped, readPath: readPath.withLock { $0 })
+            renditions: zip(publisher.renditions, plan.renditions).map { Self.summary(of: $0, transcoded: !$1.copy) },
+            warnings: warnings.all, stopped: reading.stopped, readPath: readPath.withLock { $0 })
         let written = summary.renditions.first?.segments ?? 0
         if let failure = reading.failure {
             throw CuepointError(
@@ -356,15 +382,11 @@ public final class PipelineRunner: Sendable {
             let what = selection.video != nil ? "no video keyframe was found" : "no audio packet was found"
             throw CuepointError(subject: inputName, message: "nothing to segment: \(what)", fix: "check the input")
         }
-        if let replay = spec.replay {
-            summary.replay = try ReplayExporter.export(
-                recordingDirectory: directory.path, outputDirectory: replayDirectory(replay), options: replay.options)
-        }
         return summary
     }
 
     /// Where the `replay:` package goes: `replay.directory`, or `<name>-replay` beside the recording.
-    private func replayDirectory(_ replay: ReplaySpec) -> String {
+    func replayDirectory(_ replay: ReplaySpec) -> String {
         replay.directory ?? directory.deletingLastPathComponent().appendingPathComponent("\(spec.name)-replay").path
     }
 

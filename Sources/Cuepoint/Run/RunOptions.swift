@@ -23,6 +23,9 @@ public struct RunOptions: Sendable {
     /// path was taken is logged at `.info`, counted by `cuepoint_transport_stream_copy` and
     /// given by ``RunSummary/readPath``.
     public var transportStreamCopy = true
+    /// Where publish targets read their keys and defaults (`AWS_ACCESS_KEY_ID`, `AWS_ENDPOINT_URL`,
+    /// the variables a target's `*_env` keys name): the process environment by default.
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
 
     public init() {}
 }
@@ -66,4 +69,6 @@ public struct RunSummary: Sendable {
     public var replay: ReplayResult?
     /// Which path read the input.
     public var readPath: ReadPath = .demuxer
+    /// How each publish target ended (`output.publish`): what was uploaded and what is left.
+    public var publishing: [Publication.Outcome] = []
 }

@@ -61,10 +61,13 @@ public final class DirectoryStore: Store {
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             if name == "." || name == ".." { continue }
-            var status = stat()
-            guard stat(path + "/" + name, &status) == 0 else { continue }  // removed meanwhile
-            let isFolder = (status.st_mode & S_IFMT) == S_IFDIR
-            entries.append(StoreEntry(name: name, byteCount: isFolder ? nil : Int64(status.st_size)))
+            // stat(2) through Foundation (the C struct's module is ambiguous once NIO is imported).
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path + "/" + name) else {
+                continue  // removed meanwhile
+            }
+            let isFolder = attributes[.type] as? FileAttributeType == .typeDirectory
+            let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+            entries.append(StoreEntry(name: name, byteCount: isFolder ? nil : size))
         }
         return entries.sorted { $0.name < $1.name }
     }
@@ -181,6 +184,7 @@ public final class FileSink: StoreFile {
             try linkWithoutReplacing()
             return
         }
+        CrashPoint.documentCommit.reach()
         if rename(temporaryPath, finalPath) != 0 {
             let code = errno
             unlink(temporaryPath)
@@ -193,6 +197,7 @@ public final class FileSink: StoreFile {
     /// links fall back to a check and a rename.
     private func linkWithoutReplacing() throws(StorageError) {
         if link(temporaryPath, finalPath) == 0 {
+            CrashPoint.segmentCommit.reach()
             unlink(temporaryPath)
             return
         }

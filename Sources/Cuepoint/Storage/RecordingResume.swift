@@ -268,10 +268,16 @@ struct RecordingResume {
     /// - Returns: how many files were removed.
     @discardableResult
     static func clearForRerun(store: any Store, renditions: [String]) -> Int {
-        guard let files = try? OutputFiles.listing(store, only: Set(renditions)) else { return 0 }
-        var removed = files.removeTemporaryFiles().count
+        clearedForRerun(store: store, renditions: renditions).count
+    }
+
+    /// ``clearForRerun(store:renditions:)``, returning the paths of the segments and init
+    /// sections removed (their copies on a publish target go too).
+    static func clearedForRerun(store: any Store, renditions: [String]) -> [String] {
+        guard let files = try? OutputFiles.listing(store, only: Set(renditions)) else { return [] }
+        var removed = files.removeTemporaryFiles()
         let media = files.segments + files.initSections
-        if (try? store.remove(media)) != nil { removed += media.count }
+        if (try? store.remove(media)) != nil { removed += media }
         return removed
     }
 }

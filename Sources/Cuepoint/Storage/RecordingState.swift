@@ -59,6 +59,11 @@ struct RecordingState: Codable, Equatable {
             return .unreadable(error.description)
         }
         guard let bytes else { return .missing }
+        return decode(bytes)
+    }
+
+    /// Reads the bytes of a `recording.json`.
+    static func decode(_ bytes: [UInt8]) -> Loaded {
         do {
             return .state(try JSONDecoder().decode(RecordingState.self, from: Data(bytes)))
         } catch {

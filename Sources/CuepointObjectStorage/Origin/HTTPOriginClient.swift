@@ -74,6 +74,21 @@ public final class HTTPOriginClient: ObjectStorageClient {
         return failures
     }
 
+    /// Proves, before a show starts, that the origin takes this target's writes: PUTs and
+    /// DELETEs the empty object `PREFIX/.cuepoint-access-check`.
+    ///
+    /// - Throws: ``ObjectStorageError``: `.accessDenied` (401/403: check the Authorization
+    ///   value), `.transport` (nothing answers), `.refused` (the origin does not take PUT, as a
+    ///   server without `dav_methods PUT DELETE` answers 405).
+    public func checkAccess(prefix: String) async throws(ObjectStorageError) -> AccessReport {
+        let probe = ObjectKey.join(prefix, ".cuepoint-access-check")
+        try await putObject(
+            probe, body: ByteBuffer(), headers: ObjectHeaders(contentType: "application/octet-stream", cacheControl: "no-store"),
+            ifNoneMatch: false)
+        _ = try await send(.DELETE, key: probe, accepting: [404])
+        return AccessReport(clockOffsetSeconds: 0)
+    }
+
     private struct Response {
         var status: Int
         var headers: HTTPHeaders

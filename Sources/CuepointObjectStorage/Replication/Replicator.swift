@@ -113,6 +113,17 @@ public final class Replicator: Sendable {
         ring.yield()
     }
 
+    /// Whether the file at `key` (relative) is still to be uploaded: its local copy must stay
+    /// until then (the spool keeps what a replica has not acknowledged).
+    public func hasPendingFile(key: String) -> Bool {
+        state.withLockedValue { state in
+            state.backlog.entries.contains {
+                if case .file(let fileKey, _, _) = $0.operation { return fileKey == key }
+                return false
+            }
+        }
+    }
+
     /// How far the store is behind.
     public var lag: ReplicationLag {
         let now = clock()

@@ -6,6 +6,10 @@ public struct AccessReport: Sendable, Equatable {
     /// The store's clock minus this machine's, in seconds, when the store reported a skew
     /// (the client now signs with the store's time); `0` when the clocks agreed.
     public var clockOffsetSeconds: Int64
+
+    public init(clockOffsetSeconds: Int64) {
+        self.clockOffsetSeconds = clockOffsetSeconds
+    }
 }
 
 extension S3Client {

@@ -26,12 +26,21 @@ struct ListBucketResult: Decodable {
         }
     }
 
+    /// A "folder" under the prefix when the request had a delimiter: `<CommonPrefixes><Prefix>…`.
+    struct CommonPrefix: Decodable {
+        var prefix: String
+
+        enum CodingKeys: String, CodingKey { case prefix = "Prefix" }
+    }
+
     var contents: [Content]?
+    var commonPrefixes: [CommonPrefix]?
     var isTruncated: Bool?
     var nextContinuationToken: String?
 
     enum CodingKeys: String, CodingKey {
         case contents = "Contents"
+        case commonPrefixes = "CommonPrefixes"
         case isTruncated = "IsTruncated"
         case nextContinuationToken = "NextContinuationToken"
     }

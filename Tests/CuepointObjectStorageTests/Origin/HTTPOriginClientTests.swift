@@ -1,10 +1,12 @@
+import CuepointTestSupport
 import CuepointObjectStorage
+import CuepointTestServers
 import Foundation
 import NIOCore
 import Testing
 
 /// The HTTP-origin client against nginx's WebDAV module, which requires our Authorization value.
-@Suite(.enabled(if: ServerTools.hasNginx, "nginx is not installed; scripts/setup.sh --test installs it"))
+@Suite(.enabled(if: ServerTools.hasNginx, "nginx is not installed; scripts/setup.sh --test installs it"), .ownThreads)
 struct HTTPOriginClientTests {
     @Test func putGetHeadAndDeleteWithTheAuthorizationHeader() async throws {
         let server = try await TestServers.shared.nginx()

@@ -1,7 +1,8 @@
+import CuepointTestSupport
 import CuepointObjectStorage
 import Testing
 
-@Suite struct CachePolicyTests {
+@Suite(.ownThreads) struct CachePolicyTests {
     @Test(arguments: [
         ("show/source/seg_000001.ts", "video/mp2t"), ("source/seg_000001.m4s", "video/iso.segment"),
         ("source/init.mp4", "video/mp4"), ("source/init_2.mp4", "video/mp4"), ("audio/seg_000001.aac", "audio/aac"),

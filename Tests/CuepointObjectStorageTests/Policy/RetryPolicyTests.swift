@@ -1,7 +1,8 @@
+import CuepointTestSupport
 import CuepointObjectStorage
 import Testing
 
-@Suite struct RetryPolicyTests {
+@Suite(.ownThreads) struct RetryPolicyTests {
     func error(_ kind: ObjectStorageError.Kind, status: Int? = nil, code: String? = nil) -> ObjectStorageError {
         ObjectStorageError(kind: kind, operation: "PUT", target: "s3://shows", key: "k", status: status, code: code, message: "m")
     }

@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import CuepointObjectStorage
 import Testing
 
 /// The ordering and coalescing rules, without a store (the replicator tests check the same
 /// rules against real servers).
-@Suite struct ReplicationBacklogTests {
+@Suite(.ownThreads) struct ReplicationBacklogTests {
     func file(_ key: String) -> ReplicationOperation { .file(key: key, path: "/tmp/\(key)", byteCount: 100) }
     func document(_ key: String, _ version: String) -> ReplicationOperation {
         .document(key: key, bytes: Array(version.utf8), isFinal: false, targetDurationMilliseconds: 6000)

@@ -1,5 +1,6 @@
 import CuepointTestSupport
 import CuepointObjectStorage
+import CuepointTestServers
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -7,7 +8,7 @@ import Testing
 
 /// The replicator against real stores: order, coalescing, faults (a stalled store, a store
 /// killed and restarted, a 503, an object already there, a wrong secret) and an HTTP origin.
-@Suite struct ReplicatorTests {
+@Suite(.ownThreads) struct ReplicatorTests {
     /// A recording being written: segment files on disk and the playlists that list them.
     struct Show {
         let directory: URL
@@ -174,7 +175,7 @@ import Testing
     /// with the latest playlist, in order.
     @Test(.enabled(if: ServerTools.hasSeaweedFS, "SeaweedFS (weed) is not installed; scripts/setup.sh --test installs it"))
     func aStoreDownForTenSecondsGetsEverythingAfterwards() async throws {
-        let server = try await offPool { try S3Server.start(.seaweedFS) }
+        let server = try await offThePool { try S3Server.start(.seaweedFS) }
         defer { try? server.stop() }
         let recorder = RecordingClient(server.client())
         var show = try Show(prefix: uniqueKey("outage"))
@@ -188,14 +189,14 @@ import Testing
                 show.replacePlaylist(through: number, to: replicator)
             }
             try await waitUntil("the first three rounds are on the store") { replicator.lag.pendingOperations == 0 }
-            try await offPool { try server.stop() }
+            try await offThePool { try server.stop() }
             for number in 4...8 {
                 try show.commitSegment(number, to: replicator)
                 show.replacePlaylist(through: number, to: replicator)
                 try await Task.sleep(for: .seconds(2))
             }
             #expect(replicator.lag.pendingOperations > 0)
-            try await offPool { try server.startProcess() }
+            try await offThePool { try server.startProcess() }
         }
         #expect(summary.isComplete, "\(summary.description)")
         #expect(summary.files == 8)

@@ -1,12 +1,13 @@
 import CuepointTestSupport
 import CuepointObjectStorage
+import CuepointTestServers
 import Foundation
 import NIOCore
 import Testing
 
 /// The S3 client against real servers: SeaweedFS (fast) and Ceph RGW (strict about
 /// `x-amz-content-sha256`, lengths and signatures).
-@Suite(.serialized) struct S3ClientTests {
+@Suite(.serialized, .ownThreads) struct S3ClientTests {
     static let kinds = S3ServerKind.allCases.filter {
         $0 == .seaweedFS ? ServerTools.hasSeaweedFS : ServerTools.hasCephRGW
     }

@@ -1,12 +1,13 @@
 import CuepointTestSupport
 import CuepointObjectStorage
+import CuepointTestServers
 import Foundation
 import Testing
 
 /// Many generated requests, signed by our signer and by botocore (AWS's Python SDK core, through
 /// `Tests/Support/sigv4_reference.py`): keys with spaces, `+`, `~`, `%`, unicode, query
 /// parameters with and without values, session tokens, both addressing styles.
-@Suite struct BotocoreSignatureTests {
+@Suite(.ownThreads) struct BotocoreSignatureTests {
     struct Generated {
         var method: String
         var endpoint: S3Endpoint

@@ -1,10 +1,11 @@
+import CuepointTestSupport
 import CuepointObjectStorage
 import Testing
 
 /// The S3 examples of AWS's "Signature Version 4 header-based auth" documentation
 /// (Authenticating Requests: Using the Authorization Header), signed with the example keys at
 /// 2013-05-24T00:00:00Z for the bucket `examplebucket` in us-east-1.
-@Suite struct SigV4SignerTests {
+@Suite(.ownThreads) struct SigV4SignerTests {
     let signer = SigV4Signer(
         credentials: AWSCredentials(
             accessKeyID: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),

@@ -64,6 +64,10 @@ final class RecordingClient: ObjectStorageClient {
         }
     }
 
+    func checkAccess(prefix: String) async throws(ObjectStorageError) -> AccessReport {
+        try await inner.checkAccess(prefix: prefix)
+    }
+
     /// Checks the replicator's first rule on the recorded steps: when a document version's PUT
     /// started, every file enqueued before that version had been acknowledged. `order` lists what
     /// was enqueued: full keys, with a document's body text (`nil` for files).

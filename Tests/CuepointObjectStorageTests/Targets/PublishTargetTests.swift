@@ -1,7 +1,8 @@
+import CuepointTestSupport
 import CuepointObjectStorage
 import Testing
 
-@Suite struct PublishTargetTests {
+@Suite(.ownThreads) struct PublishTargetTests {
     let keys = ["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "SECRET"]
 
     func s3(_ text: String, _ options: PublishOptions = PublishOptions(), environment: [String: String]) throws

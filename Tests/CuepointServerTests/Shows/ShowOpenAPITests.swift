@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Cuepoint
 import CuepointTime
 @testable import CuepointServer
@@ -7,7 +8,7 @@ import Testing
 
 /// The OpenAPI document of the show server: the file in `docs/` is the one served, and its
 /// paths and methods are exactly the routes the server registers.
-@Suite("Show server: OpenAPI document")
+@Suite("Show server: OpenAPI document", .ownThreads)
 struct ShowOpenAPITests {
     static let documentFile = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -38,7 +39,7 @@ struct ShowOpenAPITests {
 }
 
 /// The server configuration file: strict, every problem with its line and column.
-@Suite("Show server: configuration file")
+@Suite("Show server: configuration file", .ownThreads)
 struct ShowServerConfigurationFileTests {
     @Test("a complete file decodes")
     func complete() throws {

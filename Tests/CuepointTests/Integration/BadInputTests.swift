@@ -9,7 +9,7 @@ extension Integration {
     /// Damaged and unusable inputs and outputs through the `cuepoint` binary: the exit code, a
     /// one-line error naming the input and the cause, and whatever was written still valid.
     /// The inputs are made from SampleMedia inside each test's folder.
-    @Suite("Bad inputs through the command line")
+    @Suite("Bad inputs through the command line", .ownThreads)
     struct BadInputs {
         /// Runs `cuepoint segment <input> -o <folder>/out` and returns the result and the output folder.
         private func segment(_ input: String, in folder: URL, _ extra: [String] = []) throws -> (CuepointCLI.Result, URL) {

@@ -7,7 +7,7 @@ import Testing
 
 extension Integration {
     /// The other commands of the `cuepoint` binary, on the shipped files.
-    @Suite("Command line")
+    @Suite("Command line", .ownThreads)
     struct Commands {
         static let environment = ["CUEPOINT_STREAM_KEY": "spring"]
 

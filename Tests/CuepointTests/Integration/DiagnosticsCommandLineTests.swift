@@ -5,7 +5,7 @@ import Testing
 extension Integration {
     /// Issue 16, defects 10 and 11, through the binary: error text stays short whatever the
     /// input's size, and a port in use is said plainly, before anything is created.
-    @Suite("Command line: bounded errors and busy ports")
+    @Suite("Command line: bounded errors and busy ports", .ownThreads)
     struct Diagnostics {
         @Test("`validate` on a pipeline file with a 50 MB name prints a short error")
         func hugeNameGivesAShortError() async throws {

@@ -23,7 +23,7 @@ import Testing
 // (the CLI tests need the `cuepoint` binary next to the test bundle).
 
 /// The root suite of the integration tests; the test suites are nested in extensions.
-@Suite("Integration")
+@Suite("Integration", .ownThreads)
 enum Integration {}
 
 /// The SampleMedia inputs the recorded-input tests run on.
@@ -79,19 +79,6 @@ enum LibraryRun {
         let summary = try await runner.record().get()
         return (summary, collected.messages)
     }
-}
-
-/// Runs blocking work (a pipeline, ffprobe, ffmpeg) on a thread of its own, so a long test does
-/// not hold one of the cooperative pool's two threads that the HTTP tests' event loops need.
-func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    let result: Result<T, any Error> = await withCheckedContinuation { continuation in
-        let thread = Thread {
-            continuation.resume(returning: Result { try body() })
-        }
-        thread.stackSize = 8 << 20
-        thread.start()
-    }
-    return try result.get()
 }
 
 /// Warnings reported during a run, from the pipeline's thread.

@@ -66,9 +66,11 @@ enum LiveIngest {
         /// What the test writes to the program's standard input, when it was started with one (`pipe:0` jobs).
         let input: FileHandle?
 
+        /// - Parameter standardOutput: a pipe for the program's output (another program's input),
+        ///   instead of the `LABEL.stdout` file.
         init(
             executable: URL, arguments: [String], folder: URL, label: String, environment: [String: String] = [:],
-            standardInput: Pipe? = nil
+            standardInput: Pipe? = nil, standardOutput: Pipe? = nil
         ) throws {
             stdoutURL = folder.appendingPathComponent("\(label).stdout")
             stderrURL = folder.appendingPathComponent("\(label).stderr")
@@ -82,7 +84,10 @@ enum LiveIngest {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.standardInput = standardInput ?? FileHandle.nullDevice
             input = standardInput?.fileHandleForWriting
-            process.standardOutput = out
+            // Only this process writes the job's input: a program started later (a test server
+            // restarted mid-show) must not inherit the write end, or the job never sees EOF.
+            if let input { _ = fcntl(input.fileDescriptor, F_SETFD, FD_CLOEXEC) }
+            process.standardOutput = standardOutput ?? out
             process.standardError = err
             try process.run()
         }

@@ -10,7 +10,7 @@ extension Integration {
     /// `ffmpeg` program publishing SampleMedia in real time over RTMP or SRT, a player following
     /// the served live playlist over HTTP, publishers that drop and reconnect, and the bad
     /// publishers a live server meets (a wrong key, a second publisher, garbage, a stall).
-    @Suite("Live ingest")
+    @Suite("Live ingest", .ownThreads)
     struct LiveIngestTests {
         static let key = "k3y-\(UUID().uuidString.prefix(8))"
 

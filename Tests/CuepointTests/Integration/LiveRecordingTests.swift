@@ -8,7 +8,7 @@ import Testing
 extension Integration {
     /// Live behaviour: the sliding-window playlist, deletion after the availability time,
     /// EVENT recordings, and a live input on standard input.
-    @Suite("Live recordings")
+    @Suite("Live recordings", .ownThreads)
     struct LiveRecordings {
         /// What the rendition folder held at one clock reading.
         struct Snapshot {

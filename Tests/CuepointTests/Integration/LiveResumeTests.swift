@@ -9,7 +9,7 @@ extension Integration {
     /// A restarted process on an existing recording: a live recording that a crash left
     /// unfinished is resumed from `recording.json` like a publisher reconnect, and nothing is
     /// overwritten; recordings it must not touch are refused before any input is read.
-    @Suite("Live resume")
+    @Suite("Live resume", .ownThreads)
     struct LiveResumeTests {
         static let key = "k3y-\(UUID().uuidString.prefix(8))"
 
@@ -125,6 +125,74 @@ extension Integration {
             var folder: URL
 
             func arguments(port: Int) -> [String] { LiveResumeTests.arguments(folder: folder, port: port) }
+        }
+
+        /// Found by the crash loop (docs/reliability.md): a job restarted on an unfinished recording
+        /// and stopped before its publisher reconnected said "nothing was recorded" and left the
+        /// recording open for ever (no EXT-X-ENDLIST, recording.json incomplete, a product open).
+        /// Now the recording ends as the earlier process left it.
+        @Test(
+            "SIGKILL, restart, SIGINT before the publisher reconnects: the recording is finished, its open marker closed",
+            .enabled(if: LiveIngest.ffmpeg != nil && FFprobe.isInstalled, "needs ffmpeg and ffprobe"),
+            .timeLimit(.minutes(3)))
+        func stopAfterResumeWithoutInput() async throws {
+            try await TemporaryDirectory.with(label: "live-resume-idle") { folder in
+                try await offThePool {
+                    let output = folder.appendingPathComponent("out")
+                    let products = folder.appendingPathComponent("products.jsonl")
+                    try Data().write(to: products)
+                    func index(_ rendition: String) throws -> MediaPlaylist {
+                        try MediaPlaylist(
+                            parsing: String(contentsOf: output.appendingPathComponent("\(rendition)/index.m3u8"), encoding: .utf8))
+                    }
+                    let port = LiveIngest.freePort()
+                    let first = try LiveIngest.cuepoint(Self.arguments(folder: folder, port: port), folder: folder, label: "first")
+                    Thread.sleep(forTimeInterval: 1)
+                    let publisher = try LiveIngest.publish(
+                        "rtmp://127.0.0.1:\(port)/live/\(Self.key)", format: "flv", seconds: 10, folder: folder, label: "publisher")
+                    _ = SampleFeed.waitForSegments(output, atLeast: 2, within: 20)
+                    // A product shown and never closed before the crash.
+                    try Data(#"{"id":"mug","title":"Mug","url":"https://s.example/mug","start":"now"}"#.utf8 + [0x0A]).write(to: products)
+                    let opened = LiveIngest.poll(20) {
+                        ((try? index("source"))?.segments.contains { $0.dateRanges.contains { $0.id == "mug" } }) == true
+                    }
+                    #expect(opened, "the open marker reached the playlist before the crash:\n\(first.printed)")
+                    kill(first.process.processIdentifier, SIGKILL)
+                    first.wait(10)
+                    kill(publisher.process.processIdentifier, SIGKILL)
+                    publisher.wait(10)
+                    let before = SampleFeed.segmentCount(output)
+                    #expect(before >= 2, "segments before the crash:\n\(first.printed)")
+                    let masterBefore = try MultivariantPlaylist(
+                        parsing: String(contentsOf: output.appendingPathComponent("master.m3u8"), encoding: .utf8))
+
+                    let second = try LiveIngest.cuepoint(Self.arguments(folder: folder, port: port), folder: folder, label: "second")
+                    _ = LiveIngest.poll(20) { second.stderr.contains("resuming the unfinished recording") }
+                    second.process.interrupt()
+                    #expect(second.wait(30) && second.process.exitStatus == 0, "\(second.printed)")
+                    #expect(!second.stdout.contains("nothing was recorded"), "\(second.printed)")
+                    #expect(second.stderr.contains("stopped before the input came back"), "\(second.printed)")
+                    for rendition in ["source", "240p"] {
+                        let playlist = try index(rendition)
+                        #expect(playlist.segments.count == before, "\(rendition): the recorded segments are kept")
+                        #expect(playlist.endList, "\(rendition): EXT-X-ENDLIST after the stop:\n\(second.printed)")
+                        // The open marker ends with the recording: a second tag with its duration.
+                        let tags = playlist.segments.flatMap(\.dateRanges).filter { $0.id == "mug" }
+                        #expect(tags.count == 2 && tags.last?.durationMilliseconds != nil, "\(rendition): \(tags)")
+                    }
+                    let state = try #require(
+                        try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("recording.json")))
+                            as? [String: Any])
+                    #expect(state["complete"] as? Bool == true, "recording.json: \(state)")
+                    let logged = MarkerLog.read(path: output.appendingPathComponent("markers.jsonl").path).markers
+                    #expect(logged.first { $0.id == "mug" }?.isOpen == false, "markers.jsonl closes it too: \(logged)")
+                    // CODECS, RESOLUTION and FRAME-RATE as the first run published them.
+                    let master = try MultivariantPlaylist(
+                        parsing: String(contentsOf: output.appendingPathComponent("master.m3u8"), encoding: .utf8))
+                    #expect(master.variants.map(\.codecs) == masterBefore.variants.map(\.codecs))
+                    #expect(master.variants.map(\.resolution) == masterBefore.variants.map(\.resolution))
+                }
+            }
         }
 
         static func arguments(folder: URL, port: Int) -> [String] {

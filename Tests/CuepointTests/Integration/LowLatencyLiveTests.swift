@@ -11,7 +11,7 @@ import Testing
 extension Integration {
     /// `--part` on the command line: refused where parts cannot be, and on a file input (no
     /// server) segments made of one fragment per part.
-    @Suite("LL-HLS options")
+    @Suite("LL-HLS options", .ownThreads)
     struct LowLatencyOptions {
         @Test(
             "--part is refused with MPEG-TS, at or above the segment duration, below 100 ms",
@@ -73,7 +73,7 @@ extension Integration {
     /// Decided and checked here: a segment file is its parts concatenated, byte for byte; each
     /// part is one `moof`+`mdat` that decodes after `init.mp4`; INDEPENDENT=YES exactly on the
     /// parts whose first video frame is a keyframe.
-    @Suite("LL-HLS live")
+    @Suite("LL-HLS live", .ownThreads)
     struct LowLatencyLive {
         static var ffmpeg: String? { ExternalProgram.which("ffmpeg") }
 

@@ -7,7 +7,7 @@ import Testing
 
 extension Integration {
     /// Several pipelines in one process: `PipelineGroup` and `cuepoint run A.yaml B.yaml`.
-    @Suite("Pipeline group")
+    @Suite("Pipeline group", .ownThreads)
     struct PipelineGroups {
         static func spec(_ name: String, input: String, directory: URL, container: Container) -> PipelineSpec {
             PipelineSpec(

@@ -8,7 +8,7 @@ import Testing
 extension Integration {
     /// Every SampleMedia input in both containers through `PipelineRunner`, judged by our strict
     /// playlist parser, ffprobe and GStreamer.
-    @Suite("Recorded inputs through the library")
+    @Suite("Recorded inputs through the library", .ownThreads)
     struct RecordedInputs {
         @Test("a recorded input becomes a valid VOD recording", arguments: SampleInput.allCases, Container.allCases)
         func writesValidRecording(input: SampleInput, container: Container) async throws {

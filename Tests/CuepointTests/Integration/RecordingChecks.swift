@@ -188,7 +188,8 @@ func verifyMediaPlaylist(
 /// (EXT-X-ENDLIST); either way no `.tmp` file is left. Returns the recording when there is one.
 @discardableResult
 func verifyWhateverWasWritten(
-    directory: URL, container: Container = .ts, sourceLocation: SourceLocation = #_sourceLocation
+    directory: URL, container: Container = .ts, segmentMilliseconds: Int64 = 6_000, allowFrameGaps: Bool = false,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> CheckedRecording? {
     expectNoTemporaryFiles(in: directory, sourceLocation: sourceLocation)
     guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("master.m3u8").path) else {
@@ -196,7 +197,9 @@ func verifyWhateverWasWritten(
         #expect(playlists.isEmpty, "media playlists without a master.m3u8: \(playlists)", sourceLocation: sourceLocation)
         return nil
     }
-    let recording = try verifyRecording(directory: directory, container: container, sourceLocation: sourceLocation)
+    let recording = try verifyRecording(
+        directory: directory, container: container, segmentMilliseconds: segmentMilliseconds, allowFrameGaps: allowFrameGaps,
+        sourceLocation: sourceLocation)
     for rendition in recording.renditions {
         #expect(rendition.playlist.endList, "\(rendition.playlistURL.path) is not finished", sourceLocation: sourceLocation)
     }

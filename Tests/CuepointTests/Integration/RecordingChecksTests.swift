@@ -8,7 +8,7 @@ import Testing
 extension Integration {
     /// The shared checks are only worth something if they fail: damage a good recording and
     /// make sure each kind of damage is caught.
-    @Suite("The recording checks themselves")
+    @Suite("The recording checks themselves", .ownThreads)
     struct RecordingChecksCatchDamage {
         @Test("verifyRecording catches a missing segment, an imprecise EXTINF and segments out of order")
         func catchesDamage() async throws {

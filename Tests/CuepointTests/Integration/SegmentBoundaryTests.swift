@@ -8,7 +8,7 @@ import Testing
 extension Integration {
     /// Where the cuts land on sample.mp4 (closed 2 s GOPs: keyframes at 0, 2, … 18 s), and
     /// that a run is reproducible.
-    @Suite("Segment boundaries and determinism")
+    @Suite("Segment boundaries and determinism", .ownThreads)
     struct SegmentBoundaries {
         @Test("two runs with the same clock write identical files", arguments: Container.allCases)
         func runsAreReproducible(container: Container) async throws {

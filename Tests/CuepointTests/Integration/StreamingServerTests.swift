@@ -9,7 +9,7 @@ extension Integration {
     /// starts `cuepoint segment rtmp://…` (pulling the stream back from nginx) with `exec_push`,
     /// as docs/live.md shows. nginx runs from a temporary config on a free port as the current
     /// user; no system service is touched.
-    @Suite("Behind nginx-rtmp")
+    @Suite("Behind nginx-rtmp", .ownThreads)
     struct StreamingServerTests {
         static let module = "/usr/lib/nginx/modules/ngx_rtmp_module.so"
         static var nginx: String? { ExternalProgram.which("nginx") ?? (FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx") ? "/usr/sbin/nginx" : nil) }

@@ -6,7 +6,7 @@ import Testing
 
 extension Integration {
     /// `cuepoint segment --ladder` and `cuepoint run Pipelines/ci-transcode.yaml` as a user runs them.
-    @Suite("Transcoding on the command line", .serialized, .enabled(if: TranscodeHarness.ffmpegInstalled, "needs ffprobe"))
+    @Suite("Transcoding on the command line", .serialized, .enabled(if: TranscodeHarness.ffmpegInstalled, "needs ffprobe"), .ownThreads)
     struct TranscodeCommandLine {
         @Test func aLadderWithoutAPipelineFile() async throws {
             try await offThePool {

@@ -10,7 +10,7 @@ import Testing
 // keyframes, where each segment starts), our strict playlist parser, and GStreamer.
 
 extension Integration {
-    @Suite("Transcoding", .serialized, .enabled(if: TranscodeHarness.ffmpegInstalled, "needs the ffmpeg and ffprobe programs"))
+    @Suite("Transcoding", .serialized, .enabled(if: TranscodeHarness.ffmpegInstalled, "needs the ffmpeg and ffprobe programs"), .ownThreads)
     struct TranscodeLadders {
         /// 640x360, 480x270 (Main), 320x180 (Baseline 3.0) and an audio-only rendition.
         static func ladder() -> [RenditionSpec] {

@@ -10,7 +10,7 @@ import Testing
 // the same in-band markers (PyAV), and the choice of path visible in the run's summary.
 
 extension Integration {
-    @Suite("Transport stream copy path", .enabled(if: ExternalProgram.which("ffmpeg") != nil, "needs the ffmpeg program"))
+    @Suite("Transport stream copy path", .enabled(if: ExternalProgram.which("ffmpeg") != nil, "needs the ffmpeg program"), .ownThreads)
     struct TransportStreamCopyPath {
         /// Runs `spec` into `directory` with the copy path allowed or not.
         static func run(_ spec: PipelineSpec, into directory: URL, copyPath: Bool) throws -> (RunSummary, [String]) {

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointJSON
 import CuepointHLS
 import CuepointTime
@@ -8,7 +9,7 @@ import Testing
 
 /// Markers as EXT-X-DATERANGE: no title can break a playlist, and the card keeps every title
 /// exactly.
-@Suite struct MarkerDateRangeTests {
+@Suite(.ownThreads) struct MarkerDateRangeTests {
     typealias Support = MarkerTestSupport
 
     static let className = "com.example.shop.product"

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointTime
 import Foundation
 import Testing
@@ -5,7 +6,7 @@ import Testing
 @testable import Cuepoint
 
 /// Every field rule of the marker format, with the exact line `cuepoint` prints for each mistake.
-@Suite struct MarkerDecoderTests {
+@Suite(.ownThreads) struct MarkerDecoderTests {
     typealias Support = MarkerTestSupport
 
     @Test func aCompleteMarker() throws {

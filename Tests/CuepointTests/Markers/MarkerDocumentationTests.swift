@@ -8,7 +8,7 @@ import Testing
 
 /// `docs/markers.md` shows what the code does: its JSON lines parse (or fail exactly as shown),
 /// and its DATERANGE, card and log lines are what Cuepoint writes for its example marker.
-@Suite struct MarkerDocumentationTests {
+@Suite(.ownThreads) struct MarkerDocumentationTests {
     typealias Support = MarkerTestSupport
 
     static func documentation() throws -> String {

@@ -1,10 +1,11 @@
+import CuepointTestSupport
 import Foundation
 import Testing
 
 @testable import Cuepoint
 
 /// JSON-lines files: bad lines are reported with their number and the others are still used.
-@Suite struct MarkerFileTests {
+@Suite(.ownThreads) struct MarkerFileTests {
     typealias Support = MarkerTestSupport
 
     @Test func malformedLinesAreReportedAndTheOthersUsed() {

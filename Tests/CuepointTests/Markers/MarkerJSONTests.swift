@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointJSON
 import CuepointTime
 import Foundation
@@ -6,7 +7,7 @@ import Testing
 @testable import Cuepoint
 
 /// The strict JSON reader and canonical writer behind markers.
-@Suite struct MarkerJSONTests {
+@Suite(.ownThreads) struct MarkerJSONTests {
     @Test func parsesValuesKeepingNumberText() throws {
         let value = try Marker.parseJSON(
             #" {"a": [1, -0.50, 2E+3, true, false, null], "b": "x\u00e9\ud83d\ude00\n\"\\\/"} "#)

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointTime
 import Foundation
 import Testing
@@ -5,7 +6,7 @@ import Testing
 @testable import Cuepoint
 
 /// The durable `markers.jsonl`: what is appended is read back, a torn last line is tolerated.
-@Suite struct MarkerLogTests {
+@Suite(.ownThreads) struct MarkerLogTests {
     typealias Support = MarkerTestSupport
 
     static let received = WallClockTime(millisecondsSince1970: 1_741_975_204_210)  // 2025-03-14T18:00:04.210Z

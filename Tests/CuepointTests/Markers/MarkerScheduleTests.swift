@@ -1,10 +1,11 @@
+import CuepointTestSupport
 import CuepointTime
 import Testing
 
 @testable import Cuepoint
 
 /// Where markers go as a recording advances, fed as the session feeds it.
-@Suite struct MarkerScheduleTests {
+@Suite(.ownThreads) struct MarkerScheduleTests {
     static func placed(_ id: String, start: Int64, duration: Int64? = nil) -> PlacedMarker {
         PlacedMarker(
             marker: Marker(id: id, title: id, url: "https://shop.example/\(id)", start: .offset(milliseconds: start)),
@@ -73,7 +74,7 @@ import Testing
 }
 
 /// Marker placement on the timeline: date ranges on the PDT mapping, in-band tags in media time.
-@Suite struct MarkerPlacementTests {
+@Suite(.ownThreads) struct MarkerPlacementTests {
     static let t0 = WallClockTime(millisecondsSince1970: 1_700_000_000_000)
 
     @Test func dateRangesAndTagsFollowTheEpochThatHoldsTheMarker() throws {

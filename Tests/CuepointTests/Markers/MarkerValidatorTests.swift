@@ -1,10 +1,11 @@
+import CuepointTestSupport
 import CuepointTime
 import Testing
 
 @testable import Cuepoint
 
 /// The checks that need the recording: unique ids, times inside it.
-@Suite struct MarkerValidatorTests {
+@Suite(.ownThreads) struct MarkerValidatorTests {
     typealias Support = MarkerTestSupport
 
     func marker(id: String = "p-1", start: MarkerTime, end: MarkerEnd? = nil) -> Marker {

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 /// Issue 16, defect 10: a 50 MB `name:` made `validate` print 100 MB (the value, and a "did
 /// you mean" copy of it), and long paths were echoed whole. Every value a diagnostic repeats
 /// is bounded now, and no suggestion is searched for a huge key.
-@Suite struct EchoedTextTests {
+@Suite(.ownThreads) struct EchoedTextTests {
     typealias Support = PipelineTestSupport
 
     @Test("short text is echoed whole; long text by its start (a value) or its end (a path), with its size")

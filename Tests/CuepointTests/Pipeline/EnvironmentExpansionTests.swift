@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import Testing
 
 @testable import Cuepoint
 
 /// The `${NAME}` grammar on its own, as a table of input, environment and result.
-@Suite struct EnvironmentExpansionTests {
+@Suite(.ownThreads) struct EnvironmentExpansionTests {
     typealias Failure = EnvironmentExpansion.Failure
 
     @Test(

@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import Testing
 
 @testable import Cuepoint
 
 /// Which valid key or value a misspelling is taken for.
-@Suite struct KeySuggestionTests {
+@Suite(.ownThreads) struct KeySuggestionTests {
     static let outputKeys = PipelineDecoder.outputKeys
 
     @Test(

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Foundation
 import Testing
 
@@ -5,7 +6,7 @@ import Testing
 
 /// Every kind of problem a pipeline file can have, with its exact position, key path, message
 /// and suggestion. The expected lines are what `cuepoint validate` prints.
-@Suite struct PipelineErrorTests {
+@Suite(.ownThreads) struct PipelineErrorTests {
     typealias Support = PipelineTestSupport
 
     private func problem(
@@ -34,7 +35,7 @@ import Testing
                 "p.yaml:4:20: output.segment_duration: unknown key; did you mean `segment`?",
                 "p.yaml:4:42: output.livewindow: unknown key; did you mean `live_window`?",
                 "p.yaml:4:57: output.zzz: unknown key; expected one of `directory`, `container`, `segment`, "
-                    + "`part`, `live_window`, `playlists`",
+                    + "`part`, `live_window`, `playlists`, `publish`",
             ])
     }
 

@@ -7,7 +7,7 @@ import Testing
 
 /// The shipped examples: every file in `Pipelines/` decodes, validates against the schema, and
 /// the examples in `docs/pipeline.md` (files and error output alike) are what the code does.
-@Suite struct PipelineExamplesTests {
+@Suite(.ownThreads) struct PipelineExamplesTests {
     typealias Support = PipelineTestSupport
 
     /// Every pipeline file in `Pipelines/` (YAML and JSON, not the schema).

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointTime
 import Foundation
 import Testing
@@ -5,7 +6,7 @@ import Testing
 @testable import Cuepoint
 
 /// Files that decode: values, defaults, inference and environment expansion.
-@Suite struct PipelineFileTests {
+@Suite(.ownThreads) struct PipelineFileTests {
     typealias Support = PipelineTestSupport
 
     @Test func minimalFileTakesEveryDefault() throws {

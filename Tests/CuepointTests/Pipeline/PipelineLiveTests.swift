@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointFFmpeg
 import CuepointTime
 import Foundation
@@ -7,7 +8,7 @@ import Testing
 
 /// The live keys of the pipeline file: `input.listen`, `timeout`, `passphrase`, `reconnect`,
 /// and the `server:` section; each mistake with its line, column and fix.
-@Suite struct PipelineLiveTests {
+@Suite(.ownThreads) struct PipelineLiveTests {
     typealias Support = PipelineTestSupport
 
     @Test func liveKeysDecode() throws {

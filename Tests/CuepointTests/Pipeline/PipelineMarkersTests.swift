@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointTime
 import Testing
 
@@ -5,7 +6,7 @@ import Testing
 
 /// The `markers:` section: defaults, sources, and inline markers checked by the marker decoder
 /// with their problems placed at the field in the pipeline file.
-@Suite struct PipelineMarkersTests {
+@Suite(.ownThreads) struct PipelineMarkersTests {
     typealias Support = PipelineTestSupport
 
     static let head = "version: 1\nname: x\ninput: {url: a.mp4}\n"

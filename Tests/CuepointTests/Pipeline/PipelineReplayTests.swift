@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import Testing
 
 @testable import Cuepoint
 
 /// The `replay:` section: defaults, every key, and a message for every bad value.
-@Suite struct PipelineReplayTests {
+@Suite(.ownThreads) struct PipelineReplayTests {
     typealias Support = PipelineTestSupport
 
     static let head = "version: 1\nname: x\ninput: {url: a.mp4}\n"

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointTime
 import Foundation
 import Testing
@@ -6,7 +7,7 @@ import Testing
 
 /// Keeps `Pipelines/cuepoint-pipeline.schema.json` and the decoder in step: the same keys per
 /// section, the same required keys, the same defaults, enums and bounds.
-@Suite struct PipelineSchemaTests {
+@Suite(.ownThreads) struct PipelineSchemaTests {
     typealias Support = PipelineTestSupport
 
     static func loadSchema() throws -> [String: Any] {
@@ -66,6 +67,7 @@ import Testing
             "transcode": PipelineDecoder.transcodeKeys,
             "input.reconnect": PipelineDecoder.reconnectKeys,
             "server": PipelineDecoder.serverKeys,
+            "output.publish[]": PipelineDecoder.publishKeys,
             "captions[]": PipelineDecoder.captionKeys,
             "replay.shorts": PipelineDecoder.shortsKeys,
             "replay.reel": PipelineDecoder.reelKeys,
@@ -96,6 +98,15 @@ import Testing
             ],
             "output": [
                 "directory": "out", "container": "ts", "segment": "6s", "live_window": 6, "playlists": ["index"],
+                "publish": [
+                    [
+                        "url": "s3://shows/x", "endpoint": "http://127.0.0.1:8333", "region": "eu-west-1",
+                        "addressing": "path", "storage_class": "STANDARD_IA", "access_key_id_env": "SHOWS_KEY_ID",
+                        "secret_access_key_env": "SHOWS_SECRET", "session_token_env": "SHOWS_TOKEN", "lag_warning": "20s",
+                        "finish_timeout": "2m",
+                    ],
+                    ["url": "https://origin.example.com/live/x", "authorization_env": "ORIGIN_TOKEN"],
+                ],
             ],
             "renditions": [
                 ["name": "source", "copy": true],
@@ -168,6 +179,9 @@ import Testing
                     // schema says so with `anyOf`.
                     #expect(problems.map(\.keyPath) == [keyPath])
                     #expect(object["anyOf"] != nil)
+                } else if key == "secret_access_key_env" && path == "output.publish[]" {
+                    // An access key needs its secret.
+                    #expect(problems.map(\.keyPath) == ["output.publish[0].secret_access_key_env"])
                 } else if ["maxrate", "bufsize"].contains(key) && path == "renditions[].video" {
                     // Each needs the other: x264 ignores one without the other.
                     #expect(problems.map(\.keyPath) == ["renditions[1].video." + (key == "maxrate" ? "bufsize" : "maxrate")])
@@ -223,6 +237,12 @@ import Testing
             settings[key] = nil
             renditions[1][section] = settings
             document["renditions"] = renditions
+        case "output.publish[]":
+            var output = document["output"] as? [String: Any] ?? [:]
+            var targets = output["publish"] as? [[String: Any]] ?? []
+            targets[0][key] = nil
+            output["publish"] = targets
+            document["output"] = output
         case "markers.from[].list[]":
             var markers = document["markers"] as? [String: Any] ?? [:]
             var sources = markers["from"] as? [[String: Any]] ?? []
@@ -291,6 +311,9 @@ import Testing
             "renditions[].audio.channels": { $0 as? Int == AudioSettings().channels },
             "renditions[].audio.multichannel": { $0 as? Bool == AudioSettings().multichannel },
             "transcode.deterministic": { $0 as? Bool == TranscodeSpec().deterministic },
+            "output.publish[].finish_timeout": {
+                ($0 as? String).flatMap(DurationText.parse) == PublishSpec.defaultFinishTimeout
+            },
             "renditions": { value in
                 let entries = value as? [[String: Any]] ?? []
                 return entries.map {

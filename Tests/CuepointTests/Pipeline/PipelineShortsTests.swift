@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Testing
 
 #if canImport(CuepointPipeline)
@@ -7,7 +8,7 @@ import Testing
 #endif
 
 /// `replay.shorts`, `replay.reel`, `replay.storyboard`, `replay.posters` and `captions:`.
-@Suite struct PipelineShortsTests {
+@Suite(.ownThreads) struct PipelineShortsTests {
     typealias Support = PipelineTestSupport
 
     static let head = "version: 1\nname: x\ninput: {url: a.mp4}\n"

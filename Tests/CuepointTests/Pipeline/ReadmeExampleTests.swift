@@ -6,7 +6,7 @@ import Testing
 @testable import Cuepoint
 
 /// The pipeline file and the error line shown in README.md are real.
-@Suite struct ReadmeExampleTests {
+@Suite(.ownThreads) struct ReadmeExampleTests {
     func readmeYAMLBlock() throws -> String {
         let readme = try String(
             contentsOf: Repository.root.appendingPathComponent("README.md"), encoding: .utf8)

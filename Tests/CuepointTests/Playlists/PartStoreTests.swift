@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointHLS
 import CuepointTime
 import Foundation
@@ -7,7 +8,7 @@ import Testing
 
 /// The LL-HLS answers of `PartStore` without a network: blocking reload (bis §6.2.5.2), the
 /// 400 and 503 rules, delta updates, parts from memory, retention.
-@Suite struct PartStoreTests {
+@Suite(.ownThreads) struct PartStoreTests {
     static let start = WallClockTime(millisecondsSince1970: 1_741_975_200_000)
 
     static func segmentURI(_ sequence: Int64) -> String { "seg_" + String(format: "%06lld", sequence) + ".m4s" }

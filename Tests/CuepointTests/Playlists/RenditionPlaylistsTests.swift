@@ -1,10 +1,11 @@
+import CuepointTestSupport
 import CuepointHLS
 import CuepointTime
 import Testing
 
 @testable import Cuepoint
 
-@Suite struct RenditionPlaylistsTests {
+@Suite(.ownThreads) struct RenditionPlaylistsTests {
     func segment(_ number: Int, duration: Int64 = 6000, discontinuity: Bool = false) -> MediaSegment {
         var segment = MediaSegment(uri: "seg_\(number).ts", durationMilliseconds: duration)
         segment.discontinuity = discontinuity
@@ -56,7 +57,7 @@ import Testing
     }
 }
 
-@Suite struct LiveWindowDateRangeTests {
+@Suite(.ownThreads) struct LiveWindowDateRangeTests {
     func range(_ id: String, start: Int64, duration: Int64?) -> DateRange {
         DateRange(
             id: id, classAttribute: "com.cuepoint.product", startDate: WallClockTime(millisecondsSince1970: start),

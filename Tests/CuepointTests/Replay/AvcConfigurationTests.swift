@@ -1,8 +1,9 @@
+import CuepointTestSupport
 import Testing
 
 @testable import Cuepoint
 
-@Suite struct AvcConfigurationTests {
+@Suite(.ownThreads) struct AvcConfigurationTests {
     /// An SPS as x264 writes it for High profile level 3.0 with `sps-id=1` (cut after the id).
     static let highSPS: [UInt8] = [0x67, 0x64, 0x00, 0x1E, 0b0100_1011, 0x2C]
     /// A PPS with id 1 referring to SPS 1: ue(1) = 010, ue(1) = 010.

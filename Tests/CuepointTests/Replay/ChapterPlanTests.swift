@@ -1,8 +1,9 @@
+import CuepointTestSupport
 import Testing
 
 @testable import Cuepoint
 
-@Suite struct ChapterPlanTests {
+@Suite(.ownThreads) struct ChapterPlanTests {
     func marker(_ id: String, _ start: Int64, _ duration: Int64?, title: String? = nil) -> PlacedMarker {
         PlacedMarker(
             marker: Marker(id: id, product: "SKU-\(id)", title: title ?? "Title \(id)", url: nil, start: .offset(milliseconds: start)),
@@ -100,7 +101,7 @@ import Testing
     }
 }
 
-@Suite struct ReplayTimelineTests {
+@Suite(.ownThreads) struct ReplayTimelineTests {
     func slots(_ usable: [Bool], duration: Int64 = 4000) -> [ReplaySource.Slot] {
         usable.enumerated().map {
             ReplaySource.Slot(

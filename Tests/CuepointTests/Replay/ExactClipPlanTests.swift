@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import Testing
 
 @testable import Cuepoint
 
 /// The plan is fed packet timestamps only; times here are in frames (one tick per frame).
-@Suite struct ExactClipPlanTests {
+@Suite(.ownThreads) struct ExactClipPlanTests {
     typealias Packet = ExactClipPlan.Packet
 
     /// Three closed GOPs in decode order, with B-frames (dts one frame before the first pts):

@@ -12,7 +12,7 @@ enum ExactClipTools {
 
 /// Exact clips of a keyframe clip cut from SampleMedia/sample.mp4 (640x360, 30 fps, closed
 /// 2 s GOPs with B-frames, AAC), judged with ffprobe, ffmpeg and, when installed, GStreamer.
-@Suite(.serialized, .enabled(if: ExactClipTools.installed, "needs ffmpeg and ffprobe (apt install ffmpeg)"))
+@Suite(.serialized, .enabled(if: ExactClipTools.installed, "needs ffmpeg and ffprobe (apt install ffmpeg)"), .ownThreads)
 struct ExactClipTests {
     static let frameDuration = 1.0 / 30
 

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import Foundation
 import Testing
 
@@ -5,7 +6,7 @@ import Testing
 
 /// The player page's markup; what it does in a browser is checked in real Chromium by the replay
 /// integration tests (`Tests/Support/player_check.py`).
-@Suite struct PlayerPageTests {
+@Suite(.ownThreads) struct PlayerPageTests {
     @Test func everyValueIsEscaped() {
         let html = PlayerPage.html(
             PlayerPage.Configuration(

@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import CuepointTime
 import Testing
 
 @testable import Cuepoint
 
-@Suite struct ShortGraphTests {
+@Suite(.ownThreads) struct ShortGraphTests {
     let landscape = ShortGraph(sourceWidth: 1920, sourceHeight: 1080, sampleAspectRatio: nil)
 
     @Test func cropCoversAndCentres() {

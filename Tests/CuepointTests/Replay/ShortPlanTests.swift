@@ -1,8 +1,9 @@
+import CuepointTestSupport
 import Testing
 
 @testable import Cuepoint
 
-@Suite struct ShortPlanTests {
+@Suite(.ownThreads) struct ShortPlanTests {
     func product(_ id: String, _ start: Int64, _ end: Int64, sku: String? = nil) -> ChapterPlan.Product {
         let marker = PlacedMarker(
             marker: Marker(id: id, product: sku ?? "SKU-\(id)", title: "Title \(id)", url: nil, start: .offset(milliseconds: start)),

@@ -1,8 +1,9 @@
+import CuepointTestSupport
 import Testing
 
 @testable import Cuepoint
 
-@Suite struct ShortTextTests {
+@Suite(.ownThreads) struct ShortTextTests {
     @Test func aTitleThatFitsStaysOnOneLine() {
         let layout = ShortText.layout("Smoked Paprika, 100 g", width: 950, fontSize: 59)
         #expect(layout == ShortText.Layout(lines: ["Smoked Paprika, 100 g"], wasCut: false, droppedEmoji: false))

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointHLS
 import CuepointTime
 import Testing
@@ -6,7 +7,7 @@ import Testing
 
 /// `MarkerSchedule.resume`: a resumed recording's log against the date ranges its playlists had
 /// published before the crash. Pure: no files.
-@Suite struct MarkerScheduleResumeTests {
+@Suite(.ownThreads) struct MarkerScheduleResumeTests {
     static let zero = WallClockTime(millisecondsSince1970: 1_741_975_200_000)
 
     func placed(_ id: String, start: Int64, duration: Int64? = nil) -> PlacedMarker {

@@ -1,10 +1,11 @@
+import CuepointTestSupport
 import Testing
 
 @testable import Cuepoint
 
 /// The part rule, fed frames without files: parts never exceed the target, start anywhere, and
 /// the segment's cut ends the last one.
-@Suite struct PartCutterTests {
+@Suite(.ownThreads) struct PartCutterTests {
     /// Feeds frames of `frame` ms from 0 until `segmentEnd` into a segment opened at 0 and returns
     /// the part durations.
     func parts(target: Int64, frame: Int64, segmentEnd: Int64) -> [Int64] {

@@ -8,7 +8,7 @@ import Testing
 
 /// The barrier publishes segment N of every rendition together, in sequence order, whichever
 /// rendition closes it first.
-@Suite struct SegmentBarrierTests {
+@Suite(.ownThreads) struct SegmentBarrierTests {
     static let t0 = WallClockTime(millisecondsSince1970: 1_700_000_000_000)
 
     static func publisher(_ store: DirectoryStore, renditions: [String]) -> RecordingPublisher {

@@ -1,10 +1,11 @@
+import CuepointTestSupport
 import CuepointTime
 import Testing
 
 @testable import Cuepoint
 
 /// The cut rule, fed events without files.
-@Suite struct SegmentCutterTests {
+@Suite(.ownThreads) struct SegmentCutterTests {
     /// Feeds (milliseconds, isKeyframe) events and returns the times at which segments opened or were cut.
     func cuts(target: Int64, _ events: [(Int64, Bool)]) -> [Int64] {
         var cutter = SegmentCutter(target: .milliseconds(target))
@@ -88,7 +89,7 @@ import Testing
     }
 }
 
-@Suite struct TimestampGuardTests {
+@Suite(.ownThreads) struct TimestampGuardTests {
     let frame = MediaTime.milliseconds(33)
 
     @Test func acceptsContinuousTimestamps() {
@@ -141,7 +142,7 @@ import Testing
     }
 }
 
-@Suite struct RequestedBoundaryTests {
+@Suite(.ownThreads) struct RequestedBoundaryTests {
     @Test func aRequestedBoundaryCutsAtTheFirstKeyframeAtOrAfterIt() {
         var cutter = SegmentCutter(target: .seconds(6))
         cutter.requestBoundary(at: .milliseconds(3100))
@@ -177,7 +178,7 @@ import Testing
     }
 }
 
-@Suite struct TimestampGuardPresentationTests {
+@Suite(.ownThreads) struct TimestampGuardPresentationTests {
     let frame = MediaTime.milliseconds(33)
 
     @Test("a frame presented thousands of seconds after it is decoded (a damaged ctts) is dropped, on any stream")

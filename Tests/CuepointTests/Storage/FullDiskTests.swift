@@ -7,7 +7,7 @@ import Testing
 
 /// A disk that fills up mid-recording: a 700 KiB tmpfs, which holds two of the sample's
 /// segments. Needs permission to mount (root, as in CI); elsewhere the test shows as skipped.
-@Suite(.serialized) struct FullDiskTests {
+@Suite(.serialized, .ownThreads) struct FullDiskTests {
     static let mountPoint = NSTemporaryDirectory() + "cuepoint-full-disk"
 
     static let canMount: Bool = {

@@ -7,7 +7,7 @@ import CuepointFFmpeg
 
 /// `DirectoryStore` never replaces a segment or init section: a name that exists is an error
 /// naming the path, whether it existed when the file was opened or appeared before the commit.
-struct SegmentOverwriteTests {
+@Suite(.ownThreads) struct SegmentOverwriteTests {
     @Test func aSegmentThatExistsIsNeverReplaced() throws {
         let root = try TemporaryDirectory.make(label: "no-overwrite")
         defer { try? FileManager.default.removeItem(at: root) }

@@ -1,10 +1,11 @@
+import CuepointTestSupport
 import CuepointTime
 import Testing
 
 @testable import Cuepoint
 
 /// The recording's clock, fed events as a session would, without FFmpeg or files.
-@Suite struct TimelineTests {
+@Suite(.ownThreads) struct TimelineTests {
     static let t0 = WallClockTime(millisecondsSince1970: 1_700_000_000_000)
     static let ts = Rational(1, 90_000)
 

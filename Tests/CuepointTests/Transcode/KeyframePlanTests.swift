@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import CuepointTime
 import Testing
 
 @testable import Cuepoint
 
-@Suite struct KeyframePlanTests {
+@Suite(.ownThreads) struct KeyframePlanTests {
     /// The indices of the frames the plan forces, for frames at `times`.
     func forced(_ plan: KeyframePlan, _ times: [MediaTime]) -> [Int] {
         var cursor = KeyframePlan.Cursor(plan: plan)

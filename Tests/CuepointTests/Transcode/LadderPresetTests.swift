@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import CuepointTime
 import Testing
 
 @testable import Cuepoint
 
-@Suite struct LadderPresetTests {
+@Suite(.ownThreads) struct LadderPresetTests {
     let wide = TranscodeSource(
         video: .init(width: 640, height: 360, frameRate: Rational(30, 1), timeBase: Rational(1, 15360)),
         audio: .init(sampleRate: 48000, channels: 2, timeBase: Rational(1, 48000)))

@@ -1,3 +1,4 @@
+import CuepointTestSupport
 import CuepointTime
 import Testing
 
@@ -5,7 +6,7 @@ import Testing
 
 /// Every message the `video:` and `audio:` settings can produce, as a table of settings and
 /// the lines a user reads.
-@Suite struct TranscodeSettingsTests {
+@Suite(.ownThreads) struct TranscodeSettingsTests {
     static let source = TranscodeSource(
         video: .init(width: 640, height: 360, frameRate: Rational(30, 1), timeBase: Rational(1, 15360)),
         audio: .init(sampleRate: 48000, channels: 2, timeBase: Rational(1, 48000)))
@@ -204,7 +205,7 @@ import Testing
     }
 }
 
-@Suite struct TranscodeRunPartsTests {
+@Suite(.ownThreads) struct TranscodeRunPartsTests {
     @Test func bitRatesTakeSuffixes() {
         #expect(PipelineDecoder.parseBitRate("3000000") == 3_000_000)
         #expect(PipelineDecoder.parseBitRate("3000k") == 3_000_000)

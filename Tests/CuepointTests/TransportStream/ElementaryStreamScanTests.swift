@@ -1,10 +1,11 @@
+import CuepointTestSupport
 import Testing
 
 @testable import Cuepoint
 
 /// PES headers, keyframes from NAL unit types, ADTS frame counts and the 33-bit unwrapping,
 /// fed bytes without files.
-@Suite struct ElementaryStreamScanTests {
+@Suite(.ownThreads) struct ElementaryStreamScanTests {
     func keyframe(_ bytes: [UInt8], _ codec: KeyframeScan.Codec = .h264) -> Bool? {
         bytes.withUnsafeBytes { KeyframeScan.isKeyframe($0, codec: codec) }
     }

@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import Testing
 
 @testable import Cuepoint
 
 /// PAT and PMT sections, read and written; checked against the bytes FFmpeg's muxer writes.
-@Suite struct ProgramTablesTests {
+@Suite(.ownThreads) struct ProgramTablesTests {
     /// The PAT FFmpeg 5.1's mpegts muxer writes by default (transport_stream_id 1, program 1 on PID
     /// 0x1000), from the first packet of `ffmpeg -f mpegts` output, pointer field removed.
     static let ffmpegPAT: [UInt8] = [

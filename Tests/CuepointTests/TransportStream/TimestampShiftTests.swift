@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import Foundation
 import Testing
 
 @testable import Cuepoint
 
-@Suite struct TimestampShiftTests {
+@Suite(.ownThreads) struct TimestampShiftTests {
     /// A video packet starting a PES packet: adaptation field with a PCR, then a PES header with a PTS.
     static func packet(pcrBase: Int64, pts: Int64) -> [UInt8] {
         var bytes: [UInt8] = [0x47, 0x41, 0x00, 0x30]  // PID 0x100, unit start, adaptation + payload

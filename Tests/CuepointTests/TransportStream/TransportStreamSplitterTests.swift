@@ -7,7 +7,7 @@ import Testing
 
 /// The splitter against libavformat's MPEG-TS demuxer on the same file: the same video packets
 /// (timestamps, keyframe flags, order), the same audio timeline.
-@Suite struct TransportStreamSplitterTests {
+@Suite(.ownThreads) struct TransportStreamSplitterTests {
     struct Seen: Equatable {
         var stream: Int
         var pts: Int64?

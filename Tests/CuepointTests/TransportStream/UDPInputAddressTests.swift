@@ -1,9 +1,10 @@
+import CuepointTestSupport
 import Testing
 
 @testable import Cuepoint
 
 /// Which `udp://` URLs Cuepoint's own receiver takes, and what it reads from them.
-@Suite struct UDPInputAddressTests {
+@Suite(.ownThreads) struct UDPInputAddressTests {
     @Test func readsTheAddressAndTheOptionsItKnows() throws {
         let address = try UDPInputAddress.parse(
             "udp://127.0.0.1:5000?pkt_size=13160&fifo_size=28672&overrun_nonfatal=1&timeout=2000000&buffer_size=65536"

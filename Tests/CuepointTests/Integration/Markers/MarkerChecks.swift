@@ -24,7 +24,7 @@ import Testing
 
 extension Integration {
     /// Product markers, end to end.
-    @Suite("Product markers")
+    @Suite("Product markers", .ownThreads)
     enum ProductMarkers {}
 }
 

@@ -9,7 +9,7 @@ extension Integration.ProductMarkers {
     /// sample in chunks (``SampleFeed``), SIGKILLed and resumed on the same output, or stopped by
     /// a disk that fills up. Every acknowledged marker ends up in the playlists, and a resumed
     /// job's API knows the markers of the log.
-    @Suite("Markers across a crash or a full disk")
+    @Suite("Markers across a crash or a full disk", .ownThreads)
     struct MarkersAcrossFailures {
         static let tokenVariable = "CUEPOINT_TEST_RESUME_TOKEN"
         static let token = "resume-\(UUID().uuidString)"

@@ -8,7 +8,7 @@ import Testing
 extension Integration.ProductMarkers {
     /// Markers through the `cuepoint` binary: bad marker files on `segment --markers`, and
     /// `cuepoint markers list|add|close` on a finished recording.
-    @Suite("Markers through the command line")
+    @Suite("Markers through the command line", .ownThreads)
     struct CommandLine {
         /// Good lines whose titles hold everything a quoted-string cannot, or that is easy to break.
         static let goodLines: [(line: String, title: String)] = [

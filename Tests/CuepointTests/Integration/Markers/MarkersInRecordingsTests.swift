@@ -8,7 +8,7 @@ import Testing
 extension Integration.ProductMarkers {
     /// sample.mp4 with SampleMedia/products.jsonl through `PipelineRunner`: date ranges in every
     /// media playlist, timed ID3 in TS segments, `emsg` in fMP4 segments, the marker log.
-    @Suite("Markers in playlists and segments")
+    @Suite("Markers in playlists and segments", .ownThreads)
     struct InPlaylistsAndSegments {
         // MARK: TS
 
@@ -469,7 +469,7 @@ extension Integration.ProductMarkers {
 
     /// `markers.align: true` and `--align-markers`: a segment starts at the first keyframe at or
     /// after each marker's start (sample.mp4 has keyframes every 2 s), and the grid cuts remain.
-    @Suite("Segments aligned to markers")
+    @Suite("Segments aligned to markers", .ownThreads)
     struct AlignedCuts {
         @Test("markers.align through the library (TS): cuts at each marker's keyframe and on the 4 s grid")
         func alignedThroughTheLibrary() async throws {

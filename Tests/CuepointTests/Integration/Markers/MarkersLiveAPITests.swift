@@ -10,7 +10,7 @@ extension Integration.ProductMarkers {
     /// The library API (`addMarker`, `closeMarker`, `markers`) and a followed marker file on a
     /// running pipeline: a live input (a FIFO fed in real time by the `ffmpeg` program, 9 s of
     /// sample.ts), and an API call at a fixed point of a file run.
-    @Suite("Library API on a running pipeline")
+    @Suite("Library API on a running pipeline", .ownThreads)
     struct LiveAPI {
         static var ffmpeg: String? { ExternalProgram.which("ffmpeg") }
 

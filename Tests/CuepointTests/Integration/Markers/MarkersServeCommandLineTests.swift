@@ -12,7 +12,7 @@ extension Integration.ProductMarkers {
     /// program) with the marker API on, and `cuepoint markers add|close --server` as its client:
     /// the marker reaches the served live playlist over HTTP, `markers.jsonl` and `/metrics`;
     /// SIGINT still closes the open segment, exits 0 and stops the server.
-    @Suite("Marker API through the command line")
+    @Suite("Marker API through the command line", .ownThreads)
     struct ServeCommandLine {
         static var ffmpeg: String? { ExternalProgram.which("ffmpeg") }
         static let tokenVariable = "CUEPOINT_TEST_MARKER_TOKEN"

@@ -8,7 +8,7 @@ extension Integration {
     /// Pipelines with `input.rtmp_server: cuepoint`: `cuepoint run A.yaml B.yaml`, both
     /// listening on one port through Cuepoint's own RTMP server, each taking the publisher of
     /// its own stream key (FFmpeg's listener would take one connection for the whole port).
-    @Suite("Pipelines on Cuepoint's RTMP server")
+    @Suite("Pipelines on Cuepoint's RTMP server", .ownThreads)
     struct OwnRTMPPipelineTests {
         @Test(
             "two pipelines on one port: each records its own publisher (ffmpeg, GStreamer); a wrong key and a second publisher are refused",
@@ -40,7 +40,7 @@ extension Integration {
                 let second = try write("second", key: "key-second")
                 let clip = try RTMPPublishers.makeTestClip(in: folder)
                 let out = folder.appendingPathComponent("out")
-                let (job, wrong, again) = try await OwnRTMPServerTests.offThePool {
+                let (job, wrong, again) = try await offThePool {
                     let job = try LiveIngest.cuepoint(["run", first, second, "--output", out.path], folder: folder)
                     // Listening once a connection is accepted (and closed: an empty connection is harmless).
                     #expect(LiveIngest.poll(30) { Self.accepts(port) }, "\(job.printed)")

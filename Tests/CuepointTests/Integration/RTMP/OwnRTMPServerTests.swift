@@ -11,7 +11,7 @@ extension Integration {
     /// libavformat's FLV demuxer reads each session through the custom AVIO, as a pipeline does,
     /// and what it reads is compared with what ffprobe reads from the published file (for
     /// GStreamer: from the FLV its own muxer writes of that file).
-    @Suite("Own RTMP server", .serialized)
+    @Suite("Own RTMP server", .serialized, .ownThreads)
     struct OwnRTMPServerTests {
         static func start(_ router: any PublishRouter, _ adjust: (inout RTMPServer.Configuration) -> Void = { _ in }) async throws
             -> (RTMPServer, Int)
@@ -20,13 +20,6 @@ extension Integration {
             adjust(&configuration)
             let server = RTMPServer(configuration: configuration, router: router)
             return (server, try await server.start())
-        }
-
-        /// Runs `body` off the cooperative pool (it waits for processes).
-        static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-            try await withCheckedThrowingContinuation { continuation in
-                Thread { continuation.resume(with: Result { try body() }) }.start()
-            }
         }
 
         @Test(
@@ -41,7 +34,7 @@ extension Integration {
                 let sample = SampleInput.mp4.path
                 let clip = try RTMPPublishers.makeTestClip(in: folder)
                 let base = "rtmp://127.0.0.1:\(port)/live/"
-                let sessions = try await Self.offThePool {
+                let sessions = try await offThePool {
                     let a = try RTMPPublishers.ffmpeg(sample, to: base + "show-a", folder: folder, label: "a")
                     let b = try RTMPPublishers.ffmpeg(clip, to: base + "show-b", folder: folder, label: "b")
                     let c = try RTMPPublishers.gstreamer(sample, to: base + "show-c", folder: folder, label: "c")
@@ -92,7 +85,7 @@ extension Integration {
                 let router = DemuxingRouter(keys: ["chunky"])
                 let (server, port) = try await Self.start(router)
                 let clip = try RTMPPublishers.makeTestClip(in: folder, seconds: 3)
-                let sessions = try await Self.offThePool {
+                let sessions = try await offThePool {
                     let job = try RTMPPublishers.gstreamer(
                         clip, to: "rtmp://127.0.0.1:\(port)/live/chunky", chunkSize: chunkSize, folder: folder, label: "gst")
                     #expect(job.wait(90), "\(job.stderr)")
@@ -115,7 +108,7 @@ extension Integration {
                 let router = DemuxingRouter(keys: ["live-key"])
                 let (server, port) = try await Self.start(router)
                 let base = "rtmp://127.0.0.1:\(port)/live/"
-                let (wrong, second, first) = try await Self.offThePool {
+                let (wrong, second, first) = try await offThePool {
                     let wrong = try RTMPPublishers.ffmpeg(SampleInput.mp4.path, to: base + "nope", folder: folder, label: "wrong")
                     #expect(wrong.wait(30))
                     let first = try RTMPPublishers.ffmpeg(SampleInput.mp4.path, to: base + "live-key", folder: folder, label: "first")
@@ -143,7 +136,7 @@ extension Integration {
             try await TemporaryDirectory.with(label: "rtmp-play") { folder in
                 let router = DemuxingRouter(keys: ["live-key"])
                 let (server, port) = try await Self.start(router)
-                let player = try await Self.offThePool {
+                let player = try await offThePool {
                     let job = try RTMPPublishers.ffmpegPlayer("rtmp://127.0.0.1:\(port)/live/live-key", folder: folder, label: "play")
                     #expect(job.wait(30))
                     return job
@@ -161,7 +154,7 @@ extension Integration {
             try await TemporaryDirectory.with(label: "rtmp-drop") { folder in
                 let router = DemuxingRouter(keys: ["drop"])
                 let (server, port) = try await Self.start(router)
-                let sessions = try await Self.offThePool {
+                let sessions = try await offThePool {
                     let job = try RTMPPublishers.ffmpeg(
                         SampleInput.mp4.path, to: "rtmp://127.0.0.1:\(port)/live/drop", folder: folder, label: "drop")
                     _ = LiveIngest.poll(20) { server.liveStreams == ["live/drop"] }

@@ -8,7 +8,7 @@ import Testing
 @testable import Cuepoint
 
 extension Integration.Replay {
-    @Suite("Reading a recording") struct Reading {
+    @Suite("Reading a recording", .ownThreads) struct Reading {
         /// Reads every packet: (kind, replay time in ms, segment, offset in segment, keyframe).
         func packets(_ reader: RenditionReader) throws -> [String] {
             var lines: [String] = []

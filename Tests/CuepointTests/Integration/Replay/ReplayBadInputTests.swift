@@ -6,7 +6,7 @@ import Foundation
 import Testing
 
 extension Integration.Replay {
-    @Suite("Bad input") struct BadInput {
+    @Suite("Bad input", .ownThreads) struct BadInput {
         @Test("a recording without markers gives a valid replay without product chapters")
         func noMarkers() async throws {
             try await TemporaryDirectory.with(label: "replay-nomarkers") { directory in
@@ -196,7 +196,7 @@ extension Integration.Replay {
 }
 
 extension Integration.Replay {
-    @Suite("Many markers") struct ManyMarkers {
+    @Suite("Many markers", .ownThreads) struct ManyMarkers {
         @Test("300 markers: 300 chapters everywhere, the MP4's QuickTime chapter track beyond chpl's 255")
         func threeHundredMarkers() async throws {
             try await TemporaryDirectory.with(label: "replay-300") { directory in

@@ -8,7 +8,7 @@ import Testing
 extension Integration {
     /// Shoppable replays: recordings of SampleMedia with SampleMedia/products.jsonl turned into
     /// packages, every file judged by our parsers, ffprobe, GStreamer (and Chromium for the page).
-    @Suite("Replay") enum Replay {}
+    @Suite("Replay", .ownThreads) enum Replay {}
 }
 
 /// One chapter of an MP4 file as ffprobe reads it.

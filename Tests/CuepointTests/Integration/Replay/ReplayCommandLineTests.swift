@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 extension Integration.Replay {
-    @Suite("Command line") struct CommandLine {
+    @Suite("Command line", .ownThreads) struct CommandLine {
         /// A pipeline with markers and `replay:` through `cuepoint run`; the package appears beside the recording.
         @Test("cuepoint run with replay: exports the package when the input ends")
         func pipelineReplaySection() throws {

@@ -6,7 +6,7 @@ import Foundation
 import Testing
 
 extension Integration.Replay {
-    @Suite("Package") struct Package {
+    @Suite("Package", .ownThreads) struct Package {
         static let containers: [Container] = [.ts, .fmp4]
 
         @Test("every file of the package, two renditions", arguments: Package.containers)
@@ -153,7 +153,7 @@ extension Integration.Replay {
 }
 
 extension Integration.Replay {
-    @Suite("Exact clips") struct ExactClips {
+    @Suite("Exact clips", .ownThreads) struct ExactClips {
         @Test("clips: exact start on the product's frame and decode cleanly across the splice", arguments: [Container.ts, .fmp4])
         func exactClips(container: Container) async throws {
             try await TemporaryDirectory.with(label: "replay-exact") { directory in

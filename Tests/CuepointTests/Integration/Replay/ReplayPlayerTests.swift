@@ -13,7 +13,7 @@ extension Integration.Replay {
     /// (`Tests/Support/player_check.py`): a replay served by `cuepoint serve`, and a live recording
     /// served by `cuepoint segment … --serve` while a product is pinned through the marker API.
     /// Screenshots go to `.build/test-artifacts/player/`.
-    @Suite("Player in Chromium", .serialized) struct Player {
+    @Suite("Player in Chromium", .serialized, .ownThreads) struct Player {
         static var canRun: Bool {
             FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
                 && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver")

@@ -7,7 +7,7 @@ import Testing
 extension Integration.Replay {
     /// Bad input for the selling side of a replay: each is refused with a message naming the thing
     /// and the fix, or noted while the rest of the package is made.
-    @Suite("Shorts and captions: bad input") struct ShortsBadInput {
+    @Suite("Shorts and captions: bad input", .ownThreads) struct ShortsBadInput {
         /// A tiny look, so each case renders in a moment.
         static var tiny: ShortOptions {
             var options = ShortOptions()

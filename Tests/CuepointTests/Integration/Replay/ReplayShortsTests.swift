@@ -9,7 +9,7 @@ extension Integration.Replay {
     /// The selling side of a replay: vertical shorts and the reel (ffprobe, ffmpeg's ebur128),
     /// posters, the storyboard, products.vtt, and captions as HLS subtitle renditions (our parser,
     /// the `m3u8` package, GStreamer's hlsdemux2), all from one export of the sample recording.
-    @Suite("Shorts, posters, storyboard, captions") struct Shorts {
+    @Suite("Shorts, posters, storyboard, captions", .ownThreads) struct Shorts {
         /// The test pipeline's look: small and short, so the suite stays fast.
         static var shortOptions: ShortOptions {
             var options = ShortOptions()

@@ -6,7 +6,7 @@ extension Integration {
     /// schemathesis (PyPI) against a running show server with its own OpenAPI document:
     /// generated requests for every operation (bounded examples), no 5xx, every response as the
     /// document says (status, content type, body schema).
-    @Suite("Show server: OpenAPI contract")
+    @Suite("Show server: OpenAPI contract", .ownThreads)
     struct ShowServerContractTests {
         static var schemathesis: String? { ExternalProgram.which("st") ?? ExternalProgram.which("schemathesis") }
 

@@ -9,7 +9,7 @@ extension Integration {
     /// three shows of one process; a second publisher for a live show refused; a marker posted to
     /// one show only in that show; a publisher that drops and returns continuing after
     /// EXT-X-DISCONTINUITY; the server killed with SIGKILL and started again, its shows resuming.
-    @Suite("Show server: end to end")
+    @Suite("Show server: end to end", .ownThreads)
     struct ShowServerEndToEndTests {
         @Test(
             "three publishers on the server's RTMP port; markers per show; drop and return; SIGKILL and restart resume; SIGTERM finalises",

@@ -8,7 +8,7 @@ extension Integration {
     /// nginx, whose `on_publish` asks the show server (2xx only for a show's stream key), which
     /// then pulls the stream from nginx in-process; `on_publish_done` and the pull's drop start
     /// the reconnect wait, and a publisher that comes back continues the show.
-    @Suite("Show server: behind nginx-rtmp")
+    @Suite("Show server: behind nginx-rtmp", .ownThreads)
     struct ShowServerNginxTests {
         static let module = "/usr/lib/nginx/modules/ngx_rtmp_module.so"
         static var hasNginx: Bool { ExternalProgram.which("nginx") != nil && FileManager.default.fileExists(atPath: module) }

@@ -113,7 +113,7 @@ func showDocument(_ name: String, extra: String = "") -> String {
 /// Runs a blocking test body (processes, polling) on a thread of its own, never on the
 /// cooperative pool, in a fresh folder.
 func offThePoolInFolder(_ label: String, _ body: @escaping @Sendable (URL) throws -> Void) async throws {
-    try await Integration.OwnRTMPServerTests.offThePool {
+    try await offThePool {
         try TemporaryDirectory.withBlocking(label: label, body)
     }
 }

@@ -7,9 +7,9 @@ extension Integration {
     /// with a wrong admin token, 400 with the CLI's problem list, 409 for a duplicate, 404 for
     /// path traversal, a marker token of another show refused, a show whose publisher never
     /// comes failing after the wait; and 200 shows created at once. Nothing recorded is lost.
-    @Suite("Show server: bad requests")
+    @Suite("Show server: bad requests", .ownThreads)
     struct ShowServerRequestTests {
-        @Test("admin calls without the token or with another are 401; the hook of an unknown key is 403", .timeLimit(.minutes(1)))
+        @Test("admin calls without the token or with another are 401; the hook of an unknown key is 403", .timeLimit(.minutes(3)))
         func adminToken() async throws {
             try await offThePoolInFolder("shows-token") { folder in
                 let server = try ShowServerProcess(data: folder.appendingPathComponent("data"), folder: folder, rtmp: false)
@@ -35,7 +35,7 @@ extension Integration {
             }
         }
 
-        @Test("a malformed or invalid document is 400 with `cuepoint validate`'s list; a duplicate id is 409; traversal ids are 404", .timeLimit(.minutes(1)))
+        @Test("a malformed or invalid document is 400 with `cuepoint validate`'s list; a duplicate id is 409; traversal ids are 404", .timeLimit(.minutes(3)))
         func badDocuments() async throws {
             try await offThePoolInFolder("shows-documents") { folder in
                 let data = folder.appendingPathComponent("data")
@@ -98,7 +98,7 @@ extension Integration {
             }
         }
 
-        @Test("a show whose publisher never comes says so, then fails after the publisher wait; the marker token of another show is 401", .timeLimit(.minutes(1)))
+        @Test("a show whose publisher never comes says so, then fails after the publisher wait; the marker token of another show is 401", .timeLimit(.minutes(3)))
         func publisherNeverComes() async throws {
             try await offThePoolInFolder("shows-wait") { folder in
                 let server = try ShowServerProcess(
@@ -125,7 +125,7 @@ extension Integration {
             }
         }
 
-        @Test("cuepoint shows create|list|end|delete drive the server; a refused document prints the server's problems", .timeLimit(.minutes(1)))
+        @Test("cuepoint shows create|list|end|delete drive the server; a refused document prints the server's problems", .timeLimit(.minutes(3)))
         func commandLineClient() async throws {
             try await offThePoolInFolder("shows-cli") { folder in
                 let server = try ShowServerProcess(data: folder.appendingPathComponent("data"), folder: folder)

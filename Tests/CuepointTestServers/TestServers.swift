@@ -9,40 +9,40 @@ import NIOCore
 ///
 /// On CI (`CI` set) a missing server program fails the tests; elsewhere they are skipped with
 /// the reason shown (`.enabled(if:)`), and `scripts/setup.sh --test` installs them.
-enum ServerTools {
-    static let isCI = ProcessInfo.processInfo.environment["CI"] != nil
-    static let hasSeaweedFS = isCI || ProcessRunner.isInstalled("weed")
-    static let hasCephRGW = isCI || (ProcessRunner.isInstalled("radosgw") && ProcessRunner.isInstalled("ceph-mon"))
-    static let hasNginx = isCI || FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx")
-    static let hasBotocore = isCI || (try? ProcessRunner.run(["python3", "-c", "import botocore"]).status) == 0
-    static let hasPython = isCI || ProcessRunner.isInstalled("python3")
+public enum ServerTools {
+    public static let isCI = ProcessInfo.processInfo.environment["CI"] != nil
+    public static let hasSeaweedFS = isCI || ProcessRunner.isInstalled("weed")
+    public static let hasCephRGW = isCI || (ProcessRunner.isInstalled("radosgw") && ProcessRunner.isInstalled("ceph-mon"))
+    public static let hasNginx = isCI || FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx")
+    public static let hasBotocore = isCI || (try? ProcessRunner.run(["python3", "-c", "import botocore"]).status) == 0
+    public static let hasPython = isCI || ProcessRunner.isInstalled("python3")
 }
 
 /// Which S3 server.
-enum S3ServerKind: String, Sendable, CaseIterable, CustomStringConvertible {
+public enum S3ServerKind: String, Sendable, CaseIterable, CustomStringConvertible {
     case seaweedFS = "SeaweedFS"
     case cephRGW = "Ceph RGW"
 
-    var description: String { rawValue }
-    var script: String { self == .seaweedFS ? "scripts/servers/seaweedfs.sh" : "scripts/servers/ceph-rgw.sh" }
+    public var description: String { rawValue }
+    public var script: String { self == .seaweedFS ? "scripts/servers/seaweedfs.sh" : "scripts/servers/ceph-rgw.sh" }
 }
 
 /// A running S3 server with a bucket and the test identity.
-struct S3Server: Sendable {
-    static let accessKey = "cuepointtest"
-    static let secretKey = "cuepoint-test-secret-key"
+public struct S3Server: Sendable {
+    public static let accessKey = "cuepointtest"
+    public static let secretKey = "cuepoint-test-secret-key"
 
-    var kind: S3ServerKind
-    var port: Int
-    var bucket: String
-    var directory: URL
+    public var kind: S3ServerKind
+    public var port: Int
+    public var bucket: String
+    public var directory: URL
 
-    var endpoint: S3Endpoint {
+    public var endpoint: S3Endpoint {
         S3Endpoint(scheme: "http", host: "127.0.0.1", port: port, bucket: bucket, addressing: .path)
     }
 
     /// A client for this server (or for another port: a proxy in front of it).
-    func client(
+    public func client(
         secret: String = S3Server.secretKey, accessKey: String = S3Server.accessKey, bucket: String? = nil,
         port: Int? = nil, clock: @escaping @Sendable () -> AmzDate = { .now() }
     ) -> S3Client {
@@ -56,7 +56,7 @@ struct S3Server: Sendable {
     }
 
     /// Starts a server of `kind` in a new directory on a free port.
-    static func start(_ kind: S3ServerKind, bucket: String = "shows") throws -> S3Server {
+    public static func start(_ kind: S3ServerKind, bucket: String = "shows") throws -> S3Server {
         let directory = try TemporaryDirectory.make(label: kind == .seaweedFS ? "weed" : "rgw")
         let server = S3Server(kind: kind, port: try freePort(), bucket: bucket, directory: directory)
         try server.startProcess()
@@ -64,7 +64,7 @@ struct S3Server: Sendable {
     }
 
     /// Starts (or restarts, on the same directory and ports) the server process.
-    func startProcess() throws {
+    public func startProcess() throws {
         let result = try ProcessRunner.run([
             "bash", Repository.url(kind.script).path, "start", directory.path, String(port), bucket,
             String(getpid()),
@@ -75,20 +75,20 @@ struct S3Server: Sendable {
     }
 
     /// Stops the server process (its data stays, for a restart).
-    func stop() throws {
+    public func stop() throws {
         _ = try ProcessRunner.run(["bash", Repository.url(kind.script).path, "stop", directory.path])
     }
 }
 
 /// An nginx WebDAV origin.
-struct OriginServer: Sendable {
-    static let authorization = "Bearer cuepoint-origin-test"
-    var port: Int
-    var directory: URL
-    var root: URL { directory.appendingPathComponent("root") }
-    var origin: String { "http://127.0.0.1:\(port)" }
+public struct OriginServer: Sendable {
+    public static let authorization = "Bearer cuepoint-origin-test"
+    public var port: Int
+    public var directory: URL
+    public var root: URL { directory.appendingPathComponent("root") }
+    public var origin: String { "http://127.0.0.1:\(port)" }
 
-    static func start() throws -> OriginServer {
+    public static func start() throws -> OriginServer {
         let directory = try TemporaryDirectory.make(label: "origin")
         let server = OriginServer(port: try freePort(), directory: directory)
         var environment = ProcessInfo.processInfo.environment
@@ -103,29 +103,29 @@ struct OriginServer: Sendable {
     }
 }
 
-struct ServerStartError: Error, CustomStringConvertible {
-    var server: String
-    var log: String
-    var description: String { "\(server) did not start:\n\(log)" }
+public struct ServerStartError: Error, CustomStringConvertible {
+    public var server: String
+    public var log: String
+    public var description: String { "\(server) did not start:\n\(log)" }
 }
 
 /// The servers shared by every test of the run, started on first use.
-actor TestServers {
-    static let shared = TestServers()
+public actor TestServers {
+    public static let shared = TestServers()
 
     private var s3: [S3ServerKind: Task<S3Server, any Error>] = [:]
     private var origin: Task<OriginServer, any Error>?
 
-    func s3(_ kind: S3ServerKind) async throws -> S3Server {
+    public func s3(_ kind: S3ServerKind) async throws -> S3Server {
         if let task = s3[kind] { return try await task.value }
-        let task = Task { try await offPool { try S3Server.start(kind) } }
+        let task = Task { try await offThePool { try S3Server.start(kind) } }
         s3[kind] = task
         return try await task.value
     }
 
-    func nginx() async throws -> OriginServer {
+    public func nginx() async throws -> OriginServer {
         if let origin { return try await origin.value }
-        let task = Task { try await offPool { try OriginServer.start() } }
+        let task = Task { try await offThePool { try OriginServer.start() } }
         origin = task
         return try await task.value
     }
@@ -133,7 +133,7 @@ actor TestServers {
 
 /// A TCP port on 127.0.0.1 that is free now (`free_port` of `scripts/servers/lib.sh`: below the
 /// ephemeral range, so no outgoing connection takes it before the server binds it).
-func freePort() throws -> Int {
+public func freePort() throws -> Int {
     let result = try ProcessRunner.run(["bash", "-c", "source \(Repository.url("scripts/servers/lib.sh").path) && free_port"])
     guard result.status == 0, let port = Int(result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) else {
         throw ServerStartError(server: "python3 (free port)", log: result.standardError)
@@ -142,14 +142,5 @@ func freePort() throws -> Int {
 }
 
 /// A key no other test uses.
-func uniqueKey(_ label: String) -> String { "tests/\(label)-\(UUID().uuidString.prefix(8))" }
+public func uniqueKey(_ label: String) -> String { "tests/\(label)-\(UUID().uuidString.prefix(8))" }
 
-/// Runs blocking work (a script that waits for a server) on its own thread, so Swift's two
-/// cooperative threads stay free for the tests running beside it.
-func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread {
-            continuation.resume(with: Result { try work() })
-        }
-    }
-}

@@ -7,15 +7,15 @@ import NIOConcurrencyHelpers
 ///
 /// `@unchecked Sendable`: `pid` and `input` are set once in `init`; commands come from one test
 /// at a time; `lines` is locked.
-final class FaultProxy: @unchecked Sendable {
-    let port: Int
+public final class FaultProxy: @unchecked Sendable {
+    public let port: Int
     private let pid: pid_t
     private let input: Int32
     private let lines: NIOLockedValueBox<[String]>
 
     /// Starts the proxy in front of 127.0.0.1:`upstreamPort`.
-    static func start(upstreamPort: Int) async throws -> FaultProxy {
-        try await offPool { try FaultProxy(upstreamPort: upstreamPort) }
+    public static func start(upstreamPort: Int) async throws -> FaultProxy {
+        try await offThePool { try FaultProxy(upstreamPort: upstreamPort) }
     }
 
     private init(upstreamPort: Int) throws {
@@ -67,22 +67,22 @@ final class FaultProxy: @unchecked Sendable {
     }
 
     /// Waits `milliseconds` before forwarding each request.
-    func setDelay(milliseconds: Int) throws { try command("delay \(milliseconds)") }
+    public func setDelay(milliseconds: Int) throws { try command("delay \(milliseconds)") }
 
     /// Answers the next `count` PUTs with 503 SlowDown instead of forwarding them.
-    func failNextPuts(_ count: Int) throws { try command("fail-puts \(count)") }
+    public func failNextPuts(_ count: Int) throws { try command("fail-puts \(count)") }
 
     /// Holds every new request (a stalled store) until ``release()``.
-    func hold() throws { try command("hold") }
+    public func hold() throws { try command("hold") }
 
     /// Forwards the held requests and stops holding.
-    func release() throws { try command("release") }
+    public func release() throws { try command("release") }
 
     /// The request lines logged so far: `request PUT /shows/…` or `failed PUT /shows/…`.
-    var log: [String] { lines.withLockedValue { $0.filter { $0.hasPrefix("request ") || $0.hasPrefix("failed ") } } }
+    public var log: [String] { lines.withLockedValue { $0.filter { $0.hasPrefix("request ") || $0.hasPrefix("failed ") } } }
 
     /// Stops the proxy: closes its standard input, ends it and reaps it.
-    func stop() {
+    public func stop() {
         close(input)
         kill(pid, SIGTERM)
         var status: Int32 = 0

@@ -2,19 +2,19 @@ import CuepointTestSupport
 import Foundation
 
 /// What a program printed and how it ended (test support).
-struct ProcessResult: Sendable {
-    var status: Int32
-    var standardOutput: String
-    var standardError: String
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var standardOutput: String
+    public var standardError: String
 }
 
-enum ProcessRunner {
+public enum ProcessRunner {
     /// Runs `arguments[0]` (looked up on PATH) with the rest as arguments; `input` goes to its
     /// standard input; `environment`, when given, is the whole environment. Through the shared
     /// ``Program`` runner (swift-subprocess, output through files, so a start script that leaves
-    /// a server behind returns when the script ends). Call it through ``offPool(_:)`` for
+    /// a server behind returns when the script ends). Call it through ``offThePool(_:)`` for
     /// anything slow.
-    static func run(_ arguments: [String], input: Data? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
+    public static func run(_ arguments: [String], input: Data? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
         let output = try Program.runBlocking(
             arguments[0], Array(arguments.dropFirst()), input: input, environment: environment ?? [:],
             inheritEnvironment: environment == nil)
@@ -24,10 +24,10 @@ enum ProcessRunner {
     }
 
     /// Held while spawning and while making pipes close-on-exec.
-    static var spawnLock: NSLock { Program.spawnLock }
+    public static var spawnLock: NSLock { Program.spawnLock }
 
     /// Starts `arguments[0]` with its standard streams set by `redirect` (see ``Program/spawn``).
-    static func spawn(
+    public static func spawn(
         _ arguments: [String], environment: [String: String]? = nil,
         redirect: (inout posix_spawn_file_actions_t) -> Void
     ) throws -> pid_t {
@@ -35,7 +35,7 @@ enum ProcessRunner {
     }
 
     /// Whether a program is on PATH.
-    static func isInstalled(_ program: String) -> Bool {
+    public static func isInstalled(_ program: String) -> Bool {
         (try? run(["which", program]).status) == 0
     }
 }

@@ -1,0 +1,2 @@
+// Declarations only (include/CFuzzDriver.h): libFuzzer's runtime defines LLVMFuzzerRunDriver.
+#include "CFuzzDriver.h"
