@@ -44,8 +44,20 @@ public final class PipelineRunner: Sendable {
     }
 
     /// Asks a running pipeline to finish: the blocked read returns, the open segment closes,
-    /// and final playlists are published.
+    /// and final playlists are published. A resumed recording whose input had not come back
+    /// ends as the earlier run left it.
     public func stop() { interrupt.cancel() }
+
+    /// Stops the run as ``stop()`` does, except that a resumed recording that got no input since
+    /// the restart is left unfinished, for the next start to resume: what a server that stops
+    /// for a restart wants (`cuepoint server` on SIGTERM), not what ends a show.
+    public func stopForRestart() {
+        keepsResumedOpen.withLock { $0 = true }
+        interrupt.cancel()
+    }
+
+    /// Set by ``stopForRestart()``.
+    let keepsResumedOpen = Mutex(false)
 
     /// Adds a product marker to the running pipeline: validated, appended to the recording's
     /// `markers.jsonl` and synced to disk before this returns; it appears as a date range with
@@ -187,7 +199,7 @@ public final class PipelineRunner: Sendable {
         let store: any Store = replicas ?? local
         let resumed = try resumeOrClear(local: local, publication: publication, warnings: warnings)
         guard var opened = try openInput(live: live, warnings: warnings) else {
-            if let resumed {
+            if let resumed, !keepsResumedOpen.withLock({ $0 }) {
                 return try finishResumedWithoutInput(
                     resumed, store: store, local: local, replicas: replicas, warnings: warnings)
             }

@@ -92,13 +92,14 @@ final class Show: Sendable {
     }
 
     /// Asks the run to stop (the open segment closes, final playlists are written); the first
-    /// reason given is kept.
+    /// reason given is kept. At the server's shutdown a show resumed after a restart and still
+    /// waiting for its publisher stays unfinished, for the next start to resume.
     func stop(_ reason: StopReason) {
         let runner = state.withLock { inner in
             if inner.stopReason == nil { inner.stopReason = reason }
             return inner.runner
         }
-        runner?.stop()
+        if reason == .shutdown { runner?.stopForRestart() } else { runner?.stop() }
     }
 
     /// How long the show has waited for a publisher, in milliseconds; nil when it does not wait.
