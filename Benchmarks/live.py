@@ -63,7 +63,8 @@ import segment as common  # noqa: E402  (the shared measuring helpers)
 
 SEGMENT_SECONDS = 2
 TS = 188
-LOSS_PATTERN = re.compile(r"overrun|datagram lost|Part of datagram|Input/output error", re.IGNORECASE)
+# "buffer overrun", not "overrun": the URL a --verbose note names holds overrun_nonfatal=1.
+LOSS_PATTERN = re.compile(r"buffer overrun|datagram lost|Part of datagram|Input/output error", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- the stream and its schedule
@@ -358,7 +359,7 @@ def start_ffmpeg(binary, ports, packets, work):
 STARTERS = {"cuepoint": start_cuepoint, "ffmpeg": start_ffmpeg}
 
 
-def trial(tool, binary, stream, count, seconds, slack, packets, work_root, label):
+def trial(tool, binary, stream, count, seconds, slack, packets, work_root, label, warmup=10.0):
     """Runs `count` streams through `tool` for `seconds` s; returns the verdict and figures."""
     work = os.path.join(work_root, f"{tool}-{count}-{label}")
     shutil.rmtree(work, ignore_errors=True)
@@ -377,11 +378,16 @@ def trial(tool, binary, stream, count, seconds, slack, packets, work_root, label
     startup = time.monotonic() - started
     offsets = [SEGMENT_SECONDS * i / count for i in range(count)]
     sender = Sender(stream, ports, offsets, seconds)
+    load0 = common.loadavg()
+    sender.start()
+    # CPU is measured after a warm-up: every stream has started (staggered over one segment) and
+    # been probed, so the figures are a running show's, not its start-up's (both tools alike).
+    sender.started.wait()
+    time.sleep(max(0.0, sender.t0 + warmup - time.monotonic()))
+    measured_from = time.monotonic()
     ru0 = resource.getrusage(resource.RUSAGE_SELF)
     cpu0 = sum(cpu_ticks(pid) for pid in pids)
     busy0 = machine_busy()
-    load0 = common.loadavg()
-    sender.start()
     sender.join()
     # At the stop: what every playlist lists, the sockets' drops, CPU and memory in the window.
     stop = time.monotonic()
@@ -396,6 +402,7 @@ def trial(tool, binary, stream, count, seconds, slack, packets, work_root, label
     stop_all(pids)
     ended = wait_all(pids, 60)
     window = stop - sender.t0
+    cpu_window = stop - measured_from
 
     lagging, latencies, lags = [], [], []
     for i, (listed, segments, mtime) in enumerate(listings):
@@ -428,13 +435,13 @@ def trial(tool, binary, stream, count, seconds, slack, packets, work_root, label
         "last_segment_latency_median_s": statistics.median(latencies) if latencies else None,
         "last_segment_latency_max_s": max(latencies) if latencies else None,
         "min_segments": min(s for _, s, _ in listings),
-        "tool_cpu_percent": 100 * (cpu1 - cpu0) / window,
+        "tool_cpu_percent": 100 * (cpu1 - cpu0) / cpu_window, "cpu_window_s": cpu_window,
         "tool_cpu_total_s": sum(ended[pid][2] for pid in pids),
         "peak_rss_mb": common.mb(max(ended[pid][1] for pid in pids)) if tool == "cuepoint"
         else common.mb(sum(ended[pid][1] for pid in pids)),
         "pss_mb": common.mb(pss),
         "machine_cpu_percent": 100 * (busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]) * os.cpu_count(),
-        "generator_cpu_percent": 100 * ((ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)) / window,
+        "generator_cpu_percent": 100 * ((ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)) / cpu_window,
         "sender_thread_cpu_percent": 100 * sender.cpu / window,
         "sender_late_max_ms": 1000 * sender.late_max,
         "offered_mbit_s": count * stream.bits_per_second / 1e6,
@@ -465,6 +472,38 @@ def describe(r):
             f"start-up {r['startup_s']:.1f} s")
 
 
+def fixed_trials(binaries, stream, args, work):
+    """Both tools at each N of --at, alternating which goes first; returns the trials."""
+    trials = []
+    for round_number, count in enumerate(args.at):
+        order = list(binaries) if round_number % 2 == 0 else list(reversed(list(binaries)))
+        for tool in order:
+            r = trial(tool, binaries[tool], stream, count, args.seconds, args.slack, args.datagram_packets, work,
+                      f"at{round_number}", warmup=args.warmup)
+            trials.append(r)
+            common.log(describe(r))
+    return trials
+
+
+def per_stream_table(trials):
+    """Per stream: tool CPU (% of one core), PSS (MB), and cuepoint's share of ffmpeg's, per N."""
+    lines = ["    N  tool      sustained  tool CPU  machine CPU  CPU/stream  PSS MB  PSS/stream  generator",
+             "  ---  --------  ---------  --------  -----------  ----------  ------  ----------  ---------"]
+    by_n = {}
+    for r in trials:
+        by_n.setdefault(r["streams"], {})[r["tool"]] = r
+        lines.append(f"  {r['streams']:3}  {r['tool']:8}  {'yes' if r['ok'] else 'NO':>9}  {r['tool_cpu_percent']:7.1f}%  "
+                     f"{r['machine_cpu_percent']:10.1f}%  {r['tool_cpu_percent'] / r['streams']:9.3f}%  "
+                     f"{r['pss_mb']:6.0f}  {r['pss_mb'] / r['streams']:8.2f}MB  {r['generator_cpu_percent']:8.1f}%")
+    for n, pair in sorted(by_n.items()):
+        if "cuepoint" in pair and "ffmpeg" in pair and pair["ffmpeg"]["tool_cpu_percent"] > 0:
+            c, f = pair["cuepoint"], pair["ffmpeg"]
+            lines.append(f"  N={n}: cuepoint/ffmpeg CPU per stream {c['tool_cpu_percent'] / f['tool_cpu_percent']:.2f} "
+                         f"(goal <= 0.33), PSS per stream cuepoint {c['pss_mb'] / n:.2f} MB (goal <= 3 MB), "
+                         f"ffmpeg {f['pss_mb'] / n:.2f} MB")
+    return "\n".join(lines)
+
+
 def search_streams(binaries, stream, args, work):
     """Doubling from --start, then bisecting, for each tool; the tools alternate trial by trial."""
     state = {tool: {"low": 0, "high": None, "next": args.start} for tool in binaries}
@@ -479,7 +518,7 @@ def search_streams(binaries, stream, args, work):
             s = state[tool]
             n = s["next"]
             r = trial(tool, binaries[tool], stream, n, args.seconds, args.slack, args.datagram_packets, work,
-                      f"r{round_number}")
+                      f"r{round_number}", warmup=args.warmup)
             trials.append(r)
             common.log(describe(r))
             if r["ok"]:
@@ -638,6 +677,12 @@ def main():
                         help="a segment must be listed this many s after its end was sent (default 1.0)")
     parser.add_argument("--start", type=int, default=25, help="first N of the search (default 25)")
     parser.add_argument("--max-streams", type=int, default=400, help="largest N tried (default 400)")
+    parser.add_argument("--at", type=lambda text: [int(n) for n in text.split(",")], default=[],
+                        help="before the search, run both tools at each of these N (e.g. 100,300) and print "
+                             "CPU and PSS per stream")
+    parser.add_argument("--no-search", action="store_true", help="only the --at trials, no concurrency search")
+    parser.add_argument("--warmup", type=float, default=10.0,
+                        help="s after the first datagram before CPU is measured (start-up and probing left out; default 10)")
     parser.add_argument("--datagram-packets", type=int, default=70,
                         help="TS packets per datagram in the concurrency runs (default 70: 13160 bytes)")
     parser.add_argument("--cache", default="/tmp/cuepoint-bench")
@@ -680,6 +725,18 @@ def main():
                    f"{args.datagram_packets * TS}-byte datagrams, starts staggered over {SEGMENT_SECONDS} s; "
                    f"real time = every segment listed within {args.slack:.1f} s of its end being sent, no UDP drops, "
                    f"no loss messages")
+        if args.at:
+            fixed = fixed_trials(binaries, stream, args, work)
+            report["fixed"] = fixed
+            common.log("\nper stream (same run, tools alternating):\n" + per_stream_table(fixed))
+        if args.no_search:
+            report["load_after"] = common.loadavg()
+            common.log(f"\nload average before {report['load_before'][0]:.2f}, after {report['load_after'][0]:.2f}")
+            if args.json:
+                with open(args.json, "w") as f:
+                    json.dump(report, f, indent=2, default=str)
+                    f.write("\n")
+            return
         best, trials = search_streams(binaries, stream, args, work)
         report["streams"] = {"max": best, "trials": trials}
         common.log("\ncommands:")

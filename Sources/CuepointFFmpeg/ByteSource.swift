@@ -18,4 +18,7 @@ public enum ByteSourceRead: Sendable, Equatable {
     case nothingYet
     /// The source is over: every byte has been read.
     case end
+    /// The source failed (a read timeout, an I/O error): the demuxer's read fails with this
+    /// error's code, so its caller sees a timeout as a timeout rather than as an end.
+    case failed(FFmpegError)
 }

@@ -29,6 +29,9 @@ public final class CodecParameters: @unchecked Sendable {
 public struct StreamInfo: Sendable {
     /// The stream's index in its container.
     public var index: Int
+    /// The container's own identifier of the stream: the PID in MPEG-TS, the track ID in MP4.
+    /// The corresponding FFmpeg field is `AVStream.id`.
+    public var id: Int
     public var mediaType: MediaType
     public var codec: CodecID
     /// The unit of the stream's timestamps.
@@ -64,6 +67,7 @@ public struct StreamInfo: Sendable {
         let par = stream.pointee.codecpar!
         let noPTS = cuepoint_nopts_value()
         index = Int(stream.pointee.index)
+        id = Int(stream.pointee.id)
         mediaType = MediaType(par.pointee.codec_type)
         codec = CodecID(par.pointee.codec_id)
         let base = Rational(Int64(stream.pointee.time_base.num), Int64(stream.pointee.time_base.den))

@@ -47,6 +47,7 @@ final class SourceIOContext {
             case .bytes(let count): return Int32(count)
             case .end: return cuepoint_averror_eof()
             case .nothingYet: continue
+            case .failed(let error): return error.code.rawValue
             }
         }
     }

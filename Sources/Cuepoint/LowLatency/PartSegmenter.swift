@@ -37,7 +37,7 @@ final class PartSegmenter {
     /// A segment opened at `start` (ms of the epoch) in every output; its first part starts there,
     /// with a keyframe (or, audio-only, with any packet).
     func segmentOpened(
-        sequence: Int64, start: Int64, decodeStart: Int64, outputs: [RenditionOutput], discontinuity: Bool,
+        sequence: Int64, start: Int64, decodeStart: Int64, outputs: [any SegmentOutput], discontinuity: Bool,
         programDateTime: WallClockTime
     ) {
         self.sequence = sequence
@@ -58,7 +58,7 @@ final class PartSegmenter {
     /// - Parameters:
     ///   - decodeStart: the frame's dts, in ms of the epoch; `duration`: its duration in ms.
     ///   - isKeyframe: a part starting at it is INDEPENDENT.
-    func frame(decodeStart: Int64, duration: Int64, isKeyframe: Bool, outputs: [RenditionOutput]) throws {
+    func frame(decodeStart: Int64, duration: Int64, isKeyframe: Bool, outputs: [any SegmentOutput]) throws {
         let partStart = cutter.partStart
         let start = decodeStart + shift
         guard case .cut(let partEnd) = cutter.feed(start: start, end: start + duration, isCandidate: true),
@@ -69,12 +69,12 @@ final class PartSegmenter {
     }
 
     /// The open segment closes at `end` (ms of the epoch): its last part is cut.
-    func segmentClosing(end: Int64, outputs: [RenditionOutput]) throws {
+    func segmentClosing(end: Int64, outputs: [any SegmentOutput]) throws {
         guard let partStart = cutter.segmentClosing() else { return }
         try cut(duration: max(end - partStart, 0), outputs: outputs)
     }
 
-    private func cut(duration: Int64, outputs: [RenditionOutput]) throws {
+    private func cut(duration: Int64, outputs: [any SegmentOutput]) throws {
         let index = nextIndex
         nextIndex += 1
         let number = nextNumber

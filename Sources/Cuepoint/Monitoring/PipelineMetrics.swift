@@ -17,8 +17,8 @@ import Synchronization
 /// ``addIngestBytes(_:)`` and ``mediaReached(milliseconds:)``, are a relaxed atomic add and a
 /// relaxed atomic store. The derived gauges (ingest bitrate, media
 /// time, fall-behind) and the ingest byte counter are brought up to date by ``refresh(uptimeNanoseconds:)``,
-/// which a timer calls four times a second while the pipeline runs and a scrape calls before it
-/// reads: they move with the wall clock even while the read loop is blocked on an input that
+/// which a timer calls four times a second while the pipeline runs (one ``MetricsRefresher``
+/// for every pipeline of the process) and a scrape calls before it reads: they move with the wall clock even while the read loop is blocked on an input that
 /// stalled (the bitrate falls to 0 over its window, the fall-behind keeps growing). Nothing here
 /// touches FFmpeg.
 ///
@@ -29,6 +29,7 @@ public final class PipelineMetrics: Sendable {
     public enum Name {
         public static let running = "cuepoint_pipeline_running"
         public static let inputLive = "cuepoint_input_live"
+        public static let transportStreamCopy = "cuepoint_transport_stream_copy"
         public static let ingestBytes = "cuepoint_ingest_bytes_total"
         public static let ingestBitrate = "cuepoint_ingest_bits_per_second"
         public static let mediaTime = "cuepoint_media_time_seconds"
@@ -81,6 +82,7 @@ public final class PipelineMetrics: Sendable {
 
     private let running: Gauge
     private let inputLive: Gauge
+    private let transportStreamCopy: Gauge
     private let ingestBytesCounter: Counter
     private let ingestBitrate: Gauge
     private let mediaTime: Gauge
@@ -111,7 +113,6 @@ public final class PipelineMetrics: Sendable {
     /// The media time reached, in milliseconds from the recording's start.
     private let mediaMilliseconds = Atomic<Int64>(0)
     private let state = Mutex(State())
-    private let sampler = Mutex<(any DispatchSourceTimer)?>(nil)
 
     private struct State {
         var isRunning = false
@@ -154,6 +155,7 @@ public final class PipelineMetrics: Sendable {
         }
         running = gauge(Name.running)
         inputLive = gauge(Name.inputLive)
+        transportStreamCopy = gauge(Name.transportStreamCopy)
         ingestBitrate = gauge(Name.ingestBitrate)
         mediaTime = gauge(Name.mediaTime)
         fallBehind = gauge(Name.fallBehind)
@@ -164,11 +166,11 @@ public final class PipelineMetrics: Sendable {
         markersAccepted = counters(Name.markersAccepted)
         markersRejected = counters(Name.markersRejected)
         markersClosed = counters(Name.markersClosed)
-        for gauge in [running, inputLive, ingestBitrate, mediaTime, fallBehind] { gauge.record(0) }
+        for gauge in [running, inputLive, transportStreamCopy, ingestBitrate, mediaTime, fallBehind] { gauge.record(0) }
     }
 
     deinit {
-        sampler.withLock { $0?.cancel() }
+        if let refreshInterval { MetricsRefresher.remove(self, interval: refreshInterval) }
     }
 
     // MARK: Updates (the pipeline's edges)
@@ -187,6 +189,10 @@ public final class PipelineMetrics: Sendable {
         ingestBytes.wrappingAdd(Int64(count), ordering: .relaxed)
     }
 
+    /// Says which path reads the input: 1 for the transport stream copy path (MPEG-TS cut into
+    /// MPEG-TS segments without demuxing), 0 for libavformat.
+    public func setTransportStreamCopy(_ isOn: Bool) { transportStreamCopy.record(isOn ? 1 : 0) }
+
     /// Marks the pipeline as reading (or no longer reading) its input. While it reads, a timer
     /// refreshes the derived gauges four times a second, whether packets arrive or not.
     public func setRunning(_ isRunning: Bool, isLive: Bool) {
@@ -196,12 +202,11 @@ public final class PipelineMetrics: Sendable {
         }
         running.record(isRunning ? 1 : 0)
         inputLive.record(isLive ? 1 : 0)
-        if isRunning {
-            startSampling()
-        } else {
-            sampler.withLock { timer in
-                timer?.cancel()
-                timer = nil
+        if let refreshInterval {
+            if isRunning {
+                MetricsRefresher.add(self, interval: refreshInterval)
+            } else {
+                MetricsRefresher.remove(self, interval: refreshInterval)
             }
         }
         refresh(uptimeNanoseconds: DispatchTime.now().uptimeNanoseconds)
@@ -341,23 +346,5 @@ public final class PipelineMetrics: Sendable {
         ingestBitrate.record(bitrate)
         mediaTime.record(Double(media) / 1000)
         fallBehind.record(Double(lag) / 1000)
-    }
-
-    /// Starts the timer that refreshes the gauges while the pipeline runs, on a queue of its own
-    /// (not the cooperative pool, and not the pipeline thread, which may be blocked reading).
-    private func startSampling() {
-        guard let refreshInterval else { return }
-        let (seconds, attoseconds) = refreshInterval.components
-        let interval = DispatchTimeInterval.milliseconds(Int(seconds * 1_000 + attoseconds / 1_000_000_000_000_000))
-        sampler.withLock { timer in
-            guard timer == nil else { return }
-            let source = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "cuepoint.metrics"))
-            source.schedule(deadline: .now() + interval, repeating: interval)
-            source.setEventHandler { [weak self] in
-                self?.refresh(uptimeNanoseconds: DispatchTime.now().uptimeNanoseconds)
-            }
-            source.resume()
-            timer = source
-        }
     }
 }

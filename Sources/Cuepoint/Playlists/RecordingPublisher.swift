@@ -83,7 +83,7 @@ final class RecordingPublisher {
         try deleteExpired(now: now)
         // Live recordings keep recording.json current for a restart to resume from; a file job
         // writes it when it ends.
-        if isLive { try writeRecordingState(complete: false) }
+        if isLive { try writeRecordingState(complete: false, onlyWhenChanged: true) }
     }
 
     /// Replaces a rendition's CODECS, RESOLUTION and FRAME-RATE (a transcoded rendition knows
@@ -139,7 +139,14 @@ final class RecordingPublisher {
     }
 
     /// Writes `recording.json`: what a later run needs to resume or replay the recording.
-    func writeRecordingState(complete: Bool) throws(StorageError) {
+    ///
+    /// - Parameter onlyWhenChanged: after a segment of a live recording: skip the write when only
+    ///   the segment counts would change and every rendition keeps its `index.m3u8`, which a resume
+    ///   reads them from. Writing a file costs a new inode (a temporary file renamed over the old
+    ///   one); with hundreds of shows on one disk, one less per segment is measurable. A recording
+    ///   that keeps only `live.m3u8` needs the counts (the window forgets segments), so it still
+    ///   writes after every segment; the final write at the end always happens.
+    func writeRecordingState(complete: Bool, onlyWhenChanged: Bool = false) throws(StorageError) {
         let state = RecordingState(
             version: 1, name: recordingName, container: container.rawValue,
             segmentDurationMilliseconds: segmentDuration.milliseconds, live: isLive, complete: complete,
@@ -152,8 +159,20 @@ final class RecordingPublisher {
                     durationMilliseconds: rendition.playlists.segments.reduce(0) { $0 + $1.durationMilliseconds },
                     codecs: rendition.description.codecs, kind: rendition.kind)
             })
+        var settings = state
+        for index in settings.renditions.indices {
+            settings.renditions[index].segments = 0
+            settings.renditions[index].lastSequence = nil
+            settings.renditions[index].durationMilliseconds = 0
+        }
+        let countsInPlaylists = renditions.allSatisfy { $0.playlists.kinds.contains(.index) }
+        if onlyWhenChanged, countsInPlaylists, settings == writtenSettings { return }
         try store.replace(RecordingLayout.state, with: state.encoded())
+        writtenSettings = settings
     }
+
+    /// The last `recording.json` written, with its segment counts left out.
+    private var writtenSettings: RecordingState?
 
     private func deleteExpired(now: WallClockTime) throws(StorageError) {
         while let first = pendingDeletions.first, first.due <= now {

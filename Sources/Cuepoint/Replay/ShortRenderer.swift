@@ -60,7 +60,10 @@ final class ShortRenderer {
                 timeBase: video.timeBase, frameRate: frameRate,
                 gopSize: Int((2 * frameRate.numerator + frameRate.denominator - 1) / frameRate.denominator),
                 sampleAspectRatio: Rational(1, 1), globalHeader: true,
-                options: ["preset": options.preset, "crf": String(options.quality), "profile": "high"]))
+                // force-cfr=1: the SPS's VUI timing gives the frame rate (see VideoSettings.encoderSettings).
+                options: [
+                    "preset": options.preset, "crf": String(options.quality), "profile": "high", "x264-params": "force-cfr=1",
+                ]))
         let audioEncoder = try audio.map { _ in
             try Encoder(
                 audio: AudioEncoderSettings(

@@ -33,8 +33,11 @@ extension PipelineRunner {
 
     /// The wall-clock time at which the demuxer's input started: when `avformat_open_input`
     /// returned, before the stream parameters were buffered.
-    func arrivalTime(of demuxer: Demuxer) -> WallClockTime {
-        let elapsed = DispatchTime.now().uptimeNanoseconds - min(demuxer.openedUptimeNanoseconds, DispatchTime.now().uptimeNanoseconds)
+    func arrivalTime(of demuxer: Demuxer) -> WallClockTime { arrivalTime(openedAt: demuxer.openedUptimeNanoseconds) }
+
+    /// The wall-clock time of the monotonic instant `opened` (`DispatchTime.uptimeNanoseconds`).
+    func arrivalTime(openedAt opened: UInt64) -> WallClockTime {
+        let elapsed = DispatchTime.now().uptimeNanoseconds - min(opened, DispatchTime.now().uptimeNanoseconds)
         return options.clock.now().advanced(by: .milliseconds(-Int64(elapsed / 1_000_000)))
     }
 

@@ -18,21 +18,26 @@ extension PipelineRunner {
         var dropped: FFmpegError?
     }
 
+    /// Reads the first connection's demuxer to its end and releases it.
+    func readAndClose(
+        _ opened: inout OpenedInput, session: RecordingSession, publisher: RecordingPublisher,
+        followers: [MarkerFileFollower], warnings: WarningCollector
+    ) throws(CuepointError) -> Reading {
+        guard case .demuxer(let demuxer) = opened else { return Reading() }
+        opened = .closed
+        return try readAll(demuxer: demuxer, session: session, publisher: publisher, followers: followers, warnings: warnings)
+    }
+
     /// The read loop: packets until the end, a stop, or unrecoverable input damage.
     func readAll(
         demuxer: Demuxer, session: RecordingSession, publisher: RecordingPublisher, followers: [MarkerFileFollower],
         warnings: WarningCollector
     ) throws(CuepointError) -> Reading {
-        let desk = markerDesk.withLock { $0 }
-        var epochsSeen = session.timeline.epochs.count
-        var lastFollow = DispatchTime.now().uptimeNanoseconds
+        let loop = ReadLoop(runner: self, session: session, followers: followers, warnings: warnings)
+        loop.totalMilliseconds = demuxer.duration?.milliseconds
         let packet = Packet()
         var reading = Reading()
         var consecutiveErrors = 0
-        var readErrors = 0
-        var lastProgress = DispatchTime.now().uptimeNanoseconds
-        var packetsSinceCheck = 0
-        let total = demuxer.duration?.milliseconds
         while true {
             do {
                 guard try demuxer.read(into: packet) else { break }
@@ -47,7 +52,6 @@ extension PipelineRunner {
                     break
                 }
                 consecutiveErrors += 1
-                readErrors += 1
                 if consecutiveErrors >= 32 || error.code == .inputOutput || error.code == .timedOut {
                     reading.failure =
                         "the input is damaged after \(SecondsText.format(milliseconds: session.latestMediaMilliseconds)) (\(error.message))"
@@ -56,14 +60,59 @@ extension PipelineRunner {
                 warnings.count("unreadable data in the input was skipped")
                 continue
             }
+            try loop.handle(packet)
+        }
+        checkTruncation(&reading, session: session, declaredMilliseconds: demuxer.duration?.milliseconds)
+        return reading
+    }
+
+    /// A file that ends well before its declared duration was cut short (a partial download or copy).
+    func checkTruncation(_ reading: inout Reading, session: RecordingSession, declaredMilliseconds total: Int64?) {
+        if reading.failure == nil, !reading.stopped, !spec.input.isLive, let total, !session.hadDiscontinuity {
+            let reached = session.latestMediaMilliseconds
+            if reached < total - max(1000, total / 50) {
+                reading.failure =
+                    "the input ends at \(SecondsText.format(milliseconds: reached)) but declares \(SecondsText.format(milliseconds: total))"
+                    + " (truncated file?)"
+            }
+        }
+    }
+
+    /// The work of the read loop for each packet, whichever path read it (demuxed packets, or
+    /// the transport stream copy path's units): metrics, markers from the desk and followed
+    /// files, the session, progress. Owned by the pipeline's thread.
+    final class ReadLoop {
+        let runner: PipelineRunner
+        let session: RecordingSession
+        let followers: [MarkerFileFollower]
+        let warnings: WarningCollector
+        private let desk: MarkerDesk?
+        private var epochsSeen: Int
+        private var lastFollow = DispatchTime.now().uptimeNanoseconds
+        private var lastProgress = DispatchTime.now().uptimeNanoseconds
+        private var packetsSinceCheck = 0
+        /// The input's declared duration, for the progress line.
+        var totalMilliseconds: Int64?
+
+        init(runner: PipelineRunner, session: RecordingSession, followers: [MarkerFileFollower], warnings: WarningCollector) {
+            self.runner = runner
+            self.session = session
+            self.followers = followers
+            self.warnings = warnings
+            desk = runner.markerDesk.withLock { $0 }
+            epochsSeen = session.timeline.epochs.count
+        }
+
+        func handle<Unit: MediaUnit>(_ packet: Unit) throws(CuepointError) {
+            let metrics = runner.metrics
             metrics.addIngestBytes(packet.size)
             if packet.isCorrupt { warnings.count("packets flagged corrupt by the demuxer were kept") }
             if let desk {
                 if !followers.isEmpty, DispatchTime.now().uptimeNanoseconds - lastFollow > 500_000_000 {
                     lastFollow = DispatchTime.now().uptimeNanoseconds
-                    for follower in followers { accept(follower.poll(), from: follower.path, into: desk, warnings: warnings) }
+                    for follower in followers { runner.accept(follower.poll(), from: follower.path, into: desk, warnings: warnings) }
                 }
-                for command in desk.drain() { apply(command, to: session) }
+                for command in desk.drain() { runner.apply(command, to: session) }
             }
             do {
                 try session.handle(packet)
@@ -77,8 +126,8 @@ extension PipelineRunner {
                     }
                 }
             } catch {
-                salvage(session)
-                throw describeOutputFailure(error, input: inputName)
+                runner.salvage(session)
+                throw runner.describeOutputFailure(error, input: runner.inputName)
             }
             metrics.mediaReached(milliseconds: session.latestMediaMilliseconds)
             packetsSinceCheck += 1
@@ -87,23 +136,13 @@ extension PipelineRunner {
                 let now = DispatchTime.now().uptimeNanoseconds
                 if now - lastProgress > 250_000_000 {
                     lastProgress = now
-                    sampleMetrics(session: session, uptimeNanoseconds: now, warnings: warnings)
-                    options.progress?(
+                    runner.sampleMetrics(session: session, uptimeNanoseconds: now, warnings: warnings)
+                    runner.options.progress?(
                         RunProgress(
-                            mediaMilliseconds: session.latestMediaMilliseconds, totalMilliseconds: total,
+                            mediaMilliseconds: session.latestMediaMilliseconds, totalMilliseconds: totalMilliseconds,
                             segments: session.publishedSegments))
                 }
             }
         }
-        // A file that ends well before its declared duration was cut short (a partial download or copy).
-        if reading.failure == nil, !reading.stopped, !spec.input.isLive, let total, !session.hadDiscontinuity {
-            let reached = session.latestMediaMilliseconds
-            if reached < total - max(1000, total / 50) {
-                reading.failure =
-                    "the input ends at \(SecondsText.format(milliseconds: reached)) but declares \(SecondsText.format(milliseconds: total))"
-                    + " (truncated file?)"
-            }
-        }
-        return reading
     }
 }

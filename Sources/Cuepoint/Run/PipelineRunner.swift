@@ -23,6 +23,8 @@ public final class PipelineRunner: Sendable {
     let lastOutcome = Mutex<Result<RunSummary, CuepointError>?>(nil)
     /// Where the run is with its input (``phase``).
     let currentPhase = Mutex<InputPhase>(.starting)
+    /// Which path reads the input (set when it is opened).
+    let readPath = Mutex<ReadPath>(.demuxer)
     /// Says once per run when a live input is processed too slowly (transcoding that cannot keep up).
     private let fallBehind = FallBehindWarning()
     /// What the run has done so far: segments, markers, ingest, latency (`/metrics`).
@@ -196,24 +198,20 @@ public final class PipelineRunner: Sendable {
         // Before any input is read: resume an unfinished live recording, or refuse to touch one.
         let store: any Store = replicas ?? local
         let resumed = try resumeOrClear(local: local, publication: publication, warnings: warnings)
-        let demuxer: Demuxer
-        if let live {
-            guard let opened = try openLive(live, warnings: warnings) else {
-                if let resumed, !keepsResumedOpen.withLock({ $0 }) {
-                    return try finishResumedWithoutInput(
-                        resumed, store: store, local: local, replicas: replicas, warnings: warnings)
-                }
-                return RunSummary(directory: directory, renditions: [], warnings: warnings.all, stopped: true, replay: nil)
+        guard var opened = try openInput(live: live, warnings: warnings) else {
+            if let resumed, !keepsResumedOpen.withLock({ $0 }) {
+                return try finishResumedWithoutInput(
+                    resumed, store: store, local: local, replicas: replicas, warnings: warnings)
             }
-            demuxer = opened
-        } else {
-            demuxer = try InputOpener.open(url: input.url, format: input.format, options: input.options, interrupt: interrupt)
+            return RunSummary(directory: directory, renditions: [], warnings: warnings.all, stopped: true, replay: nil)
         }
         enter(.live)
-        for option in demuxer.unusedOptions {
-            warnings.add("input option `\(option)` was not recognised by FFmpeg and has no effect")
+        if case .demuxer(let demuxer) = opened {
+            for option in demuxer.unusedOptions {
+                warnings.add("input option `\(option)` was not recognised by FFmpeg and has no effect")
+            }
         }
-        let selection = try InputOpener.select(demuxer.streams, url: inputName)
+        let selection = try InputOpener.select(opened.streams, url: inputName)
         for stream in selection.ignored {
             warnings.add("\(inputName): stream \(stream.index) (\(stream.mediaType.rawValue), \(stream.codec.name)) is not carried")
         }
@@ -239,10 +237,19 @@ public final class PipelineRunner: Sendable {
             output.initNumber = resumed?.initNumber(of: name) ?? 0
             return output
         }
-        var outputs: [RenditionOutput] = []
+        var outputs: [any SegmentOutput] = []
+        var copyOutputs: [TransportStreamOutput] = []
         var outputPositions: [Int] = []
         for (position, rendition) in plan.renditions.enumerated() where rendition.copy {
-            outputs.append(output(rendition.name, streams: selection.streams))
+            if case .transportStream = opened {
+                let copy = TransportStreamOutput(
+                    name: rendition.name, store: store, pids: selection.streams.map { UInt16(truncatingIfNeeded: $0.id) },
+                    carriesTimedMetadata: carriesTimedMetadata)
+                copyOutputs.append(copy)
+                outputs.append(copy)
+            } else {
+                outputs.append(output(rendition.name, streams: selection.streams))
+            }
             outputPositions.append(position)
         }
         let description = VariantDescription(streams: selection.streams)
@@ -296,7 +303,7 @@ public final class PipelineRunner: Sendable {
                 lastEpoch: (resumed.lastSegment.programDateTime, resumed.lastSegment.recordingOffsetMilliseconds),
                 mediaEndMilliseconds: resumed.mediaEndMilliseconds)
         }
-        if live != nil { session.inputStarted(arrivedAt: arrivalTime(of: demuxer)) }
+        if input.isLive { session.inputStarted(arrivedAt: arrivalTime(openedAt: opened.openedUptimeNanoseconds)) }
         if let partStore { session.parts = PartSegmenter(store: partStore) }
         var followers: [MarkerFileFollower] = []
         session.onSegmentsPublished = { [metrics] records, latency in
@@ -310,7 +317,7 @@ public final class PipelineRunner: Sendable {
         }
         if let markersSpec = spec.markers {
             let desk = try openMarkerDesk(
-                store: local, replicas: replicas, startDate: startDate, duration: isLive ? nil : demuxer.duration, resumed: resumed,
+                store: local, replicas: replicas, startDate: startDate, duration: isLive ? nil : opened.duration, resumed: resumed,
                 warnings: warnings)
             if let resumed {
                 // The log's markers continue in the session: open ones can be closed, and the ones
@@ -332,13 +339,31 @@ public final class PipelineRunner: Sendable {
             }
         }
 
-        var reading = try readAll(
-            demuxer: demuxer, session: session, publisher: publisher, followers: followers, warnings: warnings)
-        // Close the first connection before listening again: a UDP socket stays bound while open.
-        _ = consume demuxer
-        if let live {
-            reading = try continueLive(
-                live, after: reading, session: session, publisher: publisher, followers: followers, warnings: warnings)
+        var reading: Reading
+        switch opened {
+        case .demuxer:
+            // The demuxer is released (its connection closed) before listening again: a UDP socket
+            // stays bound while open.
+            reading = try readAndClose(
+                &opened, session: session, publisher: publisher, followers: followers, warnings: warnings)
+            if let live {
+                reading = try continueLive(
+                    live, after: reading, session: session, publisher: publisher, followers: followers, warnings: warnings)
+            }
+        case .transportStream(let transportInput, let streams):
+            var splitter = TransportStreamSplitter(streams: streams)
+            splitter.onProgram = { association, map in
+                for output in copyOutputs { output.useProgram(association: association, map: map) }
+            }
+            reading = try readTransportStream(
+                transportInput, splitter: &splitter, session: session, followers: followers, warnings: warnings)
+            if live != nil || transportInput.source is DatagramSource {
+                reading = try continueTransportStream(
+                    transportInput, after: reading, session: session, outputs: copyOutputs, followers: followers,
+                    warnings: warnings)
+            }
+        case .closed:
+            reading = Reading()
         }
         enter(.finalising)
         do {
@@ -356,7 +381,7 @@ public final class PipelineRunner: Sendable {
         let summary = RunSummary(
             directory: directory,
             renditions: zip(publisher.renditions, plan.renditions).map { Self.summary(of: $0, transcoded: !$1.copy) },
-            warnings: warnings.all, stopped: reading.stopped)
+            warnings: warnings.all, stopped: reading.stopped, readPath: readPath.withLock { $0 })
         let written = summary.renditions.first?.segments ?? 0
         if let failure = reading.failure {
             throw CuepointError(

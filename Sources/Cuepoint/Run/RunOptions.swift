@@ -18,6 +18,11 @@ public struct RunOptions: Sendable {
     public var metricsFactory: (any MetricsFactory)? = nil
     /// Labels put first on every metric of the run, e.g. `[("show", "spring-sale")]`.
     public var metricsDimensions: [(String, String)] = []
+    /// Whether an MPEG-TS input copied into MPEG-TS segments may take the transport stream copy
+    /// path (``ReadPath/transportStreamCopy``); false makes libavformat read every packet. Which
+    /// path was taken is logged at `.info`, counted by `cuepoint_transport_stream_copy` and
+    /// given by ``RunSummary/readPath``.
+    public var transportStreamCopy = true
     /// Where publish targets read their keys and defaults (`AWS_ACCESS_KEY_ID`, `AWS_ENDPOINT_URL`,
     /// the variables a target's `*_env` keys name): the process environment by default.
     public var environment: [String: String] = ProcessInfo.processInfo.environment
@@ -62,6 +67,8 @@ public struct RunSummary: Sendable {
     public var stopped: Bool
     /// The replay exported after the recording finished (`replay:`), if asked for.
     public var replay: ReplayResult?
+    /// Which path read the input.
+    public var readPath: ReadPath = .demuxer
     /// How each publish target ended (`output.publish`): what was uploaded and what is left.
     public var publishing: [Publication.Outcome] = []
 }

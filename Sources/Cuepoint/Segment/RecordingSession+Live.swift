@@ -37,6 +37,7 @@ extension RecordingSession {
         self.streams = Dictionary(uniqueKeysWithValues: streams.map { ($0.index, $0) })
         for output in outputs { output.replaceStreams(streams, metadataTimeBase: cutStream.timeBase) }
         timestampGuard = TimestampGuard()
+        announcedShift = 0
         cutter.startNewEpoch()
         pendingDiscontinuity = true
         timeline.inputRestarted(arrivedAt: wallClock)
@@ -64,9 +65,13 @@ extension RecordingSession {
     }
 
     /// Moves a restarted input's timestamps past what was written (see ``Timeline``).
-    func shiftRestartedInput(_ packet: Packet, stream: StreamInfo) {
+    func shiftRestartedInput<Unit: MediaUnit>(_ packet: Unit, stream: StreamInfo) {
         let first = (packet.dts ?? packet.pts).map { MediaTime(ticks: $0, timeBase: stream.timeBase) }
         let shift = timeline.shiftMilliseconds(forPacketAt: first)
+        if shift != announcedShift {
+            announcedShift = shift
+            for output in outputs { output.inputShifted(by: .milliseconds(shift)) }
+        }
         guard shift != 0 else { return }
         let ticks = MediaTime.milliseconds(shift).rescaled(to: stream.timeBase).ticks
         packet.pts = packet.pts.map { $0 + ticks }

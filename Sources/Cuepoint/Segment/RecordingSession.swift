@@ -22,8 +22,8 @@ import Foundation
 /// publishes segment N once every rendition has closed it. Markers are placed by
 /// ``MarkerPlacement``; LL-HLS parts are cut by ``PartSegmenter``, both as steps of this loop.
 final class RecordingSession {
-    /// The copy renditions' outputs.
-    let outputs: [RenditionOutput]
+    /// The copy renditions' outputs: libavformat muxers, or the transport stream copy path's.
+    let outputs: [any SegmentOutput]
     /// Each copy output's position among the publisher's renditions.
     private let outputPositions: [Int]
     /// The transcoded renditions; nil when every rendition copies.
@@ -65,6 +65,8 @@ final class RecordingSession {
 
     var cutter: SegmentCutter
     var timestampGuard = TimestampGuard()
+    /// The shift of the current input's timestamps the outputs were told of, in milliseconds.
+    var announcedShift: Int64 = 0
     /// The open segment; nil between segments.
     private(set) var openSegment: OpenSegment?
     var nextSequence: Int64
@@ -84,7 +86,7 @@ final class RecordingSession {
     }
 
     init(
-        outputs: [RenditionOutput], publisher: RecordingPublisher, cutStream: Int, streams: [StreamInfo],
+        outputs: [any SegmentOutput], publisher: RecordingPublisher, cutStream: Int, streams: [StreamInfo],
         target: MediaTime, isLive: Bool, clock: any WallClock, startDate: WallClockTime?, warnings: WarningCollector,
         markers: MarkersSpec? = nil, firstSequence: Int64 = 1, transcoder: Transcoder? = nil,
         outputPositions: [Int]? = nil, barrier: SegmentBarrier? = nil
@@ -118,8 +120,9 @@ final class RecordingSession {
     /// Whether the input's timestamps jumped at least once.
     var hadDiscontinuity: Bool { timeline.hasEarlierEpoch || pendingDiscontinuity }
 
-    /// Handles one packet read from the input.
-    func handle(_ packet: Packet) throws {
+    /// Handles one packet read from the input: a demuxed ``Packet``, or on the transport stream
+    /// copy path a ``TransportStreamUnit``.
+    func handle<Unit: MediaUnit>(_ packet: Unit) throws {
         guard let stream = streams[packet.streamIndex] else { return }
         shiftRestartedInput(packet, stream: stream)
         guard let ptsTicks = packet.pts ?? packet.dts, let dtsTicks = packet.dts ?? packet.pts else {
@@ -150,7 +153,7 @@ final class RecordingSession {
 
         if let transcoder, cutsOnFrames {
             // The decoded frames decide the cuts (`cut(on:stream:)`).
-            try transcoder.decode(packet)
+            try transcoder.decode(Self.demuxed(packet))
             return
         }
 
@@ -180,7 +183,7 @@ final class RecordingSession {
             // Every boundary up to this cut-stream packet's decoding time is announced: a later
             // keyframe presents at or after it.
             if isCut { transcoder.advance(to: dts) }
-            try transcoder.decode(packet)
+            try transcoder.decode(Self.demuxed(packet))
         }
         // Only a frame that was written extends the segment (a damaged one may be dropped).
         let written = outputs.isEmpty ? true : try write(packet)
@@ -263,6 +266,14 @@ final class RecordingSession {
         return closedAtEnd
     }
 
+    /// The packet a transcoder decodes: only the demuxing path has a transcoder.
+    private static func demuxed<Unit: MediaUnit>(_ unit: Unit) -> Packet {
+        guard let packet = unit as? Packet else {
+            preconditionFailure("a transcoded pipeline reads its input with libavformat")
+        }
+        return packet
+    }
+
     // MARK: Markers
 
     /// Places an accepted marker on the recording.
@@ -297,11 +308,11 @@ final class RecordingSession {
     // MARK: Steps
 
     /// Writes the packet to every rendition; false when the muxers rejected it as damaged.
-    private func write(_ packet: Packet) throws -> Bool {
+    private func write<Unit: MediaUnit>(_ packet: Unit) throws -> Bool {
         var written = false
         for (position, output) in outputs.enumerated() {
-            // The muxer consumes the payload, so every rendition but the last gets a reference of its own.
-            let copy = position == outputs.count - 1 ? packet : try packet.clone()
+            // A muxer consumes the payload, so every rendition but the last gets a reference of its own.
+            let copy = position == outputs.count - 1 ? packet : try packet.forAnotherOutput()
             do {
                 switch try output.write(copy, inputStream: packet.streamIndex) {
                 case .written:

@@ -15,7 +15,7 @@ import Foundation
 /// section and each later flush one `moof`+`mdat` fragment into a segment.
 ///
 /// Owned by the muxing thread.
-final class RenditionOutput {
+final class RenditionOutput: SegmentOutput {
     let name: String
     let container: Container
     let store: any Store
@@ -129,6 +129,12 @@ final class RenditionOutput {
             return try writeFiltered(packet, stream: stream, outputIndex: index, muxer: muxer)
         }
         return try muxer.write(packet, toStream: index)
+    }
+
+    /// Writes a demuxed packet (the only unit a libavformat muxer takes) into the open segment.
+    func write<Unit: MediaUnit>(_ unit: Unit, inputStream: Int) throws -> Muxer.WriteOutcome {
+        guard let packet = unit as? Packet else { preconditionFailure("RenditionOutput muxes demuxed packets") }
+        return try write(packet, inputStream: inputStream)
     }
 
     /// ADTS AAC (from MPEG-TS) into MP4: FFmpeg 5.1's mov muxer refuses ADTS headers, so

@@ -2,7 +2,9 @@ import Foundation
 
 /// The content of `recording.json` (``RecordingLayout/state``): what a later run needs to resume
 /// or replay a recording. Written by the publisher after the playlists it describes, so the
-/// playlists, not this file, are the truth about which segments were published.
+/// playlists, not this file, are the truth about which segments were published. While a live
+/// recording that keeps `index.m3u8` runs, it is rewritten only when something other than the
+/// segment counts changes (the counts then lag until the final write).
 ///
 /// ```json
 /// {"complete": false, "container": "fmp4", "live": true, "name": "spring-sale",

@@ -1,9 +1,18 @@
 import CuepointFFmpeg
+import CuepointTime
 
 extension VideoSettings {
     /// The libx264 configuration of this rendition: the source's time base (timestamps pass
     /// through exactly, variable frame rate included), the keyframe plan's options, and in
     /// deterministic mode one thread and `+bitexact`.
+    ///
+    /// With a known frame rate, x264 is told the stream is constant-rate (`force-cfr=1`): its SPS
+    /// then carries VUI timing of the frame rate (`num_units_in_tick` = the frame duration's
+    /// numerator, `time_scale` twice its denominator, `fixed_frame_rate_flag` 1), so a decoder or
+    /// `ffprobe` can tell a frame's duration from the stream itself. Without it x264 writes the
+    /// time base as the tick (1/90000 s from MPEG-TS) and no fixed rate. The timestamps of the
+    /// packets do not change: x264 passes presentation times through and derives decoding times
+    /// from them either way.
     ///
     /// - Parameters:
     ///   - threadCount: x264's threads; nil lets x264 choose (`threads=0`: about 1.5 per core; an
@@ -19,6 +28,9 @@ extension VideoSettings {
         if let level { options["level"] = H264Level.named(level)?.name ?? level }
         if let crf { options["crf"] = String(crf) }
         if deterministic { options["flags"] = "+bitexact" }
+        if source.frameRate?.isValid == true {
+            options["x264-params"] = [options["x264-params"], "force-cfr=1"].compactMap { $0 }.joined(separator: ":")
+        }
         return VideoEncoderSettings(
             codecName: "libx264", width: width, height: height, pixelFormat: .yuv420p, timeBase: source.timeBase,
             frameRate: source.frameRate, bitRate: bitrate, maxRate: maxrate, bufferSize: bufsize,

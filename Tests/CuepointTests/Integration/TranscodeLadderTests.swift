@@ -94,6 +94,9 @@ extension Integration {
                     #expect(variant.codecs == [codec, "mp4a.40.2"], "\(name)")
                     #expect(variant.resolution == Resolution(width: width, height: height))
                     #expect(variant.frameRate.map { $0.numerator * 1 == $0.denominator * 30 } == true, "\(name)")
+                    // The SPS says the frame rate (VUI timing), so a frame's duration is known from the stream.
+                    let timing = try H264Timing.read(probeablePath(first, rendition, container, directory))
+                    #expect(timing.present && timing.fixedFrameRate == true && timing.framesPerSecond == 30, "\(name): \(timing)")
                 }
                 // Peak BANDWIDTH orders the variants as their settings do.
                 let bandwidths = recording.master.variants.map(\.bandwidth)

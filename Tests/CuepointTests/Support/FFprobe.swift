@@ -219,3 +219,31 @@ enum ExternalProgram {
         try Program.runBlocking(executable, arguments)
     }
 }
+
+/// The VUI timing of the first H.264 SPS of a file, as FFmpeg's `trace_headers` bitstream filter
+/// prints it (the `ffmpeg` program reads the SPS; no decoder of ours is involved).
+struct H264Timing: Equatable {
+    var present: Bool
+    var unitsInTick: Int?
+    var timeScale: Int?
+    var fixedFrameRate: Bool?
+
+    /// Frames per second the timing describes (`time_scale / (2 × num_units_in_tick)`), nil without it.
+    var framesPerSecond: Double? {
+        guard present, let unitsInTick, let timeScale, unitsInTick > 0 else { return nil }
+        return Double(timeScale) / Double(2 * unitsInTick)
+    }
+
+    static func read(_ path: String) throws -> H264Timing {
+        guard let ffmpeg = ExternalProgram.which("ffmpeg") else { throw ProbeError.notInstalled("ffmpeg") }
+        let output = try ExternalProgram.run(
+            ffmpeg, ["-hide_banner", "-i", path, "-map", "0:v:0", "-frames:v", "1", "-c", "copy", "-bsf:v", "trace_headers", "-f", "null", "-"])
+        func value(_ field: String) -> Int? {
+            output.stderrText.split(separator: "\n").first { $0.contains(" \(field) ") }
+                .flatMap { $0.split(separator: "=").last }.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        }
+        return H264Timing(
+            present: value("timing_info_present_flag") == 1, unitsInTick: value("num_units_in_tick"),
+            timeScale: value("time_scale"), fixedFrameRate: value("fixed_frame_rate_flag").map { $0 == 1 })
+    }
+}

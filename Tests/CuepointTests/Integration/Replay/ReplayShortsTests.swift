@@ -77,6 +77,9 @@ extension Integration.Replay {
                 #expect(probe.codec == "h264" && probe.profile == "High", "\(id): \(probe)")
                 #expect(probe.width == 360 && probe.height == 640, "\(id): \(probe)")
                 #expect(probe.sampleAspectRatio == "1:1", "\(id): \(probe)")
+                // The SPS says the frame rate (VUI timing), so a frame's duration is known from the stream.
+                let timing = try H264Timing.read(path)
+                #expect(timing.present && timing.fixedFrameRate == true && timing.framesPerSecond == 30, "\(id): \(timing)")
                 let frame = 1.0 / 30
                 #expect(abs(probe.formatDuration - seconds) <= frame + 0.001, "\(id): \(probe.formatDuration) s, planned \(seconds) s")
                 #expect(abs(Double(probe.frames) - seconds * 30) <= 1, "\(id): \(probe.frames) frames")
