@@ -15,8 +15,16 @@ struct ConsoleRoutes: Sendable {
     enum Availability: Sendable {
         /// A live (or starting) show: its title, and the path its files and API are under.
         case live(title: String, base: String)
-        /// No console here: the status, what is wrong and what to do.
-        case unavailable(HTTPResponse.Status, problem: String, fix: String)
+        /// No console here: why (404 or 409), what is wrong and what to do.
+        case unavailable(Absence, problem: String, fix: String)
+    }
+
+    /// Why there is no console.
+    enum Absence: Sendable {
+        /// No live show here (404): no marker API, no such show.
+        case noShow
+        /// The show is over (409): finished or failed.
+        case over
     }
 
     /// The page's path: `console`, or `shows/{show}/console`.
@@ -28,8 +36,8 @@ struct ConsoleRoutes: Sendable {
             switch await availability(request, context) {
             case .live(let title, let base):
                 return Self.response(.ok, ConsolePage.html(title: title, base: base), type: "text/html; charset=utf-8")
-            case .unavailable(let status, let problem, let fix):
-                return Self.response(status, ConsolePage.unavailable(problem: problem, fix: fix), type: "text/html; charset=utf-8")
+            case .unavailable(let absence, let problem, let fix):
+                return Self.response(absence == .noShow ? .notFound : .conflict, ConsolePage.unavailable(problem: problem, fix: fix), type: "text/html; charset=utf-8")
             }
         }
         router.get("console/console.js") { _, _ in
@@ -40,9 +48,9 @@ struct ConsoleRoutes: Sendable {
         }
     }
 
-    static let contentSecurityPolicy = HTTPField.Name("Content-Security-Policy")!
-    static let contentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
-    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let contentSecurityPolicy = HTTPFields.Element.Name("Content-Security-Policy")!
+    static let contentTypeOptions = HTTPFields.Element.Name("X-Content-Type-Options")!
+    static let referrerPolicy = HTTPFields.Element.Name("Referrer-Policy")!
 
     static func response(_ status: HTTPResponse.Status, _ text: String, type: String) -> Response {
         var headers = HTTPFields()
@@ -63,7 +71,7 @@ struct ConsoleRoutes: Sendable {
         return ConsoleRoutes(path: "console") { _, _ in
             guard live else {
                 return .unavailable(
-                    .notFound,
+                    .noShow,
                     problem: "This server serves a recording without a marker API, so there is no live show to pin products on.",
                     fix: "Open the console of a live job: cuepoint segment INPUT -o DIR --live --serve HOST:PORT --token-env NAME [--products FILE], then http://HOST:PORT/console (or /shows/ID/console on cuepoint server).")
             }

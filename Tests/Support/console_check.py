@@ -87,16 +87,16 @@ def media_playlist(url):
 
 def until_playlist(url, predicate, timeout, started):
     """Seconds from `started` (time.monotonic()) until `predicate(text)` holds for the playlist at
-    url, and its target duration."""
+    url, its target duration, and the playlist's text then."""
     target = None
     while time.monotonic() - started < timeout:
         text = fetch_text(url)
         target = next((int(line.split(":")[1]) for line in text.splitlines()
                        if line.startswith("#EXT-X-TARGETDURATION:")), target)
         if predicate(text):
-            return time.monotonic() - started, target
+            return time.monotonic() - started, target, text
         time.sleep(0.1)
-    return None, target
+    return None, target, None
 
 
 def check(driver, args, shots):
@@ -126,8 +126,9 @@ def check(driver, args, shots):
     report["pin"] = click(driver, args.product, "pin", timeout)
     pin_id = report["pin"]["text"].rsplit("(", 1)[-1].rstrip(")")
     report["pinID"] = pin_id
-    seconds, target = until_playlist(playlist, lambda text: f'#EXT-X-DATERANGE:ID="{pin_id}"' in text, timeout, pin_at)
+    seconds, target, text = until_playlist(playlist, lambda text: f'#EXT-X-DATERANGE:ID="{pin_id}"' in text, timeout, pin_at)
     report["secondsToPlaylist"] = seconds
+    report["playlistAtPin"] = text
     report["targetDuration"] = target
     wait(driver, f"!document.getElementById('card').hidden && document.getElementById('card').dataset.productId === {json.dumps(pin_id)}",
          timeout, "the viewer card on the console")
@@ -155,7 +156,7 @@ def check(driver, args, shots):
     def closed(text):
         return any(line.startswith(f'#EXT-X-DATERANGE:ID="{pin_id}"') and "DURATION=" in line for line in text.splitlines())
 
-    report["secondsToClose"], _ = until_playlist(playlist, closed, timeout, unpin_at)
+    report["secondsToClose"], _, report["playlistAtClose"] = until_playlist(playlist, closed, timeout, unpin_at)
     wait(driver, "document.getElementById('card').hidden", timeout, "the viewer card gone after Unpin")
     report["cardAfterUnpin"] = driver.execute_script(CARD)
     report["unpinAgain"] = click(driver, args.product, "unpin", timeout)

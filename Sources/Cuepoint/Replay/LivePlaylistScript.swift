@@ -13,8 +13,8 @@
 /// - `mediaPlaylistURL(url)` → `{ url, text }`: a master playlist's first variant, or the playlist;
 /// - `webURL(value)`: an http(s) URL or null; `formatPrice(price, currency)`: the price in the
 ///   page's language with `Intl.NumberFormat`.
-enum LivePlaylistScript {
-    static let functions = """
+public enum LivePlaylistScript {
+    public static let functions = """
         // http(s) URLs only (Buy links, product images).
         function webURL(value) {
           if (typeof value !== "string") return null;

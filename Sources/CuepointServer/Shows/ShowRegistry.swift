@@ -112,13 +112,13 @@ public actor ShowRegistry: Service {
     func consoleAvailability(_ id: String) -> ConsoleRoutes.Availability {
         guard let show = shows[id] else {
             return .unavailable(
-                .notFound, problem: "There is no show \"\(EchoedText.value(id, limit: 64))\" on this server.",
+                .noShow, problem: "There is no show \"\(EchoedText.value(id, limit: 64))\" on this server.",
                 fix: "List the shows with GET /v1/shows (admin token) and open /shows/ID/console of a live one.")
         }
         let state = snapshot(show).state
         guard !state.isOver else {
             return .unavailable(
-                .conflict,
+                .over,
                 problem: "The show \"\(id)\" is \(state.name.replacingOccurrences(of: "_", with: " ")): the console pins products during a live show.",
                 fix: "Its replay is at /shows/\(id)/replay/ once made; create a new show (POST /v1/shows) to go live again.")
         }

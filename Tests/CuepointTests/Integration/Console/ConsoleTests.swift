@@ -85,11 +85,6 @@ extension Integration {
                 try #require(check.status == 0, "console_check.py: \(check.stderrText)")
                 let report = try #require(try JSONSerialization.jsonObject(with: check.stdout) as? [String: Any])
                 try Self.verify(report)
-                // The live playlist, read over HTTP and parsed by our parser: the pin, then its close.
-                let playlist = try MediaPlaylist(parsing: try Self.mediaPlaylist(api + "/master.m3u8"))
-                let ranges = playlist.segments.flatMap(\.dateRanges).filter { $0.id == "pin-SKU-PAN-1" }
-                #expect(ranges.count >= 1, "the pin's DATERANGE in the playlist")
-                #expect(ranges.contains { $0.durationMilliseconds != nil }, "the closing DATERANGE (with DURATION): \(ranges)")
                 // The markers the API holds: only the one pin (the wrong token and the refused pin added nothing).
                 var request = URLRequest(url: URL(string: api + "/v1/markers")!)
                 request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
@@ -166,6 +161,16 @@ extension Integration {
             let unpin = report["unpin"] as? [String: Any] ?? [:]
             #expect(unpin["status"] as? Int == 200, "\(unpin)")
             #expect(report["secondsToClose"] is Double, "the closing DATERANGE reached the playlist")
+            // The live playlist as the script read it over HTTP when the pin, then the close, showed
+            // up, parsed by our parser: the pin's DATERANGE (open), then the same ID with DURATION.
+            let atPin = try MediaPlaylist(parsing: try #require(report["playlistAtPin"] as? String))
+            let pinned = atPin.segments.flatMap(\.dateRanges).filter { $0.id == "pin-SKU-PAN-1" }
+            #expect(pinned.count == 1 && pinned.first?.durationMilliseconds == nil, "\(pinned)")
+            let product = pinned.first?.clientAttributes.first { $0.name == "X-COM-CUEPOINT-PRODUCT" }
+            #expect(product?.value == .string("SKU-PAN"), "\(pinned)")
+            let atClose = try MediaPlaylist(parsing: try #require(report["playlistAtClose"] as? String))
+            let closing = atClose.segments.flatMap(\.dateRanges).filter { $0.id == "pin-SKU-PAN-1" }
+            #expect(closing.contains { $0.durationMilliseconds != nil }, "the closing DATERANGE: \(closing)")
             #expect(report["cardAfterUnpin"] is NSNull)
             // Unpin of a product not pinned: the API's 404, shown.
             let unpinAgain = report["unpinAgain"] as? [String: Any] ?? [:]
@@ -175,16 +180,6 @@ extension Integration {
             #expect((phone["scrollWidth"] as? Int ?? 999) <= (phone["innerWidth"] as? Int ?? 0), "\(phone)")
             #expect(report["keyboardPin"] as? String == "Pin now: Pinned Skillet 28 cm")
             #expect(((report["screenshots"] as? [String])?.count ?? 0) >= 6)
-        }
-
-        /// The first variant of a master playlist, as text.
-        static func mediaPlaylist(_ master: String) async throws -> String {
-            let masterURL = try #require(URL(string: master))
-            let (data, _) = try await URLSession.shared.data(from: masterURL)
-            let text = String(decoding: data, as: UTF8.self)
-            let variant = try #require(text.split(separator: "\n").first { !$0.hasPrefix("#") && !$0.isEmpty })
-            let (media, _) = try await URLSession.shared.data(from: URL(string: String(variant), relativeTo: masterURL)!)
-            return String(decoding: media, as: UTF8.self)
         }
     }
 }
