@@ -15,7 +15,8 @@ import ServiceLifecycle
 /// | `/…` | the files: playlists (gzip on request), segments, init sections | none |
 /// | `/healthz` | `ok` | none |
 /// | `/metrics` | Prometheus text (with ``metricsRegistry``) | none |
-/// | `/v1/markers…` | the marker API (with ``markerAPI``; else 404) | bearer token |
+/// | `/v1/markers…`, `/v1/products` | the marker API and the console's catalogue (with ``markerAPI``; else 404) | bearer token |
+/// | `/console` | the producer console (``ConsolePage``; a page saying why not without ``markerAPI``) | the token, typed in the page |
 public struct DirectoryServer: Sendable {
     /// The directory to serve.
     public var directory: String
@@ -77,7 +78,7 @@ public struct DirectoryServer: Sendable {
         router.add(
             middleware: CORSMiddleware(
                 allowOrigin: .all, allowHeaders: [.accept, .authorization, .contentType, .origin],
-                allowMethods: [.get, .head, .post, .options]))
+                allowMethods: [.get, .head, .post, .put, .options]))
         router.add(middleware: HLSCacheMiddleware())
         router.add(middleware: PlaylistCompressionMiddleware())
         let files = FileMiddleware<ServerRequestContext, LocalFileSystem>(
@@ -91,6 +92,8 @@ public struct DirectoryServer: Sendable {
         router.get("healthz") { _, _ in "ok\n" }
         let markerRoutes = MarkerRoutes(api: markerAPI, metrics: metrics, serverMetrics: serverMetrics)
         markerRoutes.register(on: router)
+        ConsoleRoutes.single(api: markerAPI, title: URL(fileURLWithPath: directory).lastPathComponent)
+            .register(on: router)
         if let metricsRegistry {
             router.get("metrics") { [metrics] _, _ in
                 // The gauges that follow the wall clock (bitrate, fall-behind) are as of now.

@@ -1,7 +1,8 @@
 import Cuepoint
 
 /// The live marker API of a running recording: `POST /v1/markers`, `POST /v1/markers/{id}/close`,
-/// `GET /v1/markers` and `GET /v1/markers/{id}`, behind a bearer token, a body size limit and a
+/// `GET /v1/markers` and `GET /v1/markers/{id}`, and the console's product catalogue
+/// (`GET`/`PUT /v1/products`), behind a bearer token, a body size limit and a
 /// rate limit per client address (`docs/http-api.md`).
 ///
 /// The API is off unless a non-empty token is given: a server without one answers 404 on every
@@ -18,6 +19,9 @@ public struct MarkerAPI: Sendable {
     public var requestsPerSecond: Double
     /// Requests a client address may make at once.
     public var burst: Int
+    /// The products the console lists (`GET`/`PUT /v1/products`); with products in it, a marker
+    /// must name one of them as its `product`.
+    public var products: ProductCatalogueStore
 
     /// ``requestsPerSecond`` when not given.
     public static let defaultRequestsPerSecond = 20.0
@@ -26,8 +30,10 @@ public struct MarkerAPI: Sendable {
 
     public init(
         token: String, endpoint: any MarkerEndpoint, maximumBodyBytes: Int = 16 * 1024,
-        requestsPerSecond: Double = MarkerAPI.defaultRequestsPerSecond, burst: Int = MarkerAPI.defaultBurst
+        requestsPerSecond: Double = MarkerAPI.defaultRequestsPerSecond, burst: Int = MarkerAPI.defaultBurst,
+        products: ProductCatalogueStore = ProductCatalogueStore()
     ) {
+        self.products = products
         self.token = token
         self.endpoint = endpoint
         self.maximumBodyBytes = maximumBodyBytes

@@ -30,6 +30,8 @@ final class MarkerRoutes: Sendable {
     private let resolve: (@Sendable (Request, ServerRequestContext) async -> MarkerAPI?)?
     /// The path the routes are under: `v1/markers`, or `shows/{show}/v1/markers`.
     let path: String
+    /// The catalogue's path: `v1/products`, or `shows/{show}/v1/products`.
+    var productsPath: String { path.replacingOccurrences(of: "v1/markers", with: "v1/products") }
 
     /// - Parameters:
     ///   - metrics: The pipeline's metrics: refused marker requests are counted there.
@@ -64,6 +66,9 @@ final class MarkerRoutes: Sendable {
         markers.get { request, context in await self.answer(request, context, self.list) }
         markers.get("{id}") { request, context in await self.answer(request, context, self.show) }
         markers.post("{id}/close") { request, context in await self.answer(request, context, self.close) }
+        let products = router.group(RouterPath(productsPath))
+        products.get { request, context in await self.answer(request, context, self.listProducts) }
+        products.put { request, context in await self.answer(request, context, self.replaceProducts) }
     }
 
     /// The API a request goes to, with its token.
@@ -104,6 +109,11 @@ final class MarkerRoutes: Sendable {
             return Self.problems(.unprocessableContent, problems)
         case .success(let decoded):
             marker = decoded
+        }
+        let catalogue = api.products.catalogue
+        if !catalogue.cards.isEmpty, catalogue.card(marker.product) == nil {
+            rejected(api)
+            return Self.unknownProduct(marker, catalogue)
         }
         guard api.endpoint.acceptsMarkers else {
             rejected(api)
@@ -215,7 +225,7 @@ final class MarkerRoutes: Sendable {
     }
 
     /// Counts a refused marker request in the metrics of the pipeline concerned.
-    private func rejected(_ api: MarkerAPI) {
+    func rejected(_ api: MarkerAPI) {
         let metrics = resolve == nil ? self.metrics : (api.endpoint as? PipelineRunner)?.metrics
         metrics?.markersRejected(from: .api)
     }
@@ -258,13 +268,13 @@ final class MarkerRoutes: Sendable {
             fix: "list the shows with GET /v1/shows (admin token)")
     }
 
-    private enum Body {
+    enum Body {
         case text(String)
         case refused(Response)
     }
 
     /// The body as text, or the refusal: 413 past `limit` bytes, 400 when it is not UTF-8.
-    private func readBody(_ request: Request, limit: Int) async -> Body {
+    func readBody(_ request: Request, limit: Int) async -> Body {
         let tooLarge = Self.error(
             .contentTooLarge, "the body is larger than \(limit) bytes",
             fix: "send one marker; a marker takes at most \(MarkerDecoder.maximumBytes) bytes as compact JSON")

@@ -40,10 +40,12 @@ func execute(spec: PipelineSpec, directory: URL?, reporting: ReportingOptions, s
         let directory = runner.directory.path
         let server = DirectoryServer(
             directory: directory, host: host, port: serving.address.port,
-            markerAPI: serving.token.map { MarkerAPI(token: $0, endpoint: runner) }, metrics: runner.metrics,
+            markerAPI: serving.token.map {
+                MarkerAPI(token: $0, endpoint: runner, products: ProductCatalogueStore(serving.products))
+            }, metrics: runner.metrics,
             metricsRegistry: export.registry, partStore: runner.partStore)
         let (bound, binding) = AsyncStream<Int>.makeStream()
-        let api = serving.token == nil ? "off" : "on, /v1/markers"
+        let api = serving.token == nil ? "off" : "on, /v1/markers; console: /console"
         services.append(
             .init(
                 service: server.application { port in
@@ -156,7 +158,11 @@ struct ServeSettings {
     var address: ListenAddress
     /// The marker API's bearer token; nil leaves the API off.
     var token: String?
+    /// The products the console lists (`--products FILE`); empty: none until `PUT /v1/products`.
+    var products = ProductCatalogue()
 }
+
+
 
 /// Runs a service once another has bound its address: the pipeline starts only after the server
 /// listens, so a port in use ends the command before any input is read or file written.

@@ -26,6 +26,12 @@ extension CuepointCommand {
                 valueName: "host:port"))
         var serve: String?
 
+        @Option(
+            help: ArgumentHelp(
+                "A JSON list of the show's products (id, title, price, currency, image, url) for the producer console at /console (with the pipeline's server.token_env; see docs/console.md).",
+                valueName: "file"))
+        var products: String?
+
         @OptionGroup var publishing: PublishingOptions
 
         @OptionGroup var reporting: ReportingOptions
@@ -72,7 +78,9 @@ extension CuepointCommand {
                             exitCode: 2)
                     }
                 }
-                serving = ServeSettings(address: ListenAddress(host: server.host, port: server.port), token: token)
+                serving = ServeSettings(
+                    address: ListenAddress(host: server.host, port: server.port), token: token,
+                    products: try products.map(ConsoleProducts.load) ?? ProductCatalogue())
                 if token != nil, spec.markers == nil { spec.markers = MarkersSpec() }
             }
             try await execute(spec: spec, directory: nil, reporting: reporting, serving: serving)
@@ -176,6 +184,12 @@ extension CuepointCommand {
                 valueName: "name"))
         var tokenEnv: String?
 
+        @Option(
+            help: ArgumentHelp(
+                "A JSON list of the show's products (id, title, price, currency, image, url) for the producer console at /console (with --token-env; see docs/console.md).",
+                valueName: "file"))
+        var products: String?
+
         @OptionGroup var publishing: PublishingOptions
 
         @OptionGroup var reporting: ReportingOptions
@@ -233,6 +247,12 @@ extension CuepointCommand {
                 guard serve != nil else { throw ValidationError("--token-env: the marker API needs --serve HOST:PORT") }
                 _ = try Self.token(from: tokenEnv)
             }
+            if let products {
+                guard tokenEnv != nil else {
+                    throw ValidationError("--products: the console's products need the marker API: give --serve HOST:PORT and --token-env NAME")
+                }
+                _ = try ConsoleProducts.load(products)
+            }
         }
 
         /// The token in the environment variable `name`; an unset or empty variable is an error,
@@ -282,7 +302,9 @@ extension CuepointCommand {
             }
             var serving: ServeSettings?
             if let serve, let address = ListenAddress(serve) {
-                serving = ServeSettings(address: address, token: try tokenEnv.map(Self.token(from:)))
+                serving = ServeSettings(
+                    address: address, token: try tokenEnv.map(Self.token(from:)),
+                    products: try products.map(ConsoleProducts.load) ?? ProductCatalogue())
                 // Markers from the API need a marker section (the log, the date ranges).
                 if serving?.token != nil, spec.markers == nil { spec.markers = MarkersSpec(align: alignMarkers) }
             }

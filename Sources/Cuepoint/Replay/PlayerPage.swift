@@ -243,6 +243,7 @@ public enum PlayerPage {
     static let script = """
         "use strict";
         (() => {
+        \(LivePlaylistScript.functions)
           const video = document.getElementById("player");
           const body = document.body;
           const card = document.getElementById("card");
@@ -281,32 +282,11 @@ public enum PlayerPage {
             return h > 0 ? h + ":" + mm + ":" + ss : mm + ":" + ss;
           }
 
-          // http(s) URLs only (Buy links, product images).
-          function webURL(value) {
-            if (typeof value !== "string") return null;
-            try {
-              const url = new URL(value, document.baseURI);
-              return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
-            } catch (e) { return null; }
-          }
-
           // Relative paths inside the package only (clips, posters, thumbnails, sheets).
           function packageURL(value) {
             if (typeof value !== "string" || value === "" || value.startsWith("/") || value.includes("..")
                 || /^[a-z][a-z0-9+.-]*:/i.test(value)) return null;
             return value;
-          }
-
-          function formatPrice(price, currency) {
-            if (typeof price !== "string" && typeof price !== "number") return "";
-            const amount = Number(price);
-            if (!isFinite(amount)) return "";
-            if (typeof currency === "string" && /^[A-Z]{3}$/.test(currency)) {
-              try {
-                return new Intl.NumberFormat(language, { style: "currency", currency }).format(amount);
-              } catch (e) { return String(price) + " " + currency; }
-            }
-            return new Intl.NumberFormat(language).format(amount);
           }
 
           function seek(seconds) {
@@ -587,60 +567,6 @@ public enum PlayerPage {
               + (videoErrors[code] || "unknown error") + ").");
           });
 
-          // Live: the date ranges of the playlist, read by the page itself.
-          function attributes(text) {
-            const result = {};
-            const pattern = /([A-Z0-9-]+)=("[^"]*"|[^,]*)/g;
-            let match;
-            while ((match = pattern.exec(text)) !== null) {
-              const value = match[2];
-              result[match[1]] = value.startsWith("\\"") ? value.slice(1, -1) : value;
-            }
-            return result;
-          }
-          function decodeCard(value) {
-            let base64 = value.replace(/-/g, "+").replace(/_/g, "/");
-            while (base64.length % 4) base64 += "=";
-            const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-            return JSON.parse(new TextDecoder().decode(bytes));
-          }
-          // The playlist's date ranges (merged by ID) and its live edge, in ms since 1970.
-          function readPlaylist(text) {
-            const ranges = new Map();
-            let date = null, edge = null, target = 6;
-            for (const line of text.split(/\\r?\\n/)) {
-              if (line.startsWith("#EXT-X-TARGETDURATION:")) target = Number(line.slice(22)) || target;
-              else if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:")) date = Date.parse(line.slice(25));
-              else if (line.startsWith("#EXTINF:")) {
-                const seconds = parseFloat(line.slice(8));
-                if (date !== null && isFinite(seconds)) { edge = date + seconds * 1000; date = edge; }
-              } else if (line.startsWith("#EXT-X-DATERANGE:")) {
-                const a = attributes(line.slice(17));
-                if (!a.ID) continue;
-                const range = ranges.get(a.ID) || { id: a.ID };
-                if (a["START-DATE"]) range.start = Date.parse(a["START-DATE"]);
-                if (a.DURATION) range.end = range.start + Number(a.DURATION) * 1000;
-                if (a["END-DATE"]) range.end = Date.parse(a["END-DATE"]);
-                if (a["X-COM-CUEPOINT-CARD"]) { try { range.card = decodeCard(a["X-COM-CUEPOINT-CARD"]); } catch (e) {} }
-                if (!range.card && a["X-COM-CUEPOINT-TITLE"]) {
-                  range.card = { id: a.ID, title: a["X-COM-CUEPOINT-TITLE"], url: a["X-COM-CUEPOINT-URL"],
-                                 price: a["X-COM-CUEPOINT-PRICE"], currency: a["X-COM-CUEPOINT-CURRENCY"] };
-                }
-                ranges.set(a.ID, range);
-              }
-            }
-            return { ranges: Array.from(ranges.values()), edge, target };
-          }
-          async function mediaPlaylistURL(url) {
-            const response = await fetch(url, { cache: "no-store" });
-            if (!response.ok) throw new Error("HTTP " + response.status);
-            const text = await response.text();
-            if (!text.includes("#EXT-X-STREAM-INF")) return { url, text };
-            const lines = text.split(/\\r?\\n/);
-            const index = lines.findIndex((l) => l.startsWith("#EXT-X-STREAM-INF"));
-            const variant = new URL(lines.slice(index + 1).find((l) => l && !l.startsWith("#")), url).href;
-            return { url: variant, text: null };
-          }
           async function followLive(address) {
             body.dataset.source = "live";
             document.getElementById("live-badge").hidden = false;
@@ -672,12 +598,7 @@ public enum PlayerPage {
                 if (!response.ok) throw new Error("HTTP " + response.status);
                 const state = readPlaylist(await response.text());
                 delay = Math.max(1000, state.target * 500);
-                let pinned = null;
-                for (const range of state.ranges) {
-                  if (state.edge === null || !isFinite(range.start) || range.start > state.edge) continue;
-                  if (range.end !== undefined && range.end <= state.edge) continue;
-                  if (!pinned || range.start >= pinned.start) pinned = range;
-                }
+                const pinned = pinnedRange(state);
                 const card = pinned ? Object.assign({ id: pinned.id }, pinned.card || {}) : null;
                 showCard(card && typeof card.title === "string" ? card : null);
                 const seen = state.ranges.filter((r) => r.card && typeof r.card.title === "string")

@@ -1000,6 +1000,256 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/shows/{show}/v1/products": {
+      "parameters": [
+        {
+          "name": "show",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "string"
+          },
+          "description": "The show's id."
+        }
+      ],
+      "get": {
+        "summary": "The show's product catalogue (the console's products)",
+        "operationId": "listProducts",
+        "security": [
+          {
+            "markerToken": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The catalogue; [] when it has no products.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/ProductCard"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "No token, or not this show's marker token.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such show.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many requests from this client.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      },
+      "put": {
+        "summary": "Replace the show's product catalogue",
+        "operationId": "replaceProducts",
+        "description": "The whole catalogue at once: with any bad product it is refused (each problem by line and field) and the catalogue in place stays. Once the catalogue has products, a marker must name one of them as its product (422 otherwise).",
+        "security": [
+          {
+            "markerToken": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "array",
+                "items": {
+                  "type": "object"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The new catalogue.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/ProductCard"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Not JSON, or not UTF-8.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "No token, or not this show's marker token.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such show.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body is too large.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "Not a catalogue: each problem by line and field.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many requests from this client.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/shows/{show}/console": {
+      "parameters": [
+        {
+          "name": "show",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "string"
+          },
+          "description": "The show's id."
+        }
+      ],
+      "get": {
+        "summary": "The producer console of the show (an HTML page; the producer types the marker token in it)",
+        "operationId": "showConsole",
+        "responses": {
+          "200": {
+            "description": "The console page, served with a Content-Security-Policy.",
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such show: a page saying so.",
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "The show is over (finished or failed): a page saying so.",
+            "content": {
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/console/console.js": {
+      "get": {
+        "summary": "The console's script (one for every show)",
+        "operationId": "consoleScript",
+        "responses": {
+          "200": {
+            "description": "JavaScript.",
+            "content": {
+              "text/javascript": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/console/console.css": {
+      "get": {
+        "summary": "The console's stylesheet (one for every show)",
+        "operationId": "consoleStylesheet",
+        "responses": {
+          "200": {
+            "description": "CSS.",
+            "content": {
+              "text/css": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/healthz": {
       "get": {
         "summary": "Liveness",
@@ -1288,6 +1538,44 @@ enum OpenAPIDocument {
                 "type": "string"
               }
             }
+          }
+        }
+      },
+      "ProductCard": {
+        "type": "object",
+        "description": "A product the console can pin (docs/console.md). Fields follow the marker rules: id those of a marker's product, title, url, price, currency and image those of the marker fields of the same name.",
+        "required": [
+          "id",
+          "title",
+          "url"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "The product's id (SKU): the product of the markers that pin it."
+          },
+          "title": {
+            "type": "string"
+          },
+          "price": {
+            "type": [
+              "number",
+              "string"
+            ],
+            "description": "A decimal price such as 89.00."
+          },
+          "currency": {
+            "type": "string",
+            "description": "An ISO 4217 code such as USD."
+          },
+          "image": {
+            "type": "string",
+            "description": "An http(s) image URL."
+          },
+          "url": {
+            "type": "string",
+            "description": "The Buy link, an http(s) URL."
           }
         }
       }

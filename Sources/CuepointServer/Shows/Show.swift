@@ -12,6 +12,9 @@ final class Show: Sendable {
     let spec: PipelineSpec
     /// The pipeline document as received (kept in the show's folder).
     let document: String
+    /// The products its console lists (`PUT /shows/{id}/v1/products`); in memory, for this run
+    /// of the server.
+    let products = ProductCatalogueStore()
     private let state: Mutex<Inner>
 
     private struct Inner {

@@ -5,8 +5,8 @@ import Logging
 
 /// Serves each show's files under `/shows/{id}/`: the recording (`master.m3u8`, playlists,
 /// segments; LL-HLS playlists and parts when the show cuts parts) and, under
-/// `/shows/{id}/replay/`, its replay package. The marker API (`/shows/{id}/v1/…`) is left to
-/// the router.
+/// `/shows/{id}/replay/`, its replay package. The marker API (`/shows/{id}/v1/…`) and the
+/// console (`/shows/{id}/console`) are left to the router.
 ///
 /// The request goes on, with its path made relative to the show's folder, through the same
 /// middleware a single recording's server uses (LL-HLS, byte ranges, files); the path guard
@@ -25,7 +25,7 @@ struct ShowFilesMiddleware: RouterMiddleware {
         let parts = path.dropFirst("/shows/".count).split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         let id = String(parts[0])
         var rest = parts.count > 1 ? String(parts[1]) : ""
-        if rest.hasPrefix("v1/") || rest == "v1" { return try await next(request, context) }
+        if rest.hasPrefix("v1/") || rest == "v1" || rest == "console" { return try await next(request, context) }
         guard let folders = await registry.folders(id) else { throw HTTPError(.notFound) }
         var root = folders.recording
         var partStore = folders.partStore

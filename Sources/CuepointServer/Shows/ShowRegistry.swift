@@ -104,7 +104,25 @@ public actor ShowRegistry: Service {
         guard let show = shows[id] else { return nil }
         let endpoint: any MarkerEndpoint =
             show.runner ?? IdleShowEndpoint(reason: "the show has no publisher yet; markers are taken while it runs")
-        return MarkerAPI(token: show.record.markerToken, endpoint: endpoint)
+        return MarkerAPI(token: show.record.markerToken, endpoint: endpoint, products: show.products)
+    }
+
+    /// Whether show `id` has a console now: a show that is waiting or live has one; a show that
+    /// is over, or none, gets a page saying so.
+    func consoleAvailability(_ id: String) -> ConsoleRoutes.Availability {
+        guard let show = shows[id] else {
+            return .unavailable(
+                .noShow, problem: "There is no show \"\(EchoedText.value(id, limit: 64))\" on this server.",
+                fix: "List the shows with GET /v1/shows (admin token) and open /shows/ID/console of a live one.")
+        }
+        let state = snapshot(show).state
+        guard !state.isOver else {
+            return .unavailable(
+                .over,
+                problem: "The show \"\(id)\" is \(state.name.replacingOccurrences(of: "_", with: " ")): the console pins products during a live show.",
+                fix: "Its replay is at /shows/\(id)/replay/ once made; create a new show (POST /v1/shows) to go live again.")
+        }
+        return .live(title: id, base: "/shows/\(id)/")
     }
 
     /// Where show `id` records, and its replay package; nil when there is no such show.

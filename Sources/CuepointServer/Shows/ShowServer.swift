@@ -105,7 +105,7 @@ public final class ShowServer: Sendable {
         router.add(
             middleware: CORSMiddleware(
                 allowOrigin: .all, allowHeaders: [.accept, .authorization, .contentType, .origin],
-                allowMethods: [.get, .head, .post, .delete, .options]))
+                allowMethods: [.get, .head, .post, .put, .delete, .options]))
         router.add(middleware: HLSCacheMiddleware())
         router.add(middleware: PlaylistCompressionMiddleware())
         let serverMetrics = ServerMetrics(factory: export.factory, dimensions: [], lowLatency: true)
@@ -132,6 +132,9 @@ public final class ShowServer: Sendable {
             resolve: { _, context in await registry.markerAPI(context.parameters.get("show") ?? "") },
             serverMetrics: serverMetrics
         ).register(on: router)
+        ConsoleRoutes(path: "shows/{show}/console") { _, context in
+            await registry.consoleAvailability(context.parameters.get("show") ?? "")
+        }.register(on: router)
         return router
     }
 }
