@@ -41,6 +41,35 @@ extension PipelineRunner {
         return options.clock.now().advanced(by: .milliseconds(-Int64(elapsed / 1_000_000)))
     }
 
+    /// The input of a live recording ended or dropped. Without `input.reconnect_wait` the
+    /// recording ends with it: nil, a drop noted and cleared (a live source that goes away is not a
+    /// failure). Otherwise the open segment closes, the wait is announced, and its length and
+    /// deadline (uptime nanoseconds) are returned. Shared by FFmpeg's inputs and the transport
+    /// stream copy path.
+    func inputWentAway(
+        _ reading: inout Reading, session: RecordingSession, name: String, warnings: WarningCollector
+    ) throws(CuepointError) -> (wait: MediaTime, deadline: UInt64)? {
+        guard let wait = spec.input.reconnectWait else {
+            if let dropped = reading.dropped {
+                warnings.add("\(name): the input ended (\(dropped.message)); the recording is finalised")
+            }
+            reading.dropped = nil
+            return nil
+        }
+        let after = SecondsText.format(milliseconds: session.latestMediaMilliseconds)
+        let cause = reading.failure ?? reading.dropped.map { "\($0.message)" } ?? "end of stream"
+        do {
+            try session.inputEnded()
+        } catch {
+            salvage(session)
+            throw describeOutputFailure(error, input: inputName)
+        }
+        warnings.add(
+            "\(name): the input dropped after \(after) (\(cause)); waiting up to "
+                + "\(DurationText.format(wait)) for it to reconnect")
+        return (wait, DispatchTime.now().uptimeNanoseconds + UInt64(max(0, wait.milliseconds)) * 1_000_000)
+    }
+
     /// After the first connection's read loop: reconnects while `input.reconnect` allows.
     ///
     /// - Returns: how the recording ends: stopped, the input over (a drop without reconnect, or a
@@ -51,26 +80,8 @@ extension PipelineRunner {
     ) throws(CuepointError) -> Reading {
         var reading = first
         while !reading.stopped {
-            guard let wait = spec.input.reconnectWait else {
-                // A live source that goes away ends the recording; that is not a failure.
-                if let dropped = reading.dropped {
-                    warnings.add("\(live.displayURL): the input ended (\(dropped.message)); the recording is finalised")
-                }
-                reading.dropped = nil
-                return reading
-            }
-            let after = SecondsText.format(milliseconds: session.latestMediaMilliseconds)
-            let cause = reading.failure ?? reading.dropped.map { "\($0.message)" } ?? "end of stream"
-            do {
-                try session.inputEnded()
-            } catch {
-                salvage(session)
-                throw describeOutputFailure(error, input: inputName)
-            }
-            warnings.add(
-                "\(live.displayURL): the input dropped after \(after) (\(cause)); waiting up to "
-                    + "\(DurationText.format(wait)) for it to reconnect")
-            let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, wait.milliseconds)) * 1_000_000
+            guard let (wait, deadline) = try inputWentAway(&reading, session: session, name: live.displayURL, warnings: warnings)
+            else { return reading }
             enter(.reconnectWait)
             switch try live.open(interrupt: interrupt, until: deadline, warnings: warnings) {
             case .stopped:

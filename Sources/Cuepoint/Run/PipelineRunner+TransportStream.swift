@@ -179,26 +179,9 @@ extension PipelineRunner {
     ) throws(CuepointError) -> Reading {
         var reading = first
         while !reading.stopped {
-            guard let wait = spec.input.reconnectWait else {
-                if let dropped = reading.dropped {
-                    warnings.add("\(inputName): the input ended (\(dropped.message)); the recording is finalised")
-                }
-                reading.dropped = nil
-                return reading
-            }
-            let after = SecondsText.format(milliseconds: session.latestMediaMilliseconds)
-            let cause = reading.failure ?? reading.dropped.map { "\($0.message)" } ?? "end of stream"
-            do {
-                try session.inputEnded()
-            } catch {
-                salvage(session)
-                throw describeOutputFailure(error, input: inputName)
-            }
-            warnings.add(
-                "\(inputName): the input dropped after \(after) (\(cause)); waiting up to "
-                    + "\(DurationText.format(wait)) for it to reconnect")
+            guard let (wait, deadline) = try inputWentAway(&reading, session: session, name: inputName, warnings: warnings)
+            else { return reading }
             guard let source = input.source as? DatagramSource else { return Reading() }
-            let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, wait.milliseconds)) * 1_000_000
             source.timeoutNanoseconds = nil
             source.endsWaitOnData = true
             interrupt.armDeadline(after: Double(deadline - min(deadline, DispatchTime.now().uptimeNanoseconds)) / 1e9)
