@@ -209,17 +209,6 @@ public enum ConsolePage {
           let catalogue = [];
           let markers = [];
 
-          function showMessage(id, text) {
-            const node = document.getElementById(id);
-            node.textContent = text;
-            node.hidden = false;
-          }
-          function element(tag, className, text) {
-            const node = document.createElement(tag);
-            if (className) node.className = className;
-            if (text !== undefined) { node.textContent = text; node.dir = "auto"; }
-            return node;
-          }
           function seconds(value) {
             if (typeof value !== "number" || !isFinite(value)) return "";
             const total = Math.max(0, Math.floor(value));

@@ -12,9 +12,22 @@
 /// - `pinnedRange(state)`: the range open at the live edge (the latest start wins), or null;
 /// - `mediaPlaylistURL(url)` → `{ url, text }`: a master playlist's first variant, or the playlist;
 /// - `webURL(value)`: an http(s) URL or null; `formatPrice(price, currency)`: the price in the
-///   page's language with `Intl.NumberFormat`.
+///   page's language with `Intl.NumberFormat`;
+/// - `showMessage(id, text)`: shows a message element; `element(tag, className, text)`: a new
+///   element whose text is set with `textContent` (never markup), `dir=auto` for any script.
 public enum LivePlaylistScript {
     public static let functions = """
+        function showMessage(id, text) {
+          const node = document.getElementById(id);
+          node.textContent = text;
+          node.hidden = false;
+        }
+        function element(tag, className, text) {
+          const node = document.createElement(tag);
+          if (className) node.className = className;
+          if (text !== undefined) { node.textContent = text; node.dir = "auto"; }
+          return node;
+        }
         // http(s) URLs only (Buy links, product images).
         function webURL(value) {
           if (typeof value !== "string") return null;

@@ -262,19 +262,6 @@ public enum PlayerPage {
           const params = new URLSearchParams(location.search);
           let products = [];
 
-          function showMessage(id, text) {
-            const node = document.getElementById(id);
-            node.textContent = text;
-            node.hidden = false;
-          }
-
-          function element(tag, className, text) {
-            const node = document.createElement(tag);
-            if (className) node.className = className;
-            if (text !== undefined) { node.textContent = text; node.dir = "auto"; }
-            return node;
-          }
-
           function formatTime(seconds) {
             const total = Math.max(0, Math.floor(seconds));
             const h = Math.floor(total / 3600), m = Math.floor(total % 3600 / 60), s = total % 60;
