@@ -53,4 +53,6 @@ if [[ -n "$fuzz_seconds" && "$fuzz_seconds" != 0 ]]; then
 else
     echo "test: fuzzing left out (CUEPOINT_FUZZ_SECONDS=${fuzz_seconds:-unset}, arguments: $*)" >&2
 fi
+# Last, so that the end of the output names what failed, not only how many.
+python3 scripts/failed-tests.py "$log" || true
 exit $status
