@@ -23,7 +23,10 @@ limit=${CUEPOINT_TEST_TIMEOUT:-2700}
 # players with deadlines). Four at a time finished the suite in 262 s here with every test green.
 export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-4}
 log=.build/last-test.log
-swift test --skip-build "$@" > >(tee "$log") 2>&1 &
+# The JUnit report names the failed tests by id, for the second run below.
+report=.build/last-test.xml
+rm -f .build/last-test*.xml .build/rerun-test.log
+swift test --skip-build --xunit-output "$report" "$@" > >(tee "$log") 2>&1 &
 tests=$!
 (
     sleep "$limit" &
@@ -46,6 +49,24 @@ wait "$tests" || status=$?
 pkill -P "$watchdog" 2>/dev/null || true
 kill "$watchdog" 2>/dev/null || true
 
+# A failed suite: the failed tests (three at most) run once more, alone. Real-time tests
+# (publishers at -re, players with deadlines, four at once on two cores) can lose a race with
+# their neighbours; a test that fails again fails the run, and one that passes alone is named
+# as flaky at the end of the output (and in .build/flaky-tests.txt), never passed over quietly.
+flaky=""
+rm -f .build/flaky-tests.txt
+if [[ $status -ne 0 ]] && filters=$(python3 scripts/failed-test-filter.py .build/last-test-swift-testing.xml); then
+    echo "test: the suite failed; the failed tests run again, alone:"
+    echo "$filters" | sed 's/^/  /'
+    rerun=()
+    while read -r filter; do rerun+=(--filter "$filter"); done <<< "$filters"
+    if swift test --skip-build "${rerun[@]}" > >(tee .build/rerun-test.log) 2>&1; then
+        flaky=$filters
+        echo "$flaky" > .build/flaky-tests.txt
+        status=0
+    fi
+fi
+
 fuzz_seconds=${CUEPOINT_FUZZ_SECONDS:-}
 [[ -z "$fuzz_seconds" && $# -eq 0 ]] && fuzz_seconds=8
 if [[ -n "$fuzz_seconds" && "$fuzz_seconds" != 0 ]]; then
@@ -55,4 +76,9 @@ else
 fi
 # Last, so that the end of the output names what failed, not only how many.
 python3 scripts/failed-tests.py "$log" || true
+if [[ -n "$flaky" ]]; then
+    echo "test: FLAKY: these tests failed in the suite and passed when run again alone (see above and"
+    echo "      .build/last-test.log, .build/rerun-test.log); the run counts as passed:"
+    echo "$flaky" | sed 's/^/  /'
+fi
 exit $status
