@@ -12,7 +12,8 @@ extension MarkerRoutes {
 
     /// `PUT /v1/products`: replaces the catalogue as a whole; 200 with the new one. A body that
     /// is not JSON is 400; a catalogue with any bad card is 422 naming each problem by line and
-    /// field, and the catalogue in place stays.
+    /// field, and the catalogue in place stays. The new catalogue is kept on disk before the
+    /// answer (``ProductCatalogueStore/file``); when it cannot be, 503 and the old one stays.
     func replaceProducts(_ request: Request, _ context: ServerRequestContext, _ api: MarkerAPI) async -> Response {
         let text: String
         switch await readBody(request, limit: ProductCatalogue.maximumBytes) {
@@ -35,7 +36,12 @@ extension MarkerRoutes {
                 .unprocessableContent, problems.description, field: field,
                 fix: suggestion.map { "did you mean `\($0)`?" } ?? Self.productsFix, problems: problems.problems)
         case .success(let catalogue):
-            api.products.replace(with: catalogue)
+            do {
+                try api.products.replace(with: catalogue)
+            } catch {
+                // Not acknowledged: the producer sends it again once the disk is fixed.
+                return Self.error(.serviceUnavailable, error.description, fix: "send the catalogue again once the disk is fixed")
+            }
             return Self.json(.ok, catalogue.jsonText)
         }
     }

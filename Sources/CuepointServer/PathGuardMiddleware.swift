@@ -1,3 +1,4 @@
+import Cuepoint
 import Foundation
 import Hummingbird
 
@@ -8,14 +9,15 @@ import Hummingbird
 /// - the files of a recording that are not for players (``privateFileNames``): the marker log
 ///   `markers.jsonl` holds every accepted marker, including those not yet published (a start
 ///   in the future, an embargoed product), and is read through the marker API
-///   (`GET /v1/markers`, behind its token) instead.
+///   (`GET /v1/markers`, behind its token) instead; the console's kept catalogue
+///   `console-products.json` may list products not yet announced (`GET /v1/products`).
 ///
 /// The answer is 404, as for any file that is not there: nothing outside is, as far as a
 /// client can tell.
 struct PathGuardMiddleware<Context: RequestContext>: RouterMiddleware {
     /// File names never served, in any folder and in any case (a case-insensitive file system
     /// would find `MARKERS.JSONL`).
-    static var privateFileNames: Set<String> { ["markers.jsonl"] }
+    static var privateFileNames: Set<String> { [RecordingLayout.markerLog, RecordingLayout.productCatalogue] }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response

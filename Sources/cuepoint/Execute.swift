@@ -38,10 +38,15 @@ func execute(spec: PipelineSpec, directory: URL?, reporting: ReportingOptions, s
     if let serving, let export {
         let host = serving.address.host
         let directory = runner.directory.path
+        // The catalogue the producer last set through the API, kept beside the recording, comes
+        // back ahead of the configured one when the job resumes.
+        let (products, note) = ProductCatalogueStore.restoring(
+            configured: serving.products, file: runner.directory.appendingPathComponent(RecordingLayout.productCatalogue))
+        if serving.token != nil, let note { options.logger.notice("\(note)") }
         let server = DirectoryServer(
             directory: directory, host: host, port: serving.address.port,
             markerAPI: serving.token.map {
-                MarkerAPI(token: $0, endpoint: runner, products: ProductCatalogueStore(serving.products))
+                MarkerAPI(token: $0, endpoint: runner, products: products)
             }, metrics: runner.metrics,
             metricsRegistry: export.registry, partStore: runner.partStore)
         let (bound, binding) = AsyncStream<Int>.makeStream()

@@ -78,10 +78,19 @@ extension CuepointCommand {
                             exitCode: 2)
                     }
                 }
+                // --products overrides the pipeline's console.products.
+                let catalogue = try products.map { try ConsoleProducts.load($0) }
+                    ?? spec.console?.products.map { try ConsoleProducts.load($0, key: "\(pipeline): console.products") }
                 serving = ServeSettings(
                     address: ListenAddress(host: server.host, port: server.port), token: token,
-                    products: try products.map(ConsoleProducts.load) ?? ProductCatalogue())
+                    products: catalogue ?? ProductCatalogue())
                 if token != nil, spec.markers == nil { spec.markers = MarkersSpec() }
+            }
+            if spec.console != nil || products != nil, serving?.token == nil {
+                throw CommandFailure(
+                    message: "\(pipeline): \(products == nil ? "console" : "--products"): the console is served with the marker API; "
+                        + "add `server: { listen: HOST:PORT, token_env: NAME }` to the pipeline (or give --serve HOST:PORT)",
+                    exitCode: 2)
             }
             try await execute(spec: spec, directory: nil, reporting: reporting, serving: serving)
         }
@@ -304,7 +313,7 @@ extension CuepointCommand {
             if let serve, let address = ListenAddress(serve) {
                 serving = ServeSettings(
                     address: address, token: try tokenEnv.map(Self.token(from:)),
-                    products: try products.map(ConsoleProducts.load) ?? ProductCatalogue())
+                    products: try products.map { try ConsoleProducts.load($0) } ?? ProductCatalogue())
                 // Markers from the API need a marker section (the log, the date ranges).
                 if serving?.token != nil, spec.markers == nil { spec.markers = MarkersSpec(align: alignMarkers) }
             }

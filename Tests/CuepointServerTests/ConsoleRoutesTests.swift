@@ -19,11 +19,12 @@ import Testing
          {"id":"SKU-PAN","title":"Skillet","url":"https://shop.example/pan"}]
         """
 
+    /// A server of a new directory, or of `served` when given.
     func withServer(
-        _ api: MarkerAPI?, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+        _ api: MarkerAPI?, serving served: URL? = nil, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         try await TemporaryDirectory.with(label: "console-routes") { directory in
-            let app = DirectoryServer(directory: directory.path, host: "127.0.0.1", port: 0, markerAPI: api).application()
+            let app = DirectoryServer(directory: (served ?? directory).path, host: "127.0.0.1", port: 0, markerAPI: api).application()
             try await app.test(.live, body)
         }
     }
@@ -93,6 +94,67 @@ import Testing
                 }
             }
             #expect(products.catalogue.cards.count == 2, "a refused request changes nothing")
+        }
+    }
+
+    @Test("an accepted catalogue is kept on disk before the answer, and a restart takes it back ahead of the configured one")
+    func catalogueIsKept() async throws {
+        try await TemporaryDirectory.with(label: "console-kept") { folder in
+            let file = folder.appendingPathComponent("rec").appendingPathComponent(RecordingLayout.productCatalogue)
+            let configured = try ProductCatalogue.parse(#"[{"id":"SKU-OLD","title":"Old","url":"https://shop.example/old"}]"#, source: "test").get()
+            let (products, note) = ProductCatalogueStore.restoring(configured: configured, file: file)
+            #expect(note == nil, "nothing kept yet")
+            #expect(products.catalogue == configured)
+            let api = MarkerAPI(token: Self.token, endpoint: RecordingEndpoint(), products: products)
+            try await withServer(api, serving: folder) { client in
+                let put = try await client.execute(
+                    uri: "/v1/products", method: .put, headers: Self.authorized, body: ByteBuffer(string: Self.catalogue))
+                #expect(put.status == .ok, "\(String(buffer: put.body))")
+                // Before the answer: the file holds the new catalogue (its folder was made).
+                let kept = try #require(try? ProductCatalogue.load(path: file.path).get())
+                #expect(kept.cards.map(\.id) == ["SKU-MUG", "SKU-PAN"])
+                // Never served, though it is in the served folder: it may list products not yet announced.
+                #expect(FileManager.default.fileExists(atPath: file.path))
+                let served = try await client.execute(uri: "/rec/\(RecordingLayout.productCatalogue)", method: .get)
+                #expect(served.status == .notFound)
+                let neighbour = try await client.execute(uri: "/rec/", method: .get)
+                #expect(!String(buffer: neighbour.body).contains(RecordingLayout.productCatalogue))
+            }
+            let (restarted, restartNote) = ProductCatalogueStore.restoring(configured: configured, file: file)
+            #expect(restarted.catalogue.cards.map(\.id) == ["SKU-MUG", "SKU-PAN"])
+            #expect(restartNote?.contains("is taken back") == true, "\(restartNote ?? "")")
+
+            // A kept file that no longer reads: the configured catalogue, and a note naming it.
+            try Data("[{".utf8).write(to: file)
+            let (damaged, damagedNote) = ProductCatalogueStore.restoring(configured: configured, file: file)
+            #expect(damaged.catalogue == configured)
+            #expect(damagedNote?.contains(file.path) == true && damagedNote?.contains("cannot be read") == true)
+        }
+    }
+
+    @Test("a catalogue that cannot be kept is not acknowledged: 503 naming the file and the fix, the one in place stays")
+    func catalogueThatCannotBeKept() async throws {
+        try await TemporaryDirectory.with(label: "console-unkept") { folder in
+            // The folder the file goes in is a regular file: nothing can be written under it,
+            // whoever the tests run as.
+            let blocker = folder.appendingPathComponent("rec")
+            try Data("not a folder".utf8).write(to: blocker)
+            let file = blocker.appendingPathComponent(RecordingLayout.productCatalogue)
+            let configured = try ProductCatalogue.parse(#"[{"id":"SKU-OLD","title":"Old","url":"https://shop.example/old"}]"#, source: "test").get()
+            let products = ProductCatalogueStore(configured, file: file)
+            try await withServer(MarkerAPI(token: Self.token, endpoint: RecordingEndpoint(), products: products)) { client in
+                let put = try await client.execute(
+                    uri: "/v1/products", method: .put, headers: Self.authorized, body: ByteBuffer(string: Self.catalogue))
+                #expect(put.status == .serviceUnavailable)
+                let answer = Self.json(put.body) as? [String: Any] ?? [:]
+                let error = answer["error"] as? String ?? ""
+                #expect(error.contains("the catalogue cannot be kept in \(file.path)"), "\(error)")
+                #expect(error.contains("the one in place stays"), "\(error)")
+                #expect((answer["fix"] as? String)?.contains("send the catalogue again") == true)
+                let listed = try await client.execute(uri: "/v1/products", method: .get, headers: Self.authorized)
+                #expect((Self.json(listed.body) as? [[String: Any]])?.map { $0["id"] as? String } == ["SKU-OLD"])
+            }
+            #expect(products.catalogue == configured)
         }
     }
 

@@ -50,6 +50,7 @@ extension PipelineDecoder {
             report(entry.key, "transcode", "no rendition is transcoded; give a rendition `video:`, `audio:` or `preset:`")
         }
         let server = fields.entries["server"].flatMap { decodeServer($0.value, key: $0.key) }
+        let console = fields.entries["console"].flatMap { decodeConsole($0.value, key: $0.key) }
         if replay != nil, let playlists = output.playlists, !playlists.contains(.index), let entry = fields.entries["replay"] {
             report(
                 entry.key, "replay",
@@ -67,7 +68,7 @@ extension PipelineDecoder {
         guard problems.isEmpty, let input else { return nil }
         return PipelineSpec(
             name: name, input: input, output: output, renditions: renditions, markers: markers, replay: replay,
-            transcode: transcode, server: server, captions: captions)
+            transcode: transcode, server: server, captions: captions, console: console)
     }
 
     /// Whether `node` is a mapping that gives `key` a value.

@@ -21,6 +21,7 @@ struct PipelineDecoder {
     /// The keys of the top-level mapping, in documentation order.
     static let topLevelKeys = [
         "version", "name", "input", "output", "renditions", "markers", "captions", "replay", "transcode", "server",
+        "console",
     ]
     /// The keys of `replay:`.
     static let replayKeys = [

@@ -45,6 +45,8 @@ public struct PipelineSpec: Sendable, Equatable {
     /// Sidecar caption files, one per language (`captions:`); the replay makes subtitle
     /// renditions of them (they are also in ``replay``'s options).
     public var captions: [CaptionSource]
+    /// The producer console (`console:`); nil when the file has none.
+    public var console: ConsoleSpec?
 
     public init(
         version: Int = PipelineSpec.supportedVersion,
@@ -56,7 +58,8 @@ public struct PipelineSpec: Sendable, Equatable {
         replay: ReplaySpec? = nil,
         transcode: TranscodeSpec = TranscodeSpec(),
         server: ServerSpec? = nil,
-        captions: [CaptionSource] = []
+        captions: [CaptionSource] = [],
+        console: ConsoleSpec? = nil
     ) {
         self.transcode = transcode
         self.version = version
@@ -68,6 +71,7 @@ public struct PipelineSpec: Sendable, Equatable {
         self.replay = replay
         self.server = server
         self.captions = captions
+        self.console = console
     }
 
     /// The folder the recording goes to: `<output.directory>/<name>`.

@@ -5,6 +5,7 @@
 /// master.m3u8            multivariantPlaylist
 /// recording.json         state            (RecordingState)
 /// markers.jsonl          markerLog
+/// console-products.json  productCatalogue  the console's catalogue as last accepted (never served)
 /// <rendition>/
 ///   index.m3u8           playlist(.index)  the whole recording
 ///   live.m3u8            playlist(.live)   the sliding window
@@ -27,6 +28,9 @@ public struct RecordingLayout: Sendable, Equatable {
     public static let state = "recording.json"
     /// Every accepted marker and close, one JSON object per line, in arrival order.
     public static let markerLog = "markers.jsonl"
+    /// The console's product catalogue as the producer last set it (`PUT /v1/products`), kept so
+    /// that a restart takes it back; never served (it may list products not yet announced).
+    public static let productCatalogue = "console-products.json"
     /// The multivariant playlist.
     public static let multivariantPlaylist = "master.m3u8"
     /// The suffix of a file being written (renamed away when it is complete).

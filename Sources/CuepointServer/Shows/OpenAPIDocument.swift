@@ -1161,6 +1161,16 @@ enum OpenAPIDocument {
                 }
               }
             }
+          },
+          "503": {
+            "description": "The catalogue could not be kept on disk (console-products.json); the one in place stays.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
           }
         }
       }

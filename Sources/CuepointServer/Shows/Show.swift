@@ -12,9 +12,10 @@ final class Show: Sendable {
     let spec: PipelineSpec
     /// The pipeline document as received (kept in the show's folder).
     let document: String
-    /// The products its console lists (`PUT /shows/{id}/v1/products`); in memory, for this run
-    /// of the server.
-    let products = ProductCatalogueStore()
+    /// The products its console lists: the document's `console.products`, replaced by
+    /// `PUT /shows/{id}/v1/products` and kept beside the recording, so a restart takes back the
+    /// last one accepted.
+    let products: ProductCatalogueStore
     private let state: Mutex<Inner>
 
     private struct Inner {
@@ -44,10 +45,11 @@ final class Show: Sendable {
     /// The most warnings a show keeps for `GET /v1/shows/{id}`.
     static let keptWarnings = 20
 
-    init(record: ShowRecord, spec: PipelineSpec, document: String) {
+    init(record: ShowRecord, spec: PipelineSpec, document: String, products: ProductCatalogueStore) {
         self.id = record.id
         self.spec = spec
         self.document = document
+        self.products = products
         self.state = Mutex(Inner(record: record, waitingSince: DispatchTime.now().uptimeNanoseconds))
     }
 

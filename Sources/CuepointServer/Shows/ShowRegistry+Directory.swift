@@ -64,7 +64,16 @@ extension ShowRegistry {
             logger.warning("cannot keep the new document of show \(show.id): \(error)")
             return
         }
-        replace(show, with: Show(record: record, spec: spec, document: text))
+        let configured: ProductCatalogue
+        do throws(ShowError) {
+            configured = try configuredCatalogue(spec, fileName: path)
+        } catch {
+            logger.warning("\(path): the change cannot be applied: \(error)")
+            return
+        }
+        // A catalogue the producer set through the API stays ahead of the file's.
+        let (products, _) = ProductCatalogueStore.restoring(configured: configured, file: catalogueFile(spec))
+        replace(show, with: Show(record: record, spec: spec, document: text, products: products))
         logger.info("show \(show.id): \(path) changed; the show takes the new document")
     }
 }

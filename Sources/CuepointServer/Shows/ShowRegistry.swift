@@ -146,6 +146,7 @@ public actor ShowRegistry: Service {
         guard !stopping else { throw .stopping }
         let streamKey = ShowSecret.make()
         let spec = try decode(document, streamKey: streamKey, fileName: file ?? "body")
+        let catalogue = try configuredCatalogue(spec, fileName: file ?? "body")
         guard shows[spec.name] == nil else { throw .duplicate(spec.name) }
         if FileManager.default.fileExists(atPath: layout.folder(of: spec.name).path) {
             // Kept by an earlier server but not restored (unreadable): never overwritten.
@@ -163,7 +164,9 @@ public actor ShowRegistry: Service {
             try? layout.remove(record.id)
             throw .storage("cannot keep show \"\(record.id)\" in \(layout.folder(of: record.id).path): \(error)")
         }
-        let show = Show(record: record, spec: spec, document: document)
+        let show = Show(
+            record: record, spec: spec, document: document,
+            products: ProductCatalogueStore(catalogue, file: catalogueFile(spec)))
         shows[show.id] = show
         logger.info("show \(show.id) created (\(record.source))")
         startIfReady(show)
@@ -316,7 +319,17 @@ public actor ShowRegistry: Service {
                 logger.warning("show \(record.id): its kept document no longer decodes: \(error)")
                 continue
             }
-            let show = Show(record: record, spec: spec, document: document)
+            // A catalogue file that no longer reads leaves the show with the catalogue it kept
+            // (or none), with a warning: the show itself still resumes.
+            var configured = ProductCatalogue()
+            do throws(ShowError) {
+                configured = try configuredCatalogue(spec, fileName: record.document)
+            } catch {
+                logger.warning("show \(record.id): \(error)")
+            }
+            let (products, note) = ProductCatalogueStore.restoring(configured: configured, file: catalogueFile(spec))
+            if let note { logger.notice("show \(record.id): \(note)") }
+            let show = Show(record: record, spec: spec, document: document, products: products)
             shows[record.id] = show
             if let file = record.file, let date = Self.modificationDate(file) { directoryFiles[file] = date }
             if record.keptState == nil {
@@ -358,6 +371,24 @@ public actor ShowRegistry: Service {
     /// The input of a show whose publisher arrived at a streaming server in front: pulled from it.
     nonisolated func pulledInput(_ source: String) -> InputSpec {
         InputSpec(url: source, live: true, reconnectWait: configuration.reconnectWait)
+    }
+
+    /// The catalogue of the document's `console.products`; empty without one.
+    ///
+    /// - Throws: ``ShowError/invalidDocument(_:)`` naming every problem of the file.
+    nonisolated func configuredCatalogue(_ spec: PipelineSpec, fileName: String) throws(ShowError) -> ProductCatalogue {
+        guard let path = spec.console?.products else { return ProductCatalogue() }
+        switch ProductCatalogue.load(path: path) {
+        case .success(let catalogue):
+            return catalogue
+        case .failure(let problems):
+            throw .invalidDocument(problems.problems.map { "\(fileName): console.products: \($0.description)" })
+        }
+    }
+
+    /// Where the show's catalogue is kept: ``RecordingLayout/productCatalogue`` in its recording's folder.
+    nonisolated func catalogueFile(_ spec: PipelineSpec) -> URL {
+        recordingDirectory(spec).appendingPathComponent(RecordingLayout.productCatalogue)
     }
 
     nonisolated func recordingDirectory(_ spec: PipelineSpec) -> URL {

@@ -31,6 +31,23 @@ import Testing
         #expect(spec.server == ServerSpec(host: "127.0.0.1", port: 0, tokenEnvironmentVariable: "CUEPOINT_TOKEN"))
     }
 
+    @Test("console.products names the console's catalogue file; mistakes in the section are precise")
+    func consoleSection() throws {
+        let base = "version: 1\nname: x\ninput:\n  url: in.ts\n"
+        let spec = try #require(Support.decode(base + "console:\n  products: products.json\n"))
+        #expect(spec.console == ConsoleSpec(products: "products.json"))
+        #expect(Support.decode(base)?.console == nil)
+        #expect(
+            Support.lines(base + "console:\n  prodcts: p.json\n") == [
+                "p.yaml:6:3: console.prodcts: unknown key; did you mean `products`?"
+            ])
+        #expect(
+            Support.lines(base + "console:\n") == [
+                "p.yaml:5:1: console: expected a mapping such as `{ products: products.json }`, got nothing"
+            ])
+        #expect(Support.lines(base + "console:\n  products: \"\"\n") == ["p.yaml:6:13: console.products: must not be empty"])
+    }
+
     @Test func liveMistakesArePrecise() {
         let text = """
             version: 1

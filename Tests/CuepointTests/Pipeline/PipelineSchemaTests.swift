@@ -67,6 +67,7 @@ import Testing
             "transcode": PipelineDecoder.transcodeKeys,
             "input.reconnect": PipelineDecoder.reconnectKeys,
             "server": PipelineDecoder.serverKeys,
+            "console": PipelineDecoder.consoleKeys,
             "output.publish[]": PipelineDecoder.publishKeys,
             "captions[]": PipelineDecoder.captionKeys,
             "replay.shorts": PipelineDecoder.shortsKeys,
