@@ -32,6 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from player_check import CheckFailed, browser, fetch_text, screenshot, wait  # noqa: E402  (one browser setup)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 
 STATE = r"""
 const card = document.getElementById("card");
@@ -69,7 +70,17 @@ def type_token(driver, token):
 def click(driver, product, kind, timeout):
     """Clicks Pin now or Unpin of `product`; returns the status line once it has changed."""
     driver.execute_script("const s = document.getElementById('status'); delete s.dataset.status; s.textContent = '';")
-    driver.find_element(By.CSS_SELECTOR, f'#catalogue li[data-product-id="{product}"] button.{kind}').click()
+    # The page renders the catalogue again whenever the markers change (each playlist update), so
+    # the button found may be replaced before the click lands: find it again and click the new one.
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            driver.find_element(By.CSS_SELECTOR, f'#catalogue li[data-product-id="{product}"] button.{kind}').click()
+            break
+        except StaleElementReferenceException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
     wait(driver, "document.getElementById('status').dataset.status", timeout, f"the answer to {kind} {product}")
     current = state(driver)
     return {"status": int(current["status"]), "outcome": current["outcome"], "text": current["statusText"]}
