@@ -276,7 +276,10 @@ extension Integration {
                     parsing: try String(contentsOf: replay.appendingPathComponent("master.m3u8"), encoding: .utf8))
                 #expect(master.variants.map(\.uri) == ["source/index.m3u8"], "the subtitle folders are not media renditions")
                 #expect(master.renditions.map(\.uri) == ["subtitles/en/index.m3u8"])
-                #expect(!run.stderr.contains("subtitles"), "\(run.stderr)")
+                #expect(!run.stderr.contains("/subtitles"), "no note about the recording's subtitle folders: \(run.stderr)")
+                // The replay's own segments: cue time 0 is the replay's start (LOCAL 0), unlike the recording's.
+                let second = try String(contentsOf: replay.appendingPathComponent("subtitles/en/seg_000002.vtt"), encoding: .utf8)
+                #expect(second.contains(",LOCAL:00:00:00.000\n") && second.contains("This grinder set"), "\(second)")
             }
         }
 
