@@ -257,6 +257,60 @@ extension Integration {
             }
         }
 
+        @Test(
+            "a live pipe:0 recording killed mid-show and resumed: the subtitle playlists continue from the published segments, a lost subtitle segment is written again",
+            .enabled(if: FFprobe.isInstalled, "needs ffprobe (scripts/setup.sh --test installs it)"),
+            .timeLimit(.minutes(3)))
+        func resumedLiveRecording() async throws {
+            try await TemporaryDirectory.with(label: "subtitles-resume") { folder in
+                let output = folder.appendingPathComponent("out")
+                let arguments = [
+                    "segment", "pipe:0", "--live", "-o", output.path, "--segment", "2s", "--captions", "\(Self.english.path):en",
+                ]
+                let (first, second) = try await offThePool { () throws -> (LiveIngest.Job, LiveIngest.Job) in
+                    let keyframes = try SampleFeed.keyframeOffsets()
+                    let first = try LiveIngest.cuepoint(arguments, folder: folder, feeding: true, label: "first")
+                    try SampleFeed.feed(first, 0..<SampleFeed.boundary(keyframes[4]))
+                    guard SampleFeed.waitForSegments(output, atLeast: 3) else {
+                        throw RecordingProblem(description: "no 3 segments before the crash:\n\(first.printed)")
+                    }
+                    kill(first.process.processIdentifier, SIGKILL)
+                    first.wait(30)
+                    // A crash between a media segment and its subtitle segment: the WebVTT file is lost.
+                    try FileManager.default.removeItem(at: output.appendingPathComponent("subtitles/en/seg_000003.vtt"))
+                    let second = try LiveIngest.cuepoint(arguments, folder: folder, feeding: true, label: "second")
+                    try SampleFeed.feed(second, SampleFeed.boundary(keyframes[4])..<SampleFeed.bytes.count)
+                    try SampleFeed.end(second)
+                    try second.ended(within: 60)
+                    return (first, second)
+                }
+                #expect(second.process.exitStatus == 0, "\(first.printed)\n\(second.printed)")
+                #expect(second.stderr.contains("resuming the unfinished recording"), "\(second.printed)")
+                let media = try MediaPlaylist(
+                    parsing: try String(contentsOf: output.appendingPathComponent("source/index.m3u8"), encoding: .utf8))
+                let subtitles = try MediaPlaylist(
+                    parsing: try String(contentsOf: output.appendingPathComponent("subtitles/en/index.m3u8"), encoding: .utf8))
+                #expect(subtitles.endList && subtitles.playlistType == .event)
+                #expect(subtitles.mediaSequence == media.mediaSequence)
+                #expect(subtitles.segments.map(\.uri) == media.segments.map { RecordingLayout.subtitleSegment(forMedia: $0.uri) })
+                #expect(subtitles.segments.map(\.durationMilliseconds) == media.segments.map(\.durationMilliseconds))
+                #expect(subtitles.segments.map(\.discontinuity) == media.segments.map(\.discontinuity))
+                #expect(media.segments.contains { $0.discontinuity }, "the restart is a discontinuity")
+                var start: Int64 = 0
+                for (segment, mediaSegment) in zip(subtitles.segments, media.segments) {
+                    defer { start += mediaSegment.durationMilliseconds }
+                    let text = try String(contentsOf: output.appendingPathComponent("subtitles/en/\(segment.uri)"), encoding: .utf8)
+                    #expect(text.contains(",LOCAL:\(Self.cueTime(start))\n"), "\(segment.uri): \(text)")
+                    let map = try #require(text.firstMatch(of: /MPEGTS:([0-9]+),/))
+                    let firstVideo = try #require(
+                        try FFprobe.packets(of: output.appendingPathComponent("source/\(mediaSegment.uri)").path).first?.ptsTime)
+                    #expect(abs(Double(map.1)! / 90_000 - firstVideo) < 0.000_1, "\(segment.uri): MPEGTS \(map.1), ffprobe \(firstVideo)")
+                }
+                let rewritten = try String(contentsOf: output.appendingPathComponent("subtitles/en/seg_000003.vtt"), encoding: .utf8)
+                #expect(rewritten.contains("This grinder set"), "seg_000003.vtt written again: \(rewritten)")
+            }
+        }
+
         @Test("the replay of a recording with subtitle renditions makes its own from the caption files and ignores the recording's")
         func replayOfARecordingWithSubtitles() async throws {
             try await TemporaryDirectory.with(label: "subtitles-replay") { directory in
