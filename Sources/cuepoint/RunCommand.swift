@@ -103,14 +103,24 @@ extension CuepointCommand {
         var pipeline: String
 
         func run() throws {
+            let spec: PipelineSpec
             do {
-                let spec = try PipelineFile.load(path: pipeline)
-                print(
-                    "\(EchoedText.path(pipeline)): valid (pipeline \"\(EchoedText.value(spec.name))\", "
-                        + "\(spec.renditions.count) rendition(s), input \(EchoedText.path(spec.input.url)))")
+                spec = try PipelineFile.load(path: pipeline)
             } catch {
                 throw CommandFailure.pipeline(error)
             }
+            // The caption files are read as the run would read them, before the show.
+            let problems = spec.captionProblems()
+            if !problems.isEmpty {
+                for problem in problems { FileHandle.standardError.write(Data("cuepoint: \(problem)\n".utf8)) }
+                throw CommandFailure(
+                    message: "\(EchoedText.path(pipeline)): \(problems.count) problem(s) in the caption files (above, by file"
+                        + " and line); fix them, or a run leaves those cues or languages out",
+                    exitCode: 2)
+            }
+            print(
+                "\(EchoedText.path(pipeline)): valid (pipeline \"\(EchoedText.value(spec.name))\", "
+                    + "\(spec.renditions.count) rendition(s), input \(EchoedText.path(spec.input.url)))")
         }
     }
 
@@ -165,6 +175,13 @@ extension CuepointCommand {
 
         @Option(help: "Product markers: a JSON-lines file (see docs/markers.md).")
         var markers: String?
+
+        @Option(
+            name: .customLong("captions"),
+            help: ArgumentHelp(
+                "A WebVTT or SRT caption file and its language, FILE:LANG (repeat for more languages): HLS subtitle renditions of the recording.",
+                valueName: "FILE[:LANG]"))
+        var captionFiles: [String] = []
 
         @Flag(help: "Start a segment at each marker (at the first keyframe at or after it).")
         var alignMarkers = false
@@ -256,6 +273,7 @@ extension CuepointCommand {
                 guard serve != nil else { throw ValidationError("--token-env: the marker API needs --serve HOST:PORT") }
                 _ = try Self.token(from: tokenEnv)
             }
+            for file in captionFiles { _ = try Replay.captionSource(file) }
             if let products {
                 guard tokenEnv != nil else {
                     throw ValidationError("--products: the console's products need the marker API: give --serve HOST:PORT and --token-env NAME")
@@ -302,6 +320,7 @@ extension CuepointCommand {
             spec.input.passphrase = try passphraseEnv.map(Self.passphrase(from:))
             spec.output.partDuration = part.flatMap(DurationText.parse)
             if let markers { spec.markers = MarkersSpec(align: alignMarkers, files: [markers]) }
+            spec.captions = try captionFiles.map(Replay.captionSource)
             if let ladder {
                 let rungs = try LadderPreset.parse(ladder).map {
                     RenditionSpec(name: $0.name, copy: false, preset: $0)

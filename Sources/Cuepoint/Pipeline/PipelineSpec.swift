@@ -42,8 +42,9 @@ public struct PipelineSpec: Sendable, Equatable {
     public var transcode: TranscodeSpec
     /// The HTTP server to run beside the job (`server:`); nil when the file has none.
     public var server: ServerSpec?
-    /// Sidecar caption files, one per language (`captions:`); the replay makes subtitle
-    /// renditions of them (they are also in ``replay``'s options).
+    /// Sidecar caption files, one per language (`captions:`): the recording publishes a subtitle
+    /// rendition of each while it runs, and the replay makes its own (they are also in
+    /// ``replay``'s options).
     public var captions: [CaptionSource]
     /// The producer console (`console:`); nil when the file has none.
     public var console: ConsoleSpec?

@@ -6,6 +6,10 @@ import Foundation
 /// and/or `live.m3u8`, the multivariant `master.m3u8`, and `recording.json`. Every file is
 /// replaced atomically (temporary file, then rename).
 ///
+/// With captions (``subtitles``), each segment also gets a WebVTT segment per language, written
+/// before any playlist lists it (through the same ``Store``, so a publish target receives it before
+/// the playlists too), and the subtitle playlists follow the main rendition's.
+///
 /// When only `live.m3u8` is written (no recording), a segment that left the window is deleted
 /// once its availability duration has passed: the time it left, plus its own duration, plus
 /// the duration of the longest playlist that listed it (hls-reference §2).
@@ -30,8 +34,11 @@ final class RecordingPublisher {
     private var lastMaster: MultivariantPlaylist?
     /// The first segment's PROGRAM-DATE-TIME (`recording.json`); a resumed recording keeps its own.
     var startDate: WallClockTime?
-    private let warnings: WarningCollector
+    let warnings: WarningCollector
     private var warnedTargetDuration = false
+    /// The subtitle renditions of the caption files; nil without captions.
+    var subtitles: SubtitleRenditions?
+    var warnedSubtitleTimestamps = false
 
     init(
         store: any Store, recordingName: String, container: Container, segmentDuration: MediaTime, isLive: Bool,
@@ -67,23 +74,30 @@ final class RecordingPublisher {
                         + ", longer than the target; EXT-X-TARGETDURATION rises to \(renditions[index].playlists.targetDuration)"
                         + " (the input's keyframes are too far apart for the segment length)")
             }
-            if !renditions[index].playlists.kinds.contains(.index) {
-                let windowMilliseconds = renditions[index].playlists.windowMilliseconds
-                for segment in removed {
-                    // Its own duration, plus the longest playlist that listed it: the window
-                    // just before it left (the current window plus the segment itself).
-                    let longestPlaylist = windowMilliseconds + segment.durationMilliseconds
-                    let availability = segment.durationMilliseconds + longestPlaylist
-                    pendingDeletions.append(
-                        (now.advanced(by: .milliseconds(availability)), RecordingLayout.path(segment.uri, in: renditions[index].name)))
-                }
-            }
+            scheduleDeletions(of: removed, in: renditions[index].name, playlists: renditions[index].playlists, now: now)
         }
+        if let main = records.first { try addSubtitles(following: main, initURI: initURIs.first ?? nil, now: now) }
         try publishAll(finished: false)
         try deleteExpired(now: now)
         // Live recordings keep recording.json current for a restart to resume from; a file job
         // writes it when it ends.
         if isLive { try writeRecordingState(complete: false, onlyWhenChanged: true) }
+    }
+
+    /// Segments that left a live window are deleted once their availability duration has passed,
+    /// unless `index.m3u8` still lists them.
+    func scheduleDeletions(
+        of removed: [MediaSegment], in folder: String, playlists: RenditionPlaylists, now: WallClockTime
+    ) {
+        guard !playlists.kinds.contains(.index) else { return }
+        let windowMilliseconds = playlists.windowMilliseconds
+        for segment in removed {
+            // Its own duration, plus the longest playlist that listed it: the window
+            // just before it left (the current window plus the segment itself).
+            let longestPlaylist = windowMilliseconds + segment.durationMilliseconds
+            let availability = segment.durationMilliseconds + longestPlaylist
+            pendingDeletions.append((now.advanced(by: .milliseconds(availability)), RecordingLayout.path(segment.uri, in: folder)))
+        }
     }
 
     /// Replaces a rendition's CODECS, RESOLUTION and FRAME-RATE (a transcoded rendition knows
@@ -106,6 +120,10 @@ final class RecordingPublisher {
             for file in rendition.playlists.rendered(finished: finished) {
                 try store.replace(RecordingLayout.path(file.name, in: rendition.name), text: file.text)
             }
+        }
+        // Subtitle playlists after the media playlists and before master.m3u8, which lists them.
+        if let subtitles, renditions.contains(where: { !$0.playlists.segments.isEmpty }) {
+            for file in subtitles.rendered(finished: finished) { try store.replace(file.path, text: file.text) }
         }
         // The multivariant playlist is fetched once by players: publish it with the first segment,
         // again when a variant's measured peak outgrows the published one by 10 %, and at the end.
@@ -135,8 +153,15 @@ final class RecordingPublisher {
         }
         var playlist = MultivariantPlaylist(variants: variants)
         playlist.independentSegments = true
+        if let subtitles, !subtitles.renditions.isEmpty {
+            playlist.renditions = subtitles.mediaRenditions(kind: mainKind)
+            for index in playlist.variants.indices { playlist.variants[index].subtitles = CaptionTrack.groupID }
+        }
         return playlist
     }
+
+    /// The kind of playlist `master.m3u8` lists (every rendition has the same kinds).
+    private var mainKind: PlaylistKind { renditions.first?.playlists.mainKind ?? .index }
 
     /// Writes `recording.json`: what a later run needs to resume or replay the recording.
     ///
@@ -158,7 +183,8 @@ final class RecordingPublisher {
                         ? nil : rendition.playlists.firstSequence + Int64(rendition.playlists.segments.count - 1),
                     durationMilliseconds: rendition.playlists.segments.reduce(0) { $0 + $1.durationMilliseconds },
                     codecs: rendition.description.codecs, kind: rendition.kind)
-            })
+            },
+            subtitles: subtitles.flatMap { $0.renditions.isEmpty ? nil : $0.stateEntries(kind: mainKind) })
         var settings = state
         for index in settings.renditions.indices {
             settings.renditions[index].segments = 0

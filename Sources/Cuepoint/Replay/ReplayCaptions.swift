@@ -26,33 +26,21 @@ struct ReplayCaptions {
     }
 
     /// The subtitle group every variant names.
-    static let groupID = "subs"
+    static let groupID = CaptionTrack.groupID
 
     private(set) var tracks: [Track] = []
     private(set) var notes: [String] = []
 
-    /// Reads the caption files.
+    /// Reads the caption files (``CaptionTrack/load(_:for:)``) and moves their cues onto the
+    /// replay's timeline.
     init(sources: [CaptionSource], timeline: ReplayTimeline) {
-        var seen: Set<String> = []
-        for source in sources {
-            guard !seen.contains(source.language) else {
-                notes.append("\(source.path): a caption file for language \(source.language) was given already; this one is left out")
-                continue
-            }
-            guard let data = FileManager.default.contents(atPath: source.path) else {
-                notes.append("\(source.path): the caption file cannot be read; the replay has no \(source.language) captions")
-                continue
-            }
-            let reading = CaptionFile.read(bytes: Array(data))
-            for problem in reading.problems { notes.append("\(source.path):\(problem)") }
-            guard reading.format != nil else {
-                notes.append("\(source.path): the replay has no \(source.language) captions")
-                continue
-            }
+        let loading = CaptionTrack.load(sources, for: "the replay")
+        notes = loading.notes
+        for source in loading.tracks {
             let duration = timeline.durationMilliseconds
             var outside = 0
             var cues: [WebVTTCue] = []
-            for cue in reading.document.cues {
+            for cue in source.document.cues {
                 var moved = cue
                 moved.startMilliseconds = max(0, timeline.replayTime(ofRecording: cue.startMilliseconds))
                 moved.endMilliseconds = min(duration, timeline.replayTime(ofRecording: cue.endMilliseconds))
@@ -65,20 +53,8 @@ struct ReplayCaptions {
             if outside > 0 {
                 notes.append("\(source.path): \(outside) cue(s) fall outside the replay and are left out")
             }
-            seen.insert(source.language)
-            tracks.append(
-                Track(
-                    language: source.language, name: source.name ?? Self.name(of: source.language),
-                    document: WebVTTDocument(cues: cues)))
+            tracks.append(Track(language: source.language, name: source.name, document: WebVTTDocument(cues: cues)))
         }
-    }
-
-    /// The language's name in itself, capitalised (`English`, `Français`, `עברית`); the tag when unknown.
-    static func name(of language: String) -> String {
-        guard let name = Locale(identifier: language).localizedString(forIdentifier: language), !name.isEmpty else {
-            return language
-        }
-        return name.prefix(1).uppercased() + name.dropFirst()
     }
 
     /// Writes one subtitle rendition per track, segmented like `media` (the main rendition's
@@ -91,18 +67,15 @@ struct ReplayCaptions {
     func writeRenditions(media: MediaPlaylist, origins: [Int64], staging: ReplayStaging) throws(CuepointError) -> [MediaRendition] {
         var renditions: [MediaRendition] = []
         for (number, track) in tracks.enumerated() {
-            let folder = "subtitles/\(track.language)"
+            let folder = RecordingLayout.subtitleFolder(language: track.language)
             try staging.createDirectory(folder)
             var segments: [MediaSegment] = []
             var start: Int64 = 0
             for (position, mediaSegment) in media.segments.enumerated() {
                 let end = start + mediaSegment.durationMilliseconds
-                let uri = Self.segmentURI(for: mediaSegment.uri)
-                let map = WebVTTDocument.TimestampMap(
-                    mpegts: position < origins.count ? origins[position] : 0, localMilliseconds: 0)
-                let segment = WebVTTDocument(
-                    timestampMap: map, cues: track.document.cues(overlappingFrom: start, to: end),
-                    closingNote: "end of segment")
+                let uri = RecordingLayout.subtitleSegment(forMedia: mediaSegment.uri)
+                let segment = CaptionTrack.subtitleSegment(
+                    of: track.document, from: start, to: end, mpegts: position < origins.count ? origins[position] : 0, local: 0)
                 try staging.write(segment.render(), to: "\(folder)/\(uri)")
                 segments.append(
                     MediaSegment(
@@ -115,18 +88,10 @@ struct ReplayCaptions {
                 independentSegments: false, endList: true, segments: segments)
             try staging.write(playlist.render(), to: "\(folder)/index.m3u8")
             renditions.append(
-                MediaRendition(
-                    kind: .subtitles, groupID: Self.groupID, name: track.name, language: track.language,
-                    isDefault: number == 0, autoselect: true, uri: "\(folder)/index.m3u8"))
+                CaptionTrack.rendition(
+                    language: track.language, name: track.name, uri: "\(folder)/index.m3u8", isDefault: number == 0))
         }
         return renditions
-    }
-
-    /// `seg_000001.ts` → `seg_000001.vtt`.
-    static func segmentURI(for mediaURI: String) -> String {
-        let stem = mediaURI.split(separator: "/").last.map(String.init) ?? mediaURI
-        guard let dot = stem.lastIndex(of: ".") else { return stem + ".vtt" }
-        return stem[..<dot] + ".vtt"
     }
 
     /// Writes `captions/<lang>.vtt`, the whole show per language; returns the files by language.

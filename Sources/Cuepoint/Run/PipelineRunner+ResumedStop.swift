@@ -42,6 +42,15 @@ extension PipelineRunner {
             store: store, recordingName: spec.name, container: spec.output.container,
             segmentDuration: spec.output.segmentDuration, isLive: true, renditions: renditions, warnings: warnings)
         publisher.startDate = resumed.startDate
+        let captions = CaptionTrack.load(spec.captions, for: "the recording")
+        for note in captions.notes { warnings.add(note) }
+        if !captions.tracks.isEmpty {
+            do {
+                try publisher.startSubtitles(captions.tracks, resumed: resumed)
+            } catch {
+                throw CuepointError(subject: error.path, message: "cannot write the subtitles: \(error.reason)", fix: error.fix)
+            }
+        }
 
         var desk: MarkerDesk?
         var closedAtEnd: [(id: String, durationMilliseconds: Int64)] = []

@@ -195,6 +195,10 @@ public final class PipelineRunner: Sendable {
         }
         let input = spec.input
         let live = LiveInput.applies(to: input) ? LiveInput(spec: input) : nil
+        // Caption files are read before the show: each problem is reported by file and line, and a
+        // language whose file cannot be read is left out while the recording goes on.
+        let captions = CaptionTrack.load(spec.captions, for: "the recording")
+        for note in captions.notes { warnings.add(note) }
         // Before any input is read: resume an unfinished live recording, or refuse to touch one.
         let store: any Store = replicas ?? local
         let resumed = try resumeOrClear(local: local, publication: publication, warnings: warnings)
@@ -220,7 +224,9 @@ public final class PipelineRunner: Sendable {
         let plan = try TranscodePlan(spec: spec, streams: selection.streams, inputName: input.url)
         for note in plan.notes { warnings.add(note) }
         do {
-            try store.prepare(folders: plan.renditions.map(\.name))
+            try store.prepare(
+                folders: plan.renditions.map(\.name)
+                    + captions.tracks.map { RecordingLayout.subtitleFolder(language: $0.language) })
         } catch {
             throw CuepointError(subject: error.path, message: "cannot write the output: \(error.reason)", fix: error.fix)
         }
@@ -269,6 +275,13 @@ public final class PipelineRunner: Sendable {
                 return resumed?.seed(rendition, targetMilliseconds: spec.output.segmentDuration.milliseconds) ?? rendition
             }, warnings: warnings)
         if let resumed { publisher.startDate = resumed.startDate }
+        if !captions.tracks.isEmpty {
+            do {
+                try publisher.startSubtitles(captions.tracks, resumed: resumed)
+            } catch {
+                throw CuepointError(subject: error.path, message: "cannot write the subtitles: \(error.reason)", fix: error.fix)
+            }
+        }
         let barrier = SegmentBarrier(publisher: publisher, clock: options.clock)
         var transcoder: Transcoder?
         if plan.transcodes {

@@ -13,6 +13,9 @@
 ///   seg_000001.ts|m4s    segment(sequence:)       numbered by media sequence (after a resume,
 ///                                                  file numbers may run ahead of it)
 ///   *.tmp                temporary(_:)             a file being written; never listed
+/// subtitles/<lang>/      subtitleFolder(language:)  with `captions:`: one subtitle rendition per language
+///   index.m3u8, live.m3u8                         the same playlists as a media rendition's
+///   seg_000001.vtt       subtitleSegment(forMedia:) one WebVTT segment per media segment, same number
 /// ```
 ///
 /// LL-HLS parts (`part_000042.m4s`, ``part(number:)``) are served from memory and never stored.
@@ -47,6 +50,25 @@ public struct RecordingLayout: Sendable, Equatable {
     /// The kind of media playlist named `name`; nil for any other name.
     public static func playlistKind(named name: String) -> PlaylistKind? {
         PlaylistKind.allCases.first { playlist($0) == name }
+    }
+
+    /// The folder that holds every subtitle rendition.
+    public static let subtitlesFolder = "subtitles"
+
+    /// The folder of the subtitle rendition of caption language `language`: `subtitles/en`.
+    public static func subtitleFolder(language: String) -> String { "\(subtitlesFolder)/\(language)" }
+
+    /// The WebVTT segment that goes with media segment file `mediaURI` (the same name and
+    /// number): `seg_000001.ts` → `seg_000001.vtt`.
+    public static func subtitleSegment(forMedia mediaURI: String) -> String {
+        let stem = mediaURI.split(separator: "/").last.map(String.init) ?? mediaURI
+        guard let dot = stem.lastIndex(of: ".") else { return stem + ".vtt" }
+        return stem[..<dot] + ".vtt"
+    }
+
+    /// Whether `name` is a subtitle segment's file name (`seg_000001.vtt`).
+    public static func isSubtitleSegment(_ name: String) -> Bool {
+        name.hasPrefix("seg_") && name.hasSuffix(".vtt") && digits(name.dropFirst(4).dropLast(4)) != nil
     }
 
     /// The path of a file in rendition `rendition`'s folder.

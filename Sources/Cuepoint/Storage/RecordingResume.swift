@@ -227,38 +227,9 @@ struct RecordingResume {
     }
 
     /// The latest presentation end (pts + duration) of any packet in a segment, in ms of media
-    /// time, read with libavformat; an fMP4 segment is read behind its init section (both copied
-    /// into one scratch file, as is a segment of a store that is not local). Nil when the segment
-    /// cannot be read.
+    /// time, read with libavformat (``SegmentProbe``); nil when the segment cannot be read.
     static func mediaEnd(of segment: String, initSection: String?, in store: any Store) -> Int64? {
-        var path: String
-        var scratch: String?
-        if initSection == nil, let local = store.localPath(of: segment) {
-            path = local
-        } else {
-            guard let body = try? store.read(segment) else { return nil }
-            var joined: [UInt8] = []
-            if let initSection {
-                guard let head = try? store.read(initSection) else { return nil }
-                joined = head
-            }
-            joined += body
-            path = NSTemporaryDirectory() + "cuepoint-resume-\(UUID().uuidString).\(initSection == nil ? "ts" : "mp4")"
-            guard FileManager.default.createFile(atPath: path, contents: Data(joined)) else { return nil }
-            scratch = path
-        }
-        defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
-        guard let demuxer = try? InputOpener.open(url: path, format: nil, options: [:], interrupt: InterruptPolicy())
-        else { return nil }
-        let timeBases = Dictionary(uniqueKeysWithValues: demuxer.streams.map { ($0.index, $0.timeBase) })
-        let packet = Packet()
-        var end: Int64?
-        while (try? demuxer.read(into: packet)) == true {
-            guard let base = timeBases[packet.streamIndex], let pts = packet.pts ?? packet.dts else { continue }
-            let packetEnd = MediaTime(ticks: pts + max(0, packet.duration), timeBase: base).milliseconds
-            end = max(end ?? packetEnd, packetEnd)
-        }
-        return end
+        SegmentProbe.times(of: segment, initSection: initSection, in: store, wholeFile: true)?.endMilliseconds
     }
 
     /// Prepares the output of a file job, which never resumes: removes the segments, init
@@ -276,9 +247,21 @@ struct RecordingResume {
     static func clearedForRerun(store: any Store, renditions: [String]) -> [String] {
         guard let files = try? OutputFiles.listing(store, only: Set(renditions)) else { return [] }
         var removed = files.removeTemporaryFiles()
-        let media = files.segments + files.initSections
+        let media = files.segments + files.initSections + subtitleFiles(in: store)
         if (try? store.remove(media)) != nil { removed += media }
         return removed
+    }
+
+    /// The subtitle segments and temporary files in `subtitles/<lang>/` folders (a file job's
+    /// captions, made again by the next run).
+    private static func subtitleFiles(in store: any Store) -> [String] {
+        let languages = ((try? store.list(RecordingLayout.subtitlesFolder)) ?? []).filter(\.isFolder)
+        return languages.flatMap { language -> [String] in
+            let folder = RecordingLayout.subtitleFolder(language: language.name)
+            return ((try? store.list(folder)) ?? []).filter {
+                !$0.isFolder && (RecordingLayout.isSubtitleSegment($0.name) || RecordingLayout.isTemporary($0.name))
+            }.map { "\(folder)/\($0.name)" }
+        }
     }
 }
 

@@ -10,7 +10,8 @@ import Foundation
 /// {"complete": false, "container": "fmp4", "live": true, "name": "spring-sale",
 ///  "renditions": [{"codecs": ["avc1.64001f", "mp4a.40.2"], "durationMilliseconds": 12000,
 ///                  "kind": "copy", "lastSequence": 2, "name": "source", "segments": 2}],
-///  "segmentDurationMilliseconds": 6000, "startDate": "2026-12-07T04:37:44.000Z", "version": 1}
+///  "segmentDurationMilliseconds": 6000, "startDate": "2026-12-07T04:37:44.000Z",
+///  "subtitles": [{"language": "en", "name": "English", "uri": "subtitles/en/index.m3u8"}], "version": 1}
 /// ```
 struct RecordingState: Codable, Equatable {
     struct Rendition: Codable, Equatable {
@@ -27,6 +28,17 @@ struct RecordingState: Codable, Equatable {
         var kind: String? = nil
     }
 
+    /// A subtitle rendition of the recording (`captions:`): the replay makes its own from the
+    /// caption files, and reads these only to know the folders are not media renditions.
+    struct Subtitles: Codable, Equatable {
+        /// Its BCP-47 language.
+        var language: String
+        /// The name players show.
+        var name: String
+        /// Its playlist, relative to the recording (`subtitles/en/index.m3u8`).
+        var uri: String
+    }
+
     /// The format's version; 1.
     var version: Int
     var name: String
@@ -40,6 +52,8 @@ struct RecordingState: Codable, Equatable {
     /// The first segment's PROGRAM-DATE-TIME, ISO 8601.
     var startDate: String?
     var renditions: [Rendition]
+    /// The subtitle renditions, one per caption language; nil (left out of the file) without captions.
+    var subtitles: [Subtitles]? = nil
 
     /// What reading `recording.json` from a store found.
     enum Loaded: Equatable {

@@ -7,6 +7,7 @@
 /// | segment `.m4s` | `video/iso.segment` | `max-age=1209600, immutable` |
 /// | init section `.mp4` | `video/mp4` | `max-age=1209600, immutable` |
 /// | audio segment `.aac` | `audio/aac` | `max-age=1209600, immutable` |
+/// | subtitle segment `seg_NNNNNN.vtt` | `text/vtt` | `max-age=1209600, immutable` |
 /// | live playlist `.m3u8` (media or multivariant) | `application/vnd.apple.mpegurl` | `max-age=T/2` (half the target duration, at least 1 s) |
 /// | finished playlist `.m3u8` (VOD, ended EVENT) | `application/vnd.apple.mpegurl` | `max-age=86400` |
 /// | `recording.json`, `markers.jsonl`, other documents of a live show | by extension | `no-cache` (stored, revalidated on every request) |
@@ -14,7 +15,7 @@
 /// | replay files: `replay.mp4`, `clips/*.mp4`, `thumbnails/*.jpg`, `index.html` | `video/mp4`, `image/jpeg`, `text/html; charset=utf-8` | `max-age=86400` |
 /// | anything else | `application/octet-stream` | as a document of its kind |
 ///
-/// Segments and init sections never change under their name (new content gets a new name), so
+/// Segments (subtitle segments too) and init sections never change under their name (new content gets a new name), so
 /// a CDN may keep them for weeks and players need not revalidate them. A live playlist changes
 /// every segment: caching it for half a target duration (MediaPackage's guidance) keeps the CDN
 /// in front of the store while a player still sees each new segment in time. A finished
@@ -31,7 +32,8 @@ public enum CachePolicy {
     /// uploaded as a file).
     public static func headersForFile(key: String) -> ObjectHeaders {
         let type = contentType(forKey: key)
-        let isMedia = ["video/mp2t", "video/iso.segment", "audio/aac"].contains(type) || isInitSection(key)
+        let isMedia =
+            ["video/mp2t", "video/iso.segment", "audio/aac"].contains(type) || isInitSection(key) || isSubtitleSegment(key)
         return ObjectHeaders(contentType: type, cacheControl: isMedia ? immutable : finished)
     }
 
@@ -71,6 +73,12 @@ public enum CachePolicy {
     }
 
     static let playlistType = "application/vnd.apple.mpegurl"
+
+    /// `seg_000042.vtt`: a WebVTT segment of a subtitle rendition, named after its media segment.
+    private static func isSubtitleSegment(_ key: String) -> Bool {
+        let name = key.split(separator: "/").last.map(String.init) ?? key
+        return name.hasPrefix("seg_") && name.hasSuffix(".vtt")
+    }
 
     /// `init.mp4` and `init_N.mp4`: a rendition's fMP4 initialization section.
     private static func isInitSection(_ key: String) -> Bool {

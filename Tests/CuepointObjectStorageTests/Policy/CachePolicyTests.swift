@@ -6,6 +6,7 @@ import Testing
     @Test(arguments: [
         ("show/source/seg_000001.ts", "video/mp2t"), ("source/seg_000001.m4s", "video/iso.segment"),
         ("source/init.mp4", "video/mp4"), ("source/init_2.mp4", "video/mp4"), ("audio/seg_000001.aac", "audio/aac"),
+        ("show/subtitles/en/seg_000001.vtt", "text/vtt"),
     ])
     func segmentsAndInitSectionsAreImmutableForTwoWeeks(key: String, type: String) {
         #expect(CachePolicy.headersForFile(key: key) == ObjectHeaders(contentType: type, cacheControl: "max-age=1209600, immutable"))
@@ -33,6 +34,8 @@ import Testing
             CachePolicy.headersForDocument(key: "replay/chapters.json", isFinal: true)
                 == ObjectHeaders(contentType: "application/json", cacheControl: "max-age=86400"))
         #expect(CachePolicy.headersForDocument(key: "replay/chapters.vtt", isFinal: true).contentType == "text/vtt")
+        // A WebVTT file that is not a subtitle segment (a replay's whole-show captions) is a document.
+        #expect(CachePolicy.headersForFile(key: "replay/captions/en.vtt") == ObjectHeaders(contentType: "text/vtt", cacheControl: "max-age=86400"))
     }
 
     @Test func liveStateDocumentsAreRevalidated() {
