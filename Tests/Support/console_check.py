@@ -145,6 +145,12 @@ def check(driver, args, shots):
          timeout, "the viewer card on the console")
     report["secondsToConsoleCard"] = time.monotonic() - pin_at
     report["consoleCard"] = driver.execute_script(CARD)
+    # The live preview plays: frames advance in the browser's own HLS player (restarted by the
+    # page when that player gives up; the restarts are reported).
+    wait(driver, "document.getElementById('player').dataset.playing === 'true'", timeout, "the live preview playing")
+    report["preview"] = driver.execute_script(
+        "const v = document.getElementById('player');"
+        "return { currentTime: v.currentTime, paused: v.paused, restarts: Number(v.dataset.restarts || 0) };")
     screenshot(driver, args.screenshots, "console-pinned", shots)
 
     if args.player:
@@ -154,6 +160,10 @@ def check(driver, args, shots):
         wait(driver, f"!document.getElementById('card').hidden && document.getElementById('card').dataset.productId === {json.dumps(pin_id)}",
              timeout, "the card on the live player page")
         report["playerCard"] = driver.execute_script(CARD)
+        # A viewer presses play (the page does not autoplay with sound): a real click on the video.
+        driver.find_element(By.ID, "player").click()
+        wait(driver, "document.getElementById('player').dataset.playing === 'true'", timeout, "the live player playing")
+        report["playerPlaying"] = True
         screenshot(driver, args.screenshots, "player-pinned", shots)
         driver.close()
         driver.switch_to.window(console)

@@ -428,7 +428,10 @@ public enum ConsolePage {
             }
             document.getElementById("video-message").hidden = true;
             if (video.canPlayType("application/vnd.apple.mpegurl") !== "") {
-              video.src = address;
+              playLive(video, address, (reason) => {
+                showMessage("video-message", "The preview stopped (" + reason + "); it starts again in a moment.");
+              });
+              video.addEventListener("playing", () => { document.getElementById("video-message").hidden = true; });
             } else {
               showMessage("video-message", "This browser cannot play live HLS; what a viewer sees is still shown below.");
             }

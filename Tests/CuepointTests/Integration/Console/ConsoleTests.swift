@@ -151,8 +151,12 @@ extension Integration {
             #expect(toPlaylist <= 2 * target, "the DATERANGE within two target durations: \(toPlaylist) s, TD \(target) s")
             let card = report["consoleCard"] as? [String: Any] ?? [:]
             #expect(card["title"] as? String == "Pinned Skillet 28 cm" && card["price"] as? String == "€49.50", "\(card)")
+            // The live preview plays (the script waited for frames to advance).
+            let preview = report["preview"] as? [String: Any] ?? [:]
+            #expect((preview["currentTime"] as? Double ?? 0) > 0 && preview["paused"] as? Bool == false, "\(preview)")
             if let player = report["playerCard"] as? [String: Any] {
                 #expect(player["title"] as? String == "Pinned Skillet 28 cm" && player["price"] as? String == "€49.50")
+                #expect(report["playerPlaying"] as? Bool == true, "the live player plays once a viewer presses play")
             }
             // Pin now on a pinned product: the API's 409, shown.
             let again = report["pinAgain"] as? [String: Any] ?? [:]
