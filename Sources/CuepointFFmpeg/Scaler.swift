@@ -107,13 +107,6 @@ public final class Scaler {
         try FFmpegError.check(av_frame_copy_props(output, frame.pointer), "av_frame_copy_props")
         adjustProperties(of: output)
         try FFmpegError.check(sws_scale_frame(context, output, frame.pointer), "sws_scale_frame")
-        // libswscale's SIMD code writes whole blocks, so the padding of a row whose width is not
-        // a multiple of the block (a 426-pixel row in a 448-byte line) gets values computed from
-        // its own working buffers, not all initialised; libx264 reads that padding (see above),
-        // so without this a picture's encoded bits could depend on what the process's memory
-        // held before: a deterministic ladder made beside another in one busy process differed
-        // in its 240p rendition, the only one with padded rows (issue 16).
-        destination.fillRowPadding(with: 0)
     }
 
     /// Fixes the properties copied from the source that the conversion changes: the pixel

@@ -1,7 +1,6 @@
 import CuepointTestSupport
+import CuepointFFmpeg
 import Testing
-
-@testable import CuepointFFmpeg
 
 @Suite(.ownThreads) struct ScalerTests {
     @Test func scalesToAQuarterKeepingTimestamps() throws {
@@ -15,24 +14,6 @@ import Testing
             #expect(scaled.pts == frame.pts)
             try active.scale(frame, into: reused)
             #expect(reused.width == 320 && reused.height == 180 && reused.pts == frame.pts)
-        }
-    }
-
-    @Test("a scaled picture's row padding is zero whatever its buffer held before (libx264 reads it; issue 16)")
-    func rowPaddingIsZero() throws {
-        try TestMedia.decodeVideo(count: 2) { frame, _ in
-            // 426x240: 426 and 213 visible bytes in lines aligned to 32 or 64 bytes (448 and 224 here).
-            let scaler = try Scaler(from: frame, width: 426, height: 240, format: .yuv420p)
-            let reused = Frame()
-            try scaler.scale(frame, into: reused)
-            let padding = reused.rowPadding()
-            try #require(padding.count >= 240 * (448 - 426) + 2 * 120 * (224 - 213), "the lines are padded, as this test needs")
-            #expect(padding.allSatisfy { $0 == 0 })
-            // The buffer is reused: what its padding held must not survive the next picture.
-            reused.fillRowPadding(with: 0xA5)
-            #expect(reused.rowPadding().allSatisfy { $0 == 0xA5 })
-            try scaler.scale(frame, into: reused)
-            #expect(reused.rowPadding().allSatisfy { $0 == 0 })
         }
     }
 

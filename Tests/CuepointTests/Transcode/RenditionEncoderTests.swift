@@ -102,6 +102,16 @@ struct RenditionEncoderTests {
         try await offThePool { try Self.threeDeterministicLadders() }
     }
 
+    /// Saves both versions of a rendition that differed, for comparison with ffprobe; the folder.
+    static func keepEvidence(first: Data, other: Data, name: String, label: String) -> String {
+        let folder = Repository.root.appendingPathComponent(".build/test-artifacts/determinism")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let stamp = Int(Date().timeIntervalSince1970)
+        try? first.write(to: folder.appendingPathComponent("\(stamp)-first-\(name).mp4"))
+        try? other.write(to: folder.appendingPathComponent("\(stamp)-\(label)-\(name).mp4"))
+        return folder.path
+    }
+
     static func threeDeterministicLadders() throws {
         let directory = try TemporaryDirectory.make(label: "deterministic-in-process")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -135,9 +145,21 @@ struct RenditionEncoderTests {
             // 548510 or 548539 bytes against 548511), in 2 of 4 runs; never when this test runs
             // alone. A race between two ladders in one process, not found yet: TSan
             // (scripts/sanitize.sh thread) is the next step. Recorded as a known issue while open.
+            // Zeroing the scaled pictures' row padding (240p is the only rung with padded rows)
+            // did not remove it (tried, measured, reverted). A difference is kept as evidence for
+            // the next step: both files in .build/test-artifacts/determinism/, and the first byte
+            // that differs.
             withKnownIssue("two deterministic ladders made at once in a busy process can differ in one rendition", isIntermittent: true) {
                 for (name, data) in first.sorted(by: { $0.key < $1.key }) {
-                    #expect(bytes[name] == data, "\(name) of ladder \(label) differs from the first ladder's")
+                    guard let other = bytes[name], other != data else {
+                        #expect(bytes[name] != nil, "\(name) of ladder \(label) is missing")
+                        continue
+                    }
+                    let offset = zip(data, other).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(data.count, other.count)
+                    let kept = Self.keepEvidence(first: data, other: other, name: name, label: label)
+                    #expect(
+                        Bool(false),
+                        "\(name) of ladder \(label) differs from the first ladder's: \(other.count) bytes against \(data.count), first difference at byte \(offset); kept in \(kept)")
                 }
             }
         }
