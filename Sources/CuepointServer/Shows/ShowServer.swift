@@ -106,6 +106,7 @@ public final class ShowServer: Sendable {
             middleware: CORSMiddleware(
                 allowOrigin: .all, allowHeaders: [.accept, .authorization, .contentType, .origin],
                 allowMethods: [.get, .head, .post, .put, .delete, .options]))
+        router.add(middleware: MethodNotAllowedMiddleware())
         router.add(middleware: HLSCacheMiddleware())
         router.add(middleware: PlaylistCompressionMiddleware())
         let serverMetrics = ServerMetrics(factory: export.factory, dimensions: [], lowLatency: true)

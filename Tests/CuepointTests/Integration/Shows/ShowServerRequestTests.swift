@@ -23,6 +23,12 @@ extension Integration {
                     #expect(wrong.body.contains("the token is not the admin token"))
                 }
                 #expect(server.request("GET", "/v1/shows").body == #"{"shows":[]}"# + "\n", "nothing was created")
+                // A known path asked with a method it does not take: 405 naming the ones it does.
+                let put = server.request("PUT", "/v1/shows/a", body: "{}")
+                #expect(put.status == 405, "\(put)")
+                #expect(put.body.contains("PUT is not a method of /v1/shows/a") && put.body.contains("use DELETE, GET"), "\(put)")
+                #expect(server.request("DELETE", "/shows/a/v1/markers").status == 405)
+                #expect(server.request("PUT", "/v1/nothing-here").status == 404, "an unknown path stays 404")
                 let hook = server.request(
                     "POST", "/v1/hooks/publish", token: nil,
                     body: #"{"app":"live","key":"nobody","source_url":"rtmp://127.0.0.1:1/live/nobody"}"#)
