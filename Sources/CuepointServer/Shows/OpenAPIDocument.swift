@@ -616,6 +616,76 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/v1/hooks/srs": {
+      "post": {
+        "summary": "SRS http_hooks on_publish and on_unpublish",
+        "operationId": "srsHook",
+        "parameters": [
+          {
+            "name": "rtmp",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "HOST:PORT of SRS's RTMP listener to pull from (default 127.0.0.1:1935)."
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/SRSHook"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The key is the show's: SRS goes on (SRS wants the error code 0 as the body).",
+            "content": {
+              "text/plain": {
+                "schema": {
+                  "type": "string",
+                  "const": "0"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Not SRS's hook JSON, or an action other than on_publish and on_unpublish.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Refused.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body is too large.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/shows/{show}/v1/markers": {
       "parameters": [
         {
@@ -1586,6 +1656,31 @@ enum OpenAPIDocument {
           "url": {
             "type": "string",
             "description": "The Buy link, an http(s) URL."
+          }
+        }
+      },
+      "SRSHook": {
+        "type": "object",
+        "description": "What SRS posts to its http_hooks (other fields, such as client_id, ip, vhost, tcUrl and param, are taken and ignored).",
+        "required": [
+          "action",
+          "app",
+          "stream"
+        ],
+        "properties": {
+          "action": {
+            "type": "string",
+            "enum": [
+              "on_publish",
+              "on_unpublish"
+            ]
+          },
+          "app": {
+            "type": "string"
+          },
+          "stream": {
+            "type": "string",
+            "description": "The stream key."
           }
         }
       }

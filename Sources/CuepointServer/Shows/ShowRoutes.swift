@@ -15,6 +15,7 @@ import NIOCore
 /// | `DELETE /v1/shows/{id}` | 204; 404; 409 not over |
 /// | `POST /v1/hooks/publish`, `/unpublish` (JSON `{app, key, source_url}`) | 200 `{"show": id}`; 403 |
 /// | `POST /v1/hooks/nginx/on_publish`, `/on_publish_done` (nginx-rtmp's form) | 200; 403 |
+/// | `POST /v1/hooks/srs` (SRS's `http_hooks` JSON, `on_publish` and `on_unpublish`) | 200 `0`; 403 |
 ///
 /// Every error is JSON `{"error", "fix"}` (and `problems`, the document's, one line each as
 /// `cuepoint validate` prints them). Admin calls without the token, or with another, are 401.
@@ -50,6 +51,7 @@ struct ShowRoutes: Sendable {
         hooks.post("publish") { request, _ in await jsonHook(request, publish: true) }
         hooks.post("unpublish") { request, _ in await jsonHook(request, publish: false) }
         hooks.post("nginx/on_publish") { request, _ in await nginxHook(request, publish: true) }
+        hooks.post("srs") { request, _ in await srsHook(request) }
         hooks.post("nginx/on_publish_done") { request, _ in await nginxHook(request, publish: false) }
     }
 
@@ -174,6 +176,45 @@ struct ShowRoutes: Sendable {
             return Self.answer(await registry.publishHook(app: app, key: key, source: source))
         }
         return Self.answer(await registry.unpublishHook(app: app, key: key))
+    }
+
+    /// SRS's `http_hooks` (`on_publish` and `on_unpublish` at one URL): a JSON object with
+    /// `action`, `app`, `stream` (the key), `tcUrl`, `param`…; the stream is pulled from
+    /// `rtmp://RTMP/APP/STREAM`, where RTMP is the hook URL's `rtmp` query parameter (default
+    /// `127.0.0.1:1935`). SRS goes on only when the answer is 200 with the error code `0` as its
+    /// body; a refusal is 403 with the API's JSON error, which SRS takes as a no.
+    private func srsHook(_ request: Request) async -> Response {
+        struct Body: Decodable {
+            var action: String
+            var app: String
+            var stream: String
+        }
+        let text: String
+        switch await Self.readText(request, limit: 16 * 1024) {
+        case .refused(let refusal): return refusal
+        case .text(let body): text = body
+        }
+        guard let body = try? JSONDecoder().decode(Body.self, from: Data(text.utf8)) else {
+            return Self.error(
+                .badRequest, "the body is not SRS's hook JSON with \"action\", \"app\" and \"stream\" strings",
+                fix: "point SRS's http_hooks on_publish and on_unpublish at this URL")
+        }
+        let decision: HookDecision
+        switch body.action {
+        case "on_publish":
+            let rtmp = request.uri.queryParameters.get("rtmp") ?? "127.0.0.1:1935"
+            decision = await registry.publishHook(app: body.app, key: body.stream, source: "rtmp://\(rtmp)/\(body.app)/\(body.stream)")
+        case "on_unpublish":
+            decision = await registry.unpublishHook(app: body.app, key: body.stream)
+        default:
+            return Self.error(
+                .badRequest, "action \"\(EchoedText.value(body.action, limit: 64))\" is not on_publish or on_unpublish",
+                fix: "give this URL to on_publish and on_unpublish only")
+        }
+        guard case .accepted = decision else { return Self.answer(decision) }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: "0")))
     }
 
     private static func answer(_ decision: HookDecision) -> Response {

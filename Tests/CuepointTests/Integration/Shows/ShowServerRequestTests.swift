@@ -41,6 +41,35 @@ extension Integration {
             }
         }
 
+        @Test("SRS's http_hooks: on_publish of a show's key is 200 `0` and the show pulls from SRS; an unknown key is 403; on_unpublish is 200 `0`; other actions are 400", .timeLimit(.minutes(2)))
+        func srsHook() async throws {
+            try await offThePoolInFolder("shows-srs") { folder in
+                // No RTMP port: shows take their publisher through a streaming server's hook.
+                let server = try ShowServerProcess(data: folder.appendingPathComponent("data"), folder: folder, rtmp: false)
+                defer { _ = server.stop() }
+                let show = try server.create(showDocument("srs-show"))
+                let key = try #require(show["stream_key"] as? String)
+                func srs(_ action: String, _ stream: String, query: String = "") -> (status: Int, body: String) {
+                    // The fields SRS 5 posts for on_publish / on_unpublish.
+                    let body = #"{"server_id":"vid-x","action":"\#(action)","client_id":"7k2","ip":"127.0.0.1","vhost":"__defaultVhost__","app":"live","tcUrl":"rtmp://127.0.0.1/live","stream":"\#(stream)","param":"","stream_url":"/live/\#(stream)","stream_id":"vid-y"}"#
+                    return server.request("POST", "/v1/hooks/srs" + query, token: nil, body: body, contentType: "application/json")
+                }
+                let unknown = srs("on_publish", "nobody")
+                #expect(unknown.status == 403 && unknown.body.contains("no show has this stream key"), "\(unknown)")
+                let accepted = srs("on_publish", key, query: "?rtmp=127.0.0.1:19351")
+                #expect(accepted.status == 200 && accepted.body == "0", "\(accepted)")
+                let input = server.show("srs-show")["input"] as? [String: Any] ?? [:]
+                #expect(input["kind"] as? String == "hook", "\(input)")
+                #expect(input["url"] as? String == "rtmp://127.0.0.1:19351/live/***", "the show pulls from SRS, its key hidden: \(input)")
+                let left = srs("on_unpublish", key)
+                #expect(left.status == 200 && left.body == "0", "\(left)")
+                let other = srs("on_play", key)
+                #expect(other.status == 400 && other.body.contains("is not on_publish or on_unpublish"), "\(other)")
+                let garbage = server.request("POST", "/v1/hooks/srs", token: nil, body: "action=on_publish", contentType: "application/json")
+                #expect(garbage.status == 400, "\(garbage)")
+            }
+        }
+
         @Test("a malformed or invalid document is 400 with `cuepoint validate`'s list; a duplicate id is 409; traversal ids are 404", .timeLimit(.minutes(3)))
         func badDocuments() async throws {
             try await offThePoolInFolder("shows-documents") { folder in
