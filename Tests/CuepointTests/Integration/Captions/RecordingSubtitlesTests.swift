@@ -20,11 +20,6 @@ extension Integration {
             return String(format: "%02lld:%02lld:%02lld.%03lld", seconds / 3600, seconds / 60 % 60, seconds % 60, milliseconds % 1000)
         }
 
-        static var m3u8Installed: Bool {
-            guard let python = ExternalProgram.which("python3") else { return false }
-            return (try? ExternalProgram.run(python, ["-c", "import m3u8"]).status) == 0
-        }
-
         @Test(
             "a file run with two caption languages: subtitle playlists that follow the media, cues in the segment that covers them, X-TIMESTAMP-MAP on the media's own timestamps",
             .enabled(if: FFprobe.isInstalled, "needs ffprobe (scripts/setup.sh --test installs it)"),
@@ -110,43 +105,10 @@ extension Integration {
             #expect(subtitles.map { $0["language"] as? String } == ["en", "fr"])
             #expect(subtitles.map { $0["uri"] as? String } == ["subtitles/en/index.m3u8", "subtitles/fr/index.m3u8"])
 
-            // The `m3u8` package, an independent parser, reads the master and the renditions.
-            if Self.m3u8Installed {
-                let read = try ExternalProgram.run(
-                    try #require(ExternalProgram.which("python3")),
-                    [Repository.root.appendingPathComponent("Tests/Support/read_subtitles.py").path,
-                     output.appendingPathComponent("master.m3u8").path])
-                try #require(read.status == 0, "read_subtitles.py: \(read.stderrText)")
-                let object = try #require(try JSONSerialization.jsonObject(with: read.stdout) as? [String: Any])
-                let renditions = object["media"] as? [[String: Any]] ?? []
-                #expect(renditions.map { $0["type"] as? String } == ["SUBTITLES", "SUBTITLES"])
-                #expect(renditions.map { $0["language"] as? String } == ["en", "fr"])
-                #expect(renditions.first?["default"] as? String == "YES" && renditions.last?["default"] as? String != "YES")
-                for rendition in renditions {
-                    let playlist = rendition["playlist"] as? [String: Any] ?? [:]
-                    let segments = playlist["segments"] as? [[String: Any]] ?? []
-                    #expect(segments.map { $0["duration"] as? Double } == media.segments.map { Double($0.durationMilliseconds) / 1000 })
-                    #expect(playlist["endlist"] as? Bool == true)
-                }
-                #expect((object["variants"] as? [[String: Any]])?.map { $0["subtitles"] as? String } == ["subs"])
-            } else {
-                Issue.record("python3 cannot import m3u8 (scripts/setup.sh --test installs it)")
-            }
-
+            // The `m3u8` package, an independent parser, reads the master and the renditions;
             // GStreamer's hlsdemux2 plays the recording with the English subtitle stream.
-            guard GStreamer.isInstalled else {
-                Issue.record("GStreamer is not installed (scripts/setup.sh --test installs it)")
-                return
-            }
-            let server = try ServedDirectory(output)
-            defer { server.stop() }
-            let played = try ExternalProgram.run(
-                "/usr/bin/python3",
-                [Repository.root.appendingPathComponent("Tests/Support/gst_subtitles.py").path,
-                 "http://127.0.0.1:\(server.port)/master.m3u8", "--language", "en"])
-            let report = try #require(try JSONSerialization.jsonObject(with: played.stdout) as? [String: Any], "\(played.stderrText)")
-            #expect(report["ok"] as? Bool == true, "\(report)")
-            #expect((report["text_streams"] as? [[String: Any]])?.compactMap { $0["language"] as? String } == ["en", "fr"])
+            try SubtitleRenditionChecks.m3u8Package(master: output.appendingPathComponent("master.m3u8"), media: media)
+            guard let report = try SubtitleRenditionChecks.gstreamer(serving: output) else { return }
             #expect((report["video_frames"] as? Int ?? 0) > 0)
             func plain(_ text: String) -> String {
                 var text = text

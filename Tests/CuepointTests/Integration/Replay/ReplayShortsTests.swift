@@ -188,44 +188,11 @@ extension Integration.Replay {
             #expect(excerpt.document.cues.first?.startMilliseconds == 0)
             #expect(excerpt.document.cues.first?.text.hasPrefix("This grinder set") == true)
 
-            // The m3u8 package reads the same renditions and playlists.
-            if M3U8Package.isAvailable {
-                let python = try #require(ExternalProgram.which("python3"))
-                let read = try ExternalProgram.run(
-                    python,
-                    [Repository.root.appendingPathComponent("Tests/Support/read_subtitles.py").path,
-                     output.appendingPathComponent("master.m3u8").path])
-                try #require(read.status == 0, "read_subtitles.py: \(read.stderrText)")
-                let object = try #require(try JSONSerialization.jsonObject(with: read.stdout) as? [String: Any])
-                let renditions = object["media"] as? [[String: Any]] ?? []
-                #expect(renditions.map { $0["type"] as? String } == ["SUBTITLES", "SUBTITLES"])
-                #expect(renditions.map { $0["language"] as? String } == ["en", "fr"])
-                for rendition in renditions {
-                    let playlist = rendition["playlist"] as? [String: Any] ?? [:]
-                    let segments = playlist["segments"] as? [[String: Any]] ?? []
-                    #expect(segments.map { $0["duration"] as? Double } == media.segments.map { Double($0.durationMilliseconds) / 1000 })
-                    #expect(playlist["endlist"] as? Bool == true)
-                }
-                #expect((object["variants"] as? [[String: Any]])?.map { $0["subtitles"] as? String } == ["subs"])
-            } else {
-                Issue.record("python3 cannot import m3u8 (scripts/setup.sh --test installs it)")
-            }
-
-            // GStreamer's hlsdemux2 plays the package with the default rendition's cues, every
-            // segment's X-TIMESTAMP-MAP putting each cue at the same distance from its replay time.
-            guard GStreamer.isInstalled else {
-                Issue.record("GStreamer is not installed (scripts/setup.sh --test installs it)")
-                return
-            }
-            let server = try ServedDirectory(output)
-            defer { server.stop() }
-            let played = try ExternalProgram.run(
-                "/usr/bin/python3",
-                [Repository.root.appendingPathComponent("Tests/Support/gst_subtitles.py").path,
-                 "http://127.0.0.1:\(server.port)/master.m3u8", "--language", "en"])
-            let report = try #require(try JSONSerialization.jsonObject(with: played.stdout) as? [String: Any], "\(played.stderrText)")
-            #expect(report["ok"] as? Bool == true, "\(report)")
-            #expect((report["text_streams"] as? [[String: Any]])?.compactMap { $0["language"] as? String } == ["en", "fr"])
+            // The m3u8 package reads the same renditions and playlists. GStreamer's hlsdemux2 plays
+            // the package with the default rendition's cues, every segment's X-TIMESTAMP-MAP putting
+            // each cue at the same distance from its replay time.
+            try SubtitleRenditionChecks.m3u8Package(master: output.appendingPathComponent("master.m3u8"), media: media)
+            guard let report = try SubtitleRenditionChecks.gstreamer(serving: output) else { return }
             #expect(report["video_frames"] as? Int == 600)
             let cues = report["cues"] as? [[String: Any]] ?? []
             let english = CaptionFile.read(bytes: Array(try Data(contentsOf: output.appendingPathComponent("captions/en.vtt")))).document
