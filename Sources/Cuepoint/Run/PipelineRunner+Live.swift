@@ -26,7 +26,10 @@ extension PipelineRunner {
     func openLive(_ live: LiveInput, warnings: WarningCollector) throws(CuepointError) -> Demuxer? {
         enter(.waitingForSource)
         switch try live.open(interrupt: interrupt, until: nil, warnings: warnings) {
-        case .opened(let demuxer): return demuxer
+        case .opened(let demuxer):
+            // The probe's decoded pictures were freed; give their memory back (ProcessMemory).
+            ProcessMemory.returnFreedMemory()
+            return demuxer
         case .stopped, .waitExpired: return nil
         }
     }
@@ -91,6 +94,7 @@ extension PipelineRunner {
                     "\(live.displayURL): no source within \(DurationText.format(wait)); the recording is finalised")
                 return Reading()
             case .opened(let demuxer):
+                ProcessMemory.returnFreedMemory()
                 let selection = try InputOpener.select(demuxer.streams, url: live.displayURL)
                 if let mismatch = Self.mismatch(between: Array(session.streams.values), and: selection.streams) {
                     return Reading(

@@ -6,7 +6,8 @@ import Glibc
 /// megabytes of frame buffers, freed again at once. glibc keeps freed memory in the malloc
 /// arena of the thread that used it, and with hundreds of pipelines on their own threads the
 /// arenas (sixteen on two cores) end up holding those buffers for the whole show: about 3 MB of
-/// resident memory per stream, measured, for nothing. `malloc_trim(0)` after a probe returns it.
+/// resident memory per stream, measured, for nothing. `malloc_trim(0)` after a probe returns it:
+/// on the transport stream copy path and after every live input FFmpeg opens (RTMP, SRT, pipes).
 ///
 /// `malloc_trim` is a glibc extension that Swift's `Glibc` module does not import, so it is
 /// looked up once by name (`dlsym`); where it does not exist (another C library), nothing is done.
