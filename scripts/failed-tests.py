@@ -18,13 +18,9 @@ issue = re.compile(r"^✘ Test (.+?) recorded an issue(.*)$")
 failed = re.compile(r"^✘ Test (.+?) failed after ([0-9.]+) seconds")
 issues, failures = [], []
 for line in lines:
-    if m := issue.match(line):
-        text = line if len(line) <= 600 else line[:600] + " …"
-        issues.append(text)
-    elif m := failed.match(line):
-        failures.append(line)
-    elif line.startswith("✘ Test run") or line.startswith("✔ Test run"):
-        summary = line
+    if issue.match(line):
+        issues.append(line if len(line) <= 600 else line[:600] + " …")
+    elif failed.match(line) or line.startswith(("✘ Test run", "✔ Test run")):
         failures.append(line)
 
 if not issues and not any(l.startswith("✘") for l in failures):

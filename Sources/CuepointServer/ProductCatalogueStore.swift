@@ -75,16 +75,14 @@ public final class ProductCatalogueStore: Sendable {
             // A show waiting for its publisher may not have its folder yet.
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data((catalogue.jsonText + "\n").utf8).write(to: temporary)
-            if rename(temporary.path, file.path) != 0 {
-                let reason = String(cString: strerror(errno))
-                try? FileManager.default.removeItem(at: temporary)
-                throw KeepFailure(file: file, reason: reason)
-            }
-        } catch let failure as KeepFailure {
-            throw failure
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw KeepFailure(file: file, reason: "\(error.localizedDescription)")
+            throw KeepFailure(file: file, reason: error.localizedDescription)
+        }
+        guard rename(temporary.path, file.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw KeepFailure(file: file, reason: reason)
         }
     }
 }

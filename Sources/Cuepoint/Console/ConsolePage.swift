@@ -428,10 +428,8 @@ public enum ConsolePage {
             }
             document.getElementById("video-message").hidden = true;
             if (video.canPlayType("application/vnd.apple.mpegurl") !== "") {
-              playLive(video, address, (reason) => {
-                showMessage("video-message", "The preview stopped (" + reason + "); it starts again in a moment.");
-              });
-              video.addEventListener("playing", () => { document.getElementById("video-message").hidden = true; });
+              playLive(video, address, "video-message",
+                (reason) => "The preview stopped (" + reason + "); it starts again in a moment.");
             } else {
               showMessage("video-message", "This browser cannot play live HLS; what a viewer sees is still shown below.");
             }

@@ -13,8 +13,8 @@
 /// - `mediaPlaylistURL(url)` → `{ url, text }`: a master playlist's first variant, or the playlist;
 /// - `webURL(value)`: an http(s) URL or null; `formatPrice(price, currency)`: the price in the
 ///   page's language with `Intl.NumberFormat`;
-/// - `playLive(video, url, onError)`: the browser's own HLS player on a live playlist, started
-///   again after each error (see the function);
+/// - `playLive(video, url, messageID, stopped)`: the browser's own HLS player on a live
+///   playlist, started again after each error (see the function);
 /// - `showMessage(id, text)`: shows a message element; `element(tag, className, text)`: a new
 ///   element whose text is set with `textContent` (never markup), `dir=auto` for any script.
 public enum LivePlaylistScript {
@@ -121,20 +121,22 @@ public enum LivePlaylistScript {
         // DEMUXER_ERROR_COULD_NOT_PARSE in some loads (4 of 10 here, at the live edge), and a
         // preview must not stay black while the show goes on. After the n-th error it waits
         // n seconds (at most 10) and loads the playlist again; `video.dataset.restarts` counts
-        // the restarts, `onError(text)` is told each time, and `video.dataset.playing` is set
-        // while frames play.
-        function playLive(video, url, onError) {
+        // the restarts and `video.dataset.playing` is set while frames play. The message element
+        // `messageID` shows `stopped(reason)` after an error (when given) and is hidden while
+        // the video plays.
+        function playLive(video, url, messageID, stopped) {
           let restarts = 0;
           video.addEventListener("error", () => {
             restarts += 1;
             video.dataset.restarts = String(restarts);
             delete video.dataset.playing;
-            onError((video.error && video.error.message) || "unknown error");
+            if (stopped) showMessage(messageID, stopped((video.error && video.error.message) || "unknown error"));
             setTimeout(() => {
               video.src = url;
               video.play().catch(() => {});
             }, 1000 * Math.min(10, restarts));
           });
+          video.addEventListener("playing", () => { document.getElementById(messageID).hidden = true; });
           video.addEventListener("timeupdate", () => {
             if (video.currentTime > 0 && !video.paused) video.dataset.playing = "true";
           });

@@ -575,8 +575,7 @@ public enum PlayerPage {
             if (nativeHLS) {
               document.getElementById("video-message").hidden = true;
               // The "error" listener above says what went wrong; playLive starts the show again.
-              playLive(video, new URL(address, document.baseURI).href, () => {});
-              video.addEventListener("playing", () => { document.getElementById("video-message").hidden = true; });
+              playLive(video, new URL(address, document.baseURI).href, "video-message", null);
             } else {
               showMessage("video-message", "This browser cannot play live HLS; the pinned products are still shown.");
             }

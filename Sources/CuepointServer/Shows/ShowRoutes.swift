@@ -136,15 +136,14 @@ struct ShowRoutes: Sendable {
                 case sourceURL = "source_url"
             }
         }
-        let text: String
-        switch await Self.readText(request, limit: 16 * 1024) {
+        let body: Body
+        switch await Self.readHookJSON(request, as: Body.self) {
         case .refused(let refusal): return refusal
-        case .text(let body): text = body
-        }
-        guard let body = try? JSONDecoder().decode(Body.self, from: Data(text.utf8)) else {
+        case .malformed:
             return Self.error(
                 .badRequest, "the body is not a JSON object with \"app\" and \"key\" strings",
                 fix: #"send {"app": "live", "key": "STREAM_KEY", "source_url": "rtmp://127.0.0.1:1935/live/STREAM_KEY"}"#)
+        case .decoded(let decoded): body = decoded
         }
         if publish {
             guard let source = body.sourceURL else {
@@ -189,15 +188,14 @@ struct ShowRoutes: Sendable {
             var app: String
             var stream: String
         }
-        let text: String
-        switch await Self.readText(request, limit: 16 * 1024) {
+        let body: Body
+        switch await Self.readHookJSON(request, as: Body.self) {
         case .refused(let refusal): return refusal
-        case .text(let body): text = body
-        }
-        guard let body = try? JSONDecoder().decode(Body.self, from: Data(text.utf8)) else {
+        case .malformed:
             return Self.error(
                 .badRequest, "the body is not SRS's hook JSON with \"action\", \"app\" and \"stream\" strings",
                 fix: "point SRS's http_hooks on_publish and on_unpublish at this URL")
+        case .decoded(let decoded): body = decoded
         }
         let decision: HookDecision
         switch body.action {
@@ -215,6 +213,24 @@ struct ShowRoutes: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: "0")))
+    }
+
+    /// A hook's JSON body (16 KiB at most), decoded as `type`.
+    enum HookJSON<Body> {
+        case decoded(Body)
+        /// Too large or unreadable: the answer to give.
+        case refused(Response)
+        /// Not JSON of that shape: the hook says what it expected.
+        case malformed
+    }
+
+    static func readHookJSON<Body: Decodable>(_ request: Request, as type: Body.Type) async -> HookJSON<Body> {
+        switch await readText(request, limit: 16 * 1024) {
+        case .refused(let refusal): return .refused(refusal)
+        case .text(let text):
+            guard let body = try? JSONDecoder().decode(type, from: Data(text.utf8)) else { return .malformed }
+            return .decoded(body)
+        }
     }
 
     private static func answer(_ decision: HookDecision) -> Response {

@@ -53,4 +53,26 @@ enum SubtitleRenditionChecks {
         #expect((report["text_streams"] as? [[String: Any]])?.compactMap { $0["language"] as? String } == ["en", "fr"])
         return report
     }
+
+    /// What GStreamer's report says of `english`'s cues: the texts it delivered (as plain text:
+    /// GStreamer hands text on as Pango markup, `&` escaped once more) and, for each delivered cue
+    /// found in the file, its start minus the file's start, in seconds.
+    static func cueTiming(_ report: [String: Any], english: WebVTTDocument) -> (seen: [String], offsets: [Double], delivered: Int) {
+        let cues = report["cues"] as? [[String: Any]] ?? []
+        var offsets: [Double] = []
+        for cue in cues {
+            guard let text = cue["text"] as? String, let start = cue["start"] as? Double,
+                let local = english.cues.first(where: { plain($0.text) == plain(text) })
+            else { continue }
+            offsets.append(start - Double(local.startMilliseconds) / 1000)
+        }
+        return (cues.compactMap { $0["text"] as? String }.map(plain), offsets, cues.count)
+    }
+
+    /// A cue's text as GStreamer's report and the file are compared: `&amp;` undone.
+    static func plain(_ text: String) -> String {
+        var text = text
+        while text.contains("&amp;") { text = text.replacing("&amp;", with: "&") }
+        return text
+    }
 }

@@ -110,22 +110,9 @@ extension Integration {
             try SubtitleRenditionChecks.m3u8Package(master: output.appendingPathComponent("master.m3u8"), media: media)
             guard let report = try SubtitleRenditionChecks.gstreamer(serving: output) else { return }
             #expect((report["video_frames"] as? Int ?? 0) > 0)
-            func plain(_ text: String) -> String {
-                var text = text
-                while text.contains("&amp;") { text = text.replacing("&amp;", with: "&") }
-                return text
-            }
-            let cues = report["cues"] as? [[String: Any]] ?? []
-            let seen = cues.compactMap { $0["text"] as? String }.map(plain)
-            #expect(Set(english.cues.map { plain($0.text) }).isSubset(of: Set(seen)), "every cue reaches GStreamer: \(seen)")
+            let (seen, offsets, _) = SubtitleRenditionChecks.cueTiming(report, english: english)
+            #expect(Set(english.cues.map { SubtitleRenditionChecks.plain($0.text) }).isSubset(of: Set(seen)), "every cue reaches GStreamer: \(seen)")
             // Every cue lands at the same distance from its time in the file: one mapping for the show.
-            var offsets: [Double] = []
-            for cue in cues {
-                guard let text = cue["text"] as? String, let start = cue["start"] as? Double,
-                    let local = english.cues.first(where: { plain($0.text) == plain(text) })
-                else { continue }
-                offsets.append(start - Double(local.startMilliseconds) / 1000)
-            }
             #expect(!offsets.isEmpty && (offsets.max() ?? 0) - (offsets.min() ?? 0) < 0.002, "\(offsets)")
         }
 
