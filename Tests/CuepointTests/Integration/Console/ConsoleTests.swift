@@ -41,45 +41,19 @@ extension Integration {
                 defer { feeder.stop() }
                 let tokenVariable = "CUEPOINT_TEST_CONSOLE_TOKEN"
                 let token = "console-\(UUID().uuidString)"
-                let stdoutURL = folder.appendingPathComponent("stdout")
-                _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-                let out = try FileHandle(forWritingTo: stdoutURL)
-                defer { try? out.close() }
-                let job = Process()
-                job.executableURL = try CuepointCLI.executable()
-                job.arguments = [
-                    "segment", "file://" + fifo.path, "-o", folder.appendingPathComponent("recording").path, "--live",
-                    "--segment", "2s", "--serve", "127.0.0.1:0", "--token-env", tokenVariable, "--products", products.path,
-                ]
-                job.environment = ProcessInfo.processInfo.environment.merging([tokenVariable: token]) { $1 }
-                job.standardInput = FileHandle.nullDevice
-                job.standardOutput = out
-                job.standardError = FileHandle.nullDevice
-                try job.run()
-                defer {
-                    if job.isRunning { job.interrupt() }
-                    job.waitUntilExit()
+                // The console's job, and a viewer's page: the player following the same show.
+                let show = try await offThePool {
+                    try ServedLiveShow(
+                        fifo: fifo, folder: folder, tokenVariable: tokenVariable, token: token, extra: ["--products", products.path])
                 }
-                var root: String?
-                for _ in 0..<300 where root == nil {
-                    let text = (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? ""
-                    root = text.firstMatch(of: /on (http:\/\/127\.0\.0\.1:[0-9]+)\//).map { String($0.1) }
-                    if root == nil { try await Task.sleep(for: .milliseconds(100)) }
-                }
-                let api = try #require(root, "the live job did not say where it serves")
-                // A viewer's page: the player, on a server of its own, following the same show.
-                let page = folder.appendingPathComponent("page")
-                try FileManager.default.createDirectory(at: page, withIntermediateDirectories: true)
-                try PlayerPage.html(PlayerPage.Configuration(title: "Live show", storyboard: false))
-                    .write(to: page.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
-                let pageServer = try ServedDirectory(page)
-                defer { pageServer.stop() }
+                defer { show.stop() }
+                let api = show.root
                 let check = try await Program.run(
                     "/usr/bin/env",
                     [
                         "\(tokenVariable)=\(token)", try #require(Replay.Player.python), Self.script, "\(api)/console",
                         "--token-env", tokenVariable, "--product", "SKU-PAN",
-                        "--player", "http://127.0.0.1:\(pageServer.port)/index.html?live=\(api)/master.m3u8",
+                        "--player", show.playerURL,
                         "--timeout", "60", "--screenshots", Self.artifacts("segment"),
                     ])
                 try #require(check.status == 0, "console_check.py: \(check.stderrText)")

@@ -122,46 +122,17 @@ extension Integration.Replay {
                 defer { feeder.stop() }
                 let tokenVariable = "CUEPOINT_TEST_PLAYER_TOKEN"
                 let token = "pin-\(UUID().uuidString)"
-                let stdoutURL = folder.appendingPathComponent("stdout")
-                _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-                let out = try FileHandle(forWritingTo: stdoutURL)
-                defer { try? out.close() }
-                let job = Process()
-                job.executableURL = try CuepointCLI.executable()
-                job.arguments = [
-                    "segment", "file://" + fifo.path, "-o", folder.appendingPathComponent("recording").path, "--live",
-                    "--segment", "2s", "--serve", "127.0.0.1:0", "--token-env", tokenVariable,
-                ]
-                job.environment = ProcessInfo.processInfo.environment.merging([tokenVariable: token]) { $1 }
-                job.standardInput = FileHandle.nullDevice
-                job.standardOutput = out
-                job.standardError = FileHandle.nullDevice
-                try job.run()
-                defer {
-                    if job.isRunning { job.interrupt() }
-                    job.waitUntilExit()
+                let show = try await offThePool {
+                    try ServedLiveShow(fifo: fifo, folder: folder, tokenVariable: tokenVariable, token: token)
                 }
-                // The job's server, then the page on a server of its own (another origin, as an
-                // embedding shop's page would be).
-                var root: String?
-                for _ in 0..<300 where root == nil {
-                    let text = (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? ""
-                    root = text.firstMatch(of: /on (http:\/\/127\.0\.0\.1:[0-9]+)\//).map { String($0.1) }
-                    if root == nil { try await Task.sleep(for: .milliseconds(100)) }
-                }
-                let api = try #require(root, "the live job did not say where it serves")
-                let page = folder.appendingPathComponent("page")
-                try FileManager.default.createDirectory(at: page, withIntermediateDirectories: true)
-                try PlayerPage.html(PlayerPage.Configuration(title: "Live show", storyboard: false))
-                    .write(to: page.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
-                let pageServer = try ServedDirectory(page)
-                defer { pageServer.stop() }
+                defer { show.stop() }
+                let api = show.root
                 let marker = #"{"id":"pin-1","product":"SKU-PIN","title":"Pinned Skillet 28 cm","url":"https://shop.example/p/skillet","price":49.5,"currency":"EUR"}"#
                 // The servers are processes of their own: waiting here blocks nothing they need.
                 let check = try await Program.run(
                     "/usr/bin/env",
                     [
-                        "\(tokenVariable)=\(token)", try #require(Self.python), Self.script, "live", "http://127.0.0.1:\(pageServer.port)/index.html?live=\(api)/master.m3u8",
+                        "\(tokenVariable)=\(token)", try #require(Self.python), Self.script, "live", show.playerURL,
                         "--api", api, "--token-env", tokenVariable, "--marker", marker, "--timeout", "60",
                         "--screenshots", Self.artifacts("live"),
                     ])
