@@ -17,6 +17,7 @@
 #include <libavutil/opt.h>
 #include <libavutil/mathematics.h>
 #include <libavutil/channel_layout.h>
+#include <libavutil/cpu.h>
 #include <libavutil/crc.h>
 #include <libavutil/frame.h>
 #include <libavutil/mem.h>

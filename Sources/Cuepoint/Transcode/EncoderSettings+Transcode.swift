@@ -4,7 +4,8 @@ import CuepointTime
 extension VideoSettings {
     /// The libx264 configuration of this rendition: the source's time base (timestamps pass
     /// through exactly, variable frame rate included), the keyframe plan's options, and in
-    /// deterministic mode one thread and `+bitexact`.
+    /// deterministic mode one thread, `+bitexact` and no AVX-512 (see
+    /// `CPUFeatures.x264AssemblyWithoutAVX512`).
     ///
     /// With a known frame rate, x264 is told the stream is constant-rate (`force-cfr=1`): its SPS
     /// then carries VUI timing of the frame rate (`num_units_in_tick` = the frame duration's
@@ -27,10 +28,16 @@ extension VideoSettings {
         if let profile { options["profile"] = profile }
         if let level { options["level"] = H264Level.named(level)?.name ?? level }
         if let crf { options["crf"] = String(crf) }
-        if deterministic { options["flags"] = "+bitexact" }
-        if source.frameRate?.isValid == true {
-            options["x264-params"] = [options["x264-params"], "force-cfr=1"].compactMap { $0 }.joined(separator: ":")
+        var x264Parameters = [options["x264-params"]]
+        if deterministic {
+            options["flags"] = "+bitexact"
+            // x264's AVX-512 code reads memory it never wrote: without it, the bits no longer
+            // depend on what the heap held before (CPUFeatures.x264AssemblyWithoutAVX512).
+            if let assembly = CPUFeatures.x264AssemblyWithoutAVX512 { x264Parameters.append("asm=\(assembly)") }
         }
+        if source.frameRate?.isValid == true { x264Parameters.append("force-cfr=1") }
+        let joined = x264Parameters.compactMap { $0 }.joined(separator: ":")
+        if !joined.isEmpty { options["x264-params"] = joined }
         return VideoEncoderSettings(
             codecName: "libx264", width: width, height: height, pixelFormat: .yuv420p, timeBase: source.timeBase,
             frameRate: source.frameRate, bitRate: bitrate, maxRate: maxrate, bufferSize: bufsize,

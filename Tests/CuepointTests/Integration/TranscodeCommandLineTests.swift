@@ -46,6 +46,36 @@ extension Integration {
             #expect(stray.status == 2 && stray.stderr.contains("apply to a --ladder"), "\(stray)")
         }
 
+        /// Issue 16's determinism difference: libx264's AVX-512 code reads memory it never
+        /// wrote at 426×240, so the 240p rung depended on what the heap held before (a long test
+        /// process; before the fix `MALLOC_PERTURB_=1` gave another file on an AVX-512 machine).
+        /// glibc is told to serve every block from its heap (no fresh, zeroed mmap pages) and
+        /// to fill each block it hands out with a byte chosen here: the bytes must not change.
+        @Test func deterministicBytesDoNotDependOnWhatTheHeapHeld() async throws {
+            try await offThePool {
+                try TemporaryDirectory.withBlocking(label: "cli-heap-contents") { directory in
+                    var renditions: [String: Data] = [:]
+                    for fill in ["0", "1", "3", "200"] {
+                        let out = directory.appendingPathComponent("perturb-\(fill)")
+                        let result = try CuepointCLI.run(
+                            ["segment", "SampleMedia/sample.mp4", "-o", out.path, "--ladder", "240p", "--deterministic"],
+                            environment: ["MALLOC_MMAP_THRESHOLD_": "1000000000", "MALLOC_PERTURB_": fill])
+                        #expect(result.status == 0, "\(result)")
+                        let folder = out.appendingPathComponent("240p")
+                        let segments = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+                            .filter { $0.hasSuffix(".ts") }.sorted()
+                        #expect(segments.count >= 3, "\(segments)")
+                        renditions[fill] = try segments.reduce(into: Data()) {
+                            $0.append(try Data(contentsOf: folder.appendingPathComponent($1)))
+                        }
+                    }
+                    for (fill, bytes) in renditions where fill != "0" {
+                        #expect(bytes == renditions["0"], "the 240p rung changed with MALLOC_PERTURB_=\(fill)")
+                    }
+                }
+            }
+        }
+
         @Test func ciTranscodeTwiceGivesTheSameHashes() async throws {
             try await offThePool {
                 try TemporaryDirectory.withBlocking(label: "cli-ci-transcode") { directory in
