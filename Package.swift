@@ -69,6 +69,9 @@ let package = Package(
             name: "CuepointRTMP",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
+                // NIOLockedValueBox: a lock ThreadSanitizer understands (Synchronization.Mutex's
+                // futex is invisible to it; docs/reliability.md).
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
@@ -81,6 +84,8 @@ let package = Package(
                 "CuepointObjectStorage",
                 // ByteBuffer: the bodies the object-storage clients take and give.
                 .product(name: "NIOCore", package: "swift-nio"),
+                // NIOLockedValueBox, as in CuepointRTMP.
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -99,6 +104,7 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 // The show server's configuration file (strict YAML, positions in every problem).
@@ -134,6 +140,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -157,6 +164,7 @@ let package = Package(
             dependencies: [
                 "CuepointRTMP", "CuepointTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
@@ -170,6 +178,7 @@ let package = Package(
             name: "CuepointServerTests",
             dependencies: [
                 "CuepointServer", "Cuepoint", "CuepointHLS", "CuepointTime", "CuepointTestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -206,6 +215,7 @@ let package = Package(
             dependencies: [
                 "Cuepoint", "CuepointHLS", "CuepointFFmpeg", "CuepointJSON", "CuepointRTMP", "CuepointObjectStorage",
                 "CuepointTestSupport", "CuepointTestServers",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

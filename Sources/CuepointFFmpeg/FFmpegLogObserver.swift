@@ -1,6 +1,5 @@
 internal import CCuepointFFmpeg
 import Foundation
-import Synchronization
 
 /// One line FFmpeg logged: who logged it (the `AVClass` name: `rtmp`, `tcp`, `mpegts`), how
 /// severe it is, and its text without FFmpeg's `[name @ 0x…]` prefix.
@@ -65,15 +64,13 @@ public enum FFmpegLogObserver {
         return key
     }()
 
-    private static let installed = Mutex(false)
+    /// The callback's installation, run once by the first use (a `static let`'s initialiser
+    /// runs exactly once, under `swift_once`, which tools such as ThreadSanitizer understand).
+    private static let installation: Void = cuepoint_install_log_callback()
 
     static func installCallbackOnce() {
         _ = key
-        installed.withLock { done in
-            guard !done else { return }
-            done = true
-            cuepoint_install_log_callback()
-        }
+        _ = installation
     }
 
 }

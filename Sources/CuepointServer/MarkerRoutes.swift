@@ -3,7 +3,7 @@ import Cuepoint
 import Foundation
 import Hummingbird
 import NIOCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The marker API's routes, and the checks every request passes first, in this order:
 ///
@@ -24,7 +24,7 @@ final class MarkerRoutes: Sendable {
     private let token: BearerToken?
     private let metrics: PipelineMetrics?
     private let serverMetrics: ServerMetrics
-    private let rateLimit: Mutex<ClientRateLimit>
+    private let rateLimit: NIOLockedValueBox<ClientRateLimit>
     private let queue = DispatchQueue(label: "cuepoint.server.markers")
     /// The API of the request's show, for a server of many shows (``init(resolve:serverMetrics:)``).
     private let resolve: (@Sendable (Request, ServerRequestContext) async -> MarkerAPI?)?
@@ -41,7 +41,7 @@ final class MarkerRoutes: Sendable {
         self.token = api.flatMap { BearerToken($0.token) }
         self.metrics = metrics
         self.serverMetrics = serverMetrics
-        self.rateLimit = Mutex(ClientRateLimit(rate: api?.requestsPerSecond ?? 1, burst: api?.burst ?? 1))
+        self.rateLimit = NIOLockedValueBox(ClientRateLimit(rate: api?.requestsPerSecond ?? 1, burst: api?.burst ?? 1))
         self.resolve = nil
         self.path = "v1/markers"
     }
@@ -54,7 +54,7 @@ final class MarkerRoutes: Sendable {
         self.token = nil
         self.metrics = nil
         self.serverMetrics = serverMetrics
-        self.rateLimit = Mutex(
+        self.rateLimit = NIOLockedValueBox(
             ClientRateLimit(rate: MarkerAPI.defaultRequestsPerSecond, burst: MarkerAPI.defaultBurst))
         self.resolve = resolve
         self.path = "shows/{show}/v1/markers"
@@ -235,7 +235,7 @@ final class MarkerRoutes: Sendable {
         -> Response?
     {
         let now = DispatchTime.now().uptimeNanoseconds
-        if case .limited(let wait) = rateLimit.withLock({ $0.admit(context.clientAddress, now: now) }) {
+        if case .limited(let wait) = rateLimit.withLockedValue({ $0.admit(context.clientAddress, now: now) }) {
             let seconds = max(1, (wait + 999_999_999) / 1_000_000_000)
             var headers = HTTPFields()
             headers[.retryAfter] = String(seconds)

@@ -1,6 +1,6 @@
 import Cuepoint
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The product catalogue of one live show, shared by the requests that read and replace it
 /// (`GET`/`PUT /v1/products`) and the marker API, which refuses a marker for a product the
@@ -11,13 +11,13 @@ import Synchronization
 /// takes effect, so a catalogue the API acknowledged outlives a crash or a restart:
 /// ``restoring(configured:file:)`` takes it back on the next start, ahead of the configured one.
 public final class ProductCatalogueStore: Sendable {
-    private let state: Mutex<ProductCatalogue>
+    private let state: NIOLockedValueBox<ProductCatalogue>
     /// Where an accepted catalogue is kept (``RecordingLayout/productCatalogue`` in the
     /// recording's folder); nil keeps it in memory only.
     public let file: URL?
 
     public init(_ catalogue: ProductCatalogue = ProductCatalogue(), file: URL? = nil) {
-        state = Mutex(catalogue)
+        state = NIOLockedValueBox(catalogue)
         self.file = file
     }
 
@@ -46,16 +46,21 @@ public final class ProductCatalogueStore: Sendable {
     }
 
     /// The catalogue now.
-    public var catalogue: ProductCatalogue { state.withLock { $0 } }
+    public var catalogue: ProductCatalogue { state.withLockedValue { $0 } }
 
     /// Puts `catalogue` in place of the current one, after keeping it in ``file``.
     ///
     /// - Throws: ``KeepFailure`` when the file cannot be written; the catalogue in place stays.
     public func replace(with catalogue: ProductCatalogue) throws(KeepFailure) {
-        try state.withLock { (current: inout ProductCatalogue) throws(KeepFailure) in
-            if let file { try Self.keep(catalogue, in: file) }
+        // NIOLockedValueBox's closure throws untyped errors: the failure comes back as a value.
+        let kept: Result<Void, KeepFailure> = state.withLockedValue { current in
+            if let file {
+                do throws(KeepFailure) { try Self.keep(catalogue, in: file) } catch { return .failure(error) }
+            }
             current = catalogue
+            return .success(())
         }
+        try kept.get()
     }
 
     /// A catalogue that could not be written to its file.

@@ -1,6 +1,6 @@
 import CoreMetrics
 import Cuepoint
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The server's own metrics, beside the pipeline's: the marker API's responses and the LL-HLS
 /// requests, by status code, and how soon a blocking playlist request that waited for a part
@@ -29,7 +29,7 @@ final class ServerMetrics: Sendable {
     private let factory: any MetricsFactory
     private let dimensions: [(String, String)]
     /// Counters by metric name and status code, made on first use.
-    private let counters = Mutex<[String: [Int: Counter]]>([:])
+    private let counters = NIOLockedValueBox<[String: [Int: Counter]]>([:])
     private let partToResponse: CoreMetrics.Timer?
 
     /// - Parameters:
@@ -71,7 +71,7 @@ final class ServerMetrics: Sendable {
     }
 
     private func counter(_ name: String, code: Int) -> Counter {
-        counters.withLock { counters in
+        counters.withLockedValue { counters in
             if let counter = counters[name]?[code] { return counter }
             let counter = Counter(label: name, dimensions: dimensions + [("code", String(code))], factory: factory)
             counters[name, default: [:]][code] = counter

@@ -5,7 +5,7 @@ import CuepointRTMP
 import CuepointTime
 import Foundation
 import NIOCore
-import Synchronization
+import NIOConcurrencyHelpers
 import UnixSignals
 
 extension CuepointCommand {
@@ -69,7 +69,7 @@ extension CuepointCommand {
 /// session when it ends.
 final class DemuxingSink: PublishRouter {
     private let readers = DispatchGroup()
-    private let count = Mutex(0)
+    private let count = NIOLockedValueBox(0)
 
     func authorize(app: String, key: String, peer: String) async -> PublishDecision { .accept }
 
@@ -78,13 +78,13 @@ final class DemuxingSink: PublishRouter {
         let thread = Thread { [self] in
             defer { readers.leave() }
             FileHandle.standardOutput.write(Data((Self.demux(session) + "\n").utf8))
-            count.withLock { $0 += 1 }
+            count.withLockedValue { $0 += 1 }
         }
         thread.name = "rtmp-sink \(session.key)"
         thread.start()
     }
 
-    var finished: Int { count.withLock { $0 } }
+    var finished: Int { count.withLockedValue { $0 } }
 
     func waitForReaders() { readers.wait() }
 

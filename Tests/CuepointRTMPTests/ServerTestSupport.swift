@@ -1,12 +1,12 @@
 import CuepointRTMP
 import Foundation
 import NIOCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A router that accepts the keys it was given and keeps the sessions it started.
 final class KeyRouter: PublishRouter {
     let keys: Set<String>
-    private let started = Mutex<[PublishSession]>([])
+    private let started = NIOLockedValueBox<[PublishSession]>([])
 
     init(keys: Set<String>) { self.keys = keys }
 
@@ -14,9 +14,9 @@ final class KeyRouter: PublishRouter {
         keys.contains(key) ? .accept : .refuse(.badName("no show has the stream key \"\(key)\""))
     }
 
-    func publishStarted(_ session: PublishSession) { started.withLock { $0.append(session) } }
+    func publishStarted(_ session: PublishSession) { started.withLockedValue { $0.append(session) } }
 
-    var sessions: [PublishSession] { started.withLock { $0 } }
+    var sessions: [PublishSession] { started.withLockedValue { $0 } }
 
     /// The first session for `key`, waiting up to `seconds` for it.
     func session(_ key: String, within seconds: Double = 10) -> PublishSession? {
@@ -31,11 +31,11 @@ final class KeyRouter: PublishRouter {
 
 /// Collects a server's events.
 final class EventLog: Sendable {
-    private let events = Mutex<[RTMPServer.Event]>([])
+    private let events = NIOLockedValueBox<[RTMPServer.Event]>([])
 
-    func record(_ event: RTMPServer.Event) { events.withLock { $0.append(event) } }
+    func record(_ event: RTMPServer.Event) { events.withLockedValue { $0.append(event) } }
 
-    var all: [RTMPServer.Event] { events.withLock { $0 } }
+    var all: [RTMPServer.Event] { events.withLockedValue { $0 } }
 
     /// The reasons of the connections closed so far.
     var closeReasons: [String] {

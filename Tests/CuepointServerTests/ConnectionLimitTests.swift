@@ -2,6 +2,7 @@ import CuepointTestSupport
 import Foundation
 import Hummingbird
 import Synchronization
+import NIOConcurrencyHelpers
 import Logging
 import ServiceLifecycle
 import Testing

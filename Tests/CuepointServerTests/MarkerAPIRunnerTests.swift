@@ -7,7 +7,7 @@ import Foundation
 import Hummingbird
 import Prometheus
 import HummingbirdTesting
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 /// The marker API in front of a real `PipelineRunner`: a live input (a FIFO this test feeds

@@ -5,7 +5,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Prometheus
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import CuepointServer
@@ -15,10 +15,10 @@ import Testing
 @Suite(.ownThreads) struct MetricsTests {
     /// A wall clock the test moves by hand.
     final class ManualClock: WallClock {
-        private let milliseconds: Mutex<Int64>
-        init(_ start: Int64 = 1_741_975_200_000) { milliseconds = Mutex(start) }
-        func now() -> WallClockTime { WallClockTime(millisecondsSince1970: milliseconds.withLock { $0 }) }
-        func advance(milliseconds delta: Int64) { milliseconds.withLock { $0 += delta } }
+        private let milliseconds: NIOLockedValueBox<Int64>
+        init(_ start: Int64 = 1_741_975_200_000) { milliseconds = NIOLockedValueBox(start) }
+        func now() -> WallClockTime { WallClockTime(millisecondsSince1970: milliseconds.withLockedValue { $0 }) }
+        func advance(milliseconds delta: Int64) { milliseconds.withLockedValue { $0 += delta } }
     }
 
     /// Pipeline metrics recording into a fresh export; refreshed only when the test says so.

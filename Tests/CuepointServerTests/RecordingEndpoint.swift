@@ -2,7 +2,7 @@ import Cuepoint
 import CuepointServer
 import CuepointTime
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A marker endpoint over an in-memory recording: the same validation as a running pipeline
 /// (`MarkerValidator` against a recording context), without media. It stands for a recording
@@ -16,20 +16,20 @@ final class RecordingEndpoint: MarkerEndpoint {
         var running: Bool
     }
 
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
     /// "Now" is 10 s into the recording.
     private let now = RecordingEndpoint.start.advanced(by: .milliseconds(10_000))
 
-    init(running: Bool = true) { state = Mutex(State(running: running)) }
+    init(running: Bool = true) { state = NIOLockedValueBox(State(running: running)) }
 
-    var acceptsMarkers: Bool { state.withLock { $0.running } }
+    var acceptsMarkers: Bool { state.withLockedValue { $0.running } }
 
     var markers: [PlacedMarker] {
-        state.withLock { $0.placed.values.sorted { ($0.startMilliseconds, $0.id) < ($1.startMilliseconds, $1.id) } }
+        state.withLockedValue { $0.placed.values.sorted { ($0.startMilliseconds, $0.id) < ($1.startMilliseconds, $1.id) } }
     }
 
     func addMarker(_ marker: Marker) throws(MarkerProblems) -> PlacedMarker {
-        let result: Result<PlacedMarker, MarkerProblems> = state.withLock { state in
+        let result: Result<PlacedMarker, MarkerProblems> = state.withLockedValue { state in
             guard state.running else {
                 return .failure(MarkerProblems([MarkerProblem(source: "api", message: "the pipeline is not running")]))
             }
@@ -43,7 +43,7 @@ final class RecordingEndpoint: MarkerEndpoint {
     }
 
     func closeMarker(id: String, end: MarkerEnd?) throws(MarkerProblems) -> PlacedMarker {
-        let result: Result<PlacedMarker, MarkerProblems> = state.withLock { state in
+        let result: Result<PlacedMarker, MarkerProblems> = state.withLockedValue { state in
             guard let marker = state.placed[id] else {
                 return .failure(
                     MarkerProblems([MarkerProblem(source: "api", id: id, message: "no marker has this id")]))

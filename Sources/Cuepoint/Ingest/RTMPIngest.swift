@@ -3,7 +3,7 @@ import CuepointRTMP
 import CuepointTime
 import Foundation
 import NIOCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Cuepoint's own RTMP server as the input of pipelines whose input says `rtmp_server: cuepoint`.
 ///
@@ -18,15 +18,15 @@ import Synchronization
 /// the last ``Lease`` is released (the end of the pipelines' runs).
 final class RTMPIngest: PublishRouter {
     /// `HOST:PORT` as pipelines' input URLs name it (the port listened on, when asked for port 0).
-    var address: String { boundAddress.withLock { $0 } }
-    private let boundAddress: Mutex<String>
+    var address: String { boundAddress.withLockedValue { $0 } }
+    private let boundAddress: NIOLockedValueBox<String>
     let server: RTMPServer
-    private let registrations = Mutex<[Registration]>([])
+    private let registrations = NIOLockedValueBox<[Registration]>([])
     /// Open ``SharedRTMPListener``s: the server keeps listening while any is, pipelines or not.
-    private let holds = Mutex(0)
+    private let holds = NIOLockedValueBox(0)
 
     private init(address: String, configuration: RTMPServer.Configuration) {
-        self.boundAddress = Mutex(address)
+        self.boundAddress = NIOLockedValueBox(address)
         let box = EventSink()
         server = RTMPServer(configuration: configuration, router: box.forwarding, events: { box.event($0) })
         box.ingest = self
@@ -97,7 +97,7 @@ final class RTMPIngest: PublishRouter {
 
     // MARK: - Servers in the process
 
-    private static let servers = Mutex<[String: RTMPIngest]>([:])
+    private static let servers = NIOLockedValueBox<[String: RTMPIngest]>([:])
 
     /// The ingest listening at the configuration's address, started if it is not running yet,
     /// with `registration` added.
@@ -106,9 +106,9 @@ final class RTMPIngest: PublishRouter {
     {
         let address = "\(configuration.host):\(configuration.port)"
         // Started under the lock, so two pipelines on one address never race to bind it.
-        let result: Result<RTMPIngest, RTMPServerError> = servers.withLock { servers in
+        let result: Result<RTMPIngest, RTMPServerError> = servers.withLockedValue { servers in
             if let ingest = servers[address] {
-                ingest.registrations.withLock { $0.append(registration) }
+                ingest.registrations.withLockedValue { $0.append(registration) }
                 return .success(ingest)
             }
             let ingest = RTMPIngest(address: address, configuration: configuration)
@@ -117,7 +117,7 @@ final class RTMPIngest: PublishRouter {
             } catch {
                 return .failure(error)
             }
-            ingest.registrations.withLock { $0.append(registration) }
+            ingest.registrations.withLockedValue { $0.append(registration) }
             servers[address] = ingest
             return .success(ingest)
         }
@@ -132,12 +132,12 @@ final class RTMPIngest: PublishRouter {
 
     /// Removes `registration`; the last one stops the server.
     private static func release(_ ingest: RTMPIngest, _ registration: Registration) {
-        let last: Bool = servers.withLock { servers in
-            let remaining = ingest.registrations.withLock { registrations in
+        let last: Bool = servers.withLockedValue { servers in
+            let remaining = ingest.registrations.withLockedValue { registrations in
                 registrations.removeAll { $0 === registration }
                 return registrations.count
             }
-            guard remaining == 0, ingest.holds.withLock({ $0 }) == 0 else { return false }
+            guard remaining == 0, ingest.holds.withLockedValue({ $0 }) == 0 else { return false }
             servers[ingest.address] = nil
             return true
         }
@@ -148,9 +148,9 @@ final class RTMPIngest: PublishRouter {
     /// pipelines whose input is `rtmp://host:PORT/APP/KEY` with `rtmp_server: cuepoint` then
     /// register on it, with PORT the one listened on.
     static func hold(_ configuration: RTMPServer.Configuration) throws(CuepointError) -> RTMPIngest {
-        let result: Result<RTMPIngest, RTMPServerError> = servers.withLock { servers in
+        let result: Result<RTMPIngest, RTMPServerError> = servers.withLockedValue { servers in
             if configuration.port != 0, let ingest = servers["\(configuration.host):\(configuration.port)"] {
-                ingest.holds.withLock { $0 += 1 }
+                ingest.holds.withLockedValue { $0 += 1 }
                 return .success(ingest)
             }
             let ingest = RTMPIngest(address: "", configuration: configuration)
@@ -160,8 +160,8 @@ final class RTMPIngest: PublishRouter {
             } catch {
                 return .failure(error)
             }
-            ingest.boundAddress.withLock { $0 = "\(configuration.host):\(port)" }
-            ingest.holds.withLock { $0 += 1 }
+            ingest.boundAddress.withLockedValue { $0 = "\(configuration.host):\(port)" }
+            ingest.holds.withLockedValue { $0 += 1 }
             servers[ingest.address] = ingest
             return .success(ingest)
         }
@@ -176,12 +176,12 @@ final class RTMPIngest: PublishRouter {
 
     /// Lets go of a ``hold(_:)``; the server stops when nothing holds it and no pipeline is registered.
     static func letGo(_ ingest: RTMPIngest) {
-        let last: Bool = servers.withLock { servers in
-            let holds = ingest.holds.withLock { holds in
+        let last: Bool = servers.withLockedValue { servers in
+            let holds = ingest.holds.withLockedValue { holds in
                 holds -= 1
                 return holds
             }
-            guard holds == 0, ingest.registrations.withLock({ $0.isEmpty }) else { return false }
+            guard holds == 0, ingest.registrations.withLockedValue({ $0.isEmpty }) else { return false }
             servers[ingest.address] = nil
             return true
         }
@@ -275,7 +275,7 @@ final class RTMPIngest: PublishRouter {
     /// The registrations whose application and key match, found in constant time per key.
     private func registrations(app: String, key: String) -> [Registration] {
         let bytes = Array(key.utf8)
-        return registrations.withLock { $0 }.filter { $0.matches(app: app, key: bytes) }
+        return registrations.withLockedValue { $0 }.filter { $0.matches(app: app, key: bytes) }
     }
 
     func authorize(app: String, key: String, peer: String) async -> PublishDecision {
@@ -284,7 +284,7 @@ final class RTMPIngest: PublishRouter {
         if !matching.isEmpty {
             return .refuse(.badName("the recording for this stream key is not waiting for a publisher now; try again"))
         }
-        let sameApp = registrations.withLock { $0.contains { $0.app == app } }
+        let sameApp = registrations.withLockedValue { $0.contains { $0.app == app } }
         return .refuse(
             .badName(
                 sameApp
@@ -315,7 +315,7 @@ final class RTMPIngest: PublishRouter {
         default:
             return
         }
-        guard let registration = concerned.first ?? registrations.withLock({ $0.first }) else { return }
+        guard let registration = concerned.first ?? registrations.withLockedValue({ $0.first }) else { return }
         registration.warnings.add("\(registration.displayURL): \(message)")
     }
 }

@@ -1,6 +1,6 @@
 import CuepointHLS
 import CuepointTime
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The LL-HLS side of a running recording, in memory: each rendition's recent parts (their
 /// bytes) and playlist state, from which the built-in server renders low-latency playlists per
@@ -76,7 +76,7 @@ public final class PartStore: Sendable {
     public let blockTimeoutMilliseconds: Int64
     /// Target duration in seconds (EXT-X-TARGETDURATION of every rendition at the start).
     let targetSeconds: Int
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
 
     /// - Parameters:
     ///   - renditions: each rendition's name and (empty) playlists, in the order of the master playlist.
@@ -90,17 +90,17 @@ public final class PartStore: Sendable {
         let target = renditions.first?.playlists.targetDuration ?? 1
         targetSeconds = target
         self.blockTimeoutMilliseconds = blockTimeoutMilliseconds ?? Int64(3 * target) * 1000
-        state = Mutex(State(renditions: renditions.map { RenditionState(name: $0.name, playlists: $0.playlists) }))
+        state = NIOLockedValueBox(State(renditions: renditions.map { RenditionState(name: $0.name, playlists: $0.playlists) }))
     }
 
     /// The renditions' names.
-    public var renditionNames: [String] { state.withLock { $0.renditions.map(\.name) } }
+    public var renditionNames: [String] { state.withLockedValue { $0.renditions.map(\.name) } }
 
     /// When the newest part of `rendition` was complete, in nanoseconds of the monotonic clock
     /// (`DispatchTime`); nil before its first part. The server measures from it how soon a
     /// blocking request that waited for a part was answered.
     public func newestPartCompletedAt(rendition: String) -> UInt64? {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.renditions.first { $0.name == rendition }?.parts.values.compactMap { $0.last?.completedAt }.max()
         }
     }
@@ -160,7 +160,7 @@ public final class PartStore: Sendable {
 
     /// Applies a change and wakes the requests it satisfies (outside the lock).
     private func update(_ change: (inout State) -> Void) {
-        let woken: [CheckedContinuation<Bool, Never>] = state.withLock { state in
+        let woken: [CheckedContinuation<Bool, Never>] = state.withLockedValue { state in
             change(&state)
             var ready: [CheckedContinuation<Bool, Never>] = []
             for (id, waiter) in state.waiters
@@ -226,12 +226,12 @@ public final class PartStore: Sendable {
         -> PlaylistAnswer
     {
         guard
-            let index = state.withLock({ state in
+            let index = state.withLockedValue({ state in
                 state.renditions.firstIndex { $0.name == rendition && $0.playlists.kinds.contains(kind) }
             })
         else { return .noSuchPlaylist }
         if directives.skip != nil {
-            let canSkip = state.withLock { state in
+            let canSkip = state.withLockedValue { state in
                 LowLatencyPlaylist.serverControl(
                     kind: kind, rendition: state.renditions[index], targetSeconds: targetSeconds,
                     partTargetMilliseconds: partTargetMilliseconds
@@ -245,7 +245,7 @@ public final class PartStore: Sendable {
         if let sequence = directives.sequence {
             let part = directives.part
             let limit = advancePartLimit
-            let readiness = state.withLock { state -> Readiness in
+            let readiness = state.withLockedValue { state -> Readiness in
                 state.finished
                     ? .ready : Self.readiness(sequence: sequence, part: part, in: state.renditions[index], limit: limit)
             }
@@ -263,7 +263,7 @@ public final class PartStore: Sendable {
                 }
             }
         }
-        let text = state.withLock { state in
+        let text = state.withLockedValue { state in
             LowLatencyPlaylist.playlist(
                 kind: kind, index: index, renditions: state.renditions, finished: state.finished,
                 targetSeconds: targetSeconds, partTargetMilliseconds: partTargetMilliseconds, skip: directives.skip
@@ -275,9 +275,9 @@ public final class PartStore: Sendable {
     /// The bytes of the part at `uri` of `rendition`; the preload-hinted part is waited for.
     public func part(rendition: String, uri: String) async -> PartAnswer {
         guard let number = RecordingLayout.partNumber(uri),
-            let index = state.withLock({ $0.renditions.firstIndex { $0.name == rendition } })
+            let index = state.withLockedValue({ $0.renditions.firstIndex { $0.name == rendition } })
         else { return .noSuchPart }
-        switch state.withLock({ Self.lookup(number, in: $0.renditions[index], finished: $0.finished) }) {
+        switch state.withLockedValue({ Self.lookup(number, in: $0.renditions[index], finished: $0.finished) }) {
         case .found(let bytes): return .part(bytes)
         case .gone: return .noSuchPart
         case .next:
@@ -285,7 +285,7 @@ public final class PartStore: Sendable {
                 Self.lookup(number, in: rendition, finished: finished) != .next
             }
             guard satisfied else { return .notCompletedInTime }
-            if case .found(let bytes) = state.withLock({
+            if case .found(let bytes) = state.withLockedValue({
                 Self.lookup(number, in: $0.renditions[index], finished: $0.finished)
             }) {
                 return .part(bytes)
@@ -357,7 +357,7 @@ public final class PartStore: Sendable {
     {
         let timeout = blockTimeoutMilliseconds
         return await withCheckedContinuation { continuation in
-            let id: UInt64? = state.withLock { state in
+            let id: UInt64? = state.withLockedValue { state in
                 if isSatisfied(state.renditions[rendition], state.finished) { return nil }
                 let id = state.nextWaiter
                 state.nextWaiter += 1
@@ -370,7 +370,7 @@ public final class PartStore: Sendable {
             }
             Task { [self] in
                 try? await Task.sleep(for: .milliseconds(timeout))
-                let expired = state.withLock { $0.waiters.removeValue(forKey: id) }
+                let expired = state.withLockedValue { $0.waiters.removeValue(forKey: id) }
                 expired?.continuation.resume(returning: false)
             }
         }

@@ -1,6 +1,6 @@
 import CuepointTime
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Where markers enter a running pipeline, from any thread: the pipeline file, marker files
 /// and the library API all pass through `accept`, which validates (one code path), appends
@@ -18,7 +18,7 @@ final class MarkerDesk: Sendable {
         var inbox: [Command] = []
     }
 
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
     private let log: MarkerLog
     private let clock: any WallClock
 
@@ -30,12 +30,12 @@ final class MarkerDesk: Sendable {
         self.clock = clock
         var state = State(context: context)
         for marker in placed { state.placed[marker.id] = marker }
-        self.state = Mutex(state)
+        self.state = NIOLockedValueBox(state)
     }
 
     /// Validates, logs and queues markers; returns the accepted ones and the problems of the rest.
     func accept(_ markers: [(line: Int, marker: Marker)], source: String) -> (placed: [PlacedMarker], problems: [MarkerProblem]) {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.context.now = clock.now()
             var placed: [PlacedMarker] = []
             var problems: [MarkerProblem] = []
@@ -64,7 +64,7 @@ final class MarkerDesk: Sendable {
 
     /// Closes an open marker at `end` (default: now); logged before it is acknowledged.
     func close(id: String, end: MarkerEnd?, source: String) throws(MarkerProblems) -> PlacedMarker {
-        let result: Result<PlacedMarker, MarkerProblems> = state.withLock { state in
+        let result: Result<PlacedMarker, MarkerProblems> = state.withLockedValue { state in
             state.context.now = clock.now()
             guard let marker = state.placed[id] else {
                 return .failure(MarkerProblems([MarkerProblem(source: source, id: id, message: "no marker has this id")]))
@@ -90,7 +90,7 @@ final class MarkerDesk: Sendable {
 
     /// Logs a close the pipeline itself decided (open markers end with the recording).
     func recordClose(id: String, durationMilliseconds: Int64) {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard let marker = state.placed[id], marker.isOpen else { return }
             try? log.appendClose(id: id, durationMilliseconds: durationMilliseconds, received: clock.now())
             state.placed[id] = marker.closed(durationMilliseconds: durationMilliseconds)
@@ -99,12 +99,12 @@ final class MarkerDesk: Sendable {
 
     /// Every accepted marker, by start.
     var markers: [PlacedMarker] {
-        state.withLock { $0.placed.values.sorted { ($0.startMilliseconds, $0.id) < ($1.startMilliseconds, $1.id) } }
+        state.withLockedValue { $0.placed.values.sorted { ($0.startMilliseconds, $0.id) < ($1.startMilliseconds, $1.id) } }
     }
 
     /// Takes the queued commands (called by the pipeline thread).
     func drain() -> [Command] {
-        state.withLock { state in
+        state.withLockedValue { state in
             defer { state.inbox = [] }
             return state.inbox
         }
@@ -113,7 +113,7 @@ final class MarkerDesk: Sendable {
     /// Records the wall clock of recording time 0 (from the session, at each epoch), so that
     /// ISO 8601 and "now" times map onto the recording as the playlists do.
     func setRecordingStart(_ start: WallClockTime) {
-        state.withLock { $0.context.recordingStart = start }
+        state.withLockedValue { $0.context.recordingStart = start }
     }
 
     func closeLog() { log.close() }

@@ -1,5 +1,5 @@
 import Dispatch
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// One timer for every running pipeline's derived gauges (``PipelineMetrics/refresh(uptimeNanoseconds:)``),
 /// process-wide: a show server with hundreds of pipelines wakes four times a second to refresh them
@@ -7,9 +7,12 @@ import Synchronization
 ///
 /// Pipelines are held weakly and refreshed on a serial queue of the refresher's own, never on the
 /// cooperative pool or a pipeline's thread (which may be blocked reading).
-final class MetricsRefresher: Sendable {
+///
+/// `@unchecked Sendable`: the timer (a `DispatchSourceTimer`, not `Sendable`) and the entries are
+/// only touched inside `state`'s lock.
+final class MetricsRefresher: @unchecked Sendable {
     /// The refresher of each refresh interval (in practice one: the default).
-    private static let shared = Mutex<[Duration: MetricsRefresher]>([:])
+    private static let shared = NIOLockedValueBox<[Duration: MetricsRefresher]>([:])
 
     private struct Entry {
         weak var metrics: PipelineMetrics?
@@ -17,13 +20,13 @@ final class MetricsRefresher: Sendable {
 
     private let interval: Duration
     private let queue = DispatchQueue(label: "cuepoint.metrics")
-    private let state = Mutex<(entries: [ObjectIdentifier: Entry], timer: (any DispatchSourceTimer)?)>(([:], nil))
+    private let state = NIOLockedValueBox<(entries: [ObjectIdentifier: Entry], timer: (any DispatchSourceTimer)?)>(([:], nil))
 
     private init(interval: Duration) { self.interval = interval }
 
     /// Refreshes `metrics` every `interval` until ``remove(_:interval:)``.
     static func add(_ metrics: PipelineMetrics, interval: Duration) {
-        let refresher = shared.withLock { refreshers in
+        let refresher = shared.withLockedValue { refreshers in
             if let existing = refreshers[interval] { return existing }
             let made = MetricsRefresher(interval: interval)
             refreshers[interval] = made
@@ -34,11 +37,11 @@ final class MetricsRefresher: Sendable {
 
     /// Stops refreshing `metrics`.
     static func remove(_ metrics: PipelineMetrics, interval: Duration) {
-        shared.withLock { $0[interval] }?.remove(metrics)
+        shared.withLockedValue { $0[interval] }?.remove(metrics)
     }
 
     private func add(_ metrics: PipelineMetrics) {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.entries[ObjectIdentifier(metrics)] = Entry(metrics: metrics)
             guard state.timer == nil else { return }
             let (seconds, attoseconds) = interval.components
@@ -52,7 +55,7 @@ final class MetricsRefresher: Sendable {
     }
 
     private func remove(_ metrics: PipelineMetrics) {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.entries[ObjectIdentifier(metrics)] = nil
             if state.entries.isEmpty {
                 state.timer?.cancel()
@@ -62,7 +65,7 @@ final class MetricsRefresher: Sendable {
     }
 
     private func tick() {
-        let running = state.withLock { state in
+        let running = state.withLockedValue { state in
             state.entries = state.entries.filter { $0.value.metrics != nil }
             return state.entries.values.compactMap(\.metrics)
         }

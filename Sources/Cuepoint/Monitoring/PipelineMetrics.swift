@@ -2,6 +2,7 @@ import CoreMetrics
 import CuepointTime
 import Dispatch
 import Synchronization
+import NIOConcurrencyHelpers
 
 /// What a running pipeline has done, for monitoring, recorded through swift-metrics: counters,
 /// gauges and timers made by a `MetricsFactory`, so an application that embeds the library
@@ -92,8 +93,8 @@ public final class PipelineMetrics: Sendable {
     private let markersAccepted: [MarkerSource: Counter]
     private let markersRejected: [MarkerSource: Counter]
     private let markersClosed: [MarkerSource: Counter]
-    private let renditions = Mutex<[String: RenditionMetrics]>([:])
-    private let publishTargets = Mutex<[String: PublishMetrics]>([:])
+    private let renditions = NIOLockedValueBox<[String: RenditionMetrics]>([:])
+    private let publishTargets = NIOLockedValueBox<[String: PublishMetrics]>([:])
 
     private struct RenditionMetrics {
         var segments: Counter
@@ -112,7 +113,7 @@ public final class PipelineMetrics: Sendable {
     private let ingestBytes = Atomic<Int64>(0)
     /// The media time reached, in milliseconds from the recording's start.
     private let mediaMilliseconds = Atomic<Int64>(0)
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     private struct State {
         var isRunning = false
@@ -177,7 +178,7 @@ public final class PipelineMetrics: Sendable {
 
     /// How far a live run is behind the wall clock, in milliseconds, as of the last refresh
     /// (`cuepoint_fall_behind_seconds`); 0 for files and before the first source.
-    public var lagMilliseconds: Int64 { state.withLock { $0.lagMilliseconds } }
+    public var lagMilliseconds: Int64 { state.withLockedValue { $0.lagMilliseconds } }
 
     /// The media time reached, in milliseconds from the recording's start
     /// (`cuepoint_media_time_seconds`).
@@ -196,7 +197,7 @@ public final class PipelineMetrics: Sendable {
     /// Marks the pipeline as reading (or no longer reading) its input. While it reads, a timer
     /// refreshes the derived gauges four times a second, whether packets arrive or not.
     public func setRunning(_ isRunning: Bool, isLive: Bool) {
-        state.withLock {
+        state.withLockedValue {
             $0.isRunning = isRunning
             $0.isLive = isLive
         }
@@ -223,7 +224,7 @@ public final class PipelineMetrics: Sendable {
         _ segments: [(rendition: String, durationMilliseconds: Int64)], publishLatencyNanoseconds: UInt64
     ) {
         for segment in segments {
-            let metrics = renditions.withLock { renditions in
+            let metrics = renditions.withLockedValue { renditions in
                 if let existing = renditions[segment.rendition] { return existing }
                 let labels = dimensions + [("rendition", segment.rendition)]
                 let made = RenditionMetrics(
@@ -273,7 +274,7 @@ public final class PipelineMetrics: Sendable {
     }
 
     private func publishMetrics(_ target: String) -> PublishMetrics {
-        publishTargets.withLock { targets in
+        publishTargets.withLockedValue { targets in
             if let existing = targets[target] { return existing }
             let labels = dimensions + [("target", target)]
             let made = PublishMetrics(
@@ -294,7 +295,7 @@ public final class PipelineMetrics: Sendable {
     /// Recording time 0 of a new epoch is at `start` on the wall clock (the first packet of a
     /// live input, or of a reconnection): the fall-behind is measured from it.
     public func recordingStarted(at start: WallClockTime) {
-        state.withLock { $0.recordingZero = start }
+        state.withLockedValue { $0.recordingZero = start }
     }
 
     /// The media time reached, in milliseconds from the recording's start: a per-packet
@@ -319,7 +320,7 @@ public final class PipelineMetrics: Sendable {
         let bytes = ingestBytes.load(ordering: .relaxed)
         let media = mediaMilliseconds.load(ordering: .relaxed)
         let now = clock.now()
-        let (newBytes, bitrate, lag) = state.withLock { state in
+        let (newBytes, bitrate, lag) = state.withLockedValue { state in
             let newBytes = bytes - state.countedBytes
             state.countedBytes = bytes
             // Refreshes from the timer and from scrapes may arrive out of order by a hair.

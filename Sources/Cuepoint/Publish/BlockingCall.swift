@@ -1,6 +1,6 @@
 import CuepointObjectStorage
 import Dispatch
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Waits, on a thread that may block (a pipeline's or a replay's own thread), for asynchronous
 /// work on an object store to finish.
@@ -22,16 +22,16 @@ enum BlockingCall {
         let box = Outcome<T>()
         Task.detached {
             let value = await work()
-            box.value.withLock { $0 = value }
+            box.value.withLockedValue { $0 = value }
             done.signal()
         }
         done.wait()
-        return box.value.withLock { $0! }
+        return box.value.withLockedValue { $0! }
     }
 
     /// Where the task leaves its value for the waiting thread.
     private final class Outcome<T: Sendable>: Sendable {
-        let value = Mutex<T?>(nil)
+        let value = NIOLockedValueBox<T?>(nil)
     }
 
     /// Runs a request that throws ``ObjectStorageError`` and waits for its outcome.

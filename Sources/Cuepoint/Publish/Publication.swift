@@ -3,7 +3,7 @@ import CuepointTime
 import Dispatch
 import Foundation
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 // MARK: - Publishing a recording to object stores and HTTP origins
 //
@@ -56,15 +56,15 @@ public final class Publication: Sendable {
     public let targets: [Target]
     private let warnings: WarningCollector
     private let metrics: PipelineMetrics?
-    private let running = Mutex<[Task<Void, Never>]>([])
-    private let monitor = Mutex<Task<Void, Never>?>(nil)
-    private let lagWarnings: Mutex<[LagWarning]>
+    private let running = NIOLockedValueBox<[Task<Void, Never>]>([])
+    private let monitor = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    private let lagWarnings: NIOLockedValueBox<[LagWarning]>
 
     private init(targets: [Target], segmentDuration: MediaTime, warnings: WarningCollector, metrics: PipelineMetrics?) {
         self.targets = targets
         self.warnings = warnings
         self.metrics = metrics
-        lagWarnings = Mutex(
+        lagWarnings = NIOLockedValueBox(
             targets.map {
                 LagWarning(
                     thresholdMilliseconds: ($0.spec.lagWarning ?? PublishSpec.defaultLagWarning(segmentDuration: segmentDuration))
@@ -148,7 +148,7 @@ public final class Publication: Sendable {
     // MARK: - Running
 
     private func start() {
-        running.withLock { tasks in
+        running.withLockedValue { tasks in
             tasks = targets.map { target in
                 Task.detached { await target.replicator.run() }
             }
@@ -160,7 +160,7 @@ public final class Publication: Sendable {
                 self?.sampleLag()
             }
         }
-        monitor.withLock { $0 = sampler }
+        monitor.withLockedValue { $0 = sampler }
     }
 
     /// Records each target's lag in the metrics and warns when one falls behind or catches up.
@@ -170,7 +170,7 @@ public final class Publication: Sendable {
             metrics?.publishLag(
                 target: target.url, pendingOperations: lag.pendingOperations, pendingBytes: lag.pendingBytes,
                 oldestPendingMilliseconds: lag.oldestPendingMilliseconds)
-            let change = lagWarnings.withLock { $0[index].observe(oldestPendingMilliseconds: lag.oldestPendingMilliseconds) }
+            let change = lagWarnings.withLockedValue { $0[index].observe(oldestPendingMilliseconds: lag.oldestPendingMilliseconds) }
             switch change {
             case .fellBehind:
                 warnings.add(
@@ -202,14 +202,14 @@ public final class Publication: Sendable {
                 return summaries
             }
         }
-        let tasks = running.withLock { tasks in
+        let tasks = running.withLockedValue { tasks in
             defer { tasks = [] }
             return tasks
         }
         BlockingCall.run {
             for task in tasks { await task.value }
         }
-        let sampler = monitor.withLock { sampler in
+        let sampler = monitor.withLockedValue { sampler in
             defer { sampler = nil }
             return sampler
         }

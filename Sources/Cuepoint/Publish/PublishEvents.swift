@@ -1,5 +1,5 @@
 import CuepointObjectStorage
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Turns what a target's ``Replicator`` reports into warnings a person can act on, and counts
 /// failed attempts in the metrics. An outage is one warning when it starts and one when the
@@ -9,7 +9,7 @@ final class PublishEvents: Sendable {
     let target: String
     private let warnings: WarningCollector
     private let metrics: PipelineMetrics?
-    private let failing = Mutex(false)
+    private let failing = NIOLockedValueBox(false)
 
     init(target: String, warnings: WarningCollector, metrics: PipelineMetrics?) {
         self.target = target
@@ -21,7 +21,7 @@ final class PublishEvents: Sendable {
         switch event {
         case .retrying(let key, _, let error, _):
             metrics?.publishAttemptFailed(target: target)
-            let first = failing.withLock { failing in
+            let first = failing.withLockedValue { failing in
                 defer { failing = true }
                 return !failing
             }
@@ -33,7 +33,7 @@ final class PublishEvents: Sendable {
                 warnings.count("\(target): requests retried")
             }
         case .recovered(let key, let attempts):
-            let wasFailing = failing.withLock { failing in
+            let wasFailing = failing.withLockedValue { failing in
                 defer { failing = false }
                 return failing
             }

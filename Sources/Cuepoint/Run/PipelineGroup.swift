@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Runs several pipelines in one process, as a streaming server does with many shows: each
 /// pipeline on a thread of its own (``PipelineRunner/run()``), all stopped together, each
@@ -20,7 +20,7 @@ public final class PipelineGroup: Sendable {
     public let runners: [PipelineRunner]
     /// Called as each pipeline ends when the group runs as a service (see ``record(onEnd:)``).
     let onEnd: (@Sendable (_ index: Int, _ outcome: Result<RunSummary, CuepointError>) -> Void)?
-    let lastOutcomes = Mutex<[Result<RunSummary, CuepointError>]>([])
+    let lastOutcomes = NIOLockedValueBox<[Result<RunSummary, CuepointError>]>([])
 
     /// - Throws: `CuepointError` when two runners would write into the same directory.
     /// - Parameter onEnd: called as each pipeline ends when the group runs as a `Service`, one

@@ -1,7 +1,7 @@
 import CuepointFFmpeg
 import CuepointTime
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 // MARK: - Markers of a running pipeline
 //
@@ -88,7 +88,7 @@ extension PipelineRunner {
     /// to the session first, so that the final playlists it salvages carry every accepted marker
     /// whose start lies inside the recording, and the log records the closes it decides.
     func salvage(_ session: RecordingSession) {
-        let desk = markerDesk.withLock { $0 }
+        let desk = markerDesk.withLockedValue { $0 }
         if let desk {
             for command in desk.drain() { apply(command, to: session) }
         }

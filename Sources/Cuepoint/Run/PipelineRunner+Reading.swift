@@ -1,7 +1,7 @@
 import CuepointFFmpeg
 import CuepointTime
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 // MARK: - The read loop
 //
@@ -99,7 +99,7 @@ extension PipelineRunner {
             self.session = session
             self.followers = followers
             self.warnings = warnings
-            desk = runner.markerDesk.withLock { $0 }
+            desk = runner.markerDesk.withLockedValue { $0 }
             epochsSeen = session.timeline.epochs.count
         }
 

@@ -1,5 +1,5 @@
 import ServiceLifecycle
-import Synchronization
+import NIOConcurrencyHelpers
 
 // MARK: - Process life
 //
@@ -21,12 +21,12 @@ extension PipelineRunner: Service {
         } onCancelOrGracefulShutdown: {
             self.stop()
         }
-        lastOutcome.withLock { $0 = outcome }
+        lastOutcome.withLockedValue { $0 = outcome }
         if case .failure(let error) = outcome { throw error }
     }
 
     /// How the last ``run()`` as a service ended; nil before it ended.
-    public var outcome: Result<RunSummary, CuepointError>? { lastOutcome.withLock { $0 } }
+    public var outcome: Result<RunSummary, CuepointError>? { lastOutcome.withLockedValue { $0 } }
 }
 
 extension PipelineGroup: Service {
@@ -39,9 +39,9 @@ extension PipelineGroup: Service {
         } onCancelOrGracefulShutdown: {
             self.stop()
         }
-        lastOutcomes.withLock { $0 = outcomes }
+        lastOutcomes.withLockedValue { $0 = outcomes }
     }
 
     /// How each pipeline of the last ``run()`` ended, in the order of ``runners``; empty before.
-    public var outcomes: [Result<RunSummary, CuepointError>] { lastOutcomes.withLock { $0 } }
+    public var outcomes: [Result<RunSummary, CuepointError>] { lastOutcomes.withLockedValue { $0 } }
 }

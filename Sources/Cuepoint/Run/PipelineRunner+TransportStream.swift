@@ -2,7 +2,7 @@ import CuepointFFmpeg
 import CuepointTime
 import Foundation
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 // MARK: - Opening the input, and the transport stream copy path
 //
@@ -115,7 +115,7 @@ extension PipelineRunner {
     }
 
     private func noteReadPath(_ path: ReadPath, reason: String?) {
-        readPath.withLock { $0 = path }
+        readPath.withLockedValue { $0 = path }
         metrics.setTransportStreamCopy(path == .transportStreamCopy)
         switch path {
         case .transportStreamCopy:

@@ -3,7 +3,7 @@ import CuepointFFmpeg
 import CuepointHLS
 import CuepointTime
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Runs one pipeline: opens the input, segments it into every rendition, publishes the
 /// playlists after each segment, and finalises the recording.
@@ -18,13 +18,13 @@ public final class PipelineRunner: Sendable {
     public let directory: URL
     let options: RunOptions
     let interrupt = InterruptPolicy()
-    let markerDesk = Mutex<MarkerDesk?>(nil)
+    let markerDesk = NIOLockedValueBox<MarkerDesk?>(nil)
     /// How the last run as a service ended (``outcome``).
-    let lastOutcome = Mutex<Result<RunSummary, CuepointError>?>(nil)
+    let lastOutcome = NIOLockedValueBox<Result<RunSummary, CuepointError>?>(nil)
     /// Where the run is with its input (``phase``).
-    let currentPhase = Mutex<InputPhase>(.starting)
+    let currentPhase = NIOLockedValueBox<InputPhase>(.starting)
     /// Which path reads the input (set when it is opened).
-    let readPath = Mutex<ReadPath>(.demuxer)
+    let readPath = NIOLockedValueBox<ReadPath>(.demuxer)
     /// Says once per run when a live input is processed too slowly (transcoding that cannot keep up).
     private let fallBehind = FallBehindWarning()
     /// What the run has done so far: segments, markers, ingest, latency (`/metrics`).
@@ -52,12 +52,12 @@ public final class PipelineRunner: Sendable {
     /// the restart is left unfinished, for the next start to resume: what a server that stops
     /// for a restart wants (`cuepoint server` on SIGTERM), not what ends a show.
     public func stopForRestart() {
-        keepsResumedOpen.withLock { $0 = true }
+        keepsResumedOpen.withLockedValue { $0 = true }
         interrupt.cancel()
     }
 
     /// Set by ``stopForRestart()``.
-    let keepsResumedOpen = Mutex(false)
+    let keepsResumedOpen = NIOLockedValueBox(false)
 
     /// Adds a product marker to the running pipeline: validated, appended to the recording's
     /// `markers.jsonl` and synced to disk before this returns; it appears as a date range with
@@ -93,19 +93,19 @@ public final class PipelineRunner: Sendable {
 
     /// Where the run is with its input now: waiting for a source, live, waiting for it to come
     /// back, finalising; `starting` before the first run, `ended` after a run.
-    public var phase: InputPhase { currentPhase.withLock { $0 } }
+    public var phase: InputPhase { currentPhase.withLockedValue { $0 } }
 
-    func enter(_ phase: InputPhase) { currentPhase.withLock { $0 = phase } }
+    func enter(_ phase: InputPhase) { currentPhase.withLockedValue { $0 = phase } }
 
     /// The markers accepted so far.
-    public var markers: [PlacedMarker] { markerDesk.withLock { $0?.markers ?? [] } }
+    public var markers: [PlacedMarker] { markerDesk.withLockedValue { $0?.markers ?? [] } }
 
     /// Whether ``addMarker(_:)`` can take markers now: the pipeline runs and has a `markers`
     /// section.
-    public var acceptsMarkers: Bool { markerDesk.withLock { $0 != nil } }
+    public var acceptsMarkers: Bool { markerDesk.withLockedValue { $0 != nil } }
 
     private func runningDesk() throws(MarkerProblems) -> MarkerDesk {
-        guard let desk = markerDesk.withLock({ $0 }) else {
+        guard let desk = markerDesk.withLockedValue({ $0 }) else {
             throw MarkerProblems([
                 MarkerProblem(
                     source: "api",
@@ -203,7 +203,7 @@ public final class PipelineRunner: Sendable {
         let store: any Store = replicas ?? local
         let resumed = try resumeOrClear(local: local, publication: publication, warnings: warnings)
         guard var opened = try openInput(live: live, warnings: warnings) else {
-            if let resumed, !keepsResumedOpen.withLock({ $0 }) {
+            if let resumed, !keepsResumedOpen.withLockedValue({ $0 }) {
                 return try finishResumedWithoutInput(
                     resumed, store: store, local: local, replicas: replicas, warnings: warnings)
             }
@@ -343,10 +343,10 @@ public final class PipelineRunner: Sendable {
             }
             try loadMarkers(markersSpec, into: desk, live: isLive, followers: &followers, warnings: warnings)
             for command in desk.drain() { apply(command, to: session) }
-            markerDesk.withLock { $0 = desk }
+            markerDesk.withLockedValue { $0 = desk }
         }
         defer {
-            markerDesk.withLock { desk in
+            markerDesk.withLockedValue { desk in
                 desk?.closeLog()
                 desk = nil
             }
@@ -382,7 +382,7 @@ public final class PipelineRunner: Sendable {
         do {
             let closedAtEnd = try session.finish(complete: reading.failure == nil)
             // The log says what the playlists say: open markers ended with the recording.
-            if let desk = markerDesk.withLock({ $0 }) {
+            if let desk = markerDesk.withLockedValue({ $0 }) {
                 for close in closedAtEnd { desk.recordClose(id: close.id, durationMilliseconds: close.durationMilliseconds) }
             }
         } catch {
@@ -394,7 +394,7 @@ public final class PipelineRunner: Sendable {
         let summary = RunSummary(
             directory: directory,
             renditions: zip(publisher.renditions, plan.renditions).map { Self.summary(of: $0, transcoded: !$1.copy) },
-            warnings: warnings.all, stopped: reading.stopped, readPath: readPath.withLock { $0 })
+            warnings: warnings.all, stopped: reading.stopped, readPath: readPath.withLockedValue { $0 })
         let written = summary.renditions.first?.segments ?? 0
         if let failure = reading.failure {
             throw CuepointError(

@@ -2,7 +2,7 @@ import CuepointFFmpeg
 import CuepointObjectStorage
 import Foundation
 import NIOCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A recording kept in an object store (S3) or an HTTP origin, read and written through the
 /// blocking ``Store`` calls: what a restarted show resumes from when its machine is gone
@@ -34,7 +34,7 @@ public final class RemoteStore: Store {
     /// The target as written (`s3://shows/spring`), for messages.
     public let location: String
     /// Remembers what the media playlists said, for the multivariant playlist's caching.
-    private let caching = Mutex(DocumentCaching())
+    private let caching = NIOLockedValueBox(DocumentCaching())
 
     /// - Parameters:
     ///   - client: the store's client (``S3Client`` or ``HTTPOriginClient``).
@@ -61,7 +61,7 @@ public final class RemoteStore: Store {
     public func prepare(folders: [String]) throws(StorageError) {}
 
     public func replace(_ path: String, with bytes: [UInt8]) throws(StorageError) {
-        let decision = caching.withLock { $0.decide(path: path, bytes: bytes) }
+        let decision = caching.withLockedValue { $0.decide(path: path, bytes: bytes) }
         let headers = CachePolicy.headersForDocument(
             key: path, isFinal: decision.isFinal, targetDurationMilliseconds: decision.targetDurationMilliseconds)
         let (client, key) = (client, key(path))

@@ -1,7 +1,7 @@
 import CuepointFFmpeg
 import CuepointObjectStorage
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The local recording directory with replicas: every call goes to the local ``DirectoryStore``
 /// first (the embedded default and the durable spool), then becomes an operation of each
@@ -27,7 +27,7 @@ public final class ReplicatingStore: Store {
     public let local: DirectoryStore
     /// One per target.
     public let replicators: [Replicator]
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     private struct State {
         var caching = DocumentCaching()
@@ -70,7 +70,7 @@ public final class ReplicatingStore: Store {
     /// once no replica still has to upload them: the spool keeps a file until every store has it.
     public func remove(_ paths: [String]) throws(StorageError) {
         for replicator in replicators { replicator.filesRemoved(keys: paths) }
-        let removable = state.withLock { state -> [String] in
+        let removable = state.withLockedValue { state -> [String] in
             let candidates = state.deferredRemovals + paths
             let (ready, waiting) = candidates.reduce(into: ([String](), [String]())) { split, path in
                 if replicators.contains(where: { $0.hasPendingFile(key: path) }) {
@@ -93,7 +93,7 @@ public final class ReplicatingStore: Store {
     }
 
     /// Local files still waiting for a replica before they are removed (for the end of a run).
-    public var deferredRemovals: [String] { state.withLock { $0.deferredRemovals } }
+    public var deferredRemovals: [String] { state.withLockedValue { $0.deferredRemovals } }
 
     // MARK: - To the replicators
 
@@ -106,7 +106,7 @@ public final class ReplicatingStore: Store {
 
     private func replicate(document path: String, bytes: [UInt8]) {
         // Decided and handed over under one lock, so each replicator gets the versions in order.
-        state.withLock { state in
+        state.withLockedValue { state in
             let decision = state.caching.decide(path: path, bytes: bytes)
             for replicator in replicators {
                 replicator.documentReplaced(

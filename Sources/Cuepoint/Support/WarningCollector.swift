@@ -1,5 +1,5 @@
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Collects the warnings of a run: one-off warnings are logged at once (and passed to `report`);
 /// repeated conditions (dropped packets) are counted and summarised at the end.
@@ -10,7 +10,7 @@ public final class WarningCollector: Sendable {
         var countOrder: [String] = []
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
     private let report: @Sendable (String) -> Void
     private let logger: Logger?
 
@@ -24,14 +24,14 @@ public final class WarningCollector: Sendable {
 
     /// Records and reports a warning.
     public func add(_ message: String) {
-        state.withLock { $0.messages.append(message) }
+        state.withLockedValue { $0.messages.append(message) }
         logger?.warning("\(message)")
         report(message)
     }
 
     /// Counts one occurrence of a repeated condition.
     public func count(_ condition: String) {
-        state.withLock { state in
+        state.withLockedValue { state in
             if state.counts[condition] == nil { state.countOrder.append(condition) }
             state.counts[condition, default: 0] += 1
         }
@@ -39,14 +39,14 @@ public final class WarningCollector: Sendable {
 
     /// Every warning, with counted conditions as "condition (N times)".
     public var all: [String] {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.messages + state.countOrder.map { "\($0) (\(state.counts[$0]!)×)" }
         }
     }
 
     /// Reports the counted conditions (call once at the end).
     public func reportCounts() {
-        let counted = state.withLock { state in state.countOrder.map { "\($0) (\(state.counts[$0]!)×)" } }
+        let counted = state.withLockedValue { state in state.countOrder.map { "\($0) (\(state.counts[$0]!)×)" } }
         for line in counted {
             logger?.warning("\(line)")
             report(line)

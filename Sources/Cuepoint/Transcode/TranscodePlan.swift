@@ -1,6 +1,7 @@
 import CuepointFFmpeg
 import CuepointTime
 import Synchronization
+import NIOConcurrencyHelpers
 
 /// The renditions a pipeline makes from this input, with the transcoded ones' settings
 /// resolved against the source: sides left out follow the source's aspect ratio, ladder

@@ -1,6 +1,6 @@
 import NIOCore
 import NIOPosix
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Cuepoint's RTMP server: one listening port for every publisher, each routed by its
 /// application and stream key through a ``PublishRouter``.
@@ -19,7 +19,7 @@ public final class RTMPServer: Sendable {
     public let configuration: Configuration
     private let core: ServerCore
     private let group: any EventLoopGroup
-    private let listener = Mutex<(any Channel)?>(nil)
+    private let listener = NIOLockedValueBox<(any Channel)?>(nil)
 
     /// - Parameters:
     ///   - events: receives what happens (connections refused and closed, publishes started,
@@ -62,7 +62,7 @@ public final class RTMPServer: Sendable {
     }
 
     private func installed(_ channel: any Channel) throws(RTMPServerError) -> Int {
-        listener.withLock { $0 = channel }
+        listener.withLockedValue { $0 = channel }
         guard let port = channel.localAddress?.port else {
             throw RTMPServerError(address: "\(configuration.host):\(configuration.port)", message: "no local port")
         }
@@ -94,7 +94,7 @@ public final class RTMPServer: Sendable {
     }
 
     /// The port listened on; nil before ``start()`` and after ``stop()``.
-    public var port: Int? { listener.withLock { $0?.localAddress?.port } }
+    public var port: Int? { listener.withLockedValue { $0?.localAddress?.port } }
 
     /// Connections open now (handshaking, connected or publishing).
     public var connectionCount: Int { core.connectionCount }
@@ -105,7 +105,7 @@ public final class RTMPServer: Sendable {
     /// Stops listening and closes every connection; their sessions end with
     /// ``PublishEndReason/serverStopped``.
     public func stop() async {
-        let channel = listener.withLock { channel in
+        let channel = listener.withLockedValue { channel in
             defer { channel = nil }
             return channel
         }
@@ -117,7 +117,7 @@ public final class RTMPServer: Sendable {
 
     /// ``stop()`` for a thread that may block (never an event loop or the cooperative pool).
     public func stopBlocking() {
-        let channel = listener.withLock { channel in
+        let channel = listener.withLockedValue { channel in
             defer { channel = nil }
             return channel
         }

@@ -1,5 +1,5 @@
 import NIOCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// What every connection of one server shares: the configuration, the router, the event
 /// sink, the open connections and the streams being published (the bookkeeping that refuses a
@@ -8,7 +8,7 @@ final class ServerCore: Sendable {
     let configuration: RTMPServer.Configuration
     let router: any PublishRouter
     private let eventSink: (@Sendable (RTMPServer.Event) -> Void)?
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     private struct State {
         var connections: [ObjectIdentifier: any Channel] = [:]
@@ -27,7 +27,7 @@ final class ServerCore: Sendable {
 
     /// Admits a new connection unless the server is full or stopping.
     func admit(_ channel: any Channel) -> Bool {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard !state.stopping, state.connections.count < configuration.maximumConnections else { return false }
             state.connections[ObjectIdentifier(channel)] = channel
             return true
@@ -35,27 +35,27 @@ final class ServerCore: Sendable {
     }
 
     func remove(_ channel: any Channel) {
-        _ = state.withLock { $0.connections.removeValue(forKey: ObjectIdentifier(channel)) }
+        _ = state.withLockedValue { $0.connections.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
-    var connectionCount: Int { state.withLock { $0.connections.count } }
+    var connectionCount: Int { state.withLockedValue { $0.connections.count } }
 
-    var isStopping: Bool { state.withLock { $0.stopping } }
+    var isStopping: Bool { state.withLockedValue { $0.stopping } }
 
     /// Marks `app/key` live; false when it already is.
     func reserve(app: String, key: String) -> Bool {
-        state.withLock { $0.liveStreams.insert(Self.name(app, key)).inserted }
+        state.withLockedValue { $0.liveStreams.insert(Self.name(app, key)).inserted }
     }
 
     func release(app: String, key: String) {
-        _ = state.withLock { $0.liveStreams.remove(Self.name(app, key)) }
+        _ = state.withLockedValue { $0.liveStreams.remove(Self.name(app, key)) }
     }
 
-    var liveStreams: [String] { state.withLock { $0.liveStreams.sorted() } }
+    var liveStreams: [String] { state.withLockedValue { $0.liveStreams.sorted() } }
 
     /// Stops admitting connections and returns the open ones, to be closed.
     func beginStopping() -> [any Channel] {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.stopping = true
             return Array(state.connections.values)
         }

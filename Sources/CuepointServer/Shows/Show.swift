@@ -1,7 +1,7 @@
 import Cuepoint
 import Dispatch
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// One show of the server: its pipeline, its secrets, its run (when it has one) and how it
 /// ended. Thread-safe: everything that changes is behind one lock.
@@ -16,7 +16,7 @@ final class Show: Sendable {
     /// `PUT /shows/{id}/v1/products` and kept beside the recording, so a restart takes back the
     /// last one accepted.
     let products: ProductCatalogueStore
-    private let state: Mutex<Inner>
+    private let state: NIOLockedValueBox<Inner>
 
     private struct Inner {
         var record: ShowRecord
@@ -50,19 +50,19 @@ final class Show: Sendable {
         self.spec = spec
         self.document = document
         self.products = products
-        self.state = Mutex(Inner(record: record, waitingSince: DispatchTime.now().uptimeNanoseconds))
+        self.state = NIOLockedValueBox(Inner(record: record, waitingSince: DispatchTime.now().uptimeNanoseconds))
     }
 
-    var record: ShowRecord { state.withLock { $0.record } }
-    var runner: PipelineRunner? { state.withLock { $0.runner } }
-    var progress: RunProgress? { state.withLock { $0.progress } }
-    var warnings: [String] { state.withLock { $0.warnings } }
-    var stopReason: StopReason? { state.withLock { $0.stopReason } }
+    var record: ShowRecord { state.withLockedValue { $0.record } }
+    var runner: PipelineRunner? { state.withLockedValue { $0.runner } }
+    var progress: RunProgress? { state.withLockedValue { $0.progress } }
+    var warnings: [String] { state.withLockedValue { $0.warnings } }
+    var stopReason: StopReason? { state.withLockedValue { $0.stopReason } }
 
     /// The state now: as kept once over, `finalising` once asked to stop, else from the running
     /// pipeline's phase; a show without a run waits for its publisher (a hook).
     var current: ShowState {
-        state.withLock { inner in
+        state.withLockedValue { inner in
             if let kept = inner.record.keptState { return kept }
             guard let runner = inner.runner else { return .waitingForPublisher }
             // Asked to stop (ended, or its wait is over): it finalises, whatever the input does.
@@ -73,7 +73,7 @@ final class Show: Sendable {
 
     /// Takes `runner` as the show's run.
     func attach(_ runner: PipelineRunner) {
-        state.withLock {
+        state.withLockedValue {
             $0.runner = runner
             $0.stopReason = nil
             $0.waitingSince = DispatchTime.now().uptimeNanoseconds
@@ -81,16 +81,16 @@ final class Show: Sendable {
     }
 
     func update(_ change: (inout ShowRecord) -> Void) -> ShowRecord {
-        state.withLock { inner in
+        state.withLockedValue { inner in
             change(&inner.record)
             return inner.record
         }
     }
 
-    func report(_ progress: RunProgress) { state.withLock { $0.progress = progress } }
+    func report(_ progress: RunProgress) { state.withLockedValue { $0.progress = progress } }
 
     func warn(_ message: String) {
-        state.withLock { inner in
+        state.withLockedValue { inner in
             inner.warnings.append(message)
             if inner.warnings.count > Self.keptWarnings { inner.warnings.removeFirst() }
         }
@@ -100,7 +100,7 @@ final class Show: Sendable {
     /// reason given is kept. At the server's shutdown a show resumed after a restart and still
     /// waiting for its publisher stays unfinished, for the next start to resume.
     func stop(_ reason: StopReason) {
-        let runner = state.withLock { inner in
+        let runner = state.withLockedValue { inner in
             if inner.stopReason == nil { inner.stopReason = reason }
             return inner.runner
         }
@@ -110,7 +110,7 @@ final class Show: Sendable {
     /// How long the show has waited for a publisher, in milliseconds; nil when it does not wait.
     func waitedMilliseconds(now: UInt64) -> Int64? {
         guard current == .waitingForPublisher else { return nil }
-        let since = state.withLock { $0.waitingSince }
+        let since = state.withLockedValue { $0.waitingSince }
         return Int64((now - min(now, since)) / 1_000_000)
     }
 

@@ -5,7 +5,7 @@ import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The shows of a server: creates them from pipeline documents, runs each pipeline on a thread
 /// of its own, ends and removes them, and keeps each show's record in the data directory so a

@@ -5,7 +5,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import Prometheus
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// `cuepoint server`: many shows in one process, on one HTTP port and (with `--rtmp`) one RTMP
 /// port. Put ``application(onServerRunning:)`` and ``registry`` in one `ServiceGroup`, the
@@ -25,7 +25,7 @@ public final class ShowServer: Sendable {
     public let registry: ShowRegistry
     private let adminToken: BearerToken
     private let export = PrometheusExport()
-    private let boundPort = Mutex<Int?>(nil)
+    private let boundPort = NIOLockedValueBox<Int?>(nil)
     private let logger: Logger
 
     /// Starts the RTMP port (when configured) and makes the registry; nothing listens for
@@ -49,7 +49,7 @@ public final class ShowServer: Sendable {
     }
 
     /// The HTTP port listened on, once the application runs (the chosen one for port 0).
-    public var port: Int? { boundPort.withLock { $0 } }
+    public var port: Int? { boundPort.withLockedValue { $0 } }
 
     /// The base of the URLs in answers: ``ShowServerConfiguration/publicURL``, or the address listened on.
     public var publicBase: String {
@@ -90,7 +90,7 @@ public final class ShowServer: Sendable {
                 availableConnectionsDelegate: MaximumAvailableConnections(ConnectionLimits().maximumConnections)),
             onServerRunning: { [self] channel in
                 let port = channel.localAddress?.port ?? 0
-                boundPort.withLock { $0 = port }
+                boundPort.withLockedValue { $0 = port }
                 await onServerRunning(port)
             },
             logger: quietLogger)

@@ -3,7 +3,7 @@ import Cuepoint
 import CuepointHLS
 import CuepointTime
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 extension Integration.ProductMarkers {
@@ -242,7 +242,7 @@ extension Integration.ProductMarkers {
                 var spec = MarkerRuns.spec(container: .ts, inline: [onTime])
                 spec.markers?.files = []
                 let runner = PipelineRunner(spec: spec, directory: directory, options: options)
-                let lateResult = Mutex<Result<PlacedMarker, MarkerProblems>?>(nil)
+                let lateResult = NIOLockedValueBox<Result<PlacedMarker, MarkerProblems>?>(nil)
                 clock.action = { [runner] in
                     let marker = Marker(
                         id: "late", title: "Late", url: "https://shop.example/p/late",
@@ -250,14 +250,14 @@ extension Integration.ProductMarkers {
                         end: .duration(milliseconds: 1_000))
                     do throws(MarkerProblems) {
                         let placed = try runner.addMarker(marker)
-                        lateResult.withLock { $0 = .success(placed) }
+                        lateResult.withLockedValue { $0 = .success(placed) }
                     } catch {
-                        lateResult.withLock { $0 = .failure(error) }
+                        lateResult.withLockedValue { $0 = .failure(error) }
                     }
                 }
                 let outcome = await runner.record()
                 #expect(clock.hasFired, "the API call was made during the run")
-                #expect(throws: Never.self, "the late marker is accepted") { try lateResult.withLock { $0 }?.get() }
+                #expect(throws: Never.self, "the late marker is accepted") { try lateResult.withLockedValue { $0 }?.get() }
                 switch outcome {
                 case .failure(let error):
                     Issue.record("the run failed: \(error); warnings: \(warnings.messages)")
@@ -324,13 +324,13 @@ extension Integration.ProductMarkers {
             -> (Observations, Result<RunSummary, CuepointError>)
         {
             let finished = DispatchSemaphore(value: 0)
-            let outcome = Mutex<Result<RunSummary, CuepointError>?>(nil)
+            let outcome = NIOLockedValueBox<Result<RunSummary, CuepointError>?>(nil)
             Thread {
                 do throws(CuepointError) {
                     let summary = try runner.runBlocking()
-                    outcome.withLock { $0 = .success(summary) }
+                    outcome.withLockedValue { $0 = .success(summary) }
                 } catch {
-                    outcome.withLock { $0 = .failure(error) }
+                    outcome.withLockedValue { $0 = .failure(error) }
                 }
                 finished.signal()
             }.start()
@@ -407,7 +407,7 @@ extension Integration.ProductMarkers {
                 runner.stop()
                 finished.wait()
             }
-            return (seen, outcome.withLock { $0 } ?? .failure(CuepointError(subject: "test", message: "no outcome")))
+            return (seen, outcome.withLockedValue { $0 } ?? .failure(CuepointError(subject: "test", message: "no outcome")))
         }
     }
 }

@@ -3,7 +3,7 @@ import Cuepoint
 import CuepointFFmpeg
 import CuepointRTMP
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 /// Helpers of the tests of Cuepoint's own RTMP server with real publishers: the `ffmpeg`
@@ -139,7 +139,7 @@ struct DemuxedSession: Sendable {
 /// Accepts the keys it knows and demuxes each accepted session on a thread of its own.
 final class DemuxingRouter: PublishRouter {
     let keys: Set<String>
-    private let results = Mutex<[DemuxedSession]>([])
+    private let results = NIOLockedValueBox<[DemuxedSession]>([])
     private let readers = DispatchGroup()
 
     init(keys: Set<String>) { self.keys = keys }
@@ -152,7 +152,7 @@ final class DemuxingRouter: PublishRouter {
         readers.enter()
         Thread { [self] in
             let demuxed = DemuxedSession.read(session)
-            results.withLock { $0.append(demuxed) }
+            results.withLockedValue { $0.append(demuxed) }
             readers.leave()
         }.start()
     }
@@ -160,7 +160,7 @@ final class DemuxingRouter: PublishRouter {
     /// Waits up to `seconds` for every reader to finish; the sessions read, in order of ending.
     func finished(within seconds: Double) -> [DemuxedSession] {
         _ = readers.wait(timeout: .now() + seconds)
-        return results.withLock { $0 }
+        return results.withLockedValue { $0 }
     }
 }
 
