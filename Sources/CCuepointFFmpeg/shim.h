@@ -80,4 +80,39 @@ static inline void cuepoint_log_callback(void *avcl, int level, const char *form
 /// Installs cuepoint_log_callback as FFmpeg's log callback.
 static inline void cuepoint_install_log_callback(void) { av_log_set_callback(cuepoint_log_callback); }
 
+
+// libavfilter is opened on first use (dlopen, by CuepointFFmpeg's AVFilterLibrary), not linked:
+// Debian's libavfilter8 brings about thirty libraries with it (flite's voices, libplacebo,
+// Vulkan, LAPACK, …) whose relocated data cost every cuepoint process about 9 MB of memory,
+// while only the replay's shorts, posters and storyboards filter pictures. These are the types of
+// the functions FilterGraph calls, taken from libavfilter's own declarations (`__typeof__` names
+// a function's type without referring to its symbol, so nothing is linked).
+#include <dlfcn.h>
+#include <libavfilter/version.h>
+#define CUEPOINT_LATE(name) typedef __typeof__(name) *cuepoint_##name##_fn;
+CUEPOINT_LATE(avfilter_get_by_name)
+CUEPOINT_LATE(avfilter_graph_alloc)
+CUEPOINT_LATE(avfilter_graph_config)
+CUEPOINT_LATE(avfilter_graph_create_filter)
+CUEPOINT_LATE(avfilter_graph_free)
+CUEPOINT_LATE(avfilter_graph_parse_ptr)
+CUEPOINT_LATE(avfilter_inout_alloc)
+CUEPOINT_LATE(avfilter_inout_free)
+CUEPOINT_LATE(av_buffersrc_add_frame_flags)
+CUEPOINT_LATE(av_buffersink_get_frame)
+CUEPOINT_LATE(av_buffersink_set_frame_size)
+CUEPOINT_LATE(av_buffersink_get_type)
+CUEPOINT_LATE(av_buffersink_get_time_base)
+CUEPOINT_LATE(av_buffersink_get_format)
+CUEPOINT_LATE(av_buffersink_get_frame_rate)
+CUEPOINT_LATE(av_buffersink_get_w)
+CUEPOINT_LATE(av_buffersink_get_h)
+CUEPOINT_LATE(av_buffersink_get_sample_aspect_ratio)
+CUEPOINT_LATE(av_buffersink_get_sample_rate)
+CUEPOINT_LATE(av_buffersink_get_ch_layout)
+#undef CUEPOINT_LATE
+/// The file name of the libavfilter these headers describe (`libavfilter.so.8`).
+#define CUEPOINT_AVFILTER_SONAME "libavfilter.so." AV_STRINGIFY(LIBAVFILTER_VERSION_MAJOR)
+static inline const char *cuepoint_avfilter_soname(void) { return CUEPOINT_AVFILTER_SONAME; }
+
 #endif

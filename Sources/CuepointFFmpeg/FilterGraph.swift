@@ -129,6 +129,8 @@ public final class FilterGraph {
     }
 
     private var graph: UnsafeMutablePointer<AVFilterGraph>?
+    /// libavfilter's functions (opened on first use, see ``AVFilterLibrary``).
+    private let library: AVFilterLibrary
     private var sources: [UnsafeMutablePointer<AVFilterContext>] = []
     private var sinks: [UnsafeMutablePointer<AVFilterContext>] = []
 
@@ -156,7 +158,8 @@ public final class FilterGraph {
                 code: .invalidArgument, function: "FilterGraph",
                 message: "a filter graph needs at least one input and one output")
         }
-        guard let graph = avfilter_graph_alloc() else {
+        library = try AVFilterLibrary.shared()
+        guard let graph = library.graphAlloc() else {
             throw FFmpegError(code: .noMemory, function: "avfilter_graph_alloc", message: "out of memory")
         }
         self.graph = graph
@@ -166,7 +169,7 @@ public final class FilterGraph {
             for input in inputs { sources.append(try createSource(input, in: graph)) }
             for output in outputs { sinks.append(try createSink(output, in: graph)) }
             try parse(description, inputs: inputs, outputs: outputs, logged: { logged })
-            let configured = avfilter_graph_config(graph, nil)
+            let configured = library.graphConfig(graph, nil)
             if configured < 0 {
                 throw FFmpegError(
                     code: FFmpegError.Code(rawValue: configured), function: "avfilter_graph_config",
@@ -174,12 +177,12 @@ public final class FilterGraph {
             }
         }
         for (index, output) in outputs.enumerated() {
-            if case .audio(_, let frameSize?) = output { av_buffersink_set_frame_size(sinks[index], UInt32(frameSize)) }
-            outputFormats.append(Self.format(of: sinks[index]))
+            if case .audio(_, let frameSize?) = output { library.sinkSetFrameSize(sinks[index], UInt32(frameSize)) }
+            outputFormats.append(Self.format(of: sinks[index], library: library))
         }
     }
 
-    deinit { avfilter_graph_free(&graph) }
+    deinit { library.graphFree(&graph) }
 
     /// Sends `frame` to input `input` (its index in the `inputs` given to `init`); nil closes
     /// that input (end of stream). The frame is not consumed: the graph takes a new reference.
@@ -191,7 +194,7 @@ public final class FilterGraph {
     public func send(_ frame: Frame?, to input: Int = 0) throws(FFmpegError) {
         let flags = frame == nil ? 0 : Int32(AV_BUFFERSRC_FLAG_KEEP_REF)
         try FFmpegError.check(
-            av_buffersrc_add_frame_flags(sources[input], frame?.pointer, flags), "av_buffersrc_add_frame_flags")
+            library.sourceAddFrame(sources[input], frame?.pointer, flags), "av_buffersrc_add_frame_flags")
     }
 
     /// Takes the next frame of output `output` into `frame`, replacing its contents. Its `pts`
@@ -200,7 +203,7 @@ public final class FilterGraph {
     /// - The corresponding FFmpeg function is `av_buffersink_get_frame`.
     public func receive(from output: Int = 0, into frame: Frame) throws(FFmpegError) -> ReceiveOutcome {
         av_frame_unref(frame.pointer)
-        let result = av_buffersink_get_frame(sinks[output], frame.pointer)
+        let result = library.sinkGetFrame(sinks[output], frame.pointer)
         if result == cuepoint_averror_eagain() { return .needsInput }
         if result == cuepoint_averror_eof() { return .endOfStream }
         try FFmpegError.check(result, "av_buffersink_get_frame")
@@ -283,13 +286,13 @@ public final class FilterGraph {
     private func createFilter(
         _ name: String, instance: String, arguments: String?, in graph: UnsafeMutablePointer<AVFilterGraph>
     ) throws(FFmpegError) -> UnsafeMutablePointer<AVFilterContext> {
-        guard let filter = avfilter_get_by_name(name) else {
+        guard let filter = library.getByName(name) else {
             throw FFmpegError(
                 code: .invalidArgument, function: "avfilter_get_by_name",
                 message: "this FFmpeg has no filter named '\(name)'")
         }
         var context: UnsafeMutablePointer<AVFilterContext>?
-        let result = avfilter_graph_create_filter(&context, filter, instance, arguments, nil, graph)
+        let result = library.graphCreateFilter(&context, filter, instance, arguments, nil, graph)
         guard result >= 0, let context else {
             throw FFmpegError(
                 code: FFmpegError.Code(rawValue: result < 0 ? result : cuepoint_averror(EINVAL)),
@@ -308,16 +311,16 @@ public final class FilterGraph {
         var openOutputs: UnsafeMutablePointer<AVFilterInOut>?
         var openInputs: UnsafeMutablePointer<AVFilterInOut>?
         defer {
-            avfilter_inout_free(&openOutputs)
-            avfilter_inout_free(&openInputs)
+            library.inOutFree(&openOutputs)
+            library.inOutFree(&openInputs)
         }
         for (index, input) in inputs.enumerated().reversed() {
-            openOutputs = try Self.inOut(label: input.label, filter: sources[index], next: openOutputs)
+            openOutputs = try inOut(label: input.label, filter: sources[index], next: openOutputs)
         }
         for (index, output) in outputs.enumerated().reversed() {
-            openInputs = try Self.inOut(label: output.label, filter: sinks[index], next: openInputs)
+            openInputs = try inOut(label: output.label, filter: sinks[index], next: openInputs)
         }
-        let result = avfilter_graph_parse_ptr(graph, description, &openInputs, &openOutputs, nil)
+        let result = library.graphParse(graph, description, &openInputs, &openOutputs, nil)
         if result < 0 {
             throw FFmpegError(
                 code: FFmpegError.Code(rawValue: result), function: "avfilter_graph_parse_ptr",
@@ -341,10 +344,10 @@ public final class FilterGraph {
         }
     }
 
-    private static func inOut(
+    private func inOut(
         label: String, filter: UnsafeMutablePointer<AVFilterContext>, next: UnsafeMutablePointer<AVFilterInOut>?
     ) throws(FFmpegError) -> UnsafeMutablePointer<AVFilterInOut> {
-        guard let entry = avfilter_inout_alloc(), let name = av_strdup(label) else {
+        guard let entry = library.inOutAlloc(), let name = av_strdup(label) else {
             throw FFmpegError(code: .noMemory, function: "avfilter_inout_alloc", message: "out of memory")
         }
         entry.pointee.name = name
@@ -354,26 +357,26 @@ public final class FilterGraph {
         return entry
     }
 
-    private static func format(of sink: UnsafeMutablePointer<AVFilterContext>) -> OutputFormat {
-        let base = av_buffersink_get_time_base(sink)
-        let rate = av_buffersink_get_frame_rate(sink)
-        let aspect = av_buffersink_get_sample_aspect_ratio(sink)
-        let isVideo = av_buffersink_get_type(sink) == AVMEDIA_TYPE_VIDEO
+    private static func format(of sink: UnsafeMutablePointer<AVFilterContext>, library: AVFilterLibrary) -> OutputFormat {
+        let base = library.sinkTimeBase(sink)
+        let rate = library.sinkFrameRate(sink)
+        let aspect = library.sinkSampleAspectRatio(sink)
+        let isVideo = library.sinkType(sink) == AVMEDIA_TYPE_VIDEO
         return OutputFormat(
             timeBase: Rational(Int64(base.num), Int64(base.den)),
-            width: isVideo ? Int(av_buffersink_get_w(sink)) : 0, height: isVideo ? Int(av_buffersink_get_h(sink)) : 0,
-            pixelFormat: isVideo ? PixelFormat(rawValue: av_buffersink_get_format(sink)) : .none,
+            width: isVideo ? Int(library.sinkWidth(sink)) : 0, height: isVideo ? Int(library.sinkHeight(sink)) : 0,
+            pixelFormat: isVideo ? PixelFormat(rawValue: library.sinkFormat(sink)) : .none,
             frameRate: rate.num > 0 && rate.den > 0 ? Rational(Int64(rate.num), Int64(rate.den)) : nil,
             sampleAspectRatio: aspect.num > 0 && aspect.den > 0 ? Rational(Int64(aspect.num), Int64(aspect.den)) : nil,
-            sampleRate: isVideo ? 0 : Int(av_buffersink_get_sample_rate(sink)),
-            channels: isVideo ? 0 : channelCount(of: sink),
-            sampleFormat: isVideo ? .none : SampleFormat(rawValue: av_buffersink_get_format(sink)))
+            sampleRate: isVideo ? 0 : Int(library.sinkSampleRate(sink)),
+            channels: isVideo ? 0 : channelCount(of: sink, library: library),
+            sampleFormat: isVideo ? .none : SampleFormat(rawValue: library.sinkFormat(sink)))
     }
 
-    private static func channelCount(of sink: UnsafeMutablePointer<AVFilterContext>) -> Int {
+    private static func channelCount(of sink: UnsafeMutablePointer<AVFilterContext>, library: AVFilterLibrary) -> Int {
         var layout = AVChannelLayout()
         defer { av_channel_layout_uninit(&layout) }
-        guard av_buffersink_get_ch_layout(sink, &layout) >= 0 else { return 0 }
+        guard library.sinkChannelLayout(sink, &layout) >= 0 else { return 0 }
         return Int(layout.nb_channels)
     }
 
