@@ -34,12 +34,17 @@ public struct ObjectMetadata: Sendable, Equatable {
     public var cacheControl: String?
     /// The ETag as sent (usually quoted), if any.
     public var eTag: String?
+    /// The storage class an S3 store reports (`x-amz-storage-class`), if it says one.
+    public var storageClass: String?
 
-    public init(size: Int, contentType: String? = nil, cacheControl: String? = nil, eTag: String? = nil) {
+    public init(
+        size: Int, contentType: String? = nil, cacheControl: String? = nil, eTag: String? = nil, storageClass: String? = nil
+    ) {
         self.size = size
         self.contentType = contentType
         self.cacheControl = cacheControl
         self.eTag = eTag
+        self.storageClass = storageClass
     }
 }
 

@@ -9,6 +9,8 @@
 #       sockets: nothing in /etc or /var). Creates an S3 user with access key
 #       $S3_TEST_ACCESS_KEY and secret $S3_TEST_SECRET_KEY (defaults below) and the bucket, whose
 #       objects anyone may read (a bucket policy: players read from the store's HTTP endpoint).
+#       The placement has the storage classes STANDARD and STANDARD_IA. Buckets answer path-style
+#       (127.0.0.1:RGW_PORT/BUCKET) and virtual-host style (BUCKET.localhost:RGW_PORT: rgw dns name).
 #       Prints "ready http://127.0.0.1:RGW_PORT". With OWNER_PID, everything is stopped and DIR
 #       removed when that process exits. Takes about 12 s on two cores.
 #   ceph-rgw.sh stop DIR
@@ -70,7 +72,7 @@ keyring = $dir/keyring
 [client.rgw]
 rgw frontends = beast endpoint=127.0.0.1:$port
 rgw data = $dir/rgw
-rgw dns name = 127.0.0.1
+rgw dns name = localhost
 rgw enable usage log = false
 CONF
     # One keyring for every daemon; the monitor imports all of its keys when it is created.
@@ -89,6 +91,18 @@ CONF
     ceph-osd -c "$conf" -i 0 --mkfs 2>>"$dir/log/setup.log" >/dev/null
     ceph-osd -c "$conf" -i 0 -f >>"$dir/log/osd.out" 2>&1 </dev/null &
     echo $! > "$dir/osd.pid"
+    radosgw -c "$conf" -n client.rgw -f >>"$dir/log/rgw.out" 2>&1 </dev/null &
+    echo $! > "$dir/rgw.pid"
+    wait_for_port "$port" 90 "$dir/rgw.pid" "$dir/log/client.rgw.log"
+    # A second storage class besides STANDARD, as AWS has (uploads name it in x-amz-storage-class;
+    # RGW refuses a class its placement does not define). The default zone exists once radosgw
+    # has run; radosgw reads the new placement when it starts again.
+    radosgw-admin -c "$conf" -n client.rgw zonegroup placement add --rgw-zonegroup default \
+        --placement-id default-placement --storage-class STANDARD_IA >/dev/null 2>>"$dir/log/setup.log"
+    radosgw-admin -c "$conf" -n client.rgw zone placement add --rgw-zone default \
+        --placement-id default-placement --storage-class STANDARD_IA \
+        --data-pool default.rgw.standard-ia.data >/dev/null 2>>"$dir/log/setup.log"
+    stop_pidfile "$dir/rgw.pid"
     radosgw -c "$conf" -n client.rgw -f >>"$dir/log/rgw.out" 2>&1 </dev/null &
     echo $! > "$dir/rgw.pid"
     wait_for_port "$port" 90 "$dir/rgw.pid" "$dir/log/client.rgw.log"

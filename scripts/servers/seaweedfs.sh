@@ -8,7 +8,9 @@
 #       $S3_TEST_SECRET_KEY; defaults below; anonymous requests may read objects, as players
 #       behind a CDN do, but not list or write). Every other port (master, volume, filer, their
 #       gRPC ports) is picked free once and kept in DIR/ports, so a restart on the same DIR
-#       finds its data again. Prints "ready http://127.0.0.1:S3_PORT" when S3 answers.
+#       finds its data again. Buckets answer path-style (127.0.0.1:S3_PORT/BUCKET) and
+#       virtual-host style (BUCKET.localhost:S3_PORT: -s3.domainName). Prints
+#       "ready http://127.0.0.1:S3_PORT" when S3 answers.
 #       With OWNER_PID, the server is stopped and DIR removed when that process exits.
 #   seaweedfs.sh stop DIR
 #
@@ -44,7 +46,7 @@ start)
 JSON
     log="$dir/weed.log"
     setsid "$weed" mini -dir="$dir/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 -master.telemetry=false \
-        -webdav=false -admin.ui=false -s3.config="$dir/ids.json" -bucket="$bucket" \
+        -webdav=false -admin.ui=false -s3.config="$dir/ids.json" -bucket="$bucket" -s3.domainName=localhost \
         -master.port="$master" -master.port.grpc="$master_grpc" -volume.port="$volume" \
         -volume.port.grpc="$volume_grpc" -filer.port="$filer" -filer.port.grpc="$filer_grpc" \
         -s3.port="$port" -s3.port.grpc="$s3_grpc" -admin.port="$admin" -admin.port.grpc="$admin_grpc" \

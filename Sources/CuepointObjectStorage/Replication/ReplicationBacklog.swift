@@ -17,8 +17,13 @@
 /// before the removal may list it, and a playlist on the store must never list an object that
 /// is not there. (If the local file is gone by then, the replicator reports it as skipped.)
 ///
-/// Memory: files are held as paths, at most one waiting version per document key, and keys of
-/// removals; so the backlog of a store that is down for an hour is a few hundred small entries.
+/// Memory: files are held as paths (never bytes), at most one waiting version per document
+/// key, and keys of removals. Removals merge only when nothing came between them, and a live
+/// show alternates files and removals, so a store that is down costs about two entries per
+/// segment and rendition: with 1 s segments, 7,200 entries an hour per rendition (a key and a
+/// path each, a few hundred bytes: about 2 MB an hour; `anHourOfOneSecondSegmentsWhileTheStoreIsDown`).
+/// The backlog is not capped: the local spool keeps every file until each target has it, so
+/// nothing is dropped, and the lag warning and `/metrics` say how far behind the store is.
 public struct ReplicationBacklog: Sendable {
     /// An operation with its place in the order.
     public struct Entry: Sendable, Equatable {

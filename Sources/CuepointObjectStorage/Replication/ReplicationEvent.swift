@@ -9,7 +9,8 @@ public enum ReplicationEvent: Sendable, Equatable {
     /// show uploading a segment again, or a retried PUT whose first answer was lost).
     case alreadyPresent(key: String, size: Int)
     /// A file's key already held a different object (another size): it was NOT overwritten.
-    /// Another machine may publish to the same prefix.
+    /// Another machine may publish to the same prefix. The replicator then halts
+    /// (``halted(_:)`` follows): the playlists after it list the key.
     case conflict(key: String, storedSize: Int, localSize: Int)
     /// The store refused to delete a key (the others of its batch were deleted).
     case deleteRefused(DeleteFailure)

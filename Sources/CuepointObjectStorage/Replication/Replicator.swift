@@ -14,7 +14,8 @@ import NIOCore
 ///   document waiting behind it is replaced, never reordered, by a newer version;
 /// - files are PUT with `If-None-Match: *` (HEAD first where the store ignores it): an object
 ///   already at the key is never overwritten; same size is reported as ``ReplicationEvent/alreadyPresent(key:size:)``,
-///   another size as ``ReplicationEvent/conflict(key:storedSize:localSize:)``;
+///   another size as ``ReplicationEvent/conflict(key:storedSize:localSize:)`` and halts the
+///   replicator (the playlists that follow list that key: none of them may reach the store);
 /// - deletes go in batches (DeleteObjects on S3);
 /// - transient failures (5xx, SlowDown, no connection, timeouts) are retried with
 ///   ``RetryPolicy``, forever while the pipeline runs: a store that is down for minutes gets
@@ -297,12 +298,21 @@ public final class Replicator: Sendable {
         }
     }
 
+    /// An object is already at a file's key. The same size is this recording's file (a resumed
+    /// show, a PUT whose answer was lost): done. Another size is someone else's object: it is
+    /// reported and left as it is, and the replicator halts, since every playlist after this
+    /// point lists the key and the store's bytes there are not this recording's. The spool keeps
+    /// the file and everything after it (reported as left at the end).
     private func reportExisting(key: String, stored: ObjectMetadata, path: String) async throws(ObjectStorageError) {
         let localSize = try await LocalFile.size(path)
         if stored.size == localSize {
             onEvent(.alreadyPresent(key: key, size: localSize))
-        } else {
-            onEvent(.conflict(key: key, storedSize: stored.size, localSize: localSize))
+            return
         }
+        onEvent(.conflict(key: key, storedSize: stored.size, localSize: localSize))
+        throw ObjectStorageError(
+            kind: .alreadyExists, operation: "PUT", target: client.targetDescription, key: ObjectKey.join(prefix, key),
+            message: "another object (\(stored.size) bytes, \(localSize) here) is at the key of \(key); nothing more is"
+                + " published to this target, so that no playlist there lists it")
     }
 }

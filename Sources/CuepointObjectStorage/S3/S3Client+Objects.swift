@@ -35,7 +35,8 @@ extension S3Client: ObjectStorageClient {
             }
             return ObjectMetadata(
                 size: length, contentType: response.headers.first(name: "Content-Type"),
-                cacheControl: response.headers.first(name: "Cache-Control"), eTag: response.headers.first(name: "ETag"))
+                cacheControl: response.headers.first(name: "Cache-Control"), eTag: response.headers.first(name: "ETag"),
+                storageClass: response.headers.first(name: "x-amz-storage-class"))
         } catch where error.kind == .noSuchKey {
             return nil
         }

@@ -24,13 +24,21 @@ public struct S3Endpoint: Sendable, Equatable {
     public var bucket: String
     /// Path style or virtual host.
     public var addressing: Addressing
+    /// The address to connect to instead of resolving the host name, as curl's `--connect-to`:
+    /// the `Host` header and the signature keep the name. `nil` (resolve the name) for every
+    /// target read by ``PublishTarget``; the tests use it to reach `BUCKET.localhost`, which
+    /// glibc does not resolve without an `/etc/hosts` line.
+    public var connectAddress: String?
 
-    public init(scheme: String, host: String, port: Int?, bucket: String, addressing: Addressing) {
+    public init(
+        scheme: String, host: String, port: Int?, bucket: String, addressing: Addressing, connectAddress: String? = nil
+    ) {
         self.scheme = scheme
         self.host = host
         self.port = port
         self.bucket = bucket
         self.addressing = addressing
+        self.connectAddress = connectAddress
     }
 
     /// AWS's own endpoint for a region, virtual-host addressed.
@@ -40,8 +48,9 @@ public struct S3Endpoint: Sendable, Equatable {
 
     /// The `Host` header: the host (with the bucket in front for virtual-host addressing) and
     /// the port unless it is the scheme's default.
-    public var hostHeader: String {
-        let name = addressing == .virtualHost ? "\(bucket).\(host)" : host
+    public var hostHeader: String { withPort(addressing == .virtualHost ? "\(bucket).\(host)" : host) }
+
+    private func withPort(_ name: String) -> String {
         guard let port, port != (scheme == "https" ? 443 : 80) else { return name }
         return "\(name):\(port)"
     }
@@ -57,8 +66,10 @@ public struct S3Endpoint: Sendable, Equatable {
         }
     }
 
-    /// The full URL of a request: scheme, host, path and the already-encoded query.
+    /// The full URL of a request: scheme, host (or ``connectAddress``), path and the
+    /// already-encoded query.
     public func url(key: String?, canonicalQuery: String) -> String {
-        "\(scheme)://\(hostHeader)\(encodedPath(key: key))" + (canonicalQuery.isEmpty ? "" : "?" + canonicalQuery)
+        let authority = connectAddress.map(withPort) ?? hostHeader
+        return "\(scheme)://\(authority)\(encodedPath(key: key))" + (canonicalQuery.isEmpty ? "" : "?" + canonicalQuery)
     }
 }

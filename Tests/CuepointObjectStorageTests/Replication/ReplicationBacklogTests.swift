@@ -26,6 +26,26 @@ import Testing
         #expect(afterBoth.map(\.operation) == [document("index.m3u8", "v2")])
     }
 
+    /// The size of the backlog of a store that is down for an hour of a live-only show with
+    /// 1 s segments, fed as ``ReplicatingStore`` feeds it (per segment: the file, the two
+    /// playlists, `recording.json`, then the removal of the segment that left the window):
+    /// documents coalesce to one waiting version per key, but files and removals alternate, so
+    /// removals cannot merge: two entries per segment, 7,200 an hour per rendition. The figure
+    /// in ``ReplicationBacklog``'s documentation comes from here.
+    @Test func anHourOfOneSecondSegmentsWhileTheStoreIsDown() {
+        var backlog = ReplicationBacklog()
+        for second in 1...3600 {
+            backlog.enqueue(file("source/seg_\(second).m4s"), now: Int64(second) * 1000)
+            backlog.enqueue(document("source/index.m3u8", "\(second)"), now: Int64(second) * 1000)
+            backlog.enqueue(document("source/live.m3u8", "\(second)"), now: Int64(second) * 1000)
+            backlog.enqueue(document("recording.json", "\(second)"), now: Int64(second) * 1000)
+            if second > 6 { backlog.enqueue(.removal(keys: ["source/seg_\(second - 6).m4s"]), now: Int64(second) * 1000) }
+        }
+        #expect(backlog.entries.count == 3600 + 3594 + 3)
+        #expect(backlog.droppedDocumentVersions == 3 * 3599)
+        #expect(backlog.lag(now: 3_600_000).oldestPendingMilliseconds == 3_599_000)
+    }
+
     @Test func theLimitBoundsRequestsInFlight() {
         var backlog = ReplicationBacklog()
         for index in 1...5 { backlog.enqueue(file("seg\(index)"), now: 0) }

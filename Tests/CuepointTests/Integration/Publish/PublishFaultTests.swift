@@ -162,7 +162,7 @@ extension Integration {
         }
 
         @Test(
-            "an object already where a segment should go: reported, never overwritten",
+            "an object already where a segment should go: reported, never overwritten, and no playlist on the store lists it",
             .enabled(if: PublishTools.ready, "needs SeaweedFS, ffmpeg and ffprobe"), .timeLimit(.minutes(3)))
         func objectAlreadyAtASegmentKey() async throws {
             let server = try await TestServers.shared.s3(.seaweedFS)
@@ -186,10 +186,28 @@ extension Integration {
                     try job.ended(within: 120)
                     return job
                 }
+                #expect(job.process.exitStatus == 0, "the recording itself is whole\n\(job.printed)")
                 let stray = try #require(job.stderr.firstMatch(of: /(source\/seg_[0-9]+\.ts) already exists on the store with another size/))
+                let strayKey = String(stray.1)
                 #expect(job.stderr.contains("it was NOT overwritten"), "\(job.printed)")
-                #expect(show.get(String(stray.1)).body == Data(foreign), "the object on the store is untouched")
-                #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent(String(stray.1)).path), "kept locally")
+                #expect(job.stderr.contains("\(show.target): publishing stopped: "), "\(job.printed)")
+                #expect(job.stdout.contains("published: \(show.target): ") && job.stdout.contains("INCOMPLETE"), "\(job.printed)")
+                #expect(show.get(strayKey).body == Data(foreign), "the object on the store is untouched")
+                #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent(strayKey).path), "kept locally")
+                // What the store's playlists list is this recording's, byte for byte; the stray key is not listed.
+                let local = try String(contentsOf: output.appendingPathComponent("source/index.m3u8"), encoding: .utf8)
+                #expect(try MediaPlaylist(parsing: local).segments.contains { "source/\($0.uri)" == strayKey }, "listed locally")
+                for playlist in ["source/index.m3u8", "source/live.m3u8"] {
+                    let stored = show.get(playlist)
+                    guard stored.status == 200 else { continue }
+                    let listed = try MediaPlaylist(parsing: stored.text).segments.map { "source/\($0.uri)" }
+                    #expect(!listed.contains(strayKey), "\(playlist) on the store lists \(strayKey): \(listed)")
+                    for key in listed {
+                        let bytes = FileManager.default.contents(atPath: output.appendingPathComponent(key).path)
+                        #expect(bytes != nil && show.get(key).body == bytes, "\(key), listed in \(playlist) on the store")
+                    }
+                }
+                #expect(show.get("source/index.m3u8").status == 200, "the playlist from before the conflict is on the store")
             }
         }
     }
