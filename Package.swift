@@ -4,6 +4,9 @@ import PackageDescription
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    // An import is internal unless it says `public import`: a module's public face shows which
+    // other modules it exposes (issue 11).
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 let package = Package(

@@ -1,5 +1,5 @@
 internal import CCuepointFFmpeg
-import CuepointTime
+public import CuepointTime
 
 /// A queue of audio samples that turns frames of any length into frames of exactly
 /// `frameSize` samples, as encoders such as `aac` (1024) require.

@@ -1,5 +1,5 @@
 internal import CCuepointFFmpeg
-import CuepointTime
+public import CuepointTime
 
 /// An owned copy of a stream's `AVCodecParameters`, opaque outside this module: a muxer
 /// stream is created from it. Immutable after creation, so it may be shared across threads.

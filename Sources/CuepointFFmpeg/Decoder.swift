@@ -1,5 +1,5 @@
 internal import CCuepointFFmpeg
-import CuepointTime
+public import CuepointTime
 
 /// A libavcodec decoder for one stream: packets in, frames out.
 ///

@@ -1,5 +1,5 @@
 internal import CCuepointFFmpeg
-import CuepointTime
+public import CuepointTime
 import Foundation
 
 /// An open input: a file, `pipe:0`, or any URL libavformat reads, with its streams.

@@ -1,5 +1,5 @@
 internal import CCuepointFFmpeg
-import CuepointTime
+public import CuepointTime
 
 /// A libavcodec encoder: frames in, packets out, for one output stream.
 ///

@@ -1,4 +1,4 @@
-import CuepointTime
+public import CuepointTime
 
 /// What a video encoder is opened with. A value, so a rendition ladder can be described
 /// before any encoder exists and passed between threads.

@@ -1,5 +1,5 @@
 internal import CCuepointFFmpeg
-import CuepointTime
+public import CuepointTime
 
 /// A libavfilter graph: frames in through buffer sources, through the filters of a graph
 /// description (`scale=360:-2,crop=360:640`, `loudnorm=I=-16`), frames out through buffer sinks.

@@ -1,5 +1,5 @@
 internal import CCuepointFFmpeg
-import CuepointTime
+public import CuepointTime
 
 /// One decoded picture or block of audio samples, owning an `AVFrame`.
 ///

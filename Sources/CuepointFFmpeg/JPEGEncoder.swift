@@ -1,5 +1,5 @@
 internal import CCuepointFFmpeg
-import CuepointTime
+public import CuepointTime
 
 /// Makes JPEG images of decoded video frames (thumbnails, poster frames) at a chosen width,
 /// keeping the picture's proportions.

@@ -1,5 +1,5 @@
 internal import CCuepointFFmpeg
-import CuepointTime
+public import CuepointTime
 
 /// A libavformat muxer (`mpegts`, `mp4`, …) writing either through a custom AVIO into a
 /// `ByteSink` that the caller may switch between segments, or into a file of its own.

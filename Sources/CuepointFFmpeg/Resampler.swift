@@ -1,5 +1,5 @@
 internal import CCuepointFFmpeg
-import CuepointTime
+public import CuepointTime
 
 /// A libswresample converter from one audio layout, sample rate and sample format to
 /// another: 5.1 at 22 050 Hz `s16` to stereo at 48 000 Hz `fltp`, for example.

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 // CuepointObjectStorage: the copy of a recording in object storage.
 //

@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import NIOCore
 
 /// The one HTTP client every object-storage client shares by default (one connection pool per

@@ -1,10 +1,10 @@
-import Cuepoint
+public import Cuepoint
 import Foundation
-import Hummingbird
+public import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
-import Prometheus
+public import Prometheus
 import ServiceLifecycle
 
 /// Serves a directory of HLS output over HTTP, and, beside the files of a running recording,

@@ -1,4 +1,4 @@
-import Cuepoint
+public import Cuepoint
 
 /// What the marker API drives: something that places markers on a running recording, with the
 /// validation and durable log of every other marker source.

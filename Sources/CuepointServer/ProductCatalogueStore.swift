@@ -1,5 +1,5 @@
-import Cuepoint
-import Foundation
+public import Cuepoint
+public import Foundation
 import NIOConcurrencyHelpers
 
 /// The product catalogue of one live show, shared by the requests that read and replace it

@@ -1,5 +1,5 @@
 import Cuepoint
-import Prometheus
+public import Prometheus
 
 /// Cuepoint's metrics in Prometheus's text format: a `PrometheusCollectorRegistry` of its own,
 /// and the swift-metrics factory that records into it with the buckets Cuepoint's histograms

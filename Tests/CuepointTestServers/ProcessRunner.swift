@@ -1,5 +1,5 @@
 import CuepointTestSupport
-import Foundation
+public import Foundation
 
 /// What a program printed and how it ended (test support).
 public struct ProcessResult: Sendable {

@@ -1,6 +1,6 @@
 import CuepointTestSupport
-import CuepointObjectStorage
-import Foundation
+public import CuepointObjectStorage
+public import Foundation
 import NIOCore
 
 /// The real servers the object-storage tests talk to, each started once per test run on free

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A live input for tests: the `ffmpeg` program writes a media file into a FIFO in real time
 /// (`-re`, stream copy, MPEG-TS), as a camera or an encoder would, while the pipeline under test

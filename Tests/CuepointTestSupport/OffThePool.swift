@@ -1,5 +1,5 @@
 import Foundation
-import Testing
+public import Testing
 
 /// A task executor that runs every job it is given on a new thread of its own, never on Swift's
 /// cooperative pool (two threads on the machines this runs on).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension Process {
     /// The exit status, or nil while the program still runs. Foundation traps when

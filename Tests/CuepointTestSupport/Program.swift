@@ -1,5 +1,5 @@
-import Foundation
-import Subprocess
+public import Foundation
+public import Subprocess
 import SystemPackage
 
 /// Runs a program we did not write (ffprobe, ffmpeg, GStreamer's tools, Python checkers, the

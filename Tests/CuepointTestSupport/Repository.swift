@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The repository this test build comes from: found once, from this file's location, as the
 /// nearest folder above it that holds `Package.swift`.

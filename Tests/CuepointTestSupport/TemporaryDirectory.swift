@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Empty folders for one test, under the system's temporary directory, named
 /// `cuepoint-LABEL-UUID` so a leftover says which test left it.

@@ -1,5 +1,5 @@
-import CuepointFFmpeg
-import CuepointRTMP
+public import CuepointFFmpeg
+public import CuepointRTMP
 
 /// An RTMP publish session (Cuepoint's own server) as the byte source of a demuxer: the
 /// session's FLV stream goes to libavformat's FLV demuxer through a custom AVIO context.

@@ -1,5 +1,5 @@
 import CuepointRTMP
-import CuepointTime
+public import CuepointTime
 import NIOCore
 
 /// Cuepoint's RTMP server held open for a program that starts pipelines as publishers are

@@ -1,4 +1,4 @@
-import CuepointTime
+public import CuepointTime
 
 // MARK: - Overview
 //

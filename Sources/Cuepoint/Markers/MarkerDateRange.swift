@@ -1,5 +1,5 @@
-import CuepointHLS
-import CuepointTime
+public import CuepointHLS
+public import CuepointTime
 import Foundation
 
 /// The `X-` attributes of a marker's EXT-X-DATERANGE (their meaning is defined by the CLASS).

@@ -1,5 +1,5 @@
 import CuepointJSON
-import CuepointTime
+public import CuepointTime
 import Foundation
 
 #if canImport(Glibc)

@@ -1,5 +1,5 @@
 import CuepointJSON
-import CuepointTime
+public import CuepointTime
 
 /// What a marker is checked against: the recording it is placed on.
 public struct MarkerContext: Sendable, Equatable {

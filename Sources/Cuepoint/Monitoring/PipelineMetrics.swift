@@ -1,5 +1,5 @@
-import CoreMetrics
-import CuepointTime
+public import CoreMetrics
+public import CuepointTime
 import Dispatch
 import Synchronization
 import NIOConcurrencyHelpers

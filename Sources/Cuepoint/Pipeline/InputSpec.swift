@@ -1,4 +1,4 @@
-import CuepointTime
+public import CuepointTime
 
 /// Where the media comes from: the `input:` section of a pipeline file.
 public struct InputSpec: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import CuepointTime
+public import CuepointTime
 
 /// Where and how the recording is written: the `output:` section of a pipeline file.
 public struct OutputSpec: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 internal import Yams
 
 /// Reads pipeline files: YAML (or JSON, which is YAML too) into a ``PipelineSpec``.

@@ -1,5 +1,5 @@
-import CuepointObjectStorage
-import CuepointTime
+public import CuepointObjectStorage
+public import CuepointTime
 
 /// One entry of `output.publish:`: a store the recording is copied to while it is made (an
 /// S3-compatible object store or an HTTP origin), with its settings.

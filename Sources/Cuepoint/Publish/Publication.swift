@@ -1,8 +1,8 @@
-import CuepointObjectStorage
-import CuepointTime
+public import CuepointObjectStorage
+public import CuepointTime
 import Dispatch
 import Foundation
-import Logging
+public import Logging
 import NIOConcurrencyHelpers
 
 // MARK: - Publishing a recording to object stores and HTTP origins

@@ -1,7 +1,7 @@
 import CuepointObjectStorage
 import CuepointTime
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 
 /// Brings a publish target up to date with a local recording: what a run that resumes its
 /// local directory, and `cuepoint publish`, do first, so that nothing a previous run could not

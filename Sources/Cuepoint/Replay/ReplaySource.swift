@@ -1,6 +1,6 @@
-import CuepointHLS
+public import CuepointHLS
 import CuepointTime
-import Foundation
+public import Foundation
 
 /// A finished (or interrupted) recording as the replay exporter reads it: each rendition's
 /// event playlist with the segments that are whole on disk, the markers of `markers.jsonl`,

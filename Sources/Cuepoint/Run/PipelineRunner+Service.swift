@@ -1,4 +1,4 @@
-import ServiceLifecycle
+public import ServiceLifecycle
 import NIOConcurrencyHelpers
 
 // MARK: - Process life

@@ -2,7 +2,7 @@ import CoreMetrics
 import CuepointFFmpeg
 import CuepointHLS
 import CuepointTime
-import Foundation
+public import Foundation
 import NIOConcurrencyHelpers
 
 /// Runs one pipeline: opens the input, segments it into every rendition, publishes the

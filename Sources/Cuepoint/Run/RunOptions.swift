@@ -1,7 +1,7 @@
 import CuepointTime
-import Foundation
-import Logging
-import Metrics
+public import Foundation
+public import Logging
+public import Metrics
 
 /// Options of a run that are not part of the pipeline file.
 public struct RunOptions: Sendable {

@@ -1,4 +1,4 @@
-import CuepointTime
+public import CuepointTime
 
 /// Decides where segments begin: a pure state machine fed the packets of the *cut stream*
 /// (the video stream, or the audio stream of an audio-only rendition). No I/O, no clock.

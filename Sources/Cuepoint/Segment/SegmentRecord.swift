@@ -1,4 +1,4 @@
-import CuepointTime
+public import CuepointTime
 
 /// A completed segment of one rendition, as the session reports it.
 public struct SegmentRecord: Sendable, Equatable {

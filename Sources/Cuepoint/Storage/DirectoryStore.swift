@@ -1,5 +1,5 @@
 import CuepointFFmpeg
-import Foundation
+public import Foundation
 
 /// A recording in a local directory: the embedded default ``Store`` and the durable spool that
 /// replicas (object stores, HTTP origins) are fed from.

@@ -1,5 +1,5 @@
 import CuepointFFmpeg
-import CuepointObjectStorage
+public import CuepointObjectStorage
 import Foundation
 import NIOCore
 import NIOConcurrencyHelpers

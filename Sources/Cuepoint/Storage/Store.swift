@@ -1,4 +1,4 @@
-import CuepointFFmpeg
+public import CuepointFFmpeg
 
 /// Where a recording's files live: the one seam through which the engine writes and reads a
 /// recording, whatever keeps it.

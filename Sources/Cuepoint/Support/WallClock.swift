@@ -1,4 +1,4 @@
-import CuepointTime
+public import CuepointTime
 import Foundation
 
 /// Where the wall clock comes from; tests pass a manual one.

@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 import NIOConcurrencyHelpers
 
 /// Collects the warnings of a run: one-off warnings are logged at once (and passed to `report`);

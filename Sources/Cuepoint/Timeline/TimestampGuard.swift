@@ -1,4 +1,4 @@
-import CuepointTime
+public import CuepointTime
 
 /// Watches each stream's decoding timestamps and decides, per packet, whether it continues
 /// the current timeline, starts a new one (a discontinuity), or must be dropped. Pure.

@@ -1,4 +1,4 @@
-import CuepointTime
+public import CuepointTime
 
 /// Where every encoder of a ladder puts its IDR pictures: exactly at the segment
 /// boundaries, the same media times in every rendition, and nowhere else.

@@ -1,5 +1,5 @@
-import CuepointFFmpeg
-import CuepointTime
+public import CuepointFFmpeg
+public import CuepointTime
 
 /// What a transcoded rendition needs to know of its input before the first frame: picture
 /// size and frame rate, audio rate and channels, and the time bases the decoders stamp

@@ -1,6 +1,6 @@
-import AsyncHTTPClient
-import Logging
-import NIOCore
+public import AsyncHTTPClient
+public import Logging
+public import NIOCore
 import NIOHTTP1
 
 /// A WebDAV-style HTTP origin (nginx with `dav_methods PUT DELETE; create_full_put_path on;`,

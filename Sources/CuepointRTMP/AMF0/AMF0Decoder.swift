@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// Decodes AMF0 values from bytes, within limits on nesting and on the number of values.
 ///

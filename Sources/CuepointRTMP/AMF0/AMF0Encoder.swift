@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// Writes AMF0 values, the inverse of ``AMF0Decoder``.
 public enum AMF0Encoder {

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// Puts RTMP messages back together from the chunk stream a peer sends.
 ///

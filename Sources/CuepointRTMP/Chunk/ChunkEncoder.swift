@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// Cuts outgoing messages into chunks (the inverse of ``ChunkDecoder``).
 ///

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// One RTMP message: what the chunk stream carries once its chunks are put back together.
 public struct RTMPMessage: Sendable, Equatable {

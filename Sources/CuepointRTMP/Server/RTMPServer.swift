@@ -1,5 +1,5 @@
-import NIOCore
-import NIOPosix
+public import NIOCore
+public import NIOPosix
 import NIOConcurrencyHelpers
 
 /// Cuepoint's RTMP server: one listening port for every publisher, each routed by its

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 extension RTMPServer {
     /// Where the server listens and the limits it keeps. Every limit is per server unless

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// One piece of the FLV byte stream a publish becomes: the file header, or a tag around an
 /// RTMP message's payload.

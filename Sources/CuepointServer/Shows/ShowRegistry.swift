@@ -1,10 +1,10 @@
-import Cuepoint
+public import Cuepoint
 import CuepointTime
 import Dispatch
-import Foundation
-import Logging
-import Metrics
-import ServiceLifecycle
+public import Foundation
+public import Logging
+public import Metrics
+public import ServiceLifecycle
 import NIOConcurrencyHelpers
 
 /// The shows of a server: creates them from pipeline documents, runs each pipeline on a thread

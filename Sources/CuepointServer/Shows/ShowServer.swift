@@ -1,8 +1,8 @@
-import Cuepoint
+public import Cuepoint
 import Foundation
-import Hummingbird
+public import Hummingbird
 import HummingbirdCore
-import Logging
+public import Logging
 import NIOCore
 import Prometheus
 import NIOConcurrencyHelpers

@@ -1,6 +1,6 @@
 import Cuepoint
-import CuepointTime
-import Foundation
+public import CuepointTime
+public import Foundation
 
 /// How `cuepoint server` runs: where it listens, where it keeps shows, and the defaults of the
 /// shows it creates. Built from the command line and, with `--config FILE`, a server

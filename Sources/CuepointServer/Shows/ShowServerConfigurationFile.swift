@@ -1,5 +1,5 @@
-import Cuepoint
-import CuepointTime
+public import Cuepoint
+public import CuepointTime
 import Foundation
 import Yams
 
