@@ -51,7 +51,14 @@ swift build --build-tests "${flags[@]}" >&2
 
 filters=()
 for filter in "$@"; do filters+=(--filter "$filter"); done
-swift test --skip-build "${flags[@]}" "${filters[@]}" >"$scratch/test.log" 2>&1 || true
+# Left out, and said: the clock-skew test runs the sanitized `cuepoint` under libfaketime, whose
+# LD_PRELOAD calls malloc while the sanitizer's runtime starts; the process then waits forever on
+# the sanitizer allocator's own lock (seen with gdb: FutexWait in GetFromAllocator, one thread).
+skipped=(PublishBadInputTests/skewedClock)
+echo "sanitize: left out (libfaketime deadlocks a sanitized process at start): ${skipped[*]}" >&2
+skips=()
+for test in "${skipped[@]}"; do skips+=(--skip "$test"); done
+swift test --skip-build "${flags[@]}" "${filters[@]}" "${skips[@]}" >"$scratch/test.log" 2>&1 || true
 grep -E '^✘|Test run|Executed' "$scratch/test.log" | tail -20 || true
 tests_failed=0
 grep -q '^✘ Test run' "$scratch/test.log" && tests_failed=1
