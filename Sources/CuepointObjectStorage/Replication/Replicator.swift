@@ -117,12 +117,12 @@ public final class Replicator: Sendable {
     /// Whether the file at `key` (relative) is still to be uploaded: its local copy must stay
     /// until then (the spool keeps what a replica has not acknowledged).
     public func hasPendingFile(key: String) -> Bool {
-        state.withLockedValue { state in
-            state.backlog.entries.contains {
-                if case .file(let fileKey, _, _) = $0.operation { return fileKey == key }
-                return false
-            }
-        }
+        state.withLockedValue { $0.backlog.hasPendingFile(key: key) }
+    }
+
+    /// Those of `keys` (relative) whose files are still to be uploaded, under one lock.
+    public func pendingFiles(among keys: [String]) -> Set<String> {
+        state.withLockedValue { state in Set(keys.filter { state.backlog.hasPendingFile(key: $0) }) }
     }
 
     /// How far the store is behind.
