@@ -41,11 +41,14 @@ final class PublishEvents: Sendable {
                 warnings.add("\(target): the store answers again (\(key) went up after \(attempts) failed attempt(s))")
             }
         case .alreadyPresent:
-            warnings.count("\(target): objects already on the store with the same size were left as they are")
+            warnings.count("\(target): objects already on the store with the same bytes were left as they are")
         case .conflict(let key, let storedSize, let localSize):
+            let difference =
+                storedSize == localSize
+                ? "other bytes of the same size, \(localSize)" : "another size (\(storedSize) bytes there, \(localSize) here)"
             warnings.add(
-                "\(target): \(key) already exists on the store with another size (\(storedSize) bytes there, \(localSize)"
-                    + " here); it was NOT overwritten — another machine may publish to this prefix: give each show its own")
+                "\(target): \(key) already exists on the store with \(difference); it was NOT overwritten — another"
+                    + " machine may publish to this prefix: give each show its own")
         case .deleteRefused(let failure):
             warnings.add("\(target): the store refused to delete \(failure.key) (\(failure.code): \(failure.message))")
         case .skipped(let key, let error):

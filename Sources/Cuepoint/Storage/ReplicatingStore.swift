@@ -71,16 +71,11 @@ public final class ReplicatingStore: Store {
     public func remove(_ paths: [String]) throws(StorageError) {
         for replicator in replicators { replicator.filesRemoved(keys: paths) }
         let removable = state.withLockedValue { state -> [String] in
+            // One lookup per key (the backlog counts its pending files), one lock per replicator.
             let candidates = state.deferredRemovals + paths
-            let (ready, waiting) = candidates.reduce(into: ([String](), [String]())) { split, path in
-                if replicators.contains(where: { $0.hasPendingFile(key: path) }) {
-                    split.1.append(path)
-                } else {
-                    split.0.append(path)
-                }
-            }
-            state.deferredRemovals = waiting
-            return ready
+            let pending = replicators.reduce(into: Set<String>()) { $0.formUnion($1.pendingFiles(among: candidates)) }
+            state.deferredRemovals = candidates.filter { pending.contains($0) }
+            return candidates.filter { !pending.contains($0) }
         }
         try local.remove(removable)
     }

@@ -17,6 +17,13 @@
 /// before the removal may list it, and a playlist on the store must never list an object that
 /// is not there. (If the local file is gone by then, the replicator reports it as skipped.)
 ///
+/// Cost: enqueueing, ``hasPendingFile(key:)`` and ``complete(_:)`` never scan the backlog: a
+/// counted map of pending file keys and a map from document key to its waiting version answer
+/// them, and entries are found by id with a binary search (ids increase along the array). Only
+/// the removal of an entry from the middle of the array moves the ones after it (a memmove).
+/// A store that is down for an hour therefore costs the pipeline's thread the same per segment
+/// at the end of the hour as at its start.
+///
 /// Memory: files are held as paths (never bytes), at most one waiting version per document
 /// key, and keys of removals. Removals merge only when nothing came between them, and a live
 /// show alternates files and removals, so a store that is down costs about two entries per
@@ -43,6 +50,11 @@ public struct ReplicationBacklog: Sendable {
     /// The most keys in one removal batch.
     public let deleteBatch: Int
     private var nextID = 0
+    /// How many file entries hold each key (a key may be uploaded twice: a resumed show).
+    private var pendingFiles: [String: Int] = [:]
+    /// The id of each document key's waiting version (not in flight), the one rule 2 replaces.
+    private var waitingDocuments: [String: Int] = [:]
+    private var inFlightCount = 0
 
     public init(deleteBatch: Int = 1000) {
         precondition(deleteBatch > 0)
@@ -53,10 +65,11 @@ public struct ReplicationBacklog: Sendable {
     public mutating func enqueue(_ operation: ReplicationOperation, now: Int64) {
         switch operation {
         case .document(let key, _, _, _):
-            if let index = entries.firstIndex(where: { !$0.inFlight && $0.isDocument(key) }) {
+            if let waiting = waitingDocuments[key], let index = index(of: waiting) {
                 entries.remove(at: index)
                 droppedDocumentVersions += 1
             }
+            waitingDocuments[key] = nextID
         case .removal(var keys):
             if let last = entries.last, !last.inFlight, case .removal(let waiting) = last.operation,
                 waiting.count < deleteBatch
@@ -70,36 +83,58 @@ public struct ReplicationBacklog: Sendable {
                 keys.removeFirst(min(deleteBatch, keys.count))
             }
             return
-        case .file:
-            break
+        case .file(let key, _, _):
+            pendingFiles[key, default: 0] += 1
         }
         append(operation, now: now)
     }
 
+    /// Whether a file at `key` is still to be uploaded (waiting or in flight).
+    public func hasPendingFile(key: String) -> Bool { pendingFiles[key] != nil }
+
     /// Marks as in flight, and returns, the entries that may start now (rule 1), so that at most
     /// `limit` are in flight.
     public mutating func startable(limit: Int) -> [Entry] {
-        var inFlight = entries.count(where: \.inFlight)
         var started: [Entry] = []
-        for index in entries.indices where inFlight < limit {
+        for index in entries.indices {
+            guard inFlightCount < limit else { break }
             guard !entries[index].inFlight else { continue }
             // A file may overtake a waiting document; a document or removal waits for all before it.
             guard entries[index].operation.isFile || index == 0 else { continue }
             entries[index].inFlight = true
+            inFlightCount += 1
+            if case .document(let key, _, _, _) = entries[index].operation, waitingDocuments[key] == entries[index].id {
+                waitingDocuments[key] = nil
+            }
             started.append(entries[index])
-            inFlight += 1
         }
         return started
     }
 
     /// Removes a finished entry (acknowledged, or given up and reported).
     public mutating func complete(_ id: Int) {
-        entries.removeAll { $0.id == id }
+        guard let index = index(of: id) else { return }
+        let entry = entries.remove(at: index)
+        if entry.inFlight { inFlightCount -= 1 }
+        switch entry.operation {
+        case .file(let key, _, _):
+            pendingFiles[key, default: 1] -= 1
+            if pendingFiles[key] == 0 { pendingFiles[key] = nil }
+        case .document(let key, _, _, _):
+            if waitingDocuments[key] == id { waitingDocuments[key] = nil }
+        case .removal:
+            break
+        }
     }
 
     /// Entries handed out but not completed go back to waiting (a replicator that stopped).
     public mutating func returnInFlight() {
-        for index in entries.indices { entries[index].inFlight = false }
+        for index in entries.indices {
+            entries[index].inFlight = false
+            // The latest waiting version of a document is the one a newer version replaces.
+            if case .document(let key, _, _, _) = entries[index].operation { waitingDocuments[key] = entries[index].id }
+        }
+        inFlightCount = 0
     }
 
     /// The lag figures at `now`.
@@ -109,16 +144,20 @@ public struct ReplicationBacklog: Sendable {
             oldestPendingMilliseconds: entries.map(\.enqueuedAt).min().map { max(0, now - $0) } ?? 0)
     }
 
+    /// The index of the entry with `id`, by binary search (ids increase along `entries`).
+    private func index(of id: Int) -> Int? {
+        var low = 0
+        var high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle].id < id { low = middle + 1 } else { high = middle }
+        }
+        return low < entries.count && entries[low].id == id ? low : nil
+    }
+
     private mutating func append(_ operation: ReplicationOperation, now: Int64) {
         entries.append(Entry(id: nextID, operation: operation, enqueuedAt: now, inFlight: false))
         nextID += 1
-    }
-}
-
-extension ReplicationBacklog.Entry {
-    fileprivate func isDocument(_ key: String) -> Bool {
-        if case .document(let documentKey, _, _, _) = operation { return documentKey == key }
-        return false
     }
 }
 

@@ -5,10 +5,12 @@ public enum ReplicationEvent: Sendable, Equatable {
     case retrying(key: String, failedAttempts: Int, error: ObjectStorageError, delayMilliseconds: Int)
     /// An operation went through after `failedAttempts` failures.
     case recovered(key: String, failedAttempts: Int)
-    /// A file's key already held an object of the same size: it was left as it is (a resumed
-    /// show uploading a segment again, or a retried PUT whose first answer was lost).
+    /// A file's key already held an object with the file's bytes (same size and MD5): it was
+    /// left as it is (a resumed show uploading a segment again, or a retried PUT whose first
+    /// answer was lost).
     case alreadyPresent(key: String, size: Int)
-    /// A file's key already held a different object (another size): it was NOT overwritten.
+    /// A file's key already held a different object (another size, or the same size and another
+    /// MD5; the sizes tell which): it was NOT overwritten.
     /// Another machine may publish to the same prefix. The replicator then halts
     /// (``halted(_:)`` follows): the playlists after it list the key.
     case conflict(key: String, storedSize: Int, localSize: Int)

@@ -13,8 +13,9 @@ import NIOCore
 /// - a segment or init section is acknowledged (2xx) before any later document is PUT, and a
 ///   document waiting behind it is replaced, never reordered, by a newer version;
 /// - files are PUT with `If-None-Match: *` (HEAD first where the store ignores it): an object
-///   already at the key is never overwritten; same size is reported as ``ReplicationEvent/alreadyPresent(key:size:)``,
-///   another size as ``ReplicationEvent/conflict(key:storedSize:localSize:)`` and halts the
+///   already at the key is never overwritten; the same bytes (size, then MD5: ``ObjectDigest``) are
+///   reported as ``ReplicationEvent/alreadyPresent(key:size:)``, other bytes as
+///   ``ReplicationEvent/conflict(key:storedSize:localSize:)``, which halts the
 ///   replicator (the playlists that follow list that key: none of them may reach the store);
 /// - deletes go in batches (DeleteObjects on S3);
 /// - transient failures (5xx, SlowDown, no connection, timeouts) are retried with
@@ -117,12 +118,12 @@ public final class Replicator: Sendable {
     /// Whether the file at `key` (relative) is still to be uploaded: its local copy must stay
     /// until then (the spool keeps what a replica has not acknowledged).
     public func hasPendingFile(key: String) -> Bool {
-        state.withLockedValue { state in
-            state.backlog.entries.contains {
-                if case .file(let fileKey, _, _) = $0.operation { return fileKey == key }
-                return false
-            }
-        }
+        state.withLockedValue { $0.backlog.hasPendingFile(key: key) }
+    }
+
+    /// Those of `keys` (relative) whose files are still to be uploaded, under one lock.
+    public func pendingFiles(among keys: [String]) -> Set<String> {
+        state.withLockedValue { state in Set(keys.filter { state.backlog.hasPendingFile(key: $0) }) }
     }
 
     /// How far the store is behind.
@@ -298,21 +299,36 @@ public final class Replicator: Sendable {
         }
     }
 
-    /// An object is already at a file's key. The same size is this recording's file (a resumed
-    /// show, a PUT whose answer was lost): done. Another size is someone else's object: it is
-    /// reported and left as it is, and the replicator halts, since every playlist after this
+    /// An object is already at a file's key. If it holds this recording's bytes (a resumed show,
+    /// a PUT whose answer was lost), the file is done. Otherwise it is someone else's object: it
+    /// is reported and left as it is, and the replicator halts, since every playlist after this
     /// point lists the key and the store's bytes there are not this recording's. The spool keeps
     /// the file and everything after it (reported as left at the end).
+    ///
+    /// The same bytes means the same size and then the same MD5: the store's `ETag` where it is
+    /// a single-part MD5 (S3), else the MD5 of the object read back (``ObjectDigest``).
     private func reportExisting(key: String, stored: ObjectMetadata, path: String) async throws(ObjectStorageError) {
+        let fullKey = ObjectKey.join(prefix, key)
         let localSize = try await LocalFile.size(path)
+        var difference = "\(stored.size) bytes, \(localSize) here"
         if stored.size == localSize {
-            onEvent(.alreadyPresent(key: key, size: localSize))
-            return
+            let localMD5 = ObjectDigest.md5(of: try await LocalFile.read(path).readableBytesView)
+            let storedMD5: String
+            if let stated = ObjectDigest.md5(fromETag: stored.eTag) {
+                storedMD5 = stated
+            } else {
+                storedMD5 = ObjectDigest.md5(of: try await client.getObject(fullKey).readableBytesView)
+            }
+            if storedMD5 == localMD5 {
+                onEvent(.alreadyPresent(key: key, size: localSize))
+                return
+            }
+            difference = "the same size, \(localSize) bytes, but MD5 \(storedMD5) there and \(localMD5) here"
         }
         onEvent(.conflict(key: key, storedSize: stored.size, localSize: localSize))
         throw ObjectStorageError(
-            kind: .alreadyExists, operation: "PUT", target: client.targetDescription, key: ObjectKey.join(prefix, key),
-            message: "another object (\(stored.size) bytes, \(localSize) here) is at the key of \(key); nothing more is"
-                + " published to this target, so that no playlist there lists it")
+            kind: .alreadyExists, operation: "PUT", target: client.targetDescription, key: fullKey,
+            message: "another object (\(difference)) is at the key of \(key); nothing more is published to this"
+                + " target, so that no playlist there lists it")
     }
 }

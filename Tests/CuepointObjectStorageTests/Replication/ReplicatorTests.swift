@@ -280,6 +280,69 @@ import Testing
             "the store's playlist does not list the foreign object")
     }
 
+    /// "Already present" means the same bytes, not only the same size. An identical object
+    /// stored by a multipart upload (its ETag is not an MD5 of the bytes: read back and
+    /// compared) is already present; an object of the segment's size with other bytes (the
+    /// store's single-part ETag, an MD5, differs from the local file's) is a conflict: not
+    /// overwritten, the replicator halts, and the playlist listing it never reaches the store.
+    @Test(arguments: S3ClientTests.kinds)
+    func aForeignObjectOfTheSameSizeIsAConflict(kind: S3ServerKind) async throws {
+        let server = try await TestServers.shared.s3(kind)
+        let client = server.client()
+        var show = try Show(prefix: uniqueKey("same-size"))
+        defer { show.remove() }
+        let events = Events()
+
+        // A 6 MB init section already on the store, put there in two parts by an earlier run.
+        let initKey = "source/init_0.mp4"
+        let initFile = show.directory.appendingPathComponent("init_0.mp4")
+        var generator = SplitMix64(seed: 12)
+        let initBytes = (0..<(6 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        try Data(initBytes).write(to: initFile)
+        try await client.uploadFile(
+            ObjectKey.join(show.prefix, initKey), path: initFile.path, headers: CachePolicy.headersForFile(key: initKey),
+            partSize: 5 << 20, multipartThreshold: 5 << 20)
+        let multipart = try #require(try await client.headObject(ObjectKey.join(show.prefix, initKey)))
+        #expect(ObjectDigest.md5(fromETag: multipart.eTag) == nil, "a multipart ETag: \(String(describing: multipart.eTag))")
+
+        // Segment 3's size, other bytes.
+        let foreign = ByteBuffer(bytes: [UInt8](repeating: 0xEE, count: 1291))
+        try await client.putObject(
+            ObjectKey.join(show.prefix, show.segmentName(3)), body: foreign, headers: CachePolicy.headersForFile(key: "a.ts"),
+            ifNoneMatch: false)
+        let stored = try #require(try await client.headObject(ObjectKey.join(show.prefix, show.segmentName(3))))
+        #expect(ObjectDigest.md5(fromETag: stored.eTag) == ObjectDigest.md5(of: foreign.readableBytesView), "the ETag is the MD5")
+
+        // The init section handed over again (a resumed show): the store's bytes are its bytes.
+        let resumed = Replicator(client: client, prefix: show.prefix, retryPolicy: Self.fastRetries, seed: 12, onEvent: events.append)
+        #expect(
+            try await replicating(resumed) {
+                resumed.fileCommitted(key: initKey, path: initFile.path, byteCount: initBytes.count)
+            }.isComplete)
+        #expect(events.all == [.alreadyPresent(key: initKey, size: initBytes.count)], "\(events.all)")
+
+        let replicator = Replicator(client: client, prefix: show.prefix, retryPolicy: Self.fastRetries, seed: 13, onEvent: events.append)
+        let summary = try await replicating(replicator, timeoutMilliseconds: 10_000) {
+            for number in 1...3 {
+                try show.commitSegment(number, to: replicator)
+                show.replacePlaylist(through: number, to: replicator)
+            }
+            try await waitUntil("the replicator halts") {
+                events.all.contains(where: { if case .halted = $0 { true } else { false } })
+            }
+        }
+        #expect(events.all.contains(.conflict(key: show.segmentName(3), storedSize: 1291, localSize: 1291)), "\(events.all)")
+        #expect(summary.haltedBy?.kind == .alreadyExists)
+        #expect(summary.haltedBy?.message.contains("the same size, 1291 bytes, but MD5") == true, "\(summary)")
+        #expect(summary.left.flatMap(\.keys) == [show.segmentName(3), "source/index.m3u8"], "kept, reported as left")
+        #expect(try await client.getObject(ObjectKey.join(show.prefix, show.segmentName(3))) == foreign, "not overwritten")
+        // The versions handed over quickly coalesce; whichever went up (if any) stops before segment 3.
+        let playlist = try? await client.getObject(ObjectKey.join(show.prefix, "source/index.m3u8"))
+        #expect(
+            [nil, ByteBuffer(string: Show.playlist(through: 1)), ByteBuffer(string: Show.playlist(through: 2))].contains(playlist),
+            "the store's playlist does not list the foreign object")
+    }
+
     /// A wrong secret halts the replicator with the store's refusal; what was handed over is
     /// kept and reported as left.
     @Test(arguments: S3ClientTests.kinds)
@@ -326,6 +389,41 @@ import Testing
     }
 
     // MARK: - HTTP origin
+
+    /// On nginx, whose ETag is its own (modification time and size, not an MD5): a segment
+    /// already there with this recording's bytes is already present, and one of the same size
+    /// with other bytes is a conflict, both found by reading the object back.
+    @Test(.enabled(if: ServerTools.hasNginx, "nginx is not installed; scripts/setup.sh --test installs it"))
+    func aSameSizeObjectOnAnHTTPOriginIsComparedByItsBytes() async throws {
+        let server = try await TestServers.shared.nginx()
+        let client = HTTPOriginClient(origin: server.origin, authorization: OriginServer.authorization)
+        var show = try Show(prefix: uniqueKey("origin-same-size"))
+        defer { show.remove() }
+        let events = Events()
+        let first = Replicator(client: client, prefix: show.prefix, retryPolicy: Self.fastRetries, seed: 14, onEvent: events.append)
+        #expect(try await replicating(first) { try show.commitSegment(2, to: first) }.isComplete)
+        let present = try #require(try await client.headObject(ObjectKey.join(show.prefix, show.segmentName(2))))
+        #expect(present.eTag != nil && ObjectDigest.md5(fromETag: present.eTag) == nil, "nginx's ETag: \(String(describing: present.eTag))")
+        try await client.putObject(
+            ObjectKey.join(show.prefix, show.segmentName(3)), body: ByteBuffer(bytes: [UInt8](repeating: 0xEE, count: 1291)),
+            headers: CachePolicy.headersForFile(key: "a.ts"), ifNoneMatch: false)
+
+        let again = Replicator(client: client, prefix: show.prefix, retryPolicy: Self.fastRetries, seed: 15, onEvent: events.append)
+        let summary = try await replicating(again, timeoutMilliseconds: 10_000) {
+            try show.commitSegment(2, to: again)
+            try show.commitSegment(3, to: again)
+            show.replacePlaylist(through: 3, to: again)
+            try await waitUntil("the replicator halts") {
+                events.all.contains(where: { if case .halted = $0 { true } else { false } })
+            }
+        }
+        #expect(events.all.contains(.alreadyPresent(key: show.segmentName(2), size: 1194)), "\(events.all)")
+        #expect(events.all.contains(.conflict(key: show.segmentName(3), storedSize: 1291, localSize: 1291)), "\(events.all)")
+        #expect(summary.haltedBy?.kind == .alreadyExists)
+        let root = server.root.appendingPathComponent(show.prefix)
+        #expect(try Data(contentsOf: root.appendingPathComponent(show.segmentName(3))) == Data(repeating: 0xEE, count: 1291))
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("source/index.m3u8").path))
+    }
 
     /// To nginx's WebDAV module (which ignores If-None-Match: the replicator asks with HEAD
     /// first): segments, playlists and deletes arrive; an existing segment is not replaced, and

@@ -41,7 +41,7 @@ struct StoreShow: Sendable {
     var remote: RemoteStore { RemoteStore(client: server.client(), prefix: prefix, location: target) }
 
     /// An anonymous GET of `path` under the recording: status (nil: no answer), body, headers.
-    func get(_ path: String) -> HTTPAnswer { HTTPAnswer.fetch("\(http)/\(path)") }
+    func get(_ path: String, method: String = "GET") -> HTTPAnswer { HTTPAnswer.fetch("\(http)/\(path)", method: method) }
 
     /// The keys under the prefix (relative paths), recursively.
     func keys() throws -> [String] {

@@ -102,21 +102,42 @@ extension Integration {
     }
 
     /// Polls a store's `source/live.m3u8` and the segments it listed: when each left the
-    /// playlist and when it was gone from the store (GET 404).
+    /// playlist and when it was gone from the store (an S3 store: GET 404; an origin: the file
+    /// gone from nginx's root).
     final class DeletionWatcher: @unchecked Sendable {
         // Invariant: `state` is only touched with `lock` held.
         private let lock = NSLock()
         private var listed = Set<String>()
         private var left: [String: Date] = [:]
         private var gone: [String: (left: Date, gone: Date)] = [:]
+        private var durations: [String: Int64] = [:]
         private var stopping = false
         private let done = DispatchSemaphore(value: 0)
-        let show: StoreShow
+        private let livePlaylist: @Sendable () -> String?
+        private let isGone: @Sendable (_ uri: String) -> Bool
 
-        init(show: StoreShow) { self.show = show }
+        /// - Parameters:
+        ///   - livePlaylist: the store's `source/live.m3u8` now, nil when it cannot be read.
+        ///   - isGone: whether the segment `uri` (relative to `source/`) is gone from the store.
+        init(livePlaylist: @escaping @Sendable () -> String?, isGone: @escaping @Sendable (_ uri: String) -> Bool) {
+            self.livePlaylist = livePlaylist
+            self.isGone = isGone
+        }
+
+        /// Watches an S3 store's recording through its HTTP endpoint.
+        convenience init(show: StoreShow) {
+            self.init(
+                livePlaylist: {
+                    let answer = show.get("source/live.m3u8")
+                    return answer.status == 200 ? answer.text : nil
+                },
+                isGone: { show.get("source/\($0)").status == 404 })
+        }
 
         /// Every segment seen leaving the playlist and then deleted: when it left, when it was gone.
         var observed: [String: (left: Date, gone: Date)] { lock.withLock { gone } }
+        /// The duration of every segment seen listed, in milliseconds.
+        var segmentDurations: [String: Int64] { lock.withLock { durations } }
 
         func start() {
             Thread { [self] in
@@ -134,15 +155,15 @@ extension Integration {
         }
 
         private func poll() {
-            let answer = show.get("source/live.m3u8")
-            guard answer.status == 200, let playlist = try? MediaPlaylist(parsing: answer.text) else { return }
+            guard let text = livePlaylist(), let playlist = try? MediaPlaylist(parsing: text) else { return }
             let now = Set(playlist.segments.map(\.uri))
             let candidates = lock.withLock { () -> [String] in
                 for uri in listed.subtracting(now) where left[uri] == nil { left[uri] = Date() }
                 listed.formUnion(now)
+                for segment in playlist.segments { durations[segment.uri] = segment.durationMilliseconds }
                 return listed.subtracting(now).filter { gone[$0] == nil }.sorted()
             }
-            for uri in candidates where show.get("source/\(uri)").status == 404 {
+            for uri in candidates where isGone(uri) {
                 lock.withLock { if let since = left[uri] { gone[uri] = (since, Date()) } }
             }
         }
