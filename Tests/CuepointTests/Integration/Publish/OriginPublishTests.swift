@@ -2,6 +2,7 @@ import CuepointTestSupport
 import CuepointHLS
 import CuepointTestServers
 import Foundation
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import Cuepoint
@@ -57,9 +58,10 @@ extension Integration {
                     let done = DispatchSemaphore(value: 0)
                     nonisolated(unsafe) var problems: [String] = []
                     nonisolated(unsafe) var reads = 0
-                    nonisolated(unsafe) var stop = false
+                    // Set by this thread, read by the follower's: a lock, not a bare flag (TSan).
+                    let stop = NIOLockedValueBox(false)
                     let follower = Thread {
-                        while !stop {
+                        while !stop.withLockedValue({ $0 }) {
                             if let text = try? String(contentsOf: livePlaylist, encoding: .utf8),
                                 let playlist = try? MediaPlaylist(parsing: text)
                             {
@@ -77,7 +79,7 @@ extension Integration {
                     watcher.start()
                     defer { watcher.stop() }
                     try job.ended(within: 120)
-                    stop = true
+                    stop.withLockedValue { $0 = true }
                     done.wait()
                     return (job, problems, reads)
                 }
