@@ -62,6 +62,8 @@ swift test --skip-build "${flags[@]}" "${filters[@]}" "${skips[@]}" >"$scratch/t
 grep -E '^✘|Test run|Executed' "$scratch/test.log" | tail -20 || true
 tests_failed=0
 grep -q '^✘ Test run' "$scratch/test.log" && tests_failed=1
+# A run the sanitizer stopped (halt_on_error) prints no summary at all: that is a failure too.
+grep -q 'Test run with' "$scratch/test.log" || { tests_failed=1; echo "sanitize: the test run did not finish (stopped by a report?)" >&2; }
 
 count=0
 for report in "$reports"/report.*; do

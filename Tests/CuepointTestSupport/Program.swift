@@ -49,7 +49,9 @@ public enum Program {
         let result = try await Subprocess.run(
             executable.contains("/") ? .path(FilePath(executable)) : .name(executable),
             arguments: Arguments(arguments),
-            environment: .custom(variables.map { Array("\($0.key)=\($0.value)".utf8) }),
+            // Raw bytes, each entry ending in a NUL: swift-subprocess strdup()s them (without the
+            // NUL, AddressSanitizer found it reading past each entry).
+            environment: .custom(variables.map { Array("\($0.key)=\($0.value)".utf8) + [0] }),
             workingDirectory: directory.map { FilePath($0.path) },
             input: .array(Array(input ?? Data())),
             output: .fileDescriptor(try Self.create(outPath), closeAfterSpawningProcess: true),

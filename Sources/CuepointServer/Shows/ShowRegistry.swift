@@ -246,8 +246,11 @@ public actor ShowRegistry: Service {
         var logger = self.logger
         logger[metadataKey: "pipeline"] = "\(show.id)"
         options.logger = logger
-        options.warning = { [show] in show.warn($0) }
-        options.progress = { [show] in show.report($0) }
+        // Weak: the show holds its runner (attach), and the runner holds these closures; a strong
+        // capture made a cycle that kept every show and its run alive after it was deleted
+        // (LeakSanitizer, scripts/sanitize.sh address).
+        options.warning = { [weak show] in show?.warn($0) }
+        options.progress = { [weak show] in show?.report($0) }
         options.metricsFactory = metricsFactory
         options.metricsDimensions = [("show", show.id)]
         let runner = PipelineRunner(spec: spec, directory: recordingDirectory(spec), options: options)
