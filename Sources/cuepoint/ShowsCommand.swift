@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import Cuepoint
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -98,7 +99,7 @@ extension CuepointCommand {
             var file: String
 
             func run() async throws {
-                guard let data = FileManager.default.contents(atPath: file), let document = String(data: data, encoding: .utf8)
+                guard let data = FileContents.read(atPath: file), let document = String(data: data, encoding: .utf8)
                 else {
                     throw CommandFailure(message: "\(file): cannot read the pipeline file as UTF-8 text", exitCode: 2)
                 }

@@ -63,8 +63,7 @@ public enum Program {
             }
         return Output(
             status: status,
-            stdout: try Data(contentsOf: URL(fileURLWithPath: outPath.string)),
-            stderr: try Data(contentsOf: URL(fileURLWithPath: errPath.string)))
+            stdout: try bytes(of: outPath.string), stderr: try bytes(of: errPath.string))
     }
 
     /// ``run(_:_:input:in:environment:inheritEnvironment:)`` for code that must wait where it
@@ -97,9 +96,7 @@ public enum Program {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        return Output(
-            status: exitStatus, stdout: try Data(contentsOf: URL(fileURLWithPath: outPath)),
-            stderr: try Data(contentsOf: URL(fileURLWithPath: errPath)))
+        return Output(status: exitStatus, stdout: try bytes(of: outPath), stderr: try bytes(of: errPath))
     }
 
     /// Held while spawning, so descriptors opened for one child are not inherited by another.
@@ -163,6 +160,13 @@ public enum Program {
         guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
         return unsafeBitCast(symbol, to: AddCloseFrom.self)
     }()
+
+    /// A program's captured output. An empty file is not read: Foundation on Linux leaks the 4 KB
+    /// buffer it reads an empty file into (the same work-around as the library's `FileContents`).
+    private static func bytes(of path: String) throws -> Data {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.intValue
+        return size == 0 ? Data() : try Data(contentsOf: URL(fileURLWithPath: path))
+    }
 
     private static func create(_ path: FilePath) throws -> FileDescriptor {
         try FileDescriptor.open(path, .writeOnly, options: [.create, .truncate], permissions: .ownerReadWrite)

@@ -43,7 +43,7 @@ struct CaptionTrack: Sendable, Equatable {
                     "\(source.path): a caption file for language \(source.language) was given already; this one is left out")
                 continue
             }
-            guard let data = FileManager.default.contents(atPath: source.path) else {
+            guard let data = FileContents.read(atPath: source.path) else {
                 loading.notes.append(
                     "\(source.path): the caption file cannot be read; \(product) has no \(source.language) captions")
                 continue

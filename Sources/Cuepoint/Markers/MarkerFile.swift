@@ -57,7 +57,7 @@ public enum MarkerFile {
         path: String,
         allowNow: Bool = false
     ) -> (markers: [(line: Int, marker: Marker)], problems: [MarkerProblem]) {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileContents.read(atPath: path) else {
             let message = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
             return ([], [MarkerProblem(source: path, message: message)])
         }

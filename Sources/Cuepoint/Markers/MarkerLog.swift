@@ -100,7 +100,7 @@ public final class MarkerLog: @unchecked Sendable {
     /// line number and skipped.
     public static func read(path: String) -> (markers: [PlacedMarker], problems: [MarkerProblem]) {
         guard FileManager.default.fileExists(atPath: path) else { return ([], []) }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileContents.read(atPath: path) else {
             return ([], [MarkerProblem(source: path, message: "cannot read the marker log")])
         }
         return MarkerLogRecord.fold(String(decoding: data, as: UTF8.self), source: path)

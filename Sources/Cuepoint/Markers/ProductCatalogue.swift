@@ -124,7 +124,7 @@ public struct ProductCatalogue: Sendable, Equatable {
     /// - Returns: The catalogue, or its problems; a file that cannot be read or is not UTF-8 is
     ///   one problem naming the file.
     public static func load(path: String) -> Result<ProductCatalogue, MarkerProblems> {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileContents.read(atPath: path) else {
             return .failure(
                 MarkerProblems([
                     MarkerProblem(source: path, message: "cannot be read; give the path of a JSON array of products")

@@ -39,7 +39,7 @@ public enum PipelineFile {
         guard !isDirectory.boolValue else { throw fail("is a directory, not a pipeline file") }
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try FileContents.read(URL(fileURLWithPath: path))
         } catch {
             throw fail("cannot read the file: \(error.localizedDescription)")
         }

@@ -14,7 +14,7 @@ import Foundation
 enum ReelEvents {
     /// The number of events per product index, and the notes.
     static func count(path: String, products: [ChapterPlan.Product]) -> (counts: [Int: Int], notes: [String]) {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileContents.read(atPath: path) else {
             return ([:], ["\(path): the reel's events file cannot be read; the reel is made in show order"])
         }
         var counts: [Int: Int] = [:]

@@ -75,7 +75,7 @@ public final class DirectoryStore: Store {
     public func read(_ path: String) throws(StorageError) -> [UInt8]? {
         let absolute = absolute(path)
         guard FileManager.default.fileExists(atPath: absolute) else { return nil }
-        guard let data = FileManager.default.contents(atPath: absolute) else {
+        guard let data = FileContents.read(atPath: absolute) else {
             throw StorageError(path: absolute, operation: "read", code: access(absolute, R_OK) != 0 ? errno : EIO)
         }
         return Array(data)

@@ -1,3 +1,4 @@
+import Cuepoint
 import Foundation
 
 /// What the server keeps of a show in its data directory (`DIR/shows/ID/show.json`), beside
@@ -97,7 +98,7 @@ struct ShowLayout: Sendable {
         for name in names.sorted() {
             let file = recordFile(of: name)
             do {
-                let record = try JSONDecoder().decode(ShowRecord.self, from: Data(contentsOf: file))
+                let record = try JSONDecoder().decode(ShowRecord.self, from: FileContents.read(file))
                 let document = try String(
                     contentsOf: folder(of: name).appendingPathComponent(record.document), encoding: .utf8)
                 shows.append((record, document))

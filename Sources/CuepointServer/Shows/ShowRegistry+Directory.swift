@@ -20,7 +20,7 @@ extension ShowRegistry {
             let path = folder.appendingPathComponent(name).path
             guard let date = Self.modificationDate(path), known[path] != date else { continue }
             noteFile(path, date)
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+            guard let data = FileContents.read(atPath: path), let text = String(data: data, encoding: .utf8)
             else {
                 logger.warning("\(path): cannot read the pipeline file as UTF-8 text")
                 continue

@@ -51,7 +51,7 @@ public struct ShowServerConfigurationFile: Sendable, Equatable {
     ///
     /// - Throws: ``PipelineFileError`` (the same problem lists as pipeline files) naming each problem.
     public static func load(path: String) throws(PipelineFileError) -> ShowServerConfigurationFile {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        guard let data = FileContents.read(atPath: path), let text = String(data: data, encoding: .utf8)
         else {
             throw PipelineFileError(problems: [
                 PipelineProblem(file: path, line: 0, column: 0, keyPath: "", message: "cannot read the file as UTF-8 text")
