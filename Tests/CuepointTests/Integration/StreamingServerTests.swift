@@ -62,16 +62,22 @@ extension Integration {
                     server.wait(10)
                 }
                 let index = folder.appendingPathComponent("out/show/source/index.m3u8")
+                let summary = folder.appendingPathComponent("show.stdout")
                 let finished: Bool = await withCheckedContinuation { continuation in
                     Thread {
                         Thread.sleep(forTimeInterval: 0.5)
                         let publisher = try? LiveIngest.publish(
                             "rtmp://127.0.0.1:\(port)/live/show", format: "flv", seconds: 5, folder: folder, label: "publisher")
                         publisher?.wait(20)
+                        // Finished: the final playlist, then the summary cuepoint prints after it (a
+                        // slow build, such as a sanitized one, prints it a moment later).
                         continuation.resume(
                             returning: LiveIngest.poll(15) {
                                 ((try? String(contentsOf: index, encoding: .utf8)) ?? "").hasSuffix("#EXT-X-ENDLIST\n")
-                            })
+                            }
+                                && LiveIngest.poll(15) {
+                                    ((try? String(contentsOf: summary, encoding: .utf8)) ?? "").contains("master playlist: ")
+                                })
                     }.start()
                 }
                 let log = ((try? String(contentsOf: folder.appendingPathComponent("show.stderr"), encoding: .utf8)) ?? "")
