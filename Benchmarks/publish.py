@@ -220,6 +220,8 @@ def main():
     parser.add_argument("--latency-seconds", type=int, default=60)
     parser.add_argument("--poll-ms", type=int, default=20, help="how often the store's playlist is read (default 20)")
     parser.add_argument("--seconds", type=int, default=30, help="length of each concurrency trial (default 30)")
+    parser.add_argument("--warmup", type=float, default=10.0,
+                        help="seconds of each trial before measuring, as in live.py (default 10)")
     parser.add_argument("--slack", type=float, default=1.0)
     parser.add_argument("--start", type=int, default=8, help="first N of the search (default 8)")
     parser.add_argument("--max-streams", type=int, default=200)
