@@ -359,8 +359,43 @@ def start_ffmpeg(binary, ports, packets, work):
 STARTERS = {"cuepoint": start_cuepoint, "ffmpeg": start_ffmpeg}
 
 
-def trial(tool, binary, stream, count, seconds, slack, packets, work_root, label, warmup=10.0):
-    """Runs `count` streams through `tool` for `seconds` s; returns the verdict and figures."""
+def start_profile(pids, path):
+    """`perf record` of the cuepoint process over the measured window (CPU clock, call graphs)."""
+    argv = ["perf", "record", "-q", "-e", "cpu-clock", "-F", "499", "-g", "-o", path, "-p", ",".join(map(str, pids))]
+    return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop_profile(process):
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def profile_summary(path, top=25):
+    """Where the time went: self time by shared object, then the top symbols (Swift names demangled)."""
+    def report(sort):
+        out = subprocess.run(["perf", "report", "-i", path, "--stdio", "--no-children", "-g", "none",
+                              "--percent-limit", "0.5", "--sort", sort], capture_output=True, text=True).stdout
+        return [line for line in out.splitlines() if line.strip() and not line.startswith("#")]
+    by_object = report("dso")
+    by_symbol = report("dso,sym")[:top]
+    demangler = shutil.which("swift-demangle") or shutil.which("swift")
+    if demangler and by_symbol:
+        argv = [demangler, "--simplified", "--compact"] if demangler.endswith("demangle") else \
+            [demangler, "demangle", "--simplified", "--compact"]
+        done = subprocess.run(argv, input="\n".join(by_symbol), capture_output=True, text=True)
+        if done.returncode == 0 and done.stdout.strip():
+            by_symbol = done.stdout.splitlines()
+    return "  by shared object (self time):\n" + "\n".join("    " + l.strip() for l in by_object) + \
+        f"\n  top {top} symbols (self time):\n" + "\n".join("    " + l.strip()[:150] for l in by_symbol)
+
+
+def trial(tool, binary, stream, count, seconds, slack, packets, work_root, label, warmup=10.0, profile=None):
+    """Runs `count` streams through `tool` for `seconds` s; returns the verdict and figures.
+
+    `profile`: a path for a `perf record` of the tool over the measured window (cuepoint only)."""
     work = os.path.join(work_root, f"{tool}-{count}-{label}")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -388,7 +423,10 @@ def trial(tool, binary, stream, count, seconds, slack, packets, work_root, label
     ru0 = resource.getrusage(resource.RUSAGE_SELF)
     cpu0 = sum(cpu_ticks(pid) for pid in pids)
     busy0 = machine_busy()
+    profiler = start_profile(pids, profile) if profile and tool == "cuepoint" else None
     sender.join()
+    if profiler:
+        stop_profile(profiler)
     # At the stop: what every playlist lists, the sockets' drops, CPU and memory in the window.
     stop = time.monotonic()
     wall_now = time.time()
@@ -478,10 +516,13 @@ def fixed_trials(binaries, stream, args, work):
     for round_number, count in enumerate(args.at):
         order = list(binaries) if round_number % 2 == 0 else list(reversed(list(binaries)))
         for tool in order:
+            profile = os.path.join(args.perf, f"cuepoint-{count}.data") if args.perf else None
             r = trial(tool, binaries[tool], stream, count, args.seconds, args.slack, args.datagram_packets, work,
-                      f"at{round_number}", warmup=args.warmup)
+                      f"at{round_number}", warmup=args.warmup, profile=profile)
             trials.append(r)
             common.log(describe(r))
+            if profile and tool == "cuepoint" and os.path.exists(profile):
+                common.log(f"  perf profile of cuepoint at N={count} ({profile}):\n" + profile_summary(profile))
     return trials
 
 
@@ -689,7 +730,13 @@ def main():
     parser.add_argument("--max-load", type=float, default=1.0)
     parser.add_argument("--max-wait", type=int, default=300)
     parser.add_argument("--json", metavar="FILE")
+    parser.add_argument("--perf", metavar="DIR",
+                        help="record a perf profile of cuepoint during each --at trial's measured window into DIR "
+                             "and print where the time went (perf from Debian's linux-perf; the profiler's own "
+                             "sampling adds a little to the CPU figure of those trials)")
     args = parser.parse_args()
+    if args.perf:
+        os.makedirs(args.perf, exist_ok=True)
 
     cache = os.path.abspath(args.cache)
     work = os.path.join(cache, "live-out")

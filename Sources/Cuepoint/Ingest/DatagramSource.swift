@@ -1,4 +1,5 @@
 import CuepointFFmpeg
+import CuepointTime
 import Foundation
 
 /// Cuepoint's own UDP receiver for a live MPEG-TS input: one socket read on the pipeline's own
@@ -9,11 +10,13 @@ import Foundation
 /// the only buffer (``UDPInputAddress/defaultBufferSize``, not counted in the process's memory),
 /// and a read drains every datagram waiting, so a stream costs one wake-up per batch rather than
 /// two thread switches per datagram. Reads are at least ``batchInterval`` apart, and each takes
-/// every datagram that arrived meanwhile: a 3 Mbit/s stream sent in small datagrams (7 TS
-/// packets, 310 a second) wakes its thread 25 times a second instead of 620, one sent in large
-/// ones (70 packets, 31 a second) about 20 times instead of 62. The price is at most that much
-/// latency before a segment is cut, next to the frame (33 ms) any MPEG-TS reader waits for the
-/// next PES packet, and the 2–6 s a player waits between playlist reloads.
+/// every datagram that arrived meanwhile: with the 100 ms of 2-second segments, a 3 Mbit/s
+/// stream sent in small datagrams (7 TS packets, 310 a second) wakes its thread 10 times a
+/// second instead of 620, one sent in large ones (70 packets, 31 a second) 10 times instead of
+/// 62. The price is at most that much latency before a segment is cut, a twentieth of the
+/// shortest thing a player waits for (``batchInterval(shortestUnit:)``), next to the frame
+/// (33 ms) any MPEG-TS reader waits for the next PES packet. After the wait the socket is read
+/// at once, without asking `poll` first: a batch costs one sleep and the reads.
 ///
 /// Owned by the pipeline's thread; ``InterruptPolicy`` (a stop, a wait's deadline) is checked
 /// at least every 100 ms while waiting.
@@ -32,8 +35,17 @@ final class DatagramSource: BlockingByteSource {
     private(set) var datagrams = 0
     private(set) var bytes = 0
 
-    /// The shortest time between two reads, in nanoseconds (40 ms).
-    static let batchInterval: UInt64 = 40_000_000
+    /// The shortest time between two reads, in nanoseconds (``batchInterval(shortestUnit:)``).
+    let batchInterval: UInt64
+
+    /// The batch interval for an output whose shortest unit (a segment, or an LL-HLS part) lasts
+    /// `unit`: a twentieth of it, at least 40 ms and at most 100 ms (the longest time a stop
+    /// waits). 2-second segments and longer give 100 ms, 1-second parts 50 ms, shorter parts
+    /// 40 ms.
+    static func batchInterval(shortestUnit unit: MediaTime) -> UInt64 {
+        let twentieth = UInt64(max(0, unit.rescaled(to: .microseconds).ticks)) * 1000 / 20
+        return min(100_000_000, max(40_000_000, twentieth))
+    }
     /// The largest UDP payload: a read leaves at least this much room for each datagram.
     static let largestDatagram = 65_536
 
@@ -41,10 +53,12 @@ final class DatagramSource: BlockingByteSource {
     ///
     /// - Throws: `CuepointError` naming the address when the socket cannot be made or bound
     ///   (the port is in use, the address is not this machine's).
-    init(address: UDPInputAddress, timeoutNanoseconds: UInt64?, interrupt: InterruptPolicy, displayURL: String)
-        throws(CuepointError)
-    {
+    init(
+        address: UDPInputAddress, timeoutNanoseconds: UInt64?, interrupt: InterruptPolicy, displayURL: String,
+        batchInterval: UInt64 = 40_000_000
+    ) throws(CuepointError) {
         self.address = address
+        self.batchInterval = batchInterval
         self.interrupt = interrupt
         self.timeoutNanoseconds = timeoutNanoseconds
         descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
@@ -101,10 +115,29 @@ final class DatagramSource: BlockingByteSource {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(FFmpegError) -> Int {
         // Let the datagrams of a batch interval gather: one wake-up reads them all.
         let elapsed = DispatchTime.now().uptimeNanoseconds - lastRead
-        if elapsed < DatagramSource.batchInterval {
-            usleep(UInt32((DatagramSource.batchInterval - elapsed) / 1000))
+        if elapsed < batchInterval {
+            usleep(UInt32((batchInterval - elapsed) / 1000))
         }
-        try waitUntilReadable()
+        // Usually the batch is there: read it without a poll. Wait only when nothing came.
+        var filled = try drain(into: buffer)
+        while filled == 0 {
+            try waitUntilReadable()
+            filled = try drain(into: buffer)
+        }
+        bytes += filled
+        lastRead = DispatchTime.now().uptimeNanoseconds
+        if endsWaitOnData, filled > 0 {
+            endsWaitOnData = false
+            interrupt.disarmDeadline()
+        }
+        return filled
+    }
+
+    /// Takes every datagram waiting (without blocking) while one more surely fits.
+    private func drain(into buffer: UnsafeMutableRawBufferPointer) throws(FFmpegError) -> Int {
+        if interrupt.isCancelled || interrupt.deadlinePassed {
+            throw FFmpegError(code: .exit, function: "recv", message: "interrupted")
+        }
         var filled = 0
         while buffer.count - filled >= min(DatagramSource.largestDatagram, buffer.count) {
             let received = recv(descriptor, buffer.baseAddress! + filled, buffer.count - filled, Int32(MSG_DONTWAIT))
@@ -116,12 +149,6 @@ final class DatagramSource: BlockingByteSource {
             filled += received
             datagrams += 1
             if filled == buffer.count { break }
-        }
-        bytes += filled
-        lastRead = DispatchTime.now().uptimeNanoseconds
-        if endsWaitOnData, filled > 0 {
-            endsWaitOnData = false
-            interrupt.disarmDeadline()
         }
         return filled
     }

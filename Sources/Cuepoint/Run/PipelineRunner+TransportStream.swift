@@ -86,7 +86,8 @@ extension PipelineRunner {
     /// goes on through the probing demuxer (libavformat reads every packet).
     private func openDatagrams(_ address: UDPInputAddress, warnings: WarningCollector) throws(CuepointError) -> OpenedInput? {
         let source = try DatagramSource(
-            address: address, timeoutNanoseconds: nil, interrupt: interrupt, displayURL: inputName)
+            address: address, timeoutNanoseconds: nil, interrupt: interrupt, displayURL: inputName,
+            batchInterval: DatagramSource.batchInterval(shortestUnit: spec.output.partDuration ?? spec.output.segmentDuration))
         var probe: TransportStreamInput.Probe?
         do {
             probe = try TransportStreamInput.probe(source, format: spec.input.format, interrupt: interrupt)
