@@ -392,10 +392,27 @@ def profile_summary(path, top=25):
         f"\n  top {top} symbols (self time):\n" + "\n".join("    " + l.strip()[:150] for l in by_symbol)
 
 
+def settle():
+    """Lets the previous trial's writes reach the disk before the next trial starts, so that no
+    trial pays for another's writeback (300 streams leave about 4 GB to write): sync, then until
+    Dirty + Writeback in /proc/meminfo stay under 16 MB, then 3 s more for its processes to go."""
+    os.sync()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        with open("/proc/meminfo") as f:
+            fields = dict(line.split(":", 1) for line in f)
+        pending_kb = sum(int(fields.get(k, "0 kB").split()[0]) for k in ("Dirty", "Writeback"))
+        if pending_kb < 16 * 1024:
+            break
+        time.sleep(0.5)
+    time.sleep(3)
+
+
 def trial(tool, binary, stream, count, seconds, slack, packets, work_root, label, warmup=10.0, profile=None):
     """Runs `count` streams through `tool` for `seconds` s; returns the verdict and figures.
 
     `profile`: a path for a `perf record` of the tool over the measured window (cuepoint only)."""
+    settle()
     work = os.path.join(work_root, f"{tool}-{count}-{label}")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -485,8 +502,38 @@ def trial(tool, binary, stream, count, seconds, slack, packets, work_root, label
         "offered_mbit_s": count * stream.bits_per_second / 1e6,
         "load_before": load0, "command": command,
     }
-    shutil.rmtree(work, ignore_errors=True)
+    if on_tmpfs(work):
+        shutil.rmtree(work, ignore_errors=True)
+    else:
+        KEPT.append(work)
     return result
+
+
+# Trial outputs on a disk are deleted when the run ends, not after each trial: after thousands of
+# files are deleted, ext4 makes every new file slow for a minute or more (its inode allocator
+# skips recently deleted inodes, reading inode tables to find them: `recently_deleted` and
+# `find_inode_bit` were a fifth of cuepoint's samples in a profile taken after a cleanup), which
+# charged whichever tool ran next. On tmpfs they are deleted at once.
+KEPT = []
+
+
+def on_tmpfs(path):
+    """Whether `path` lies on a tmpfs (the longest mount point in /proc/mounts that holds it)."""
+    best, kind = "", ""
+    real = os.path.realpath(path)
+    with open("/proc/mounts") as f:
+        for line in f:
+            fields = line.split()
+            point = fields[1]
+            if (real == point or real.startswith(point.rstrip("/") + "/")) and len(point) > len(best):
+                best, kind = point, fields[2]
+    return kind == "tmpfs"
+
+
+def delete_kept():
+    for path in KEPT:
+        shutil.rmtree(path, ignore_errors=True)
+    KEPT.clear()
 
 
 def describe(r):
@@ -537,11 +584,17 @@ def per_stream_table(trials):
                      f"{r['machine_cpu_percent']:10.1f}%  {r['tool_cpu_percent'] / r['streams']:9.3f}%  "
                      f"{r['pss_mb']:6.0f}  {r['pss_mb'] / r['streams']:8.2f}MB  {r['generator_cpu_percent']:8.1f}%")
     for n, pair in sorted(by_n.items()):
-        if "cuepoint" in pair and "ffmpeg" in pair and pair["ffmpeg"]["tool_cpu_percent"] > 0:
-            c, f = pair["cuepoint"], pair["ffmpeg"]
-            lines.append(f"  N={n}: cuepoint/ffmpeg CPU per stream {c['tool_cpu_percent'] / f['tool_cpu_percent']:.2f} "
-                         f"(goal <= 0.33), PSS per stream cuepoint {c['pss_mb'] / n:.2f} MB (goal <= 3 MB), "
-                         f"ffmpeg {f['pss_mb'] / n:.2f} MB")
+        if "cuepoint" in pair and "ffmpeg" in pair:
+            # Medians over every trial of each tool at this N (the tools alternate trial by trial).
+            cpu = {tool: statistics.median(r["tool_cpu_percent"] for r in trials if r["streams"] == n and r["tool"] == tool)
+                   for tool in ("cuepoint", "ffmpeg")}
+            pss = {tool: statistics.median(r["pss_mb"] for r in trials if r["streams"] == n and r["tool"] == tool)
+                   for tool in ("cuepoint", "ffmpeg")}
+            rounds = sum(1 for r in trials if r["streams"] == n and r["tool"] == "cuepoint")
+            if cpu["ffmpeg"] > 0:
+                lines.append(f"  N={n} (median of {rounds} trial(s) each): cuepoint/ffmpeg CPU per stream "
+                             f"{cpu['cuepoint'] / cpu['ffmpeg']:.2f} (goal <= 0.33), PSS per stream cuepoint "
+                             f"{pss['cuepoint'] / n:.2f} MB (goal <= 3 MB), ffmpeg {pss['ffmpeg'] / n:.2f} MB")
     return "\n".join(lines)
 
 
@@ -730,6 +783,9 @@ def main():
     parser.add_argument("--max-load", type=float, default=1.0)
     parser.add_argument("--max-wait", type=int, default=300)
     parser.add_argument("--json", metavar="FILE")
+    parser.add_argument("--work", metavar="DIR",
+                        help="where the tools write their recordings (default CACHE/live-out; /dev/shm/… leaves the "
+                             "disk out of the comparison)")
     parser.add_argument("--perf", metavar="DIR",
                         help="record a perf profile of cuepoint during each --at trial's measured window into DIR "
                              "and print where the time went (perf from Debian's linux-perf; the profiler's own "
@@ -739,8 +795,9 @@ def main():
         os.makedirs(args.perf, exist_ok=True)
 
     cache = os.path.abspath(args.cache)
-    work = os.path.join(cache, "live-out")
+    work = os.path.abspath(args.work) if args.work else os.path.join(cache, "live-out")
     os.makedirs(work, exist_ok=True)
+    common.log(f"outputs:  {work} ({'tmpfs, deleted after each trial' if on_tmpfs(work) else 'kept until the run ends'})")
     binaries = {"cuepoint": os.path.abspath(args.cuepoint) if args.cuepoint else common.build_release(),
                 "ffmpeg": common.resolve(args.ffmpeg)}
     mp4 = common.bench_input(cache, 2)
@@ -811,4 +868,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        delete_kept()

@@ -88,6 +88,7 @@ public struct DirectoryServer: Sendable {
             factory: metrics?.factory, dimensions: metrics?.dimensions ?? [], lowLatency: partStore != nil)
         if let partStore { router.add(middleware: LowLatencyMiddleware(store: partStore, metrics: serverMetrics)) }
         router.add(middleware: RangeMiddleware())
+        router.add(middleware: ReadOnlyFilesMiddleware(directory: directory))
         router.add(middleware: files)
         router.get("healthz") { _, _ in "ok\n" }
         let markerRoutes = MarkerRoutes(api: markerAPI, metrics: metrics, serverMetrics: serverMetrics)

@@ -56,6 +56,32 @@ import Testing
         }
     }
 
+    /// The served files are read-only: another method on a file or folder is 405 with `Allow`,
+    /// a missing path stays 404, and the file is untouched.
+    @Test func filesAreReadOnly() async throws {
+        let directory = try makeDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let app = DirectoryServer(directory: directory, host: "127.0.0.1", port: 0).application()
+        try await app.test(.live) { client in
+            for (uri, method) in [("/master.m3u8", HTTPRequest.Method.put), ("/source/seg_000001.ts", .delete), ("/source", .post)] {
+                try await client.execute(uri: uri, method: method, body: ByteBuffer(string: "#EXTM3U\n#EXT-X-ENDLIST\n")) {
+                    response in
+                    #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
+                    #expect(response.headers[.allow] == "GET, HEAD", "\(method) \(uri)")
+                    #expect(String(buffer: response.body).contains("read-only"), "\(method) \(uri)")
+                }
+            }
+            try await client.execute(uri: "/missing.m3u8", method: .put) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/master.m3u8", method: .head) { response in
+                #expect(response.status == .ok)
+            }
+        }
+        #expect(try String(contentsOfFile: directory + "/master.m3u8", encoding: .utf8) == "#EXTM3U\n")
+        #expect(FileManager.default.fileExists(atPath: directory + "/source/seg_000001.ts"))
+    }
+
     @Test func refusesPathsOutsideTheDirectory() async throws {
         let directory = try makeDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

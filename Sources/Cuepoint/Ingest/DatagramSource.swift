@@ -16,7 +16,8 @@ import Foundation
 /// 62. The price is at most that much latency before a segment is cut, a twentieth of the
 /// shortest thing a player waits for (``batchInterval(shortestUnit:)``), next to the frame
 /// (33 ms) any MPEG-TS reader waits for the next PES packet. After the wait the socket is read
-/// at once, without asking `poll` first: a batch costs one sleep and the reads.
+/// at once, without asking `poll` first: a batch costs one sleep and the reads. A read that
+/// fills its buffer is followed by the next without a wait (a probe, a backlog).
 ///
 /// Owned by the pipeline's thread; ``InterruptPolicy`` (a stop, a wait's deadline) is checked
 /// at least every 100 ms while waiting.
@@ -34,6 +35,8 @@ final class DatagramSource: BlockingByteSource {
     /// Datagrams and bytes received.
     private(set) var datagrams = 0
     private(set) var bytes = 0
+    /// Reads that waited for their batch to gather.
+    private(set) var batchWaits = 0
 
     /// The shortest time between two reads, in nanoseconds (``batchInterval(shortestUnit:)``).
     let batchInterval: UInt64
@@ -46,7 +49,8 @@ final class DatagramSource: BlockingByteSource {
         let twentieth = UInt64(max(0, unit.rescaled(to: .microseconds).ticks)) * 1000 / 20
         return min(100_000_000, max(40_000_000, twentieth))
     }
-    /// The largest UDP payload: a read leaves at least this much room for each datagram.
+    /// The largest UDP payload: a datagram goes straight into the caller's buffer while this much
+    /// room is left, else through a buffer of this size whose rest the next read takes.
     static let largestDatagram = 65_536
 
     /// Opens and binds the socket (and joins the multicast group).
@@ -96,7 +100,10 @@ final class DatagramSource: BlockingByteSource {
         }
     }
 
-    deinit { if descriptor >= 0 { close(descriptor) } }
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+        leftover?.deallocate()
+    }
 
     private static func failure(_ url: String, _ operation: String, _ code: Int32) -> CuepointError {
         let reason = String(cString: strerror(code))
@@ -108,15 +115,27 @@ final class DatagramSource: BlockingByteSource {
         return CuepointError(subject: url, message: "cannot receive UDP (\(operation): \(reason))")
     }
 
-    /// Waits for datagrams and copies every one waiting into `buffer`, whole (a datagram is
-    /// taken only while at least ``largestDatagram`` bytes are free, so none is cut).
+    /// Waits for datagrams and copies every one waiting into `buffer`, as a byte stream: a
+    /// datagram that does not fit whole is cut, and its rest kept for the next read (MPEG-TS
+    /// needs no datagram boundaries; FFmpeg's probe reads through a 64 KB buffer, smaller than
+    /// a datagram may be).
+    ///
+    /// The batch wait applies only once the reader has caught up: a read that filled the buffer
+    /// (more is waiting) is followed by the next one at once, so a probe reading 64 KB at a time
+    /// or a backlog after a stall is read at full speed.
     ///
     /// - Throws: `.exit` when interrupted, `.timedOut` after ``timeoutNanoseconds`` without a datagram.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(FFmpegError) -> Int {
-        // Let the datagrams of a batch interval gather: one wake-up reads them all.
-        let elapsed = DispatchTime.now().uptimeNanoseconds - lastRead
-        if elapsed < batchInterval {
-            usleep(UInt32((batchInterval - elapsed) / 1000))
+        guard buffer.count > 0 else { return 0 }
+        if !caughtUp {
+            caughtUp = true
+        } else {
+            // Let the datagrams of a batch interval gather: one wake-up reads them all.
+            let elapsed = DispatchTime.now().uptimeNanoseconds - lastRead
+            if elapsed < batchInterval {
+                batchWaits += 1
+                usleep(UInt32((batchInterval - elapsed) / 1000))
+            }
         }
         // Usually the batch is there: read it without a poll. Wait only when nothing came.
         var filled = try drain(into: buffer)
@@ -126,6 +145,7 @@ final class DatagramSource: BlockingByteSource {
         }
         bytes += filled
         lastRead = DispatchTime.now().uptimeNanoseconds
+        if filled == buffer.count { caughtUp = false }
         if endsWaitOnData, filled > 0 {
             endsWaitOnData = false
             interrupt.disarmDeadline()
@@ -133,24 +153,62 @@ final class DatagramSource: BlockingByteSource {
         return filled
     }
 
-    /// Takes every datagram waiting (without blocking) while one more surely fits.
+    /// Whether the last read left nothing behind that it knew of (the next read waits out the
+    /// batch interval).
+    private var caughtUp = true
+    /// The rest of a datagram cut by the end of the caller's buffer: `leftover[leftoverStart...]`.
+    private var leftover: UnsafeMutableRawBufferPointer?
+    private var leftoverStart = 0
+    private var leftoverEnd = 0
+
+    /// Copies the rest of a cut datagram, then takes every datagram waiting (without blocking)
+    /// until `buffer` is full: straight into it while a whole datagram surely fits, else
+    /// through ``leftover``.
     private func drain(into buffer: UnsafeMutableRawBufferPointer) throws(FFmpegError) -> Int {
         if interrupt.isCancelled || interrupt.deadlinePassed {
             throw FFmpegError(code: .exit, function: "recv", message: "interrupted")
         }
-        var filled = 0
-        while buffer.count - filled >= min(DatagramSource.largestDatagram, buffer.count) {
-            let received = recv(descriptor, buffer.baseAddress! + filled, buffer.count - filled, Int32(MSG_DONTWAIT))
+        var filled = takeLeftover(into: buffer)
+        while filled < buffer.count {
+            let room = buffer.count - filled
+            let direct = room >= DatagramSource.largestDatagram
+            let scratch = direct ? nil : scratchBuffer()
+            let target = direct ? buffer.baseAddress! + filled : scratch!.baseAddress!
+            let capacity = direct ? room : scratch!.count
+            let received = recv(descriptor, target, capacity, Int32(MSG_DONTWAIT))
             if received < 0 {
                 if errno == EINTR { continue }
                 if errno == EAGAIN || errno == EWOULDBLOCK { break }
                 throw FFmpegError(code: .inputOutput, function: "recv", message: String(cString: strerror(errno)))
             }
-            filled += received
             datagrams += 1
-            if filled == buffer.count { break }
+            if direct {
+                filled += received
+            } else {
+                leftoverStart = 0
+                leftoverEnd = received
+                filled += takeLeftover(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+            }
         }
         return filled
+    }
+
+    /// Copies as much of ``leftover`` as fits into `buffer`.
+    private func takeLeftover(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard let leftover, leftoverEnd > leftoverStart else { return 0 }
+        let count = min(buffer.count, leftoverEnd - leftoverStart)
+        buffer.baseAddress!.copyMemory(from: leftover.baseAddress! + leftoverStart, byteCount: count)
+        leftoverStart += count
+        return count
+    }
+
+    /// The buffer a datagram is taken into when the caller's room is smaller than the largest
+    /// datagram (allocated on first use: a copy-path read buffer of 256 KB never needs it).
+    private func scratchBuffer() -> UnsafeMutableRawBufferPointer {
+        if let leftover { return leftover }
+        let made = UnsafeMutableRawBufferPointer.allocate(byteCount: DatagramSource.largestDatagram, alignment: 16)
+        leftover = made
+        return made
     }
 
     /// Blocks in `poll` (100 ms at a time, to check the interrupt policy) until a datagram is there.

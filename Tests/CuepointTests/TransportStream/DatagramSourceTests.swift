@@ -58,6 +58,52 @@ import Testing
         }
     }
 
+    /// FFmpeg's probe reads through a 64 KB buffer: one read takes every waiting datagram that
+    /// fits, not one (before, one datagram per batch made the probe of a stream in 1316-byte
+    /// datagrams fall behind until the socket dropped data); a buffer smaller than a datagram
+    /// gets it in pieces, in order, nothing lost; a full buffer is followed without a wait.
+    @Test func smallBuffersTakeSeveralDatagramsAndCutNone() async throws {
+        try await offThePool {
+            let port = try Self.freeUDPPort()
+            let address = try UDPInputAddress.parse("udp://127.0.0.1:\(port)").get()
+            let source = try DatagramSource(
+                address: address, timeoutNanoseconds: nil, interrupt: InterruptPolicy(),
+                displayURL: "udp://127.0.0.1:\(port)", batchInterval: 100_000_000)
+            let sender = try Self.sender()
+            defer { close(sender) }
+            var expected: [UInt8] = []
+            for index in 0..<40 {
+                let datagram = (0..<1316).map { UInt8(truncatingIfNeeded: index &* 31 &+ $0) }
+                expected += datagram
+                try Self.send(datagram, from: sender, to: port)
+            }
+            let probeBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+            defer { probeBuffer.deallocate() }
+            let first = try source.read(into: probeBuffer)
+            #expect(first == 40 * 1316)
+            var received = [UInt8](UnsafeRawBufferPointer(rebasing: probeBuffer[0..<first]))
+            // Datagrams of 13160 bytes into 5000-byte reads: cut, kept, delivered in order.
+            for index in 0..<3 {
+                let datagram = (0..<13160).map { UInt8(truncatingIfNeeded: index &* 7 &+ $0 / 3) }
+                expected += datagram
+                try Self.send(datagram, from: sender, to: port)
+            }
+            let small = UnsafeMutableRawBufferPointer.allocate(byteCount: 5000, alignment: 16)
+            defer { small.deallocate() }
+            let waitsBefore = source.batchWaits
+            var reads = 0
+            while received.count < expected.count {
+                let count = try source.read(into: small)
+                received += UnsafeRawBufferPointer(rebasing: small[0..<count])
+                reads += 1
+            }
+            #expect(received == expected)
+            #expect(reads == 8)  // 39480 bytes in reads of 5000
+            // One batch wait at most (the first read): full reads follow one another at once.
+            #expect(source.batchWaits - waitsBefore <= 1)
+        }
+    }
+
     static func freeUDPPort() throws -> UInt16 {
         let probe = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         defer { close(probe) }
