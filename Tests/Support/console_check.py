@@ -32,6 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from player_check import CheckFailed, browser, fetch_text, screenshot, wait  # noqa: E402  (one browser setup)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 
 STATE = r"""
@@ -191,11 +192,15 @@ def check(driver, args, shots):
     # The keyboard: Tab from the token field reaches a Pin now button.
     driver.find_element(By.ID, "token").click()
     reached = None
+    # The catalogue re-renders while the page polls, so an element found one moment may be gone
+    # the next (StaleElementReference, seen on CI): the key goes to the page, and the focused
+    # element is read in the page, in one step.
     for _ in range(30):
-        driver.switch_to.active_element.send_keys(Keys.TAB)
-        focused = driver.switch_to.active_element
-        if focused.get_attribute("class") == "pin":
-            reached = focused.get_attribute("aria-label")
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        kind, label = driver.execute_script(
+            "const e = document.activeElement; return e ? [e.className, e.getAttribute('aria-label')] : ['', null];")
+        if kind == "pin":
+            reached = label
             break
     report["keyboardPin"] = reached
     report["state"] = state(driver)
