@@ -149,6 +149,39 @@ def show_of(kind, work, path):
     return relative.split(os.sep)[0]              # hls-I/indexN.ts
 
 
+def smaps_summary(path):
+    """PSS of a process by kind of mapping: its files (binary, libraries), the malloc heap,
+    thread stacks (8 MB anonymous mappings), and other anonymous memory by mapping size."""
+    groups = {}
+    current = None
+    with open(path) as f:
+        for line in f:
+            fields = line.split()
+            if len(fields) >= 5 and "-" in fields[0] and ":" not in fields[0]:
+                name = fields[5] if len(fields) > 5 else ""
+                start, end = (int(x, 16) for x in fields[0].split("-"))
+                size_kb = (end - start) // 1024
+                if name.startswith("/"):
+                    current = "files: " + os.path.basename(name)
+                elif name:
+                    current = name
+                elif 8188 <= size_kb <= 8200:
+                    current = "anonymous 8 MB (thread stacks)"
+                elif size_kb >= 1024:
+                    current = "anonymous >= 1 MB (malloc arenas, large buffers)"
+                else:
+                    current = "anonymous < 1 MB"
+            elif fields and fields[0] == "Pss:" and current:
+                count, kb = groups.get(current, (0, 0))
+                groups[current] = (count + 1, kb + int(fields[1]))
+    files = sum(kb for name, (_, kb) in groups.items() if name.startswith("files: "))
+    lines = [f"    {'all mapped files':50} {files / 1024:8.1f} MB"]
+    for name, (count, kb) in sorted(groups.items(), key=lambda item: -item[1][1]):
+        if not name.startswith("files: ") or kb >= 2048:
+            lines.append(f"    {name[:50]:50} {kb / 1024:8.1f} MB  ({count} mappings)")
+    return "\n".join(lines)
+
+
 def trial(kind, args, source, label):
     work = tempfile.mkdtemp(prefix=f"{label}-", dir=args.work)
     receivers, urls = [], []
@@ -183,6 +216,11 @@ def trial(kind, args, source, label):
     elapsed = time.monotonic() - started
     cpu1 = sum(rtmp.cpu_seconds(p) for p in measured)
     pss = sum(rtmp.pss_kib(p) for p in measured)
+    if args.smaps and kind == "cuepoint":
+        os.makedirs(args.smaps, exist_ok=True)
+        path = os.path.join(args.smaps, f"cuepoint-{args.shows}.smaps")
+        shutil.copyfile(f"/proc/{receivers[0]}/smaps", path)
+        common.log(f"  smaps of the cuepoint server with {args.shows} shows: {path}\n" + smaps_summary(path))
     fresh = {show_of(kind, work, path) for path, mtime in segment_files(work).items() if mtime >= started_wall}
     alive = sum(1 for p in publishers if os.waitpid(p, os.WNOHANG)[0] == 0)
     rtmp.stop(publishers)
@@ -220,6 +258,9 @@ def main():
     parser.add_argument("--max-load", type=float, default=1.0)
     parser.add_argument("--max-wait", type=int, default=0, help="seconds to wait for a quiet machine")
     parser.add_argument("--keep", action="store_true", help="keep each trial's folder")
+    parser.add_argument("--smaps", metavar="DIR",
+                        help="copy the cuepoint server's /proc/PID/smaps at the end of each window into DIR and "
+                             "print its PSS by kind of mapping (run at two show counts to see what each show adds)")
     args = parser.parse_args()
 
     args.ffmpeg = common.resolve(args.ffmpeg)
