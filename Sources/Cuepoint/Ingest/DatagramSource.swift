@@ -59,7 +59,7 @@ final class DatagramSource: BlockingByteSource {
     ///   (the port is in use, the address is not this machine's).
     init(
         address: UDPInputAddress, timeoutNanoseconds: UInt64?, interrupt: InterruptPolicy, displayURL: String,
-        batchInterval: UInt64 = 40_000_000
+        batchInterval: UInt64
     ) throws(CuepointError) {
         self.address = address
         self.batchInterval = batchInterval
@@ -127,15 +127,12 @@ final class DatagramSource: BlockingByteSource {
     /// - Throws: `.exit` when interrupted, `.timedOut` after ``timeoutNanoseconds`` without a datagram.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(FFmpegError) -> Int {
         guard buffer.count > 0 else { return 0 }
-        if !caughtUp {
-            caughtUp = true
-        } else {
-            // Let the datagrams of a batch interval gather: one wake-up reads them all.
-            let elapsed = DispatchTime.now().uptimeNanoseconds - lastRead
-            if elapsed < batchInterval {
-                batchWaits += 1
-                usleep(UInt32((batchInterval - elapsed) / 1000))
-            }
+        // Let the datagrams of a batch interval gather (one wake-up reads them all), unless the
+        // last read filled its buffer: more is waiting.
+        let elapsed = DispatchTime.now().uptimeNanoseconds - lastRead
+        if !lastReadFilledItsBuffer && elapsed < batchInterval {
+            batchWaits += 1
+            usleep(UInt32((batchInterval - elapsed) / 1000))
         }
         // Usually the batch is there: read it without a poll. Wait only when nothing came.
         var filled = try drain(into: buffer)
@@ -145,7 +142,7 @@ final class DatagramSource: BlockingByteSource {
         }
         bytes += filled
         lastRead = DispatchTime.now().uptimeNanoseconds
-        if filled == buffer.count { caughtUp = false }
+        lastReadFilledItsBuffer = filled == buffer.count
         if endsWaitOnData, filled > 0 {
             endsWaitOnData = false
             interrupt.disarmDeadline()
@@ -153,9 +150,8 @@ final class DatagramSource: BlockingByteSource {
         return filled
     }
 
-    /// Whether the last read left nothing behind that it knew of (the next read waits out the
-    /// batch interval).
-    private var caughtUp = true
+    /// Whether the last read filled its buffer (the next one then reads without waiting).
+    private var lastReadFilledItsBuffer = false
     /// The rest of a datagram cut by the end of the caller's buffer: `leftover[leftoverStart...]`.
     private var leftover: UnsafeMutableRawBufferPointer?
     private var leftoverStart = 0
@@ -171,26 +167,32 @@ final class DatagramSource: BlockingByteSource {
         var filled = takeLeftover(into: buffer)
         while filled < buffer.count {
             let room = buffer.count - filled
-            let direct = room >= DatagramSource.largestDatagram
-            let scratch = direct ? nil : scratchBuffer()
-            let target = direct ? buffer.baseAddress! + filled : scratch!.baseAddress!
-            let capacity = direct ? room : scratch!.count
-            let received = recv(descriptor, target, capacity, Int32(MSG_DONTWAIT))
-            if received < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN || errno == EWOULDBLOCK { break }
-                throw FFmpegError(code: .inputOutput, function: "recv", message: String(cString: strerror(errno)))
-            }
-            datagrams += 1
-            if direct {
+            if room >= DatagramSource.largestDatagram {
+                guard let received = try receive(into: buffer.baseAddress! + filled, capacity: room) else { break }
                 filled += received
             } else {
+                let scratch = scratchBuffer()
+                guard let received = try receive(into: scratch.baseAddress!, capacity: scratch.count) else { break }
                 leftoverStart = 0
                 leftoverEnd = received
                 filled += takeLeftover(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
             }
         }
         return filled
+    }
+
+    /// One datagram into `target`, without blocking; nil when none is waiting.
+    private func receive(into target: UnsafeMutableRawPointer, capacity: Int) throws(FFmpegError) -> Int? {
+        while true {
+            let received = recv(descriptor, target, capacity, Int32(MSG_DONTWAIT))
+            if received >= 0 {
+                datagrams += 1
+                return received
+            }
+            if errno == EINTR { continue }
+            if errno == EAGAIN || errno == EWOULDBLOCK { return nil }
+            throw FFmpegError(code: .inputOutput, function: "recv", message: String(cString: strerror(errno)))
+        }
     }
 
     /// Copies as much of ``leftover`` as fits into `buffer`.

@@ -39,6 +39,17 @@ enum SampleFeed {
         try input.write(contentsOf: bytes.subdata(in: range))
     }
 
+    /// Writes the whole sample one keyframe interval at a time (each chunk reaching just past
+    /// the next keyframe, ``boundary(_:after:)``), sleeping `pause` seconds after each, as a live
+    /// source would send it.
+    static func feedPaced(_ job: LiveIngest.Job, keyframes: [Int], pause: Double) throws {
+        for index in 1..<keyframes.count {
+            try feed(job, boundary(keyframes[index - 1])..<boundary(keyframes[index]))
+            Thread.sleep(forTimeInterval: pause)
+        }
+        try feed(job, boundary(keyframes[keyframes.count - 1])..<bytes.count)
+    }
+
     /// Ends the job's input (EOF): a live pipe job then finalises its recording and exits.
     static func end(_ job: LiveIngest.Job) throws { try job.input?.close() }
 

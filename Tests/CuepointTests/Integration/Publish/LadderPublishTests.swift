@@ -54,11 +54,7 @@ extension Integration {
                         for player in players { player.stop() }
                     }
                     // About 12 s of real time: sample.ts's keyframe intervals, 1.2 s apart.
-                    for index in 1..<keyframes.count {
-                        try SampleFeed.feed(job, SampleFeed.boundary(keyframes[index - 1])..<SampleFeed.boundary(keyframes[index]))
-                        Thread.sleep(forTimeInterval: 1.2)
-                    }
-                    try SampleFeed.feed(job, SampleFeed.boundary(keyframes[keyframes.count - 1])..<SampleFeed.bytes.count)
+                    try SampleFeed.feedPaced(job, keyframes: keyframes, pause: 1.2)
                     try SampleFeed.end(job)
                     try job.ended(within: 120)
                     Thread.sleep(forTimeInterval: 1)

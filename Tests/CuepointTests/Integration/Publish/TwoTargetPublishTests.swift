@@ -48,11 +48,7 @@ extension Integration {
                         for follower in followers { follower.stop() }
                         originFollower.stop()
                     }
-                    for index in 1..<keyframes.count {
-                        try SampleFeed.feed(job, SampleFeed.boundary(keyframes[index - 1])..<SampleFeed.boundary(keyframes[index]))
-                        Thread.sleep(forTimeInterval: 0.5)
-                    }
-                    try SampleFeed.feed(job, SampleFeed.boundary(keyframes[keyframes.count - 1])..<SampleFeed.bytes.count)
+                    try SampleFeed.feedPaced(job, keyframes: keyframes, pause: 0.5)
                     try SampleFeed.end(job)
                     try job.ended(within: 120)
                     originFollower.stop()
